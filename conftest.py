@@ -1,0 +1,72 @@
+"""Personas for the access tests and shared fixtures (a real SMTP server on loopback)."""
+
+import pytest
+
+from peersupport.accounts.models import Role
+from peersupport.lib.factories import make_person, make_supporter, make_user
+
+
+@pytest.fixture
+def director(db):
+    return make_user(Role.DIRECTOR, person=make_person(name="Dora Director"))
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def supporter_a(db):
+    supporter = make_supporter(make_person(name="Alex Supporter", department="Surgery"))
+    make_user(Role.SUPPORTER, person=supporter.person)
+    return supporter
+
+
+@pytest.fixture
+def supporter_b(db):
+    supporter = make_supporter(make_person(name="Blair Supporter", department="Pediatrics"))
+    make_user(Role.SUPPORTER, person=supporter.person)
+    return supporter
+
+
+@pytest.fixture
+def referrer(db):
+    return make_user(Role.REFERRER)
+
+
+@pytest.fixture
+def leader(db):
+    return make_user(Role.LEADER)
+
+
+@pytest.fixture
+def integration(db):
+    return make_user(Role.INTEGRATION)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, linked to the roster, with no part in the program beyond being staff."""
+    return make_user(Role.CLINICIAN, person=make_person(name="Olly Outsider"))
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), with Django's mail settings pointed at it."""
+    from django.test import override_settings
+
+    from peersupport.notifications.testing import LoopbackSMTPServer
+
+    server = LoopbackSMTPServer()
+    server.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=server.port,
+        EMAIL_USE_TLS=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+    ):
+        yield server
+    server.stop()

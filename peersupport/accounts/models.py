@@ -1,0 +1,89 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", "Program director"
+    ADMINISTRATOR = "administrator", "Program administrator"
+    SUPPORTER = "supporter", "Peer supporter"
+    REFERRER = "referrer", "Referrer"
+    CLINICIAN = "clinician", "Clinician"
+    LEADER = "leader", "Leadership"
+    INTEGRATION = "integration", "Integration"
+
+
+# Roles that run the program and may see every case (every access is audited).
+PROGRAM_STAFF = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
+# Roles that may refer colleagues.
+MAY_REFER = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR, Role.REFERRER, Role.INTEGRATION,
+                       Role.CLINICIAN, Role.SUPPORTER})
+
+
+class AccountManager(UserManager):
+    def get_by_natural_key(self, username: str):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A login. Signs in with its email; acts with exactly one role."""
+
+    email = models.EmailField(unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REFERRER)
+    person = models.OneToOneField(
+        "roster.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+
+    objects = AccountManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_program_staff(self) -> bool:
+        return self.role in PROGRAM_STAFF
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_key(self, key: str) -> "ApiToken | None":
+        return (
+            self.select_related("user", "user__person")
+            .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its SHA-256 digest is stored, the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @classmethod
+    def issue(cls, user: User) -> tuple["ApiToken", str]:
+        key = "pst_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, digest=_digest(key), prefix=key[:12])
+        return token, key

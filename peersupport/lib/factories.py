@@ -1,0 +1,48 @@
+"""Small factories for tests and the demo: sensible defaults, every field overridable."""
+
+import itertools
+from datetime import date
+from typing import Any
+
+from peersupport.accounts.models import Role, User
+from peersupport.roster.models import Person, Supporter, SupporterStatus
+
+_seq = itertools.count(1)
+
+
+def make_person(**fields: Any) -> Person:
+    n = next(_seq)
+    defaults: dict[str, Any] = {
+        "employee_id": f"T{n:05d}",
+        "name": f"Test Person {n}",
+        "email": f"person{n}@example.org",
+        "phone": f"+1 555 {n:04d}",
+        "role_type": "physician",
+        "specialty": "Internal Medicine",
+        "department": f"Department {n}",
+        "rank": 3,
+        "site": "Main Campus",
+    }
+    defaults.update(fields)
+    return Person.objects.create(**defaults)
+
+
+def make_supporter(person: Person | None = None, **fields: Any) -> Supporter:
+    person = person or make_person()
+    defaults: dict[str, Any] = {
+        "status": SupporterStatus.ACTIVE,
+        "capacity": 2,
+        "trained_on": date(2026, 1, 15),
+    }
+    defaults.update(fields)
+    return Supporter.objects.create(person=person, **defaults)
+
+
+def make_user(role: str = Role.REFERRER, person: Person | None = None, **fields: Any) -> User:
+    n = next(_seq)
+    email = fields.pop("email", f"{role}{n}@example.org")
+    password = fields.pop("password", "correct horse battery staple")
+    user = User.objects.create_user(
+        username=email, email=email, password=password, role=role, person=person, **fields
+    )
+    return user

@@ -1,0 +1,69 @@
+from django.db import models
+
+from peersupport.roster.models import RoleType
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "specialty": 3.0,
+    "related_specialty": 1.5,
+    "rank": 2.0,
+    "interventional": 2.0,
+    "role": 2.0,
+    "experience": 1.5,
+    "preference": 3.0,
+    "load": 2.0,
+    "recency": 1.0,
+    "on_call": 1.0,
+    "other_site": 0.5,
+}
+
+WEIGHT_LABELS: dict[str, str] = {
+    "specialty": "Same specialty",
+    "related_specialty": "Related specialty",
+    "rank": "Similar or higher rank",
+    "interventional": "Interventionalist for a procedural event",
+    "role": "Same professional role",
+    "experience": "Experience with this kind of event",
+    "preference": "The peer's own stated preferences",
+    "load": "Fewer open cases",
+    "recency": "Longer since last assignment",
+    "on_call": "On call now",
+    "other_site": "From another site",
+}
+
+
+def default_served_roles() -> list[str]:
+    return [RoleType.PHYSICIAN, RoleType.RESIDENT, RoleType.FELLOW]
+
+
+def default_weights() -> dict[str, float]:
+    return dict(DEFAULT_WEIGHTS)
+
+
+class ProgramSettings(models.Model):
+    """The program's rules; one row, edited by the director."""
+
+    served_role_types = models.JSONField(default=default_served_roles)
+    assignment_due_hours = models.PositiveIntegerField(default=4)
+    first_outreach_due_hours = models.PositiveIntegerField(default=24)
+    exclude_same_department = models.BooleanField(default=True)
+    default_case_limit = models.PositiveSmallIntegerField(default=2)
+    weights = models.JSONField(default=default_weights)
+    small_count_threshold = models.PositiveSmallIntegerField(default=11)
+    retention_days = models.PositiveIntegerField(default=365)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "program settings"
+
+    def __str__(self) -> str:
+        return "Program settings"
+
+    @classmethod
+    def current(cls) -> "ProgramSettings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+    def effective_weights(self) -> dict[str, float]:
+        weights = default_weights()
+        weights.update({k: float(v) for k, v in (self.weights or {}).items() if k in weights})
+        return weights

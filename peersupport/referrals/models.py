@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Category(models.TextChoices):
+    MEDICAL_ERROR = "medical_error", "Medical error"
+    ADVERSE_OUTCOME = "adverse_outcome", "Adverse outcome"
+    PATIENT_DEATH = "patient_death", "Patient death"
+    PATIENT_AGGRESSION = "patient_aggression", "Patient aggression"
+    LITIGATION = "litigation", "Litigation"
+    OTHER = "other", "Other"
+
+
+class Source(models.TextChoices):
+    SAFETY_REPORT = "safety_report", "Safety report"
+    LEADER = "leader", "Clinical leader"
+    COLLEAGUE = "colleague", "Colleague"
+    SELF = "self", "Self-referral"
+    SAFETY_REPORT_OPT_IN = "safety_report_opt_in", "Opt-in box on a safety report"
+
+
+SUMMARY_MAX_LENGTH = 200
+
+
+class Referral(models.Model):
+    """One event and the clinicians involved in it; each involved clinician becomes a case.
+
+    The event is stored with the referral: its category, date, whether it was interventional
+    and one non-clinical sentence. Nothing else.
+    """
+
+    category = models.CharField(max_length=30, choices=Category.choices)
+    occurred_on = models.DateField()
+    summary = models.CharField(max_length=SUMMARY_MAX_LENGTH)
+    interventional = models.BooleanField(default=False)
+    external_ref = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=30, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    involved_count = models.PositiveIntegerField(default=0)
+    # A self-referral's stated wishes, e.g. {"gender": "female", "specialty": "Surgery"}.
+    preferences = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["received_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referred_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="referral_idempotency_key_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk}"

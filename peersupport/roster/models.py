@@ -1,0 +1,122 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+
+class RoleType(models.TextChoices):
+    PHYSICIAN = "physician", "Physician"
+    RESIDENT = "resident", "Resident"
+    FELLOW = "fellow", "Fellow"
+    APP = "app", "Advanced practice provider"
+    NURSE = "nurse", "Nurse"
+    PHARMACIST = "pharmacist", "Pharmacist"
+    THERAPIST = "therapist", "Therapist"
+    OTHER = "other", "Other"
+
+
+RANK_LABELS = {1: "trainee", 2: "junior", 3: "established", 4: "senior", 5: "chief / leader"}
+
+
+class PersonQuerySet(models.QuerySet):
+    def search(self, text: str) -> "PersonQuerySet":
+        """Type-ahead: employee id or the start of any word of the name."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(employee_id__iexact=text)
+            | Q(employee_id__istartswith=text)
+            | Q(name__istartswith=text)
+            | Q(name__icontains=" " + text)
+        )
+
+
+class Person(models.Model):
+    """Anyone on the roster: a clinician the program may serve, and possibly a supporter."""
+
+    employee_id = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    role_type = models.CharField(max_length=20, choices=RoleType.choices, default=RoleType.PHYSICIAN)
+    specialty = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(default=3)
+    interventional = models.BooleanField(default=False)
+    supervisor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisees"
+    )
+    site = models.CharField(max_length=100, blank=True)
+    gender = models.CharField(max_length=40, blank=True)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "employee_id"]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["department", "name"]),
+            models.Index(fields=["specialty", "name"]),
+            models.Index(fields=["role_type", "name"]),
+            models.Index(fields=["site", "name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=5), name="person_rank_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_id})"
+
+
+class SupporterStatus(models.TextChoices):
+    NOMINATED = "nominated", "Nominated"
+    IN_TRAINING = "in_training", "In training"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    RETIRED = "retired", "Retired"
+
+
+class Experience(models.TextChoices):
+    MEDICAL_ERROR = "medical_error", "Medical error"
+    ADVERSE_OUTCOME = "adverse_outcome", "Adverse outcome"
+    PATIENT_DEATH = "patient_death", "Patient death"
+    PATIENT_AGGRESSION = "patient_aggression", "Patient aggression"
+    LITIGATION = "litigation", "Litigation"
+    OTHER = "other", "Other"
+
+
+class SupporterQuerySet(models.QuerySet):
+    def with_open_cases(self) -> "SupporterQuerySet":
+        from peersupport.cases.models import OPEN_STATES
+
+        return self.annotate(
+            open_case_count=Count("cases", filter=Q(cases__state__in=OPEN_STATES))
+        )
+
+
+class Supporter(models.Model):
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="supporter")
+    status = models.CharField(
+        max_length=20, choices=SupporterStatus.choices, default=SupporterStatus.NOMINATED
+    )
+    # None means the program's default case limit.
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    trained_on = models.DateField(null=True, blank=True)
+    experience = models.JSONField(default=list, blank=True)
+    paused_until = models.DateField(null=True, blank=True)
+    on_call = models.BooleanField(default=False)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = SupporterQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Supporter {self.person}"
+
+    def case_limit(self, default: int) -> int:
+        return self.capacity if self.capacity is not None else default
