@@ -6,6 +6,12 @@ from peersupport.accounts.models import Role
 from peersupport.lib.factories import make_person, make_supporter, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow by design; tests create many logins.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def director(db):
     return make_user(Role.DIRECTOR, person=make_person(name="Dora Director"))

@@ -89,10 +89,10 @@ class Experience(models.TextChoices):
 
 class SupporterQuerySet(models.QuerySet):
     def with_open_cases(self) -> "SupporterQuerySet":
-        from peersupport.cases.models import OPEN_STATES
+        from peersupport.cases.models import HOLDING_STATES
 
         return self.annotate(
-            open_case_count=Count("cases", filter=Q(cases__state__in=OPEN_STATES))
+            open_case_count=Count("cases", filter=Q(cases__state__in=HOLDING_STATES))
         )
 
 

@@ -1,0 +1,60 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from peersupport.accounts.models import ApiToken, Role, User
+from peersupport.audit.services import audit_record
+from peersupport.lib.errors import InvalidInput
+from peersupport.roster.models import Person
+
+
+def user_add(
+    *, email: str, role: str, employee_id: str | None = None, password: str | None = None
+) -> tuple[User, bool]:
+    """Create or update a login with a role, linked to the roster entry when given."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(f"{email!r} is not an email address.") from None
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.")
+    person = None
+    if employee_id:
+        person = Person.objects.filter(employee_id=employee_id).first()
+        if person is None:
+            raise InvalidInput(f"Unknown employee_id: {employee_id}.")
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User(email=email, username=email)
+        user.role = role
+        if person is not None:
+            taken = User.objects.filter(person=person).exclude(pk=user.pk).first()
+            if taken:
+                raise InvalidInput(f"{employee_id} is already linked to {taken.email}.")
+            user.person = person
+        if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise InvalidInput(" ".join(error.messages)) from None
+            user.set_password(password)
+        elif created:
+            user.set_unusable_password()
+        user.is_active = True
+        user.save()
+        audit_record(actor=None, action="user.create" if created else "user.update", obj=user,
+                     detail={"role": role, "employee_id": employee_id})
+    return user, created
+
+
+def api_token_issue(*, email: str) -> str:
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise InvalidInput(f"No user {email!r}; create it with add_user first.")
+    token, key = ApiToken.issue(user)
+    audit_record(actor=None, action="api_token.issue", obj=user, detail={"prefix": token.prefix})
+    return key

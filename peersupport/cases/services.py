@@ -1,0 +1,180 @@
+"""State changes of a case: one service each, one transaction, audited, mail via the outbox."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from peersupport.accounts.models import PROGRAM_STAFF, User
+from peersupport.audit.services import audit_record
+from peersupport.cases.access import case_for_user
+from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState
+from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.matching.core import Suggestion
+from peersupport.matching.selectors import (
+    SUGGESTION_COUNT,
+    plan_for_referral,
+    suggestions_for_case,
+    violations_for,
+)
+from peersupport.notifications.emails import render_assignment_email
+from peersupport.notifications.services import outbox_enqueue
+from peersupport.program.models import ProgramSettings
+from peersupport.referrals.access import referral_for_program_staff
+from peersupport.roster.models import Supporter
+
+OVERRIDE_REASON_MAX = 200
+
+
+def _require_program_staff(user: User) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if user.role not in PROGRAM_STAFF:
+        raise PermissionDenied("Only the program's director and administrator assign supporters.")
+
+
+def case_assign(
+    *,
+    actor: User,
+    case_id: int,
+    supporter_employee_id: str,
+    override_reason: str = "",
+    reassign: bool = False,
+    expected_version: int | None = None,
+    planned: Suggestion | None = None,
+) -> Case:
+    """Put a supporter on a case and notify them.
+
+    Hard rules can never be overridden. Choosing an eligible supporter outside the top
+    suggestions needs a reason, which is recorded. A case that already has a supporter is only
+    changed when `reassign` is asked for, so two directors assigning at the same moment cannot
+    silently overwrite each other: the second answers 409.
+    """
+    _require_program_staff(actor)
+    override_reason = " ".join((override_reason or "").split())
+    if len(override_reason) > OVERRIDE_REASON_MAX:
+        raise InvalidInput(f"Keep the override reason to {OVERRIDE_REASON_MAX} characters.")
+    program = ProgramSettings.current()
+    with transaction.atomic():
+        case = case_for_user(actor, case_id, action="case.assign", for_update=True)
+        if expected_version is not None and case.version != expected_version:
+            raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+        if case.supporter_id and not reassign:
+            raise Conflict("This case already has a supporter; ask to reassign to change it.")
+        if case.state not in (CaseState.AWAITING_ASSIGNMENT, *HOLDING_STATES):
+            raise Conflict(f"A case that is {case.get_state_display().lower()} cannot be assigned.")
+        supporter = _lock_supporter(supporter_employee_id)
+        if case.supporter_id == supporter.pk:
+            raise Conflict("That supporter is already on this case.")
+
+        violations = violations_for(case, supporter, program)
+        if violations:
+            raise InvalidInput(
+                f"{supporter.person.name} cannot take this case: {'; '.join(violations)}."
+            )
+        if planned is not None:
+            # The joint plan is the program's own suggestion for the group as a whole.
+            chosen, position = planned, None
+        else:
+            ranked = suggestions_for_case(case, program)
+            position = next(
+                (i for i, s in enumerate(ranked) if s.employee_id == supporter.person.employee_id),
+                None,
+            )
+            chosen = ranked[position] if position is not None else None
+        outside = position is None or position >= SUGGESTION_COUNT
+        if outside and planned is None and not override_reason:
+            raise InvalidInput(
+                f"{supporter.person.name} is not among the top {SUGGESTION_COUNT} suggestions; "
+                "give a reason for the override."
+            )
+        return _apply(
+            case, supporter, actor, program, chosen, position, override_reason, planned is not None
+        )
+
+
+def _lock_supporter(employee_id: str) -> Supporter:
+    try:
+        # Locking the supporter serialises two assignments to the same person, so neither can
+        # push them past their case limit.
+        return (
+            Supporter.objects.select_for_update(of=("self",))
+            .select_related("person")
+            .get(person__employee_id=employee_id)
+        )
+    except Supporter.DoesNotExist:
+        raise InvalidInput(f"No supporter with employee_id {employee_id}.") from None
+
+
+def _apply(case, supporter, actor, program, chosen, position, override_reason, via_plan) -> Case:
+    now = timezone.now()
+    previous = case.supporter
+    fields = {
+        "supporter": supporter,
+        "assigned_at": now,
+        "version": case.version + 1,
+    }
+    if case.state == CaseState.AWAITING_ASSIGNMENT:
+        fields["state"] = CaseState.ASSIGNED
+    if fields.get("state", case.state) == CaseState.ASSIGNED:
+        fields["next_due_at"] = now + timedelta(hours=program.first_outreach_due_hours)
+    # The conditional update is the last line of defence against a lost update.
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(**fields)
+    if not updated:
+        raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+    for name, value in fields.items():
+        setattr(case, name, value)
+    Supporter.objects.filter(pk=supporter.pk).update(last_assigned_at=now)
+    Assignment.objects.create(
+        case=case,
+        supporter=supporter,
+        assigned_by=actor,
+        assigned_at=now,
+        score=chosen.score if chosen else None,
+        rank=position + 1 if position is not None else None,
+        reasons=list(chosen.reasons) if chosen else [],
+        override_reason=override_reason,
+        via_plan=via_plan,
+    )
+    audit_record(
+        actor=actor,
+        action="case.reassigned" if previous else "case.assigned",
+        obj=case,
+        detail={
+            "supporter": supporter.person.employee_id,
+            "previous": previous.person.employee_id if previous else None,
+            "rank": position + 1 if position is not None else None,
+            "override": bool(override_reason),
+            "via_plan": via_plan,
+        },
+    )
+    subject, body = render_assignment_email(case)
+    outbox_enqueue(kind="assignment", to=supporter.person.email, subject=subject, body=body, case=case)
+    return case
+
+
+def referral_plan(*, actor: User, referral_id: int):
+    """The best joint assignment of a referral's unassigned cases (read-only)."""
+    referral = referral_for_program_staff(actor, referral_id)
+    proposal = plan_for_referral(referral.pk)
+    audit_record(actor=actor, action="referral.plan", obj=referral,
+                 detail={"cases": sorted(proposal)})
+    return referral, proposal
+
+
+def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
+    """Assign every unassigned case of the referral as the joint plan proposes, all or nothing."""
+    referral = referral_for_program_staff(actor, referral_id)
+    with transaction.atomic():
+        proposal = plan_for_referral(referral.pk)
+        if not proposal:
+            raise Conflict("Nothing to plan: every case of this referral already has a supporter.")
+        return [
+            case_assign(
+                actor=actor,
+                case_id=case_id,
+                supporter_employee_id=suggestion.employee_id,
+                planned=suggestion,
+            )
+            for case_id, suggestion in sorted(proposal.items())
+        ]

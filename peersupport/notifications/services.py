@@ -1,0 +1,203 @@
+"""The outbox: an email is a row first, written with the change that caused it, and sent later.
+
+`outbox_enqueue` writes the row inside the caller's transaction, so a rolled-back change sends
+nothing, and queues the delivery task only once that transaction commits. `outbox_deliver`
+claims the row with a conditional UPDATE, so two workers never send the same message, and on
+failure schedules a retry with back-off. `outbox_flush` is the sweeper that catches anything
+whose task was lost; every step is safe to re-run.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMessage, make_msgid
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from peersupport.notifications.models import OutboxMessage, OutboxStatus
+
+if TYPE_CHECKING:
+    from peersupport.cases.models import Case
+
+logger = logging.getLogger(__name__)
+
+# A worker that died mid-send leaves its row in `sending`; after this long another may take it
+# over. The mail server may have accepted the message before the crash, so a reclaim can send it
+# twice: delivery is at least once, and the stable Message-ID lets mail clients fold duplicates.
+STALE_CLAIM = timedelta(minutes=10)
+FIRST_RETRY = timedelta(seconds=30)
+MAX_RETRY = timedelta(hours=1)
+FALLBACK_MESSAGE_ID_DOMAIN = "peersupport.local"
+LAST_ERROR_LENGTH = 200
+MISSING = "missing"
+
+
+def outbox_enqueue(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str = "",
+    case: "Case | None" = None,
+) -> OutboxMessage:
+    """Write an email to the outbox; call it inside the transaction of the change it reports."""
+    if not to:
+        # A row without a recipient could only ever fail; better the caller hears it now.
+        raise ValueError("An outbox message needs a recipient address.")
+    message = OutboxMessage.objects.create(
+        kind=kind,
+        to=to,
+        reply_to=reply_to,
+        # One line: a newline in a subject is a header-injection error at send time.
+        subject=" ".join(subject.split()),
+        body=body,
+        message_id=make_msgid(domain=_message_id_domain()),
+        case=case,
+    )
+    # robust: by the time this runs the caller's change is committed. A failed enqueue must not
+    # turn a saved change into an error page; `outbox_flush` sends the row anyway.
+    transaction.on_commit(partial(_schedule_delivery, message.pk), robust=True)
+    return message
+
+
+def outbox_deliver(message_id: int, *, now: datetime | None = None) -> str:
+    """Send one outbox message if it is due and nobody else holds it; return its status.
+
+    Returns the status the row ends in ("sent", "pending" with a retry scheduled, "failed"),
+    the current status if the row was not ours to send, or "missing" if it no longer exists.
+    Call it outside any transaction: the claim must be visible to other workers at once, and
+    no transaction should stay open while talking to a mail server.
+    """
+    now = now or timezone.now()
+    if not _claim(message_id, now):
+        return _status_of(message_id)
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        _send(message)
+    except Exception as exc:
+        # Network and SMTP errors (all OSError) are the expected kind. Anything else is recorded
+        # the same way, so a message that cannot be built is set aside instead of stuck.
+        return _record_failure(message, exc, now)
+    _release(message, now, status=OutboxStatus.SENT, sent_at=now)
+    return OutboxStatus.SENT.value
+
+
+def outbox_flush(now: datetime | None = None) -> int:
+    """Deliver every due message, including any whose task was lost; return how many were sent."""
+    now = now or timezone.now()
+    due_ids = list(
+        OutboxMessage.objects.filter(_due(now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for pk in due_ids if outbox_deliver(pk, now=now) == OutboxStatus.SENT)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after the given number of failed attempts: 30 s, 1 min, 2 min, … up to 1 hour."""
+    # The exponent is capped so a large OUTBOX_MAX_ATTEMPTS cannot overflow timedelta.
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), MAX_RETRY)
+
+
+def _due(now: datetime) -> Q:
+    pending_and_due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    abandoned = Q(status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    return pending_and_due | abandoned
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    # One UPDATE decides the race: whichever worker's statement matches the row first moves it to
+    # `sending`; the other's WHERE no longer matches and it updates nothing.
+    claimed = OutboxMessage.objects.filter(_due(now), pk=message_id).update(
+        status=OutboxStatus.SENDING, claimed_at=now
+    )
+    return claimed == 1
+
+
+def _release(message: OutboxMessage, claimed_at: datetime, **fields: object) -> bool:
+    # Only while the claim is still ours: if we were so slow that another worker took the row
+    # over, its outcome is the one that counts.
+    updated = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.SENDING, claimed_at=claimed_at
+    ).update(**fields)
+    if not updated:
+        logger.warning("Outbox message %s was taken over by another worker", message.pk)
+    return updated == 1
+
+
+def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> str:
+    attempts = message.attempts + 1
+    # Exception text only: the body must never reach the database error column or the logs.
+    error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_LENGTH]
+    unexpected = not isinstance(exc, OSError)
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        logger.error(
+            "Outbox message %s set aside after %s attempts: %s",
+            message.pk, attempts, error, exc_info=unexpected,
+        )
+        _release(message, now, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
+        return OutboxStatus.FAILED.value
+
+    next_attempt_at = now + retry_delay(attempts)
+    logger.warning(
+        "Outbox message %s attempt %s failed, retrying at %s: %s",
+        message.pk, attempts, next_attempt_at.isoformat(), error, exc_info=unexpected,
+    )
+    released = _release(
+        message,
+        now,
+        status=OutboxStatus.PENDING,
+        attempts=attempts,
+        last_error=error,
+        next_attempt_at=next_attempt_at,
+    )
+    if released:
+        transaction.on_commit(
+            partial(_schedule_delivery, message.pk, run_after=next_attempt_at), robust=True
+        )
+    return OutboxStatus.PENDING.value
+
+
+def _send(message: OutboxMessage) -> None:
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={
+            # The stored id, so a retry after an ambiguous failure is recognisably the same email.
+            "Message-ID": message.message_id,
+            # RFC 3834: keeps vacation responders from answering a notification.
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    email.send(fail_silently=False)
+
+
+def _schedule_delivery(message_id: int, run_after: datetime | None = None) -> None:
+    # Imported here because the tasks module imports this one.
+    from peersupport.notifications.tasks import deliver_outbox_message
+
+    task = deliver_outbox_message
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    task.enqueue(message_id)
+
+
+def _status_of(message_id: int) -> str:
+    status = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
+    return status or MISSING
+
+
+def _message_id_domain() -> str:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    # A Message-ID must be unique worldwide; "localhost" (the laptop default) is shared by every
+    # install, so it gets a name of our own instead.
+    return domain if "." in domain else FALLBACK_MESSAGE_ID_DOMAIN

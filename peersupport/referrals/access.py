@@ -1,0 +1,31 @@
+"""The access gate for referrals: a referral's receipt is for whoever made it, and the program."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, User
+from peersupport.referrals.models import Referral
+
+
+def require_may_refer(user: User) -> None:
+    if not user.is_authenticated or not user.is_active or user.role not in MAY_REFER:
+        raise PermissionDenied("Your role may not make referrals.")
+
+
+def referral_for_user(user: User, referral_id: int) -> Referral:
+    """The referral if this user made it (or runs the program), else 404."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in first.")
+    referrals = Referral.objects.all()
+    if user.role not in PROGRAM_STAFF:
+        referrals = referrals.filter(referred_by=user)
+    try:
+        return referrals.get(pk=referral_id)
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such referral.") from None
+
+
+def referral_for_program_staff(user: User, referral_id: int) -> Referral:
+    if not user.is_authenticated or user.role not in PROGRAM_STAFF:
+        raise PermissionDenied("Only the program's director and administrator plan assignments.")
+    return referral_for_user(user, referral_id)
