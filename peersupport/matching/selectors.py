@@ -83,9 +83,7 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
     """Facts for cases (peer and referral already joined); one query for the involved peers."""
     referral_ids = {case.referral_id for case in cases}
     involved: dict[int, set[int]] = {rid: set() for rid in referral_ids}
-    for referral_id, peer_id in Case.objects.filter(referral_id__in=referral_ids).values_list(
-        "referral_id", "peer_id"
-    ):
+    for referral_id, peer_id in Case.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "peer_id"):
         involved[referral_id].add(peer_id)
     return [
         CaseFacts(

@@ -44,7 +44,7 @@ class Referral(models.Model):
     involved_count = models.PositiveIntegerField(default=0)
     # A self-referral's stated wishes, e.g. {"gender": "female", "specialty": "Surgery"}.
     preferences = models.JSONField(default=dict, blank=True)
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 - NULL keeps the unique constraint to keyed requests
     request_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:

@@ -1,0 +1,151 @@
+"""The integration API, version 1: bearer-token auth, JSON errors, one router per area."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.security import HttpBearer
+
+from peersupport.accounts.models import ApiToken, User
+from peersupport.api import cases, people, referrals, resources
+from peersupport.lib.errors import ServiceError
+
+# Recording every request's time would turn every read into a write; a minute is precise enough.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+DESCRIPTION = """\
+JSON API for safety-reporting systems, HR roster feeds and scripts.
+
+Authenticate with `Authorization: Bearer <token>` (`python manage.py api_token EMAIL`).
+Every error answers a JSON body with a readable `detail`; validation errors (422) also list
+`errors` with the location of each offending field. Unknown fields are refused with 422.
+"""
+
+
+class BundledSwagger(Swagger):
+    """Swagger UI from ninja's bundled static files; never ninja's fallback to a public CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        if "ninja" not in settings.INSTALLED_APPS:
+            return HttpResponse('The interactive docs need "ninja" in INSTALLED_APPS; the schema '
+                                "is at openapi.json.", status=503, content_type="text/plain")
+        return super().render_page(request, api, **kwargs)
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; the request then acts as the token's (active) user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        api_token = ApiToken.objects.for_key(token)
+        if api_token is None or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        # Services and gates read request.user: it must be the token's user, never a session's.
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="Peer Support Program API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=BearerToken(),
+    docs=BundledSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("", people.router)
+api.add_router("", referrals.router)
+api.add_router("", cases.router)
+api.add_router("", resources.router)
+
+
+def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _error(request, exc.status, exc.detail)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Never say whether the object exists for someone else.
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "Your role may not do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, "Missing, invalid or revoked API token: "
+                                    "send Authorization: Bearer <token>.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return _error(request, 400, "The request body is not valid JSON.")
+    return _error(request, exc.status_code, str(exc))
+
+
+_PARAM_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
+    """('body', 'payload', 'involved', 0, 'employee_id') -> ['involved', 0, 'employee_id']."""
+    parts = list(loc)
+    if parts and parts[0] in _PARAM_SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts and parts[0] == "payload":
+            parts.pop(0)
+    return parts
+
+
+def _describe(loc: list[str | int], error_type: str, msg: str) -> str:
+    name = ".".join(str(part) for part in loc) or "request body"
+    if error_type == "extra_forbidden":
+        return f"unexpected field {name!r}"
+    if error_type == "missing":
+        return f"{name}: field required"
+    return f"{name}: {msg[:1].lower()}{msg[1:]}"
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": _field(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        for e in exc.errors
+    ]
+    detail = "; ".join(_describe(e["loc"], e["type"], e["msg"]) for e in errors)
+    return _error(request, 422, detail or "Invalid input.", errors=errors)
+
+
+# Registered last so it only catches what no endpoint matched.
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    """Anything else under /api/v1/ answers a JSON 404, not the site's HTML page."""
+    raise Http404
+
+
+api.add_router("", fallback)

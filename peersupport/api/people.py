@@ -1,0 +1,77 @@
+"""The roster: people (from HR feeds or by hand) and supporters."""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+
+from peersupport.api.schemas import PersonIn, PersonOut, SupporterIn, SupporterOut, responses
+from peersupport.roster.access import (
+    person_for_user,
+    require_roster_writer,
+    require_supporter_manager,
+)
+from peersupport.roster.models import Person, Supporter
+from peersupport.roster.services import (
+    PersonInput,
+    SupporterInput,
+    person_upsert,
+    supporter_upsert,
+)
+
+router = Router(tags=["roster"])
+
+
+@router.put(
+    "/people/{employee_id}",
+    response=responses({200: PersonOut, 201: PersonOut}, 422),
+    summary="Create or update a person",
+    description="Director, administrator, integration. 201 when created, 200 when updated.",
+)
+def person_put(request: HttpRequest, employee_id: str, payload: PersonIn) -> Status[Person]:
+    require_roster_writer(request.user)
+    person, created = person_upsert(
+        actor=request.user, employee_id=employee_id, data=PersonInput(**payload.model_dump())
+    )
+    return Status(201 if created else 200, person)
+
+
+@router.get(
+    "/people/{employee_id}",
+    response=responses({200: PersonOut}, 404),
+    summary="A person on the roster",
+    description="Director, administrator.",
+)
+def person_get(request: HttpRequest, employee_id: str) -> Person:
+    return person_for_user(request.user, employee_id)
+
+
+@router.put(
+    "/supporters/{employee_id}",
+    response=responses({200: SupporterOut, 201: SupporterOut}, 422),
+    summary="Make or update a supporter",
+    description="Director, administrator. The person must be on the roster (else 422). "
+    "201 when the person becomes a supporter, 200 when updated.",
+)
+def supporter_put(
+    request: HttpRequest, employee_id: str, payload: SupporterIn
+) -> Status[Supporter]:
+    require_supporter_manager(request.user)
+    fields = payload.model_dump()
+    fields["experience"] = tuple(fields["experience"])
+    supporter, created = supporter_upsert(
+        actor=request.user, employee_id=employee_id, data=SupporterInput(**fields)
+    )
+    return Status(201 if created else 200, supporter)
+
+
+@router.get(
+    "/supporters/{employee_id}",
+    response=responses({200: SupporterOut}, 404),
+    summary="A supporter (extension)",
+    description="Director, administrator.",
+)
+def supporter_get(request: HttpRequest, employee_id: str) -> Supporter:
+    require_supporter_manager(request.user)
+    return get_object_or_404(
+        Supporter.objects.select_related("person"), person__employee_id=employee_id
+    )

@@ -1,0 +1,33 @@
+"""The resource directory peers are connected to."""
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from peersupport.api.schemas import ResourceIn, ResourceOut, responses
+from peersupport.resources.access import require_resource_manager
+from peersupport.resources.models import Resource
+from peersupport.resources.services import ResourceInput, resource_create
+
+router = Router(tags=["resources"])
+
+
+@router.get(
+    "/resources",
+    response=responses({200: list[ResourceOut]}),
+    summary="The resource directory",
+    description="Any signed-in role.",
+)
+def resource_list(request: HttpRequest) -> list[Resource]:
+    return list(Resource.objects.filter(active=True))
+
+
+@router.post(
+    "/resources",
+    response=responses({201: ResourceOut}, 422),
+    summary="Add a resource",
+    description="Director, administrator.",
+)
+def resource_post(request: HttpRequest, payload: ResourceIn) -> Status[Resource]:
+    require_resource_manager(request.user)
+    resource = resource_create(actor=request.user, data=ResourceInput(**payload.model_dump()))
+    return Status(201, resource)

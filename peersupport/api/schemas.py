@@ -1,0 +1,253 @@
+"""The API's request and response bodies. Inputs reject unknown fields and wrong types (422)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from peersupport.cases.models import CaseState
+from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
+from peersupport.resources.models import ResourceCategory
+from peersupport.roster.models import Experience, RoleType, SupporterStatus
+
+# JSON strings (a number is never coerced into one) of bounded length.
+Text40 = Annotated[StrictStr, Field(max_length=40)]
+Text100 = Annotated[StrictStr, Field(max_length=100)]
+Text200 = Annotated[StrictStr, Field(max_length=200)]
+Text254 = Annotated[StrictStr, Field(max_length=254)]
+Text500 = Annotated[StrictStr, Field(max_length=500)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+Summary = Annotated[
+    StrictStr,
+    Field(min_length=1, max_length=SUMMARY_MAX_LENGTH,
+          description="One non-clinical sentence, no patient details."),
+]
+EmployeeId = Annotated[StrictStr, Field(min_length=1, max_length=40, examples=["E1042"])]
+
+
+class Input(Schema):
+    # Unknown fields are refused rather than silently dropped; enums arrive as plain strings.
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+# Errors ------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str = Field(description="One readable sentence naming every offending field.")
+    errors: list[FieldError] | None = None
+
+
+# Roster ------------------------------------------------------------------------------------
+
+
+class PersonIn(Input):
+    name: Name
+    email: Text254 = ""
+    phone: Text40 = ""
+    role_type: RoleType = RoleType.PHYSICIAN
+    specialty: Text100 = ""
+    department: Text100 = ""
+    rank: Annotated[StrictInt, Field(ge=1, le=5, description="1 (trainee) to 5 (chief/leader)")] = 3
+    interventional: StrictBool = False
+    supervisor_employee_id: EmployeeId | None = None
+    site: Text100 = ""
+    gender: Text40 = ""
+    active: StrictBool = True
+
+
+class PersonOut(Schema):
+    employee_id: str
+    name: str
+    email: str
+    phone: str
+    role_type: str
+    specialty: str
+    department: str
+    rank: int
+    interventional: bool
+    supervisor_employee_id: str | None
+    site: str
+    gender: str
+    active: bool
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_supervisor_employee_id(obj) -> str | None:
+        return obj.supervisor.employee_id if obj.supervisor_id else None
+
+
+class SupporterIn(Input):
+    status: SupporterStatus
+    capacity: Annotated[StrictInt, Field(ge=0, le=20)] | None = Field(
+        None, description="Most cases at once; null means the program's default."
+    )
+    trained_on: date | None = None
+    experience: Annotated[list[Experience], Field(max_length=len(Experience.values))] = []
+    paused_until: date | None = None
+    on_call: StrictBool = False
+
+
+class SupporterOut(Schema):
+    employee_id: str
+    name: str
+    status: str
+    capacity: int | None
+    trained_on: date | None
+    experience: list[str]
+    paused_until: date | None
+    on_call: bool
+
+    @staticmethod
+    def resolve_employee_id(obj) -> str:
+        return obj.person.employee_id
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.person.name
+
+
+# Referrals ---------------------------------------------------------------------------------
+
+
+class EventIn(Input):
+    category: Category
+    occurred_on: date
+    summary: Summary
+    interventional: StrictBool = False
+    external_ref: Text100 = ""
+
+
+class InvolvedIn(Input):
+    employee_id: EmployeeId
+
+
+class PreferencesIn(Input):
+    """A self-referral's own wishes for their supporter (extension)."""
+
+    gender: Text40 = ""
+    specialty: Text100 = ""
+    role_type: RoleType | None = None
+
+
+class ReferralIn(Input):
+    event: EventIn
+    involved: Annotated[list[InvolvedIn], Field(min_length=1, max_length=500)]
+    source: Source
+    preferences: PreferencesIn | None = None
+
+
+class ReceiptOut(Schema):
+    """What a referrer sees: that the referral arrived. Never what happened afterwards."""
+
+    referral_id: int
+    received_at: datetime
+    involved_count: int
+
+    @staticmethod
+    def resolve_referral_id(obj) -> int:
+        return obj.pk
+
+
+# Cases -------------------------------------------------------------------------------------
+
+
+class PeerOut(Schema):
+    employee_id: str
+    name: str
+    email: str
+    phone: str
+
+
+class EventOut(Schema):
+    category: str
+    summary: str
+    interventional: bool
+    occurred_on: date
+
+
+class SupporterRef(Schema):
+    employee_id: str
+    name: str
+
+
+class CaseOut(Schema):
+    case_id: int
+    referral_id: int
+    peer: PeerOut
+    event: EventOut
+    state: CaseState
+    supporter: SupporterRef | None
+    next_due_at: datetime | None = Field(description="When the next step is due.")
+    next_step: str = Field(description="The step that is due next, e.g. 'first outreach'.")
+
+    @staticmethod
+    def resolve_case_id(obj) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_event(obj):
+        return obj.referral  # the event is stored with the referral
+
+    @staticmethod
+    def resolve_supporter(obj):
+        return obj.supporter.person if obj.supporter_id else None
+
+
+class SuggestionOut(Schema):
+    employee_id: str
+    name: str
+    score: float
+    reasons: list[str]
+
+
+class PlanItemOut(Schema):
+    case_id: int
+    employee_id: str
+    name: str
+    score: float
+
+
+class AssignmentIn(Input):
+    supporter: EmployeeId
+    override_reason: Text200 | None = Field(
+        None, description="Required when the supporter is not among the top suggestions."
+    )
+    reassign: StrictBool = Field(False, description="Replace the supporter already on the case.")
+
+
+# Resources ---------------------------------------------------------------------------------
+
+
+class ResourceIn(Input):
+    name: Name
+    category: ResourceCategory
+    contact: Text200 = ""
+    description: Text500 = ""
+
+
+class ResourceOut(Schema):
+    id: int
+    name: str
+    category: str
+    contact: str
+    description: str
+
+
+def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's documented answers: its success bodies, 401, 403 and the given errors."""
+    return {
+        **ok,
+        **{code: ValidationErrorOut if code == 422 else ErrorOut for code in (401, 403, *errors)},
+    }
