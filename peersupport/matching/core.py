@@ -3,99 +3,90 @@
 Hard rules filter, preferences score, every suggestion explains itself. The joint plan for a
 referral with many involved clinicians maximises the sum of the suggestion scores subject to
 each supporter's remaining case limit.
+
+The pieces live in small modules (facts, scoring, planning); this module is the one entry
+point the rest of the program imports from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
 
+from peersupport.matching.facts import (
+    ACTIVE,
+    CaseFacts,
+    PersonFacts,
+    Rules,
+    Suggestion,
+    SupporterFacts,
+    fairness_key,
+    folded,
+    is_paused,
+)
+from peersupport.matching.planning import plan
+from peersupport.matching.scoring import score
 
-@dataclass(frozen=True)
-class PersonFacts:
-    person_id: int
-    employee_id: str
-    name: str
-    role_type: str
-    specialty: str = ""
-    department: str = ""
-    rank: int = 3
-    interventional: bool = False
-    supervisor_id: int | None = None
-    site: str = ""
-    gender: str = ""
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class SupporterFacts:
-    person: PersonFacts
-    status: str  # nominated, in_training, active, paused, retired
-    trained_on: date | None
-    case_limit: int
-    open_cases: int
-    paused_until: date | None = None
-    last_assigned_at: datetime | None = None
-    experience: frozenset[str] = frozenset()
-    on_call: bool = False
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    case_id: int
-    peer: PersonFacts
-    category: str
-    interventional: bool
-    # Everyone involved in the same event (their person ids), the peer included.
-    involved_person_ids: frozenset[int] = frozenset()
-    # A self-referral's stated wishes: {"gender": ..., "specialty": ..., "role_type": ...}.
-    preferences: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Rules:
-    now: datetime
-    weights: Mapping[str, float]
-    exclude_same_department: bool = True
-    # True once the program serves more than physicians: then "same professional role" counts.
-    whole_care_team: bool = False
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    case_id: int
-    supporter: SupporterFacts
-    score: float
-    reasons: tuple[str, ...]
-
-    @property
-    def employee_id(self) -> str:
-        return self.supporter.person.employee_id
-
-    @property
-    def name(self) -> str:
-        return self.supporter.person.name
+__all__ = [
+    "CaseFacts",
+    "PersonFacts",
+    "Rules",
+    "Suggestion",
+    "SupporterFacts",
+    "hard_rule_violations",
+    "plan",
+    "suggest",
+    "suggestion_order",
+]
 
 
 def hard_rule_violations(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[str]:
-    """Every hard rule this supporter breaks for this case, in words; empty if eligible."""
-    raise NotImplementedError
+    """Every hard rule this supporter breaks for this case, in words; empty if eligible.
 
-
-def suggest(
-    case: CaseFacts, supporters: Sequence[SupporterFacts], rules: Rules
-) -> list[Suggestion]:
-    """Eligible supporters for one case, best first, each with its reasons."""
-    raise NotImplementedError
-
-
-def plan(
-    cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules: Rules
-) -> dict[int, Suggestion]:
-    """The best joint assignment: case_id -> the chosen suggestion.
-
-    Maximises the sum of scores over all cases, each supporter taking at most their remaining
-    slots (case_limit - open_cases). A case with no eligible supporter left is absent.
+    `planning.SupporterTable` applies the same rules to many pairs at once (`build` and
+    `eligible`); change both together.
     """
-    raise NotImplementedError
+    peer, person = case.peer, supporter.person
+    reasons: list[str] = []
+    if supporter.status != ACTIVE:
+        reasons.append(f"not an active supporter ({supporter.status.replace('_', ' ')})")
+    if supporter.trained_on is None:
+        reasons.append("not trained yet")
+    if is_paused(supporter, rules.now.date()):
+        reasons.append(f"paused until {supporter.paused_until:%Y-%m-%d}")
+    if not person.active:
+        reasons.append("no longer active on the roster")
+    if supporter.open_cases >= supporter.case_limit:
+        reasons.append(f"at their case limit ({supporter.open_cases} of {supporter.case_limit})")
+    if person.person_id == peer.person_id:
+        reasons.append("is the peer")
+    elif person.person_id in case.involved_person_ids:
+        # The peer is in the involved set too; "is the peer" already says it.
+        reasons.append("involved in the same event")
+    if peer.supervisor_id is not None and person.person_id == peer.supervisor_id:
+        reasons.append("the peer's supervisor")
+    if person.supervisor_id is not None and person.supervisor_id == peer.person_id:
+        reasons.append("supervised by the peer")
+    if (
+        rules.exclude_same_department
+        and folded(peer.department)
+        and folded(peer.department) == folded(person.department)
+    ):
+        reasons.append(f"same department as the peer ({person.department.strip()})")
+    return reasons
+
+
+def suggestion_order(suggestion: Suggestion) -> tuple[float, int, float, str]:
+    """Best first: the higher score, then the fairer pick (see `fairness_key`)."""
+    return (-suggestion.score, *fairness_key(suggestion.supporter))
+
+
+def suggest(case: CaseFacts, supporters: Sequence[SupporterFacts], rules: Rules) -> list[Suggestion]:
+    """Eligible supporters for one case, best first, each with its reasons."""
+    suggestions = []
+    for supporter in supporters:
+        if hard_rule_violations(case, supporter, rules):
+            continue
+        points, reasons = score(case, supporter, rules)
+        suggestions.append(Suggestion(case.case_id, supporter, points, reasons))
+    suggestions.sort(key=suggestion_order)
+    return suggestions

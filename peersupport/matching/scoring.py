@@ -1,0 +1,128 @@
+"""How well an eligible supporter fits a case: a weighted sum of preferences, each explained.
+
+This is the readable definition of the score. `planning.py` computes the same sum for many
+pairs at once with numpy; it adds the same terms in the same order so that both give the
+same float to the last bit (a test holds them to it).
+"""
+
+from __future__ import annotations
+
+from peersupport.matching.facts import CaseFacts, Rules, SupporterFacts, days_since, folded
+from peersupport.matching.specialties import related
+
+# The days after which "longer since the last assignment" stops counting: a quarter is long
+# enough to have recovered from the last case, and a cap keeps one idle supporter from
+# outranking everyone on recency alone.
+RECENCY_CAP_DAYS = 90
+
+# Wishes a self-referring peer can state, and the words the director reads for each.
+PREFERENCE_LABELS: dict[str, str] = {
+    "gender": "gender",
+    "specialty": "specialty",
+    "role_type": "role",
+}
+
+ROLE_LABELS: dict[str, str] = {"app": "advanced practice provider"}
+
+CATEGORY_LABELS: dict[str, str] = {
+    "medical_error": "a medical error",
+    "adverse_outcome": "an adverse outcome",
+    "patient_death": "a patient's death",
+    "patient_aggression": "patient aggression",
+    "litigation": "litigation",
+}
+
+# Rank factors: at or above the peer's rank is what peers ask for; one step below still
+# works; further below is actively unhelpful (a trainee consoling a chief), hence a penalty.
+RANK_AT_OR_ABOVE = 1.0
+RANK_ONE_BELOW = 0.5
+RANK_FAR_BELOW = -1.0
+
+
+def rank_factor(supporter_rank: int, peer_rank: int) -> float:
+    gap = supporter_rank - peer_rank
+    if gap >= 0:
+        return RANK_AT_OR_ABOVE
+    return RANK_ONE_BELOW if gap == -1 else RANK_FAR_BELOW
+
+
+def load_factor(open_cases: int, case_limit: int) -> float:
+    """The free share of the supporter's capacity: 1 when idle, near 0 when almost full."""
+    if case_limit <= 0:
+        return 0.0
+    return 1 - open_cases / case_limit
+
+
+def recency_factor(days: int | None) -> float:
+    """None is "never assigned": as rested as a supporter can be."""
+    if days is None:
+        return 1.0
+    return min(days, RECENCY_CAP_DAYS) / RECENCY_CAP_DAYS
+
+
+def score(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> tuple[float, tuple[str, ...]]:
+    """The score (rounded to 2 decimals) and its reasons; assumes the supporter is eligible."""
+    peer, person = case.peer, supporter.person
+    total = 0.0
+    reasons: list[str] = []
+
+    def add(key: str, factor: float, reason: str) -> None:
+        nonlocal total
+        weight = float(rules.weights.get(key, 0.0))
+        # A preference the director weighted at zero is switched off: no points, no claim.
+        if weight == 0.0 or factor == 0.0:
+            return
+        total += weight * factor
+        reasons.append(reason)
+
+    if folded(peer.specialty) and folded(peer.specialty) == folded(person.specialty):
+        add("specialty", 1.0, f"same specialty: {person.specialty}")
+    elif related(peer.specialty, person.specialty):
+        add("related_specialty", 1.0, f"related specialty: {peer.specialty} and {person.specialty}")
+
+    factor = rank_factor(person.rank, peer.rank)
+    if person.rank > peer.rank:
+        add("rank", factor, "more senior than the peer")
+    elif person.rank == peer.rank:
+        add("rank", factor, "same seniority")
+    else:
+        add(
+            "rank",
+            factor,
+            "slightly junior to the peer" if factor > 0 else "much junior to the peer",
+        )
+
+    if case.interventional and person.interventional:
+        add("interventional", 1.0, "interventionalist for a procedural event")
+    if rules.whole_care_team and folded(peer.role_type) and (folded(peer.role_type) == folded(person.role_type)):
+        role = ROLE_LABELS.get(folded(person.role_type), person.role_type)
+        add("role", 1.0, f"same professional role: {role}")
+    if case.category and case.category in supporter.experience:
+        event = CATEGORY_LABELS.get(case.category, case.category.replace("_", " "))
+        add("experience", 1.0, f"has offered support after {event}")
+    for key, label in PREFERENCE_LABELS.items():
+        wish = str(case.preferences.get(key) or "")
+        if folded(wish) and folded(wish) == folded(getattr(person, key)):
+            add("preference", 1.0, f"matches the peer's wish: {label} {wish.strip()}")
+
+    # Load and recency are fairness facts the director wants to see whatever their weight,
+    # so their reasons are always given (their points still follow the weights).
+    total += float(rules.weights.get("load", 0.0)) * load_factor(supporter.open_cases, supporter.case_limit)
+    plural = "" if supporter.open_cases == 1 else "s"
+    reasons.append(f"{supporter.open_cases} open case{plural} of {supporter.case_limit}")
+
+    days = None if supporter.last_assigned_at is None else days_since(rules.now, supporter.last_assigned_at)
+    total += float(rules.weights.get("recency", 0.0)) * recency_factor(days)
+    if days is None:
+        reasons.append("never assigned yet")
+    elif days == 0:
+        reasons.append("last assigned today")
+    else:
+        reasons.append(f"last assigned {days} day{'' if days == 1 else 's'} ago")
+
+    if supporter.on_call:
+        add("on_call", 1.0, "on call now")
+    if folded(peer.site) and folded(person.site) and folded(peer.site) != folded(person.site):
+        add("other_site", 1.0, "from another site")
+
+    return round(total, 2), tuple(reasons)
