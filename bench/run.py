@@ -214,7 +214,13 @@ def matching_benchmarks() -> list[Result]:
 
 
 # Add database benchmarks here (each sets up Django itself and returns Result rows).
-BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks]
+def database_benchmarks() -> list[Result]:
+    from bench.db import database_benchmarks as run
+
+    return run()
+
+
+BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks]
 
 
 def print_table(results: list[Result]) -> None:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record
+from peersupport.audit.services import audit_record, audit_record_many
 from peersupport.cases.models import Case
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
@@ -166,8 +166,8 @@ def _create(
     )
     audit_record(actor=user, action="referral.create", obj=referral,
                  detail={"involved_count": len(people), "source": data.source})
-    for case in cases:
-        audit_record(actor=user, action="case.create", obj=case, detail={"referral": referral.pk})
+    audit_record_many(actor=user, action="case.create", object_type="case",
+                      object_ids=[case.pk for case in cases], detail={"referral": referral.pk})
     subject, body = render_new_referral_email(len(cases))
     for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
         outbox_enqueue(kind="new_referral", to=director.email, subject=subject, body=body)
