@@ -1,7 +1,46 @@
 from django.http import HttpRequest
 
+from peersupport.accounts.models import Role
+
+# (url name, label) of the pages each role uses, in the order the role needs them.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    Role.DIRECTOR: [
+        ("queue", "Queue"),
+        ("cases", "Cases"),
+        ("roster", "Roster"),
+        ("supporters", "Supporters"),
+        ("referral-new", "Refer"),
+        ("program-settings", "Settings"),
+    ],
+    Role.ADMINISTRATOR: [
+        ("queue", "Queue"),
+        ("cases", "Cases"),
+        ("roster", "Roster"),
+        ("supporters", "Supporters"),
+        ("referral-new", "Refer"),
+        ("program-settings", "Settings"),
+    ],
+    Role.SUPPORTER: [("my-cases", "My cases"), ("referral-new", "Refer a colleague")],
+    Role.REFERRER: [("referral-new", "Refer")],
+    Role.CLINICIAN: [("referral-new", "Refer a colleague")],
+    Role.LEADER: [("home", "Reports")],
+    Role.INTEGRATION: [("home", "API")],
+}
+
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    role = getattr(user, "role", "") if user is not None and user.is_authenticated else ""
-    return {"current_role": role}
+    if user is None or not user.is_authenticated:
+        return {"current_role": "", "nav_items": []}
+    items = list(NAVIGATION.get(user.role, []))
+    if user.person_id:
+        # Anyone on the roster may ask for support for themself.
+        items.append(("support-ask", "Ask for support"))
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match else ""
+    return {
+        "current_role": user.role,
+        "nav_items": [
+            {"url_name": name, "label": label, "current": name == current} for name, label in items
+        ],
+    }

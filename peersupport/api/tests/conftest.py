@@ -18,12 +18,6 @@ from peersupport.roster.models import Person
 Call = Callable[..., Any]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The personas are created with passwords; the API never checks them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def call(client: Client) -> Call:
     """call(persona, "GET", "/cases/1", body=..., headers=..., raw=...) -> the response.

@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from peersupport.accounts.models import PROGRAM_STAFF, Role, User
+from peersupport.audit.services import audit_record_many
+from peersupport.cases.access import case_for_user, cases_for_user
+from peersupport.cases.forms import AssignForm, CaseFilterForm, OverrideForm
+from peersupport.cases.models import HOLDING_STATES, Case, CaseState
+from peersupport.cases.services import case_assign
+from peersupport.front.decorators import role_required
+from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.matching.selectors import SUGGESTION_COUNT, suggestions_for_case
+
+PAGE_SIZE = 50
+MY_CASES_MAX = 100
+# Beyond the top suggestions the director may pick from this many more in a list, or anyone
+# else by employee id: a health system has thousands of eligible supporters.
+MORE_SUPPORTERS_MAX = 50
+
+
+def _audit_shown(user: User, cases: list[Case]) -> None:
+    audit_record_many(actor=user, action="case.list", object_type="case", object_ids=[c.pk for c in cases])
+
+
+@role_required(PROGRAM_STAFF, "Only the program's director and administrator work the queue.")
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    waiting = cases_for_user(request.user).awaiting_assignment()
+    page = Paginator(waiting.with_details().most_overdue_first(), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    _audit_shown(request.user, shown)
+    # Referrals with more than one waiting clinician are best assigned together, by plan.
+    plannable = set(
+        waiting.filter(referral_id__in={c.referral_id for c in shown})
+        .order_by()
+        .values("referral_id")
+        .annotate(waiting=Count("pk"))
+        .filter(waiting__gt=1)
+        .values_list("referral_id", flat=True)
+    )
+    return render(request, "cases/queue.html",
+                  {"page_obj": page, "cases": shown, "plannable": plannable})
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = cases_for_user(request.user)
+    form = CaseFilterForm(request.GET)
+    if form.is_valid() and form.cleaned_data["state"]:
+        cases = cases.filter(state=form.cleaned_data["state"])
+    page = Paginator(cases.with_details().order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page.object_list)
+    _audit_shown(request.user, shown)
+    return render(request, "cases/case_list.html", {"form": form, "page_obj": page, "cases": shown})
+
+
+@role_required({Role.SUPPORTER}, "This page lists a supporter's own cases.")
+@require_GET
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = list(cases_for_user(request.user).open().with_details().most_overdue_first()[:MY_CASES_MAX])
+    _audit_shown(request.user, cases)
+    return render(request, "cases/my_cases.html", {"cases": cases})
+
+
+def _case_page(
+    request: HttpRequest,
+    case_id: int,
+    *,
+    reassign: bool = False,
+    error: str = "",
+    override_form: OverrideForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    case = case_for_user(request.user, case_id)
+    context: dict = {"case": case, "is_staff": request.user.role in PROGRAM_STAFF, "error": error}
+    if context["is_staff"]:
+        assignable = case.state == CaseState.AWAITING_ASSIGNMENT or (
+            reassign and case.state in HOLDING_STATES
+        )
+        context.update(
+            history=case.assignments.select_related("supporter__person", "assigned_by"),
+            can_reassign=case.state in HOLDING_STATES,
+            reassign=reassign and assignable,
+            assignable=assignable,
+        )
+        if assignable:
+            ranked = suggestions_for_case(case)
+            context.update(
+                suggestions=ranked[:SUGGESTION_COUNT],
+                more_supporters=ranked[SUGGESTION_COUNT:SUGGESTION_COUNT + MORE_SUPPORTERS_MAX],
+                override_form=override_form or OverrideForm(),
+                suggestion_count=SUGGESTION_COUNT,
+            )
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _case_page(request, case_id, reassign=request.GET.get("reassign") == "1")
+
+
+@role_required(PROGRAM_STAFF, "Only the program's director and administrator assign supporters.")
+@require_POST
+def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    override = request.POST.get("override") == "1"
+    form = OverrideForm(request.POST) if override else AssignForm(request.POST)
+    reassign = request.POST.get("reassign") in ("on", "true", "1")
+    if not form.is_valid():
+        # Shown at the top of the page too, where the reloaded page opens.
+        error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+        return _case_page(request, case_id, reassign=reassign, error=error,
+                          override_form=form if override else None, status=InvalidInput.status)
+    try:
+        case = case_assign(
+            actor=request.user,
+            case_id=case_id,
+            supporter_employee_id=form.employee_id(),
+            override_reason=form.cleaned_data["override_reason"],
+            reassign=form.cleaned_data["reassign"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        return _case_page(request, case_id, reassign=reassign, error=exc.detail,
+                          override_form=form if override else None, status=exc.status)
+    name = case.supporter.person.name
+    messages.success(request, f"{name} is now this peer's supporter and has been sent the details.")
+    return redirect("case", case.pk)

@@ -1,0 +1,35 @@
+"""Role gates for pages that are not about one object (a queue, a settings page).
+
+Pages about one object use that object's access gate (`case_for_user`, `referral_for_user`, …);
+these only say which roles may open a page at all. They answer 403, never a silent redirect.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def require_role(user, roles: Iterable[str], message: str) -> None:
+    if not user.is_authenticated or not user.is_active or user.role not in roles:
+        raise PermissionDenied(message)
+
+
+def role_required(roles: Iterable[str], message: str = "Your role does not use this page.") -> Callable[[View], View]:
+    """Signed in (else to the login page) and one of `roles` (else 403)."""
+    roles = frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            require_role(request.user, roles, message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, Role
+
+API_DOCS_URL = "/api/v1/docs"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts where its work is."""
+    role = request.user.role
+    if role in PROGRAM_STAFF:
+        return redirect("queue")
+    if role == Role.SUPPORTER:
+        return redirect("my-cases")
+    if role == Role.INTEGRATION:
+        return render(request, "front/integration.html", {"api_docs_url": API_DOCS_URL})
+    if role in MAY_REFER:
+        return redirect("referral-new")
+    # Leadership, and any role still to come, sees aggregates only.
+    return render(request, "front/reports.html")

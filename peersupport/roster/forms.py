@@ -1,0 +1,153 @@
+"""Roster forms: the shape of the input. The rules are `person_upsert`'s and `supporter_upsert`'s."""
+
+from django import forms
+
+from peersupport.roster.models import (
+    RANK_LABELS,
+    Experience,
+    Person,
+    RoleType,
+    Supporter,
+    SupporterStatus,
+)
+from peersupport.roster.services import PersonInput, SupporterInput
+
+ACTIVE_CHOICES = [("", "Everyone"), ("yes", "Active only"), ("no", "Inactive only")]
+RANK_CHOICES = [(rank, f"{rank} – {label}") for rank, label in RANK_LABELS.items()]
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label="Name or employee id", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    department = forms.CharField(required=False, max_length=100,
+                                 widget=forms.TextInput(attrs={"list": "departments"}))
+    specialty = forms.CharField(required=False, max_length=100,
+                                widget=forms.TextInput(attrs={"list": "specialties"}))
+    role_type = forms.ChoiceField(label="Professional role", required=False,
+                                  choices=[("", "Any role")] + RoleType.choices)
+    site = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"list": "sites"}))
+    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
+
+    def filter(self, people):
+        data = self.cleaned_data
+        people = people.search(data["q"])
+        # Exact matches keep each filter on its index; the datalists offer the exact spellings.
+        for name in ("department", "specialty", "role_type", "site"):
+            if data[name].strip():
+                people = people.filter(**{name: data[name].strip()})
+        if data["active"]:
+            people = people.filter(active=data["active"] == "yes")
+        return people
+
+
+class PersonForm(forms.Form):
+    employee_id = forms.CharField(label="Employee id", max_length=40)
+    name = forms.CharField(max_length=200)
+    email = forms.CharField(label="Work email", required=False, max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    phone = forms.CharField(label="Phone (for calls and texts)", required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
+    role_type = forms.ChoiceField(label="Professional role", choices=RoleType.choices)
+    specialty = forms.CharField(required=False, max_length=100,
+                                widget=forms.TextInput(attrs={"list": "specialties"}))
+    department = forms.CharField(required=False, max_length=100,
+                                 widget=forms.TextInput(attrs={"list": "departments"}))
+    site = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"list": "sites"}))
+    rank = forms.TypedChoiceField(choices=RANK_CHOICES, coerce=int, initial=3)
+    interventional = forms.BooleanField(label="Performs procedures (interventionalist)", required=False)
+    supervisor_employee_id = forms.CharField(label="Supervisor's employee id", required=False, max_length=40)
+    gender = forms.CharField(required=False, max_length=40,
+                             help_text="Only used when a peer asks for a supporter of a certain gender.",
+                             widget=forms.TextInput(attrs={"list": "genders"}))
+    active = forms.BooleanField(label="Active on the roster", required=False, initial=True)
+
+    def __init__(self, *args, person: Person | None = None, **kwargs) -> None:
+        if person is not None:
+            kwargs.setdefault("initial", {
+                "employee_id": person.employee_id,
+                "name": person.name,
+                "email": person.email,
+                "phone": person.phone,
+                "role_type": person.role_type,
+                "specialty": person.specialty,
+                "department": person.department,
+                "site": person.site,
+                "rank": person.rank,
+                "interventional": person.interventional,
+                "supervisor_employee_id": person.supervisor.employee_id if person.supervisor else "",
+                "gender": person.gender,
+                "active": person.active,
+            })
+        super().__init__(*args, **kwargs)
+        self.person = person
+        if person is not None:
+            # The employee id names the person: it is shown, not edited.
+            self.fields["employee_id"].disabled = True
+
+    def clean_employee_id(self) -> str:
+        employee_id = self.cleaned_data["employee_id"].strip()
+        if self.person is None and Person.objects.filter(employee_id=employee_id).exists():
+            raise forms.ValidationError(f"{employee_id} is already on the roster; edit that entry instead.")
+        return employee_id
+
+    def to_input(self) -> PersonInput:
+        data = self.cleaned_data
+        return PersonInput(
+            name=data["name"],
+            email=data["email"].strip(),
+            phone=data["phone"],
+            role_type=data["role_type"],
+            specialty=data["specialty"],
+            department=data["department"],
+            rank=data["rank"],
+            interventional=data["interventional"],
+            supervisor_employee_id=data["supervisor_employee_id"].strip() or None,
+            site=data["site"],
+            gender=data["gender"],
+            active=data["active"],
+        )
+
+
+class SupporterForm(forms.Form):
+    status = forms.ChoiceField(choices=SupporterStatus.choices)
+    capacity = forms.IntegerField(
+        label="Case limit", required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 20}),
+        help_text="How many cases at once. Leave empty for the program's default.",
+    )
+    trained_on = forms.DateField(label="Trained on", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    experience = forms.MultipleChoiceField(
+        label="Has lived through, and offers to support others with",
+        choices=Experience.choices, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    paused_until = forms.DateField(label="Paused until", required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    on_call = forms.BooleanField(label="On call now", required=False)
+
+    def __init__(self, *args, supporter: Supporter | None = None, **kwargs) -> None:
+        if supporter is not None:
+            kwargs.setdefault("initial", {
+                "status": supporter.status,
+                "capacity": supporter.capacity,
+                "trained_on": supporter.trained_on,
+                "experience": supporter.experience,
+                "paused_until": supporter.paused_until,
+                "on_call": supporter.on_call,
+            })
+        super().__init__(*args, **kwargs)
+
+    def to_input(self) -> SupporterInput:
+        data = self.cleaned_data
+        return SupporterInput(
+            status=data["status"],
+            capacity=data["capacity"],
+            trained_on=data["trained_on"],
+            experience=tuple(data["experience"]),
+            paused_until=data["paused_until"],
+            on_call=data["on_call"],
+        )
+
+
+class SupporterFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any status")] + SupporterStatus.choices)

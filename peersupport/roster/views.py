@@ -1,0 +1,173 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.program.models import ProgramSettings
+from peersupport.referrals.access import require_may_refer
+from peersupport.roster.access import person_for_user, require_roster_reader, require_supporter_manager
+from peersupport.roster.forms import (
+    PersonForm,
+    RosterFilterForm,
+    SupporterFilterForm,
+    SupporterForm,
+)
+from peersupport.roster.models import Person, Supporter
+from peersupport.roster.services import person_upsert, supporter_upsert
+
+PAGE_SIZE = 50
+LOOKUP_MIN_CHARS = 2
+LOOKUP_MAX_RESULTS = 10
+# The datalists of the filters: each a scan of the roster, so computed once in a while.
+CHOICES_TTL_SECONDS = 300
+CHOICES_MAX = 500
+GENDER_SUGGESTIONS = ("female", "male", "non-binary")
+
+
+def _lookup_people():
+    """Active people the program serves: the referral form may name only them."""
+    program = ProgramSettings.current()
+    return Person.objects.filter(active=True, role_type__in=program.served_role_types).only(
+        "employee_id", "name", "department"
+    )
+
+
+@login_required
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Type-ahead for the referral form: name, employee id and department, nothing more."""
+    require_may_refer(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    people = list(_lookup_people().search(q)[:LOOKUP_MAX_RESULTS]) if len(q) >= LOOKUP_MIN_CHARS else []
+    context = {"q": q, "people": people, "min_chars": LOOKUP_MIN_CHARS}
+    if request.htmx:
+        return render(request, "roster/lookup_results.html", context)
+    # Without JavaScript the search form lands here: a page to read the ids from.
+    return render(request, "roster/lookup_page.html", context)
+
+
+@login_required
+@require_GET
+def lookup_chip(request: HttpRequest) -> HttpResponse:
+    """One chosen clinician as a removable chip (empty if already chosen or not on the roster)."""
+    require_may_refer(request.user)
+    employee_id = request.GET.get("employee_id", "").strip()
+    person = None
+    if employee_id and employee_id not in request.GET.getlist("involved"):
+        person = _lookup_people().filter(employee_id=employee_id).first()
+    return render(request, "roster/chip_added.html", {"person": person})
+
+
+def _distinct(field: str) -> list[str]:
+    def compute() -> list[str]:
+        values = Person.objects.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
+        return list(values.distinct()[:CHOICES_MAX])
+
+    return cache.get_or_set(f"roster:choices:{field}", compute, CHOICES_TTL_SECONDS)
+
+
+def _datalists() -> dict[str, list[str]]:
+    return {
+        "departments": _distinct("department"),
+        "specialties": _distinct("specialty"),
+        "sites": _distinct("site"),
+        "genders": GENDER_SUGGESTIONS,
+    }
+
+
+@login_required
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    require_roster_reader(request.user)
+    form = RosterFilterForm(request.GET)
+    people = Person.objects.select_related("supporter")
+    people = form.filter(people) if form.is_valid() else people.none()
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "roster/roster.html", {"form": form, "page_obj": page, **_datalists()})
+
+
+def _person_form_page(request: HttpRequest, form: PersonForm, person: Person | None, status: int) -> HttpResponse:
+    return render(request, "roster/person_form.html",
+                  {"form": form, "person": person, **_datalists()}, status=status)
+
+
+def _save_person(request: HttpRequest, form: PersonForm, employee_id: str) -> Person | None:
+    try:
+        person, created = person_upsert(actor=request.user, employee_id=employee_id, data=form.to_input())
+    except ServiceError as exc:
+        form.add_error(None, exc.detail)
+        return None
+    messages.success(request, f"{person.name} is {'added to' if created else 'updated on'} the roster.")
+    return person
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    require_roster_reader(request.user)
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid() and (person := _save_person(request, form, form.cleaned_data["employee_id"])):
+            return redirect("person-edit", person.employee_id)
+        return _person_form_page(request, form, None, InvalidInput.status)
+    return _person_form_page(request, PersonForm(), None, 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
+    person = person_for_user(request.user, employee_id)
+    if request.method == "POST":
+        form = PersonForm(request.POST, person=person)
+        if form.is_valid() and _save_person(request, form, person.employee_id):
+            return redirect("person-edit", person.employee_id)
+        return _person_form_page(request, form, person, InvalidInput.status)
+    return _person_form_page(request, PersonForm(person=person), person, 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
+    require_supporter_manager(request.user)
+    person = person_for_user(request.user, employee_id)
+    supporter = Supporter.objects.filter(person=person).first()
+    status = 200
+    if request.method == "POST":
+        form = SupporterForm(request.POST, supporter=supporter)
+        if form.is_valid():
+            try:
+                supporter_upsert(actor=request.user, employee_id=person.employee_id, data=form.to_input())
+            except ServiceError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                messages.success(request, f"{person.name}'s supporter settings are saved.")
+                return redirect("person-edit", person.employee_id)
+        status = InvalidInput.status
+    else:
+        form = SupporterForm(supporter=supporter)
+    return render(request, "roster/supporter_form.html",
+                  {"form": form, "person": person, "supporter": supporter}, status=status)
+
+
+@login_required
+@require_GET
+def supporters(request: HttpRequest) -> HttpResponse:
+    require_supporter_manager(request.user)
+    form = SupporterFilterForm(request.GET)
+    default_limit = ProgramSettings.current().default_case_limit
+    team = (
+        Supporter.objects.with_open_cases()
+        .annotate(limit=Coalesce("capacity", Value(default_limit)))
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
+    if form.is_valid() and form.cleaned_data["status"]:
+        team = team.filter(status=form.cleaned_data["status"])
+    page = Paginator(team, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "roster/supporters.html", {"form": form, "page_obj": page})
