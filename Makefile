@@ -1,10 +1,19 @@
 # Two commands: `make run` (set up and serve the demo with its worker) and `make test`.
+# Everything else is here for CI (.ci/run) and for the occasional deeper check.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+# Links in emails and the printed sign-in address follow the port the demo is served on.
+demo run: export SITE_URL ?= http://$(HOST):$(PORT)
+
+# pytest exits 5 when it collected no test (say, a marker with nothing behind it yet); that is
+# not a failure of the code, so it does not fail the target.
+PYTEST_OK_IF_NONE = || [ $$? -eq 5 ]
 
 .PHONY: run test test-postgres test-browser lint bench setup migrate demo clean
 
@@ -22,19 +31,31 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo
 
+# Without a mail server configured, the demo prints its emails in the worker's output.
+ifeq ($(origin EMAIL_HOST),undefined)
+run: export EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
+endif
 run: demo
-	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+	@echo ""
+	@echo "Serving $(SITE_URL)/ with its background worker and outbox sweeper; Ctrl-C stops all."
+	@echo "Sign in with a login above (password above); emails appear in the worker's output."
+	@echo ""
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -p $(PORT)
 
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser" -q $(PYTEST_OK_IF_NONE)
 
+# pytest-django creates (and drops) the database test_<name>, here test_test.
 test-postgres: setup
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser" -q
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" -q $(PYTEST_OK_IF_NONE)
 
+# The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
+# is never run, as its browser download is not available here.
 test-browser: setup
-	$(BIN)/pytest -m browser -q
+	@test -x /usr/bin/chromium || echo "No /usr/bin/chromium: the browser tests will be skipped."
+	$(BIN)/pytest -m browser -q $(PYTEST_OK_IF_NONE)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,0 +1,90 @@
+"""Load the demo program (Riverside General Hospital) once, and print how to sign in."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import NoReverseMatch, reverse
+
+from peersupport.lib import demo_data
+from peersupport.lib.demo import (
+    DemoLogin,
+    database_holds_only_demo,
+    demo_is_loaded,
+    demo_load,
+    demo_logins,
+)
+from peersupport.roster.models import Person
+
+
+class Command(BaseCommand):
+    help = (
+        f"Load a realistic demo program ({demo_data.HOSPITAL}: about 600 clinicians, a team of "
+        "supporters, resources, open and past cases, a login per role). Does nothing if the "
+        "demo is already there; never loads into a database that holds a real program."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Wipe the database and load the demo afresh (refused unless the database "
+            "holds nothing but the demo).",
+        )
+
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
+        if reset:
+            if not database_holds_only_demo():
+                raise CommandError(
+                    "This database holds logins or people that are not the demo's; "
+                    "--reset would delete them. Point DATABASE_URL at another database."
+                )
+            call_command("flush", interactive=False, verbosity=0)
+        elif demo_is_loaded():
+            self.stdout.write("The demo program is already loaded; nothing to do "
+                              "(load_demo --reset loads it afresh).")
+            self._print_logins(demo_logins(), token="")
+            return
+        elif Person.objects.exists():
+            self.stderr.write(self.style.WARNING(
+                "This database already holds a roster that is not the demo's; "
+                "the demo is only loaded into an empty program. Nothing was changed."
+            ))
+            return
+
+        result = demo_load()
+        counts = result.counts
+        self.stdout.write(self.style.SUCCESS(
+            f"Loaded the demo program of {demo_data.HOSPITAL}: {counts['people']} people on the "
+            f"roster, {counts['supporters']} supporters ({counts['active supporters']} active), "
+            f"{counts['resources']} resources, {counts['referrals']} referrals "
+            f"({counts['open cases']} open cases, {counts['closed cases']} closed)."
+        ))
+        self._print_logins(result.logins, token=result.api_token)
+
+    def _print_logins(self, logins: list[DemoLogin], *, token: str) -> None:
+        try:
+            login_path = reverse("login")
+        except NoReverseMatch:
+            login_path = "/accounts/login/"
+        write = self.stdout.write
+        write("")
+        write(f"Sign in at {settings.SITE_URL}{login_path}")
+        write(f"Every demo login has the password: {demo_data.PASSWORD}")
+        write("")
+        widths = (max([len("Role")] + [len(login.role) for login in logins]),
+                  max([len("Email")] + [len(login.email) for login in logins]))
+        write(f"  {'Role':<{widths[0]}}  {'Email':<{widths[1]}}  Who")
+        for login in logins:
+            write(f"  {login.role:<{widths[0]}}  {login.email:<{widths[1]}}  {login.who}")
+        write("")
+        integration = f"integration@{demo_data.DOMAIN}"
+        if token:
+            write(f"API token for {integration} (shown once, only its digest is stored):")
+            write(f"  {token}")
+            write(f"  curl -H 'Authorization: Bearer {token}' {settings.SITE_URL}/api/v1/resources")
+        else:
+            write(f"API tokens are shown once; issue another with: "
+                  f"python manage.py api_token {integration}")
+        write(f"API documentation: {settings.SITE_URL}/api/v1/docs")
