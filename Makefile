@@ -11,10 +11,6 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Links in emails and the printed sign-in address follow the port the demo is served on.
 demo run: export SITE_URL ?= http://$(HOST):$(PORT)
 
-# pytest exits 5 when it collected no test (say, a marker with nothing behind it yet); that is
-# not a failure of the code, so it does not fail the target.
-PYTEST_OK_IF_NONE = || [ $$? -eq 5 ]
-
 .PHONY: run test test-postgres test-browser lint bench setup migrate demo clean
 
 $(BIN)/.installed: pyproject.toml
@@ -45,17 +41,17 @@ run: demo
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not browser" -q $(PYTEST_OK_IF_NONE)
+	$(BIN)/pytest -m "not browser" -q
 
 # pytest-django creates (and drops) the database test_<name>, here test_test.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" -q $(PYTEST_OK_IF_NONE)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" -q
 
 # The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
 # is never run, as its browser download is not available here.
 test-browser: setup
 	@test -x /usr/bin/chromium || echo "No /usr/bin/chromium: the browser tests will be skipped."
-	$(BIN)/pytest -m browser -q $(PYTEST_OK_IF_NONE)
+	$(BIN)/pytest -m browser -q
 
 lint: setup
 	$(BIN)/ruff check .

@@ -40,6 +40,8 @@ STEP_TIMEOUT_MS = 10_000
 @pytest.fixture
 def browser() -> Iterator["object"]:
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing; .ci/run installs it")
         pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM}); apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
