@@ -1,0 +1,71 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from peersupport.accounts.models import ApiToken, Role, User
+from peersupport.lib.factories import make_person
+
+PASSWORD = "a-long-demo-passphrase-42"
+
+
+def run(*args: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_add_user_creates_a_login_linked_to_the_roster(db, monkeypatch, client):
+    person = make_person(employee_id="E3301")
+    monkeypatch.setenv("NEW_PASSWORD", PASSWORD)
+    output = run("add_user", "Supporter@Example.org", "--role", "supporter", "--employee-id", "E3301",
+                 "--password-from-env", "NEW_PASSWORD")
+    assert "Created supporter@example.org" in output
+    user = User.objects.get(email="supporter@example.org")
+    assert user.role == Role.SUPPORTER and user.person == person
+    assert client.login(username="supporter@example.org", password=PASSWORD)
+
+
+def test_add_user_again_updates_the_role_without_a_second_login(db):
+    run("add_user", "lead@example.org", "--role", "referrer")
+    output = run("add_user", "lead@example.org", "--role", "director")
+    assert "Updated" in output
+    assert User.objects.get(email="lead@example.org").role == Role.DIRECTOR
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["not-an-email", "--role", "director"], "not an email"),
+        (["x@example.org", "--role", "director", "--employee-id", "E404"], "Unknown employee_id"),
+        (["x@example.org", "--role", "director", "--password-from-env", "UNSET_VARIABLE_X"], "not set"),
+    ],
+)
+def test_add_user_refuses_bad_input_and_changes_nothing(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("add_user", *args)
+    assert not User.objects.exists()
+
+
+def test_add_user_refuses_a_weak_password(db, monkeypatch):
+    monkeypatch.setenv("WEAK", "12345")
+    with pytest.raises(CommandError):
+        call_command("add_user", "x@example.org", "--role", "director", "--password-from-env", "WEAK")
+    assert not User.objects.exists()
+
+
+def test_api_token_is_printed_once_and_only_its_digest_is_stored(db, client):
+    run("add_user", "feed@example.org", "--role", "integration")
+    key = run("api_token", "feed@example.org").strip()
+    assert key.startswith("pst_")
+    token = ApiToken.objects.get()
+    assert key not in (token.digest, token.prefix)
+    assert ApiToken.objects.for_key(key) == token
+    response = client.get("/api/v1/resources", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+
+
+def test_api_token_for_unknown_user_is_refused(db):
+    with pytest.raises(CommandError, match="add_user"):
+        call_command("api_token", "nobody@example.org")
