@@ -55,6 +55,11 @@ class Case(models.Model):
     next_due_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every state change; a stale form or a racing request answers 409.
     version = models.PositiveIntegerField(default=1)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # A peer who comes back after a closed case gets a new case, linked to the earlier one.
+    reengagement_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reengagements"
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -81,6 +86,8 @@ class Case(models.Model):
             CaseState.ASSIGNED: "first outreach",
             CaseState.OUTREACH_MADE: "response",
             CaseState.ACCEPTED: "conversation",
+            CaseState.DECLINED: "closing",
+            CaseState.UNREACHABLE: "closing",
         }.get(self.state, "")
 
 
@@ -104,3 +111,159 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"Assignment of {self.supporter} to {self.case}"
+
+
+class OutreachChannel(models.TextChoices):
+    TEXT = "text", "Text message"
+    CALL = "call", "Phone call"
+    EMAIL = "email", "Email"
+    PAGE = "page", "Page"
+    IN_PERSON = "in_person", "In person"
+
+
+class Response(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    NO_RESPONSE = "no_response", "No response"
+
+
+class EncounterMode(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    IN_PERSON = "in_person", "In person"
+
+
+class GuideTopic(models.TextChoices):
+    """The conversation guide's topics, in the order of a conversation."""
+
+    OPENING = "opening", "Opening and invitation"
+    STORY = "story", "Inviting the story"
+    LISTENING = "listening", "Listening and reflecting"
+    NORMALISING = "normalising", "Normalising the reaction"
+    REFRAMING = "reframing", "Reframing"
+    SENSE_MAKING = "sense_making", "Making sense of it"
+    COPING = "coping", "Coping: sleep, home, time off"
+    RESOURCES = "resources", "Resources and follow-up"
+    CLOSING = "closing", "Closing"
+
+
+class DeclineReason(models.TextChoices):
+    CONFLICT_OF_INTEREST = "conflict_of_interest", "Conflict of interest"
+    NO_CAPACITY = "no_capacity", "No capacity right now"
+    OTHER = "other", "Other"
+
+
+class OutreachAttempt(models.Model):
+    """One try at reaching the peer: when, how, by whom. Never what was said."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outreach_attempts")
+    supporter = models.ForeignKey("roster.Supporter", null=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(max_length=20, choices=OutreachChannel.choices)
+    made_at = models.DateTimeField(default=timezone.now)
+    sent_by_program = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} outreach on {self.case}"
+
+
+
+class ResponseRecord(models.Model):
+    """The peer's answer to an outreach (or that there was none yet)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="responses")
+    response = models.CharField(max_length=20, choices=Response.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_response_display()} on {self.case}"
+
+
+
+class Encounter(models.Model):
+    """That a conversation happened: structured fields only, no notes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="encounters")
+    held_on = models.DateField()
+    minutes = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=20, choices=EncounterMode.choices)
+    topics = models.JSONField(default=list, blank=True)
+    follow_up_planned = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Encounter on {self.held_on} for {self.case}"
+
+
+
+class ResourceShare(models.Model):
+    """A resource the supporter shared with the peer, or connected them to (a warm hand-off)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="resource_shares")
+    resource = models.ForeignKey("resources.Resource", on_delete=models.PROTECT, related_name="shares")
+    facilitated = models.BooleanField(default=False)
+    shared_at = models.DateTimeField(default=timezone.now)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["shared_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} for {self.case}"
+
+
+
+class AssignmentDecline(models.Model):
+    """A supporter handed a case back; they are not suggested for it again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declines")
+    supporter = models.ForeignKey("roster.Supporter", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=30, choices=DeclineReason.choices)
+    declined_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Handed back: {self.case}"
+
+
+
+class SafetyEscalation(models.Model):
+    """Someone's safety is at risk: the director is told at once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Safety escalation on {self.case}"
+
+
+
+class StepNotice(models.Model):
+    """A reminder or escalation sent for one due step, so re-running the job never repeats it."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder to the owner"
+        ESCALATION = "escalation", "Escalation to the director"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="step_notices")
+    step = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "step", "kind"], name="one_notice_per_step_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.step} of {self.case}"

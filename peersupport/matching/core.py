@@ -62,6 +62,8 @@ def hard_rule_violations(case: CaseFacts, supporter: SupporterFacts, rules: Rule
     elif person.person_id in case.involved_person_ids:
         # The peer is in the involved set too; "is the peer" already says it.
         reasons.append("involved in the same event")
+    if person.person_id in case.declined_by_person_ids:
+        reasons.append("handed this case back")
     if peer.supervisor_id is not None and person.person_id == peer.supervisor_id:
         reasons.append("the peer's supervisor")
     if person.supervisor_id is not None and person.supervisor_id == peer.person_id:

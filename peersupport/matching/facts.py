@@ -50,6 +50,8 @@ class CaseFacts:
     interventional: bool
     # Everyone involved in the same event (their person ids), the peer included.
     involved_person_ids: frozenset[int] = frozenset()
+    # Supporters (person ids) who handed this case back; they are not asked again.
+    declined_by_person_ids: frozenset[int] = frozenset()
     # A self-referral's stated wishes: {"gender": ..., "specialty": ..., "role_type": ...}.
     preferences: Mapping[str, str] = field(default_factory=dict)
 

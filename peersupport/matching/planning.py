@@ -158,6 +158,8 @@ class SupporterTable:
         peer = case.peer
         ok = self.person_id != peer.person_id
         ok &= ~self._involved(case.involved_person_ids)
+        if case.declined_by_person_ids:
+            ok &= ~np.isin(self.person_id, np.fromiter(case.declined_by_person_ids, dtype=self.person_id.dtype))
         if peer.supervisor_id is not None:
             ok &= self.person_id != peer.supervisor_id
         ok &= ~(self.has_supervisor & (self.supervisor_id == peer.person_id))

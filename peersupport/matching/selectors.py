@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from peersupport.cases.models import HOLDING_STATES, Case, CaseState
+from peersupport.cases.models import HOLDING_STATES, AssignmentDecline, Case, CaseState
 from peersupport.matching.core import (
     CaseFacts,
     PersonFacts,
@@ -83,6 +83,11 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
     """Facts for cases (peer and referral already joined); one query for the involved peers."""
     referral_ids = {case.referral_id for case in cases}
     involved: dict[int, set[int]] = {rid: set() for rid in referral_ids}
+    declined: dict[int, set[int]] = {case.pk: set() for case in cases}
+    for case_id, person_id in AssignmentDecline.objects.filter(case__in=[c.pk for c in cases]).values_list(
+        "case_id", "supporter__person_id"
+    ):
+        declined[case_id].add(person_id)
     for referral_id, peer_id in Case.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "peer_id"):
         involved[referral_id].add(peer_id)
     return [
@@ -92,6 +97,7 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
             category=case.referral.category,
             interventional=case.referral.interventional,
             involved_person_ids=frozenset(involved[case.referral_id]),
+            declined_by_person_ids=frozenset(declined[case.pk]),
             preferences=dict(case.referral.preferences or {}),
         )
         for case in cases

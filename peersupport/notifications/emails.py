@@ -38,3 +38,51 @@ def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
     body = render_to_string(f"notifications/{name}_body.txt", context)
     # A subject is one header line; the body ends with exactly one newline.
     return " ".join(subject.split()), body.strip() + "\n"
+
+
+def first_name(name: str) -> str:
+    return (name or "").split(" ")[0] or "there"
+
+
+def outreach_text(case: "Case", supporter_name: str, supporter_phone: str) -> str:
+    """The warm first message, for the supporter to send from their phone or through us."""
+    return render_to_string(
+        "notifications/outreach_text.txt",
+        {"peer_first_name": first_name(case.peer.name), "supporter_name": supporter_name,
+         "supporter_phone": supporter_phone},
+    ).strip()
+
+
+def render_outreach_email(case: "Case", supporter_name: str, supporter_phone: str) -> tuple[str, str]:
+    return _render("outreach", {"outreach_text": outreach_text(case, supporter_name, supporter_phone)})
+
+
+def render_open_invitation_email(case: "Case", resources: list) -> tuple[str, str]:
+    """After a decline or no answer: resources and an open door. Never the event."""
+    return _render("open_invitation", {
+        "peer_first_name": first_name(case.peer.name),
+        "resources": resources,
+        "invitation_url": f"{settings.SITE_URL}/support/ask/",
+    })
+
+
+def render_information_sheet_email(case: "Case", resources: list) -> tuple[str, str]:
+    return _render("information_sheet", {
+        "peer_first_name": first_name(case.peer.name),
+        "resources": resources,
+        "invitation_url": f"{settings.SITE_URL}/support/ask/",
+    })
+
+
+def render_safety_escalation_email(case: "Case", supporter_name: str, supporter_phone: str,
+                                   raised_at: Any) -> tuple[str, str]:
+    return _render("safety_escalation", {
+        "case_url": f"{settings.SITE_URL}/cases/{case.pk}/",
+        "supporter_name": supporter_name,
+        "supporter_phone": supporter_phone,
+        "raised_at": raised_at,
+    })
+
+
+def render_handback_email(case: "Case", reason: str) -> tuple[str, str]:
+    return _render("handback", {"case_url": f"{settings.SITE_URL}/cases/{case.pk}/", "reason": reason})

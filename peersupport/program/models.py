@@ -50,6 +50,16 @@ class ProgramSettings(models.Model):
     weights = models.JSONField(default=default_weights)
     small_count_threshold = models.PositiveSmallIntegerField(default=11)
     retention_days = models.PositiveIntegerField(default=365)
+    # After this many unanswered attempts, spread over at least this many days, the peer is
+    # unreachable (and is sent the resources and an open invitation).
+    unreachable_after_attempts = models.PositiveSmallIntegerField(default=3)
+    unreachable_after_days = models.PositiveSmallIntegerField(default=5)
+    next_attempt_due_hours = models.PositiveIntegerField(default=48)
+    first_conversation_due_hours = models.PositiveIntegerField(default=72)
+    follow_up_due_days = models.PositiveIntegerField(default=14)
+    close_due_days = models.PositiveIntegerField(default=7)
+    # How long past its due time a step may be before the director is told.
+    escalate_after_hours = models.PositiveIntegerField(default=4)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -79,6 +79,12 @@ def test_clinician_involved_in_the_same_event_is_never_suggested() -> None:
     assert_never_suggested(the_case, supporter(colleague), reason="involved in the same event")
 
 
+def test_supporter_who_handed_the_case_back_is_never_suggested_again() -> None:
+    peer, colleague = person(), person()
+    the_case = case(peer, declined_by_person_ids=frozenset({colleague.person_id}))
+    assert_never_suggested(the_case, supporter(colleague), reason="handed this case back")
+
+
 def test_supervisor_is_never_suggested() -> None:
     boss = person()
     peer = person(supervisor_id=boss.person_id)

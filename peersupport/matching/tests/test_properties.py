@@ -141,6 +141,7 @@ def cases(case_id: int = 1) -> st.SearchStrategy[CaseFacts]:
             category=fields["category"],
             interventional=fields["procedural"],
             involved_person_ids=fields["others"] | {peer.person_id},
+            declined_by_person_ids=fields["declined"],
             preferences={key: wish for key, wish in wishes.items() if wish is not None},
         )
 
@@ -151,6 +152,7 @@ def cases(case_id: int = 1) -> st.SearchStrategy[CaseFacts]:
         category=["", *CATEGORIES],
         procedural=[False, True],
         others=OTHERS_INVOLVED,
+        declined=OTHERS_INVOLVED,
         wish_gender=[None, *GENDERS],
         wish_specialty=[None, *SPECIALTIES],
         wish_role_type=[None, "nurse", "physician"],

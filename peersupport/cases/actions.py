@@ -1,0 +1,279 @@
+"""The supporter's actions on a case, from first outreach to closing.
+
+Each action is one service: it takes the case through the access gate with a row lock, checks
+that the action fits the case's state (409 otherwise), writes the record, moves the state and
+the next due time, audits, and queues any email — all in one transaction.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from peersupport.accounts.models import Role, User
+from peersupport.audit.services import audit_record
+from peersupport.cases.access import case_for_user, is_case_supporter
+from peersupport.cases.models import (
+    AssignmentDecline,
+    Case,
+    CaseState,
+    DeclineReason,
+    Encounter,
+    EncounterMode,
+    GuideTopic,
+    OutreachAttempt,
+    OutreachChannel,
+    ResourceShare,
+    Response,
+    ResponseRecord,
+    SafetyEscalation,
+)
+from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.notifications.emails import (
+    render_handback_email,
+    render_information_sheet_email,
+    render_open_invitation_email,
+    render_outreach_email,
+    render_safety_escalation_email,
+)
+from peersupport.notifications.services import outbox_enqueue
+from peersupport.program.models import ProgramSettings
+from peersupport.resources.models import Resource
+
+MAX_ENCOUNTER_MINUTES = 600
+
+
+def _open_for_action(actor: User, case_id: int, action: str, allowed: Iterable[str]) -> Case:
+    """The case, locked, if the actor is its supporter (or the director) and its state allows."""
+    case = case_for_user(actor, case_id, action=action, for_update=True)
+    if not (actor.role == Role.DIRECTOR or is_case_supporter(actor, case)):
+        raise PermissionDenied("Only the case's supporter (or the director) acts on it.")
+    if case.state not in allowed:
+        raise Conflict(f"This cannot be done while the case is {case.get_state_display().lower()}.")
+    return case
+
+
+def _move(case: Case, **fields) -> Case:
+    """Apply a change with a version check: a racing request loses with 409, never corrupts."""
+    fields["version"] = case.version + 1
+    if not Case.objects.filter(pk=case.pk, version=case.version).update(**fields):
+        raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return case
+
+
+def _supporter_contact(case: Case) -> tuple[str, str, str]:
+    person = case.supporter.person if case.supporter_id else None
+    return (person.name, person.phone, person.email) if person else ("", "", "")
+
+
+def case_record_outreach(*, actor: User, case_id: int, channel: str, send_email: bool = False) -> Case:
+    """One attempt at reaching the peer. With `send_email`, the program sends the warm note,
+    replies going to the supporter."""
+    if channel not in OutreachChannel.values:
+        raise InvalidInput(f"Unknown channel {channel!r}; use one of {', '.join(OutreachChannel.values)}.")
+    if send_email and channel != OutreachChannel.EMAIL:
+        raise InvalidInput("Only an email outreach can be sent by the program.")
+    program = ProgramSettings.current()
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.outreach", (CaseState.ASSIGNED, CaseState.OUTREACH_MADE))
+        now = timezone.now()
+        name, phone, email = _supporter_contact(case)
+        if send_email:
+            if not case.peer.email:
+                raise InvalidInput("The peer has no email address on the roster; reach out another way.")
+            subject, body = render_outreach_email(case, name, phone)
+            outbox_enqueue(kind="outreach", to=case.peer.email, reply_to=email, subject=subject, body=body,
+                           case=case)
+        OutreachAttempt.objects.create(case=case, supporter=case.supporter, channel=channel, made_at=now,
+                                       sent_by_program=send_email)
+        _move(case, state=CaseState.OUTREACH_MADE,
+              next_due_at=now + timedelta(hours=program.next_attempt_due_hours))
+        audit_record(actor=actor, action="case.outreach_recorded", obj=case,
+                     detail={"channel": channel, "sent_by_program": send_email})
+        _mark_unreachable_if_due(case, program, actor, now)
+    return case
+
+
+def case_record_response(*, actor: User, case_id: int, response: str) -> Case:
+    """The peer's answer. A decline is not a failure: they get the resources and an open door."""
+    if response not in Response.values:
+        raise InvalidInput(f"Unknown response {response!r}; use one of {', '.join(Response.values)}.")
+    program = ProgramSettings.current()
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.response", (CaseState.OUTREACH_MADE,))
+        now = timezone.now()
+        ResponseRecord.objects.create(case=case, response=response, recorded_at=now, recorded_by=actor)
+        audit_record(actor=actor, action="case.response_recorded", obj=case, detail={"response": response})
+        if response == Response.ACCEPTED:
+            _move(case, state=CaseState.ACCEPTED, responded_at=now,
+                  next_due_at=now + timedelta(hours=program.first_conversation_due_hours))
+        elif response == Response.DECLINED:
+            _move(case, state=CaseState.DECLINED, responded_at=now,
+                  next_due_at=now + timedelta(days=program.close_due_days))
+            _send_open_invitation(case)
+        else:
+            _move(case, next_due_at=now + timedelta(hours=program.next_attempt_due_hours))
+            _mark_unreachable_if_due(case, program, actor, now)
+    return case
+
+
+def unreachable_due(attempt_times: list[datetime], program: ProgramSettings, now: datetime) -> bool:
+    """Enough unanswered attempts, spread over enough days, to stop trying."""
+    if len(attempt_times) < program.unreachable_after_attempts:
+        return False
+    return now - min(attempt_times) >= timedelta(days=program.unreachable_after_days)
+
+
+def _mark_unreachable_if_due(case: Case, program: ProgramSettings, actor: User | None, now: datetime) -> bool:
+    if case.state != CaseState.OUTREACH_MADE:
+        return False
+    attempts = list(case.outreach_attempts.values_list("made_at", flat=True))
+    if not unreachable_due(attempts, program, now):
+        return False
+    _move(case, state=CaseState.UNREACHABLE, responded_at=now,
+          next_due_at=now + timedelta(days=program.close_due_days))
+    audit_record(actor=actor, action="case.unreachable", obj=case, detail={"attempts": len(attempts)})
+    _send_open_invitation(case)
+    return True
+
+
+def case_mark_unreachable_when_due(*, case_id: int, now: datetime | None = None) -> bool:
+    """For the scheduled job: a peer who never answered becomes unreachable once the program's
+    attempts and days have passed, even if the supporter records nothing more."""
+    program = ProgramSettings.current()
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("peer").get(pk=case_id)
+        return _mark_unreachable_if_due(case, program, None, now or timezone.now())
+
+
+def _send_open_invitation(case: Case) -> None:
+    if not case.peer.email:
+        return
+    resources = list(Resource.objects.filter(active=True).order_by("category", "name"))
+    subject, body = render_open_invitation_email(case, resources)
+    _, _, supporter_email = _supporter_contact(case)
+    outbox_enqueue(kind="open_invitation", to=case.peer.email, reply_to=supporter_email, subject=subject,
+                   body=body, case=case)
+
+
+@dataclass(frozen=True)
+class EncounterInput:
+    held_on: date
+    minutes: int
+    mode: str
+    topics: tuple[str, ...] = ()
+    follow_up_planned: bool = False
+
+
+def case_record_encounter(*, actor: User, case_id: int, data: EncounterInput) -> Encounter:
+    """That a conversation happened: when, how long, how, which guide topics. Never what was said."""
+    if data.mode not in EncounterMode.values:
+        raise InvalidInput(f"Unknown mode {data.mode!r}; use one of {', '.join(EncounterMode.values)}.")
+    if not 1 <= data.minutes <= MAX_ENCOUNTER_MINUTES:
+        raise InvalidInput(f"minutes is between 1 and {MAX_ENCOUNTER_MINUTES}.")
+    unknown = [t for t in data.topics if t not in GuideTopic.values]
+    if unknown:
+        raise InvalidInput(f"Unknown topic {unknown[0]!r}; use the guide's topics: {', '.join(GuideTopic.values)}.")
+    if data.held_on > timezone.localdate():
+        raise InvalidInput("The conversation's date is in the future.")
+    program = ProgramSettings.current()
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.encounter", (CaseState.ACCEPTED,))
+        if data.held_on < case.referral.occurred_on:
+            raise InvalidInput("The conversation's date is before the event.")
+        encounter = Encounter.objects.create(
+            case=case, held_on=data.held_on, minutes=data.minutes, mode=data.mode,
+            topics=[t for t in GuideTopic.values if t in set(data.topics)],
+            follow_up_planned=data.follow_up_planned, recorded_by=actor,
+        )
+        now = timezone.now()
+        due = (now + timedelta(days=program.follow_up_due_days) if data.follow_up_planned
+               else now + timedelta(days=program.close_due_days))
+        _move(case, next_due_at=due)
+        audit_record(actor=actor, action="case.encounter_recorded", obj=case,
+                     detail={"encounter": encounter.pk, "mode": data.mode, "minutes": data.minutes})
+    return encounter
+
+
+def case_record_resource(*, actor: User, case_id: int, resource_id: int, facilitated: bool) -> ResourceShare:
+    """A resource shared with the peer, or a warm hand-off to it (`facilitated`)."""
+    resource = Resource.objects.filter(pk=resource_id, active=True).first()
+    if resource is None:
+        raise InvalidInput(f"No resource with id {resource_id} in the directory.")
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.resource",
+                                (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED))
+        share = ResourceShare.objects.create(case=case, resource=resource, facilitated=facilitated, shared_by=actor)
+        _move(case)
+        audit_record(actor=actor, action="case.resource_recorded", obj=case,
+                     detail={"resource": resource.pk, "facilitated": facilitated})
+    return share
+
+
+def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list[int]) -> None:
+    """Email the peer a clean sheet of chosen resources: names and contacts, nothing about the event."""
+    resources = list(Resource.objects.filter(pk__in=resource_ids, active=True).order_by("category", "name"))
+    if not resources:
+        raise InvalidInput("Choose at least one resource to send.")
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.information_sheet",
+                                (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
+                                 CaseState.UNREACHABLE))
+        if not case.peer.email:
+            raise InvalidInput("The peer has no email address on the roster; print the sheet instead.")
+        subject, body = render_information_sheet_email(case, resources)
+        _, _, supporter_email = _supporter_contact(case)
+        outbox_enqueue(kind="information_sheet", to=case.peer.email, reply_to=supporter_email,
+                       subject=subject, body=body, case=case)
+        audit_record(actor=actor, action="case.information_sheet_sent", obj=case,
+                     detail={"resources": [r.pk for r in resources]})
+
+
+def case_close(*, actor: User, case_id: int) -> Case:
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.close",
+                                (CaseState.ACCEPTED, CaseState.DECLINED, CaseState.UNREACHABLE))
+        _move(case, state=CaseState.CLOSED, closed_at=timezone.now(), next_due_at=None)
+        audit_record(actor=actor, action="case.closed", obj=case)
+    return case
+
+
+def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
+    """The supporter declines the assignment; the case goes back to the top of the queue."""
+    if reason not in DeclineReason.values:
+        raise InvalidInput(f"Unknown reason {reason!r}; use one of {', '.join(DeclineReason.values)}.")
+    with transaction.atomic():
+        case = case_for_user(actor, case_id, action="case.hand_back", for_update=True)
+        if not is_case_supporter(actor, case):
+            raise PermissionDenied("Only the case's supporter can hand it back.")
+        if case.state not in (CaseState.ASSIGNED, CaseState.OUTREACH_MADE):
+            raise Conflict("A case can be handed back only before the peer has answered.")
+        now = timezone.now()
+        AssignmentDecline.objects.create(case=case, supporter=case.supporter, reason=reason, declined_at=now)
+        audit_record(actor=actor, action="case.handed_back", obj=case, detail={"reason": reason})
+        # Due now: the most overdue come first, so it goes to the top of the queue.
+        _move(case, state=CaseState.AWAITING_ASSIGNMENT, supporter=None, assigned_at=None, next_due_at=now)
+        subject, body = render_handback_email(case, DeclineReason(reason).label.lower())
+        for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
+            outbox_enqueue(kind="handback", to=director.email, subject=subject, body=body, case=case)
+    return case
+
+
+def case_raise_safety_escalation(*, actor: User, case_id: int) -> SafetyEscalation:
+    """Someone's safety is at risk: tell every director at once. Audited like every access."""
+    with transaction.atomic():
+        case = _open_for_action(actor, case_id, "case.safety_escalation",
+                                (CaseState.ASSIGNED, CaseState.OUTREACH_MADE, CaseState.ACCEPTED,
+                                 CaseState.DECLINED, CaseState.UNREACHABLE))
+        escalation = SafetyEscalation.objects.create(case=case, raised_by=actor)
+        name, phone, _ = _supporter_contact(case)
+        subject, body = render_safety_escalation_email(case, name or actor.email, phone, escalation.raised_at)
+        for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
+            outbox_enqueue(kind="safety_escalation", to=director.email, subject=subject, body=body, case=case)
+        audit_record(actor=actor, action="case.safety_escalation", obj=case, detail={"escalation": escalation.pk})
+    return escalation
