@@ -86,3 +86,19 @@ class LoopbackSMTPServer:
         with self._arrived:
             self.messages.append(message)
             self._arrived.notify_all()
+
+
+def run_worker_until_idle() -> None:
+    """Run the real django-tasks database worker until its queue is empty."""
+    import signal
+
+    from django.core.management import call_command
+
+    # The worker installs its own SIGINT/SIGTERM handlers; give the caller its own back.
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {sig: signal.getsignal(sig) for sig in signals}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)

@@ -16,12 +16,10 @@
 """
 
 import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,18 +87,9 @@ def new_page(browser, site):
 @pytest.fixture
 def deliver_mail(site):
     """Runs the real background worker until no task is left (emails go out via the outbox)."""
-    return _run_worker
+    from peersupport.notifications.testing import run_worker_until_idle
 
-
-def _run_worker() -> None:
-    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-    # The worker installs its own Ctrl-C handlers; give pytest its own back afterwards.
-    saved = {signum: signal.getsignal(signum) for signum in signals}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for signum, handler in saved.items():
-            signal.signal(signum, handler)
+    return run_worker_until_idle
 
 
 @pytest.fixture
