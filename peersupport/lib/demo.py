@@ -9,11 +9,11 @@ Two things are done directly, and why:
 - The demo's history is written now and then moved back in time (received, assigned and closed
   times), so the queue shows due and overdue work and the past cases look past. The audit trail
   is never rewritten: it truthfully says that the demo loader wrote these rows, and when.
-- Steps without a service of their own yet (outreach, response, close) are set on the case
-  directly, each with an audit row that says so.
+- Outreach, responses, conversations, resources and closing go through the supporter's
+  services with the director acting (a director may act on any case), then are dated back.
 
 The demo sends no email: every outbox row it writes (the directors' new-referral notices, the
-supporters' assignment notices) describes something that "happened" before the demo existed,
+supporters' assignment notices, the open invitations after a decline) describes something that "happened" before the demo existed,
 to invented `.example` addresses. Those rows are marked sent in the loading transaction, so the
 delivery tasks queued when it commits find nothing to do, and a worker started later does not
 mail the demo's history. Anything done in the running demo is mailed as usual.
@@ -32,8 +32,24 @@ from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.accounts.services import api_token_issue, user_add
-from peersupport.audit.services import audit_record
-from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState
+from peersupport.cases.actions import (
+    EncounterInput,
+    case_close,
+    case_mark_unreachable_when_due,
+    case_record_encounter,
+    case_record_outreach,
+    case_record_resource,
+    case_record_response,
+)
+from peersupport.cases.models import (
+    HOLDING_STATES,
+    Assignment,
+    Case,
+    CaseState,
+    OutreachAttempt,
+    Response,
+    ResponseRecord,
+)
 from peersupport.cases.services import case_assign
 from peersupport.lib import demo_data as data
 from peersupport.lib.demo_roster import Roster, make_supporters
@@ -241,18 +257,59 @@ def _play(story: data.Story, users: dict[str, User], roster: Roster, now: dateti
         )
         _backdate_outbox(watermark, assigned)
         if involved.state != CaseState.ASSIGNED:
-            _set_state(case.pk, involved, received, story)
+            _set_state(case.pk, involved, received, story, users["director"])
 
 
-def _set_state(case_id: int, involved: data.Involved, received: datetime, story: data.Story) -> None:
-    """Outreach, response and close have no service yet: set the state, and audit that we did."""
-    fields: dict = {"state": involved.state, "next_due_at": None}
+def _set_state(case_id: int, involved: data.Involved, received: datetime, story: data.Story,
+               director: User) -> None:
+    """Play the rest of the case through the supporter's services, then date it back.
+
+    The director acts (a director may act on any case); the audit trail says so truthfully.
+    """
+    program = ProgramSettings.current()
+    outcome = involved.outcome or (Response.ACCEPTED if involved.state == CaseState.ACCEPTED else "")
+    attempts = program.unreachable_after_attempts if outcome == CaseState.UNREACHABLE else 1
+    for _ in range(attempts):
+        case_record_outreach(actor=director, case_id=case_id, channel="call")
+    first_try = received + timedelta(hours=6)
+    for index, attempt in enumerate(OutreachAttempt.objects.filter(case_id=case_id).order_by("pk")):
+        # Tries spread over the program's days, so an unreachable peer really was tried for that long.
+        spread = timedelta(days=program.unreachable_after_days) * index / max(attempts - 1, 1)
+        OutreachAttempt.objects.filter(pk=attempt.pk).update(made_at=first_try + spread)
+    if involved.state == CaseState.OUTREACH_MADE:
+        Case.objects.filter(pk=case_id).update(
+            next_due_at=first_try + timedelta(hours=program.next_attempt_due_hours))
+        return
+    if outcome == CaseState.UNREACHABLE:
+        case_mark_unreachable_when_due(case_id=case_id)
+    else:
+        case_record_response(actor=director, case_id=case_id, response=outcome)
+    responded = first_try + timedelta(hours=3)
+    ResponseRecord.objects.filter(case_id=case_id).update(recorded_at=responded)
+    Case.objects.filter(pk=case_id).update(responded_at=responded)
+    if outcome == Response.ACCEPTED:
+        occurred = Case.objects.select_related("referral").get(pk=case_id).referral.occurred_on
+        talks = 2 if case_id % 2 else 1
+        for number in range(talks):
+            held_on = min(occurred + timedelta(days=1 + 7 * number), timezone.localdate())
+            case_record_encounter(actor=director, case_id=case_id, data=EncounterInput(
+                held_on=held_on, minutes=35 + 10 * number, mode="phone" if number == 0 else "in_person",
+                topics=DEMO_TOPICS[number], follow_up_planned=number + 1 < talks))
+        counselling = Resource.objects.filter(category="counseling").order_by("pk").first()
+        if counselling is not None and case_id % 3 == 0:
+            case_record_resource(actor=director, case_id=case_id, resource_id=counselling.pk, facilitated=True)
     if involved.state == CaseState.CLOSED:
-        fields["closed_at"] = received + timedelta(days=story.closed_after_days or 7)
-    case = Case.objects.get(pk=case_id)
-    Case.objects.filter(pk=case_id).update(version=case.version + 1, **fields)
-    audit_record(actor=None, action="demo.case_state", obj=case,
-                 detail={"state": involved.state, "outcome": involved.outcome})
+        case_close(actor=director, case_id=case_id)
+        Case.objects.filter(pk=case_id).update(closed_at=received + timedelta(days=story.closed_after_days or 7))
+    else:
+        Case.objects.filter(pk=case_id).update(
+            next_due_at=responded + timedelta(hours=program.first_conversation_due_hours))
+
+
+DEMO_TOPICS = (
+    ("opening", "story", "listening", "normalising", "coping", "resources"),
+    ("opening", "sense_making", "reframing", "coping", "closing"),
+)
 
 
 def _backdate_outbox(after_pk: int, when: datetime) -> None:
