@@ -33,7 +33,7 @@ run: export EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 endif
 run: demo
 	@echo ""
-	@echo "Serving $(SITE_URL)/ with its background worker and outbox sweeper; Ctrl-C stops all."
+	@echo "Serving $(SITE_URL)/ with its background worker, outbox sweeper and reminders; Ctrl-C stops all."
 	@echo "Sign in with a login above (password above); emails appear in the worker's output."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -p $(PORT)

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("peersupport.referrals.urls")),
     path("", include("peersupport.cases.urls")),
     path("", include("peersupport.roster.urls")),
+    path("", include("peersupport.resources.urls")),
     path("", include("peersupport.program.urls")),
 ]

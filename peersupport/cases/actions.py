@@ -218,6 +218,9 @@ def case_record_resource(*, actor: User, case_id: int, resource_id: int, facilit
 def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list[int]) -> None:
     """Email the peer a clean sheet of chosen resources: names and contacts, nothing about the event."""
     resources = list(Resource.objects.filter(pk__in=resource_ids, active=True).order_by("category", "name"))
+    missing = sorted(set(resource_ids) - {r.pk for r in resources})
+    if missing:
+        raise InvalidInput(f"No resource with id {missing[0]} in the directory.")
     if not resources:
         raise InvalidInput("Choose at least one resource to send.")
     with transaction.atomic():

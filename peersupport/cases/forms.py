@@ -1,8 +1,18 @@
 """Case forms: the shape of the input. Which supporter may take a case is `case_assign`'s rule."""
 
+from datetime import date
+
 from django import forms
 
-from peersupport.cases.models import CaseState
+from peersupport.cases.actions import MAX_ENCOUNTER_MINUTES, EncounterInput
+from peersupport.cases.models import (
+    CaseState,
+    DeclineReason,
+    EncounterMode,
+    GuideTopic,
+    OutreachChannel,
+    Response,
+)
 from peersupport.cases.services import OVERRIDE_REASON_MAX
 
 
@@ -46,3 +56,61 @@ class OverrideForm(AssignForm):
 
     def employee_id(self) -> str:
         return (self.cleaned_data.get("supporter") or self.cleaned_data.get("employee_id_typed") or "").strip()
+
+
+# The supporter's actions. Choices only, numbers and dates: a case has no free-text field.
+
+class OutreachForm(forms.Form):
+    channel = forms.ChoiceField(choices=OutreachChannel.choices)
+    send_email = forms.BooleanField(required=False)
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(choices=Response.choices)
+
+
+class EncounterForm(forms.Form):
+    held_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    minutes = forms.IntegerField(
+        label="How many minutes", min_value=1, max_value=MAX_ENCOUNTER_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+    mode = forms.ChoiceField(label="How", choices=EncounterMode.choices, widget=forms.RadioSelect)
+    topics = forms.MultipleChoiceField(
+        label="Topics you covered", choices=GuideTopic.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    follow_up_planned = forms.BooleanField(label="We plan to talk again", required=False)
+
+    def __init__(self, *args, today: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if today is not None:
+            self.fields["held_on"].initial = today
+            self.fields["held_on"].widget.attrs["max"] = today.isoformat()
+
+    def to_input(self) -> EncounterInput:
+        data = self.cleaned_data
+        return EncounterInput(held_on=data["held_on"], minutes=data["minutes"], mode=data["mode"],
+                              topics=tuple(data["topics"]), follow_up_planned=data["follow_up_planned"])
+
+
+class ResourceShareForm(forms.Form):
+    resource = forms.IntegerField(error_messages={"required": "Choose a resource first."})
+    facilitated = forms.TypedChoiceField(choices=[("0", "shared"), ("1", "connected")], coerce=lambda v: v == "1")
+
+
+class SheetForm(forms.Form):
+    resource = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Choose at least one resource for the sheet."},
+    )
+
+    def __init__(self, *args, resource_ids: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].choices = [(pk, pk) for pk in resource_ids]
+
+
+class HandBackForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you handing it back?", choices=DeclineReason.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason; it helps the director find the right person."},
+    )

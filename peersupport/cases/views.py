@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user
-from peersupport.cases.forms import AssignForm, CaseFilterForm, OverrideForm
+from peersupport.cases.forms import AssignForm, CaseFilterForm, EncounterForm, OverrideForm
 from peersupport.cases.models import HOLDING_STATES, Case, CaseState
 from peersupport.cases.services import case_assign
+from peersupport.cases.supporter_page import outreach_for, supporter_context
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.matching.selectors import SUGGESTION_COUNT, suggestions_for_case
@@ -65,9 +66,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @role_required({Role.SUPPORTER}, "This page lists a supporter's own cases.")
 @require_GET
 def my_cases(request: HttpRequest) -> HttpResponse:
-    cases = list(cases_for_user(request.user).open().with_details().most_overdue_first()[:MY_CASES_MAX])
+    """"My peers": every case not yet closed, including a decline still to be closed."""
+    cases = list(
+        cases_for_user(request.user).exclude(state=CaseState.CLOSED).with_details()
+        .most_overdue_first()[:MY_CASES_MAX]
+    )
     _audit_shown(request.user, cases)
-    return render(request, "cases/my_cases.html", {"cases": cases})
+    rows = [(case, outreach_for(case)) for case in cases]
+    return render(request, "cases/my_cases.html", {"rows": rows})
 
 
 def _case_page(
@@ -77,10 +83,12 @@ def _case_page(
     reassign: bool = False,
     error: str = "",
     override_form: OverrideForm | None = None,
+    encounter_form: EncounterForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     case = case_for_user(request.user, case_id)
     context: dict = {"case": case, "is_staff": request.user.role in PROGRAM_STAFF, "error": error}
+    context.update(supporter_context(request.user, case, encounter_form=encounter_form))
     if context["is_staff"]:
         assignable = case.state == CaseState.AWAITING_ASSIGNMENT or (
             reassign and case.state in HOLDING_STATES

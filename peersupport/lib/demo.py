@@ -13,10 +13,10 @@ Two things are done directly, and why:
   services with the director acting (a director may act on any case), then are dated back.
 
 The demo sends no email: every outbox row it writes (the directors' new-referral notices, the
-supporters' assignment notices, the open invitations after a decline) describes something that "happened" before the demo existed,
-to invented `.example` addresses. Those rows are marked sent in the loading transaction, so the
-delivery tasks queued when it commits find nothing to do, and a worker started later does not
-mail the demo's history. Anything done in the running demo is mailed as usual.
+supporters' assignment notices, the open invitations after a decline) describes something that
+"happened" before the demo existed, to invented `.example` addresses. Those rows are marked
+sent in the loading transaction, so the delivery tasks queued when it commits find nothing to
+do, and a worker started later does not mail the demo's history. Anything done in the running demo is mailed as usual.
 """
 
 import random

@@ -86,3 +86,56 @@ def render_safety_escalation_email(case: "Case", supporter_name: str, supporter_
 
 def render_handback_email(case: "Case", reason: str) -> tuple[str, str]:
     return _render("handback", {"case_url": f"{settings.SITE_URL}/cases/{case.pk}/", "reason": reason})
+
+
+# Reminders and escalations of late steps (sent by `send_reminders`). The subjects say only that
+# something is due; the bodies name the step and link the case, never the peer or the event.
+
+
+def _case_url(case: "Case") -> str:
+    return f"{settings.SITE_URL}/cases/{case.pk}/"
+
+
+def describe_lateness(due_at: Any, now: Any) -> str:
+    """'40 minutes', '5 hours', '3 days': how long past its due time a step is."""
+    minutes = max(int((now - due_at).total_seconds() // 60), 1)
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} hours" if hours < 48 else f"{hours // 24} days"
+
+
+def render_step_reminder_email(case: "Case", *, supporter_name: str, due_at: Any, now: Any) -> tuple[str, str]:
+    """The supporter's reminder that the next step of one of their cases is due."""
+    return _render("step_reminder", {
+        "supporter_first_name": first_name(supporter_name),
+        "step": case.next_step,
+        "state": case.state,
+        "due_at": due_at,
+        "late": describe_lateness(due_at, now),
+        "case_url": _case_url(case),
+    })
+
+
+def render_assignment_reminder_email(case: "Case", *, due_at: Any, now: Any) -> tuple[str, str]:
+    """The directors' reminder that a case is past its assignment due time."""
+    return _render("assignment_reminder", {
+        "due_at": due_at,
+        "late": describe_lateness(due_at, now),
+        "case_url": _case_url(case),
+        "queue_url": f"{settings.SITE_URL}/queue/",
+    })
+
+
+def render_step_escalation_email(case: "Case", *, due_at: Any, now: Any, supporter_name: str,
+                                 supporter_phone: str, supporter_email: str) -> tuple[str, str]:
+    """The directors' notice that a step is well past due: which, how late, whose, where."""
+    return _render("step_escalation", {
+        "step": case.next_step,
+        "due_at": due_at,
+        "late": describe_lateness(due_at, now),
+        "supporter_name": supporter_name,
+        "supporter_phone": supporter_phone,
+        "supporter_email": supporter_email,
+        "case_url": _case_url(case),
+    })

@@ -3,15 +3,30 @@
 from django import forms
 
 from peersupport.program.models import WEIGHT_LABELS, ProgramSettings
-from peersupport.program.services import ProgramSettingsInput
+from peersupport.program.services import NUMBER_BOUNDS, ProgramSettingsInput
 from peersupport.roster.models import RoleType
 
 WEIGHT_PREFIX = "weight_"
 
 
-def _hours(label: str, help_text: str) -> forms.IntegerField:
+def _number(name: str, label: str, help_text: str) -> forms.IntegerField:
+    low, high = NUMBER_BOUNDS[name]
     return forms.IntegerField(label=label, help_text=help_text,
-                              widget=forms.NumberInput(attrs={"min": 1, "max": 24 * 14}))
+                              widget=forms.NumberInput(attrs={"min": low, "max": high}))
+
+
+# The due time of each step and when a late one is escalated, shown together on the page.
+TIMING_FIELDS = (
+    "assignment_due_hours",
+    "first_outreach_due_hours",
+    "next_attempt_due_hours",
+    "first_conversation_due_hours",
+    "follow_up_due_days",
+    "close_due_days",
+    "escalate_after_hours",
+    "unreachable_after_attempts",
+    "unreachable_after_days",
+)
 
 
 class ProgramSettingsForm(forms.Form):
@@ -20,9 +35,38 @@ class ProgramSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Referrals can name only people in these professional roles.",
     )
-    assignment_due_hours = _hours("Hours to assign a supporter", "From referral to assignment.")
-    first_outreach_due_hours = _hours(
-        "Hours to the first outreach", "From assignment to the supporter's first message."
+    assignment_due_hours = _number(
+        "assignment_due_hours", "Hours to assign a supporter", "From referral to assignment."
+    )
+    first_outreach_due_hours = _number(
+        "first_outreach_due_hours", "Hours to the first outreach", "From assignment to the supporter's first message."
+    )
+    next_attempt_due_hours = _number(
+        "next_attempt_due_hours", "Hours to the next try",
+        "After an outreach with no answer yet, until the supporter tries again.",
+    )
+    first_conversation_due_hours = _number(
+        "first_conversation_due_hours", "Hours to the conversation",
+        "From the peer accepting to the first conversation.",
+    )
+    follow_up_due_days = _number(
+        "follow_up_due_days", "Days to a planned follow-up", "From a conversation that planned one.",
+    )
+    close_due_days = _number(
+        "close_due_days", "Days to close a case",
+        "From the last conversation, a decline or an unreachable peer, until the case is closed.",
+    )
+    escalate_after_hours = _number(
+        "escalate_after_hours", "Hours late before the director is told",
+        "The step's owner is reminded when it is due; the director hears when it is this late.",
+    )
+    unreachable_after_attempts = _number(
+        "unreachable_after_attempts", "Unanswered tries before a peer is unreachable",
+        "The peer is then sent the resources and an open invitation.",
+    )
+    unreachable_after_days = _number(
+        "unreachable_after_days", "Days those tries are spread over",
+        "At least this many days from the first try.",
     )
     exclude_same_department = forms.BooleanField(
         label="Never suggest a supporter from the peer's own department", required=False
@@ -50,6 +94,7 @@ class ProgramSettingsForm(forms.Form):
             "default_case_limit": program.default_case_limit,
             "small_count_threshold": program.small_count_threshold,
             "retention_days": program.retention_days,
+            **{name: getattr(program, name) for name in TIMING_FIELDS},
             **{WEIGHT_PREFIX + key: weights[key] for key in WEIGHT_LABELS},
         }
         super().__init__(*args, initial=initial, **kwargs)
@@ -65,7 +110,10 @@ class ProgramSettingsForm(forms.Form):
         return [self[WEIGHT_PREFIX + key] for key in WEIGHT_LABELS]
 
     def setting_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.base_fields]
+        return [self[name] for name in self.base_fields if name not in TIMING_FIELDS]
+
+    def timing_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in TIMING_FIELDS]
 
     def to_input(self) -> ProgramSettingsInput:
         data = self.cleaned_data
@@ -77,5 +125,12 @@ class ProgramSettingsForm(forms.Form):
             default_case_limit=data["default_case_limit"],
             small_count_threshold=data["small_count_threshold"],
             retention_days=data["retention_days"],
+            unreachable_after_attempts=data["unreachable_after_attempts"],
+            unreachable_after_days=data["unreachable_after_days"],
+            next_attempt_due_hours=data["next_attempt_due_hours"],
+            first_conversation_due_hours=data["first_conversation_due_hours"],
+            follow_up_due_days=data["follow_up_due_days"],
+            close_due_days=data["close_due_days"],
+            escalate_after_hours=data["escalate_after_hours"],
             weights={key: data[WEIGHT_PREFIX + key] for key in WEIGHT_LABELS},
         )

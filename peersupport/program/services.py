@@ -18,7 +18,32 @@ class ProgramSettingsInput:
     default_case_limit: int
     small_count_threshold: int
     retention_days: int
+    unreachable_after_attempts: int
+    unreachable_after_days: int
+    next_attempt_due_hours: int
+    first_conversation_due_hours: int
+    follow_up_due_days: int
+    close_due_days: int
+    escalate_after_hours: int
     weights: dict[str, float] = field(default_factory=dict)
+
+
+# Each number setting with its bounds. Due times stay within a fortnight (or three months for
+# days): a step that may wait longer is one nobody watches.
+NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
+    "assignment_due_hours": (1, 24 * 14),
+    "first_outreach_due_hours": (1, 24 * 14),
+    "next_attempt_due_hours": (1, 24 * 14),
+    "first_conversation_due_hours": (1, 24 * 14),
+    "follow_up_due_days": (1, 90),
+    "close_due_days": (1, 90),
+    "escalate_after_hours": (1, 24 * 14),
+    "unreachable_after_attempts": (1, 10),
+    "unreachable_after_days": (1, 60),
+    "default_case_limit": (1, 20),
+    "small_count_threshold": (5, 100),
+    "retention_days": (30, 3650),
+}
 
 
 def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> ProgramSettings:
@@ -27,15 +52,8 @@ def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> Progr
     unknown = [r for r in data.served_role_types if r not in RoleType.values]
     if unknown:
         raise InvalidInput(f"Unknown professional role {unknown[0]!r}.")
-    checks = (
-        ("assignment_due_hours", data.assignment_due_hours, 1, 24 * 14),
-        ("first_outreach_due_hours", data.first_outreach_due_hours, 1, 24 * 14),
-        ("default_case_limit", data.default_case_limit, 1, 20),
-        ("small_count_threshold", data.small_count_threshold, 5, 100),
-        ("retention_days", data.retention_days, 30, 3650),
-    )
-    for name, value, low, high in checks:
-        if not low <= value <= high:
+    for name, (low, high) in NUMBER_BOUNDS.items():
+        if not low <= getattr(data, name) <= high:
             raise InvalidInput(f"{name.replace('_', ' ')} must be between {low} and {high}.")
     bad_weights = [k for k in data.weights if k not in DEFAULT_WEIGHTS]
     if bad_weights:
@@ -45,12 +63,9 @@ def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> Progr
     with transaction.atomic():
         program = ProgramSettings.objects.select_for_update().get_or_create(pk=1)[0]
         program.served_role_types = list(dict.fromkeys(data.served_role_types))
-        program.assignment_due_hours = data.assignment_due_hours
-        program.first_outreach_due_hours = data.first_outreach_due_hours
+        for name in NUMBER_BOUNDS:
+            setattr(program, name, getattr(data, name))
         program.exclude_same_department = data.exclude_same_department
-        program.default_case_limit = data.default_case_limit
-        program.small_count_threshold = data.small_count_threshold
-        program.retention_days = data.retention_days
         program.weights = {**program.effective_weights(), **{k: float(v) for k, v in data.weights.items()}}
         program.save()
         audit_record(actor=actor, action="program.settings_update", obj=program)

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record, audit_record_many
-from peersupport.cases.models import Case
+from peersupport.cases.models import Case, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
 from peersupport.notifications.services import outbox_enqueue
@@ -161,8 +162,11 @@ def _create(
         request_fingerprint=fingerprint,
     )
     due = now + timedelta(hours=program.assignment_due_hours)
+    earlier = _latest_closed_cases([person.pk for person in people])
     cases = Case.objects.bulk_create(
-        Case(referral=referral, peer=person, created_at=now, next_due_at=due) for person in people
+        Case(referral=referral, peer=person, created_at=now, next_due_at=due,
+             reengagement_of_id=earlier.get(person.pk))
+        for person in people
     )
     audit_record(actor=user, action="referral.create", obj=referral,
                  detail={"involved_count": len(people), "source": data.source})
@@ -172,3 +176,16 @@ def _create(
     for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
         outbox_enqueue(kind="new_referral", to=director.email, subject=subject, body=body)
     return referral
+
+
+def _latest_closed_cases(person_ids: list[int]) -> dict[int, int]:
+    """Each person's most recent closed case, if any: a peer coming back is re-engaging (one query)."""
+    latest: dict[int, int] = {}
+    rows = (
+        Case.objects.filter(peer_id__in=person_ids, state=CaseState.CLOSED)
+        .order_by("peer_id", F("closed_at").desc(nulls_last=True), "-pk")
+        .values_list("peer_id", "pk")
+    )
+    for peer_id, case_id in rows:
+        latest.setdefault(peer_id, case_id)
+    return latest

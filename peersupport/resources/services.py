@@ -1,4 +1,4 @@
-"""Changes to the resource directory."""
+"""Changes to the resource directory. Each is validated the same way and audited."""
 
 from dataclasses import dataclass
 
@@ -18,8 +18,8 @@ class ResourceInput:
     description: str = ""
 
 
-def resource_create(*, actor: User, data: ResourceInput) -> Resource:
-    """Add a resource to the directory (audited)."""
+def _cleaned(data: ResourceInput) -> dict[str, str]:
+    """The fields as stored, or InvalidInput with what to fix."""
     name = " ".join((data.name or "").split())
     if not name or len(name) > 200:
         raise InvalidInput("A name is required (at most 200 characters).")
@@ -33,10 +33,54 @@ def resource_create(*, actor: User, data: ResourceInput) -> Resource:
         raise InvalidInput("contact is at most 200 characters.")
     if len(description) > 500:
         raise InvalidInput("description is at most 500 characters.")
+    return {"name": name, "category": data.category, "contact": contact, "description": description}
+
+
+def _locked(resource_id: int) -> Resource:
+    resource = Resource.objects.select_for_update().filter(pk=resource_id).first()
+    if resource is None:
+        raise InvalidInput(f"No resource with id {resource_id} in the directory.")
+    return resource
+
+
+def resource_create(*, actor: User, data: ResourceInput) -> Resource:
+    """Add a resource to the directory (audited)."""
+    fields = _cleaned(data)
     with transaction.atomic():
-        resource = Resource.objects.create(
-            name=name, category=data.category, contact=contact, description=description
-        )
+        resource = Resource.objects.create(**fields)
         audit_record(actor=actor, action="resource.create", obj=resource,
                      detail={"category": data.category})
     return resource
+
+
+def resource_update(*, actor: User, resource_id: int, data: ResourceInput) -> Resource:
+    """Change a resource's name, category, contact or description (audited, with what changed)."""
+    fields = _cleaned(data)
+    with transaction.atomic():
+        resource = _locked(resource_id)
+        changed = sorted(name for name, value in fields.items() if getattr(resource, name) != value)
+        for name, value in fields.items():
+            setattr(resource, name, value)
+        resource.save(update_fields=[*fields])
+        audit_record(actor=actor, action="resource.update", obj=resource, detail={"changed": changed})
+    return resource
+
+
+def _set_active(actor: User, resource_id: int, active: bool) -> Resource:
+    with transaction.atomic():
+        resource = _locked(resource_id)
+        if resource.active != active:
+            resource.active = active
+            resource.save(update_fields=["active"])
+            audit_record(actor=actor, action="resource.activate" if active else "resource.deactivate",
+                         obj=resource)
+    return resource
+
+
+def resource_deactivate(*, actor: User, resource_id: int) -> Resource:
+    """No longer offered: gone from the directory, the emails and the sheets; past shares keep it."""
+    return _set_active(actor, resource_id, False)
+
+
+def resource_reactivate(*, actor: User, resource_id: int) -> Resource:
+    return _set_active(actor, resource_id, True)

@@ -29,6 +29,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "referral-receipt": {**only(STAFF | {"referrer"}, others=404)},
     "referral-plan": only(STAFF),
     "queue": only(STAFF),
+    "overview": only(STAFF),
     "cases": only(STAFF | {"supporter_a", "supporter_b"}),
     "my-cases": only({"supporter_a", "supporter_b"}),
     "case": {**only(STAFF | {"supporter_a"}), "supporter_b": 404},

@@ -14,6 +14,13 @@ def settings_form(**overrides):
         "default_case_limit": "3",
         "small_count_threshold": "11",
         "retention_days": "365",
+        "next_attempt_due_hours": "36",
+        "first_conversation_due_hours": "48",
+        "follow_up_due_days": "10",
+        "close_due_days": "5",
+        "escalate_after_hours": "8",
+        "unreachable_after_attempts": "4",
+        "unreachable_after_days": "6",
         **{f"weight_{key}": "2" for key in WEIGHT_LABELS},
     }
     data.update(overrides)
@@ -29,6 +36,9 @@ def test_director_changes_the_settings(client, director):
     program = ProgramSettings.current()
     assert program.served_role_types == ["physician", "nurse"] and program.assignment_due_hours == 6
     assert program.default_case_limit == 3 and program.weights["specialty"] == 7.5
+    assert (program.next_attempt_due_hours, program.first_conversation_due_hours, program.follow_up_due_days,
+            program.close_due_days, program.escalate_after_hours) == (36, 48, 10, 5, 8)
+    assert (program.unreachable_after_attempts, program.unreachable_after_days) == (4, 6)
     assert "The program settings are saved" in client.get(response["Location"]).content.decode()
 
 
@@ -40,6 +50,14 @@ def test_director_changes_the_settings(client, director):
         ({"retention_days": "5"}, "retention days must be between 30 and 3650"),
         ({"weight_load": "11"}, "between 0 and 10"),
         ({"default_case_limit": "many"}, "Enter a whole number"),
+        ({"unreachable_after_attempts": "0"}, "unreachable after attempts must be between 1 and 10"),
+        ({"unreachable_after_attempts": "11"}, "unreachable after attempts must be between 1 and 10"),
+        ({"unreachable_after_days": "61"}, "unreachable after days must be between 1 and 60"),
+        ({"escalate_after_hours": "0"}, "escalate after hours must be between 1 and 336"),
+        ({"next_attempt_due_hours": "400"}, "next attempt due hours must be between 1 and 336"),
+        ({"first_conversation_due_hours": "0"}, "first conversation due hours must be between 1 and 336"),
+        ({"follow_up_due_days": "91"}, "follow up due days must be between 1 and 90"),
+        ({"close_due_days": ""}, "This field is required"),
     ],
 )
 def test_bad_settings_explain_themselves_and_change_nothing(client, director, overrides, message):
@@ -50,6 +68,20 @@ def test_bad_settings_explain_themselves_and_change_nothing(client, director, ov
     after = ProgramSettings.objects.get()
     assert (after.assignment_due_hours, after.served_role_types, after.weights) == (
         before.assignment_due_hours, before.served_role_types, before.weights)
+    assert (after.unreachable_after_attempts, after.escalate_after_hours, after.close_due_days) == (
+        before.unreachable_after_attempts, before.escalate_after_hours, before.close_due_days)
+
+
+def test_the_page_shows_each_due_time_with_its_current_value(client, director):
+    ProgramSettings.objects.update_or_create(pk=1, defaults={"escalate_after_hours": 7})
+    client.force_login(director)
+    response = client.get(reverse("program-settings"))
+    page = response.content.decode()
+    assert response.context["form"]["escalate_after_hours"].value() == 7
+    for name in ("next_attempt_due_hours", "first_conversation_due_hours", "follow_up_due_days",
+                 "close_due_days", "unreachable_after_attempts", "unreachable_after_days"):
+        assert f'name="{name}"' in page
+    assert 'max="10"' in page and 'max="60"' in page
 
 
 def test_administrator_reads_but_cannot_change(client, administrator):

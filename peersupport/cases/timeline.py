@@ -1,0 +1,85 @@
+"""Each step of a case with its time, for the director's case page: how long each one took."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from peersupport.cases.models import Case, CaseState, Encounter, Response
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    label: str
+    # A fact about the step (a supporter's name, a channel, a mode): never what was said.
+    detail: str = ""
+    # A conversation is known by its day only (it may be recorded days later); `at` then orders
+    # it at the end of that day, or when it was recorded if that is earlier.
+    held_on: date | None = None
+    # Set on the case's next step, which has not happened yet.
+    upcoming: bool = False
+    # How long after the referral: "2 hours", or for a day-only step "3 days" / "same day".
+    after_referral: str = ""
+
+
+def _conversation_time(encounter: Encounter) -> datetime:
+    if timezone.localdate(encounter.recorded_at) == encounter.held_on:
+        return encounter.recorded_at
+    end_of_day = timezone.make_aware(datetime.combine(encounter.held_on, time.max))
+    return min(end_of_day, encounter.recorded_at)
+
+
+def _after(referred_at: datetime, entry: TimelineEntry) -> str:
+    if entry.held_on is None:
+        return timesince(referred_at, entry.at) if entry.at > referred_at else "at once"
+    days = (entry.held_on - timezone.localdate(referred_at)).days
+    return "same day" if days <= 0 else f"{days} day{'s' if days != 1 else ''}"
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """The case's steps in order: referred, assigned, outreach, response, conversations, closed.
+
+    A handful of small queries, one per kind of record; call it for a case the user has already
+    opened through `case_for_user` (which audits the access).
+    """
+    entries = [TimelineEntry(case.created_at, "Referred")]
+    entries += [
+        TimelineEntry(a.assigned_at, "Reassigned" if i else "Assigned", a.supporter.person.name)
+        for i, a in enumerate(case.assignments.select_related("supporter__person").order_by("assigned_at", "pk"))
+    ]
+    entries += [
+        TimelineEntry(d.declined_at, "Handed back", d.get_reason_display())
+        for d in case.declines.all()
+    ]
+    entries += [
+        TimelineEntry(o.made_at, "First outreach" if i == 0 else f"Outreach attempt {i + 1}",
+                      o.get_channel_display() + (" sent by the program" if o.sent_by_program else ""))
+        for i, o in enumerate(case.outreach_attempts.all())
+    ]
+    responses = list(case.responses.all())
+    entries += [TimelineEntry(r.recorded_at, "Response", r.get_response_display()) for r in responses]
+    answered = any(r.response != Response.NO_RESPONSE for r in responses)
+    if case.responded_at and not answered:
+        # Becoming unreachable leaves no response record; its time is the case's `responded_at`.
+        entries.append(TimelineEntry(case.responded_at, "Unreachable", "Sent the resources and an open invitation"))
+    entries += [
+        TimelineEntry(_conversation_time(e), "Conversation" if i == 0 else f"Conversation {i + 1}",
+                      f"{e.get_mode_display()}, {e.minutes} min"
+                      + (", follow-up planned" if e.follow_up_planned else ""),
+                      held_on=e.held_on)
+        for i, e in enumerate(case.encounters.all())
+    ]
+    entries += [
+        TimelineEntry(s.shared_at, "Connected to a resource" if s.facilitated else "Resource shared",
+                      s.resource.name)
+        for s in case.resource_shares.select_related("resource")
+    ]
+    if case.closed_at:
+        entries.append(TimelineEntry(case.closed_at, "Closed"))
+    entries.sort(key=lambda entry: entry.at)
+    if case.state != CaseState.CLOSED and case.next_due_at:
+        entries.append(TimelineEntry(case.next_due_at, f"{case.next_step.capitalize()} due", upcoming=True))
+    referred_at = case.created_at
+    return [entries[0], *(replace(e, after_referral=_after(referred_at, e)) for e in entries[1:])]

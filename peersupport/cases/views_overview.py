@@ -1,0 +1,42 @@
+"""The director's overview: open cases by state, the steps that are late, each supporter's load."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from peersupport.accounts.models import PROGRAM_STAFF
+from peersupport.audit.services import audit_record_many
+from peersupport.cases.access import cases_for_user
+from peersupport.cases.models import CaseState
+from peersupport.cases.timeliness import open_case_counts, overdue_cases, supporter_loads
+from peersupport.front.decorators import role_required
+from peersupport.program.models import ProgramSettings
+
+OVERDUE_PAGE_SIZE = 50
+SUPPORTERS_MAX = 50
+
+
+@role_required(PROGRAM_STAFF, "Only the program's director and administrator see the overview.")
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    program = ProgramSettings.current()
+    cases = cases_for_user(request.user)
+    counts = open_case_counts(cases)
+    page = Paginator(overdue_cases(cases, now), OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = list(page.object_list)
+    audit_record_many(actor=request.user, action="case.list", object_type="case",
+                      object_ids=[case.pk for case in overdue], detail={"page": "overview"})
+    loads = list(supporter_loads(program, now)[:SUPPORTERS_MAX + 1])
+    return render(request, "cases/overview.html", {
+        "state_counts": [(CaseState(state).label, count) for state, count in counts.items()],
+        "open_total": sum(counts.values()),
+        "page_obj": page,
+        "overdue": overdue,
+        "escalate_after_hours": program.escalate_after_hours,
+        "loads": loads[:SUPPORTERS_MAX],
+        "more_supporters": len(loads) > SUPPORTERS_MAX,
+        "supporters_max": SUPPORTERS_MAX,
+    })

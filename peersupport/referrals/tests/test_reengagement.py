@@ -1,0 +1,55 @@
+"""A peer who comes back after a closed case: the new case is linked to the earlier one."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from peersupport.cases.models import Case, CaseState
+from peersupport.lib.factories import make_person
+from peersupport.referrals.services import referral_create
+from peersupport.referrals.tests.test_referral_create import referral_input
+
+
+def close(case: Case, days_ago: int) -> Case:
+    Case.objects.filter(pk=case.pk).update(
+        state=CaseState.CLOSED, closed_at=timezone.now() - timedelta(days=days_ago), next_due_at=None
+    )
+    return case
+
+
+def refer(referrer, *people) -> list[Case]:
+    referral, _ = referral_create(referred_by=referrer, data=referral_input(*[p.employee_id for p in people]))
+    return list(referral.cases.order_by("pk"))
+
+
+def test_new_case_links_the_peers_most_recent_closed_case(referrer, db):
+    peer = make_person()
+    [older] = refer(referrer, peer)
+    close(older, days_ago=200)
+    [recent] = refer(referrer, peer)
+    close(recent, days_ago=20)
+    [new] = refer(referrer, peer)
+    assert new.reengagement_of_id == recent.pk
+    assert list(recent.reengagements.all()) == [new]
+
+
+def test_a_first_referral_or_a_still_open_case_is_not_a_reengagement(referrer, db):
+    newcomer, returning = make_person(), make_person()
+    refer(referrer, returning)  # still open
+    cases = refer(referrer, newcomer, returning)
+    assert [c.reengagement_of_id for c in cases] == [None, None]
+
+
+def test_one_query_finds_the_earlier_cases_of_everyone_involved(referrer, director, db):
+    def queries_for(count: int) -> int:
+        people = [make_person() for _ in range(count)]
+        for case in refer(referrer, *people):
+            close(case, days_ago=10)
+        with CaptureQueriesContext(connection) as captured:
+            cases = refer(referrer, *people)
+        assert all(c.reengagement_of_id for c in cases)
+        return len(captured)
+
+    assert queries_for(1) == queries_for(4)
