@@ -13,6 +13,7 @@ from peersupport.cases.forms import AssignForm, CaseFilterForm, EncounterForm, O
 from peersupport.cases.models import HOLDING_STATES, Case, CaseState
 from peersupport.cases.services import case_assign
 from peersupport.cases.supporter_page import outreach_for, supporter_context
+from peersupport.cases.timeline import case_timeline
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.matching.selectors import SUGGESTION_COUNT, suggestions_for_case
@@ -95,6 +96,7 @@ def _case_page(
         )
         context.update(
             history=case.assignments.select_related("supporter__person", "assigned_by"),
+            timeline=case_timeline(case),
             can_reassign=case.state in HOLDING_STATES,
             reassign=reassign and assignable,
             assignable=assignable,
