@@ -13,11 +13,17 @@
   thread, keeps the test deterministic: no sleeping, no worker thread to race against.
 - `SITE_URL` is the live server's address, so links in emails point at the app under test.
 - `assert_accessible(page)` runs axe-core on the page as it stands and fails on any violation.
+- `new_page(phone=True)` opens a phone-sized, touch window (375×812); `assert_no_horizontal_scroll`
+  checks that a page fits its window's width.
+- `team` is the program's people and resource directory, set up directly (not the subject of
+  these tests): a director, a referrer, two supporters who can sign in, four resources.
 """
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +39,14 @@ CHROMIUM_ARGS = [
 ]
 # Playwright waits this long for an element before failing a step (milliseconds).
 STEP_TIMEOUT_MS = 10_000
+# A phone between clinical duties: an iPhone-sized screen, touch, the page's own viewport meta.
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+PASSWORD = "a long browser password"
 
 
 @pytest.fixture
@@ -73,8 +87,11 @@ def new_page(browser, site):
     """Opens a page in a fresh browser context (its own cookies: one signed-in person each)."""
     contexts = []
 
-    def open_page():
-        context = browser.new_context(base_url=site)
+    def open_page(*, phone: bool = False, **options):
+        if phone:
+            options = {**PHONE, **options}
+        # en-US fixes how a date field reads typed digits (month, day, year).
+        context = browser.new_context(base_url=site, locale="en-US", **options)
         context.set_default_timeout(STEP_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
@@ -105,6 +122,74 @@ def assert_accessible():
         assert not found, f"Accessibility violations on {page.url}: {found}"
 
     return check
+
+
+@pytest.fixture
+def assert_no_horizontal_scroll():
+    """Fails if the page is wider than its window (the phone would scroll sideways)."""
+
+    def check(page) -> None:
+        scroll_width, client_width = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll_width <= client_width, (
+            f"{page.url} scrolls sideways: {scroll_width}px of content in a {client_width}px window"
+        )
+
+    return check
+
+
+@dataclass
+class Team:
+    director: Any  # User
+    referrer: Any  # User
+    supporter: Any  # Supporter Alex Mendes, who signs in on a phone
+    other_supporter: Any  # Supporter Blair Novak: a second suggestion for the director
+    resources: list
+    password: str = PASSWORD
+
+    def refer(self, peer, **overrides):
+        """A referral of `peer` by the team's referrer; returns its one case."""
+        from peersupport.front.tests.helpers import refer
+
+        return refer(self.referrer, peer, **overrides).cases.get()
+
+    def assign(self, case, supporter=None):
+        from peersupport.front.tests.helpers import assign
+
+        return assign(self.director, case, supporter or self.supporter)
+
+
+@pytest.fixture
+def team(transactional_db) -> Team:
+    from peersupport.accounts.models import Role
+    from peersupport.lib.factories import make_person, make_supporter, make_user
+    from peersupport.resources.models import Resource
+
+    supporters = []
+    for name, email, department in (
+        ("Alex Mendes", "alex@example.org", "Pediatrics"),
+        ("Blair Novak", "blair@example.org", "Radiology"),
+    ):
+        person = make_person(name=name, email=email, department=department)
+        supporters.append(make_supporter(person, capacity=4))
+        make_user(Role.SUPPORTER, person=person, email=email, password=PASSWORD)
+    resources = [
+        Resource.objects.create(name="Employee Assistance Program", category="counseling",
+                                contact="+1 555 0140", description="Free, confidential counselling."),
+        Resource.objects.create(name="Mindful Minutes", category="stress_reduction", contact="Room 4B"),
+        Resource.objects.create(name="Risk & Legal Counsel Hotline", category="medicolegal",
+                                contact="+1 555 0144"),
+        Resource.objects.create(name="Crisis Lifeline", category="crisis", contact="Call or text 988",
+                                description="Any hour."),
+    ]
+    return Team(
+        director=make_user(Role.DIRECTOR, email="director@example.org", password=PASSWORD),
+        referrer=make_user(Role.REFERRER, email="safety@example.org", password=PASSWORD),
+        supporter=supporters[0],
+        other_supporter=supporters[1],
+        resources=resources,
+    )
 
 
 @pytest.fixture
