@@ -13,7 +13,7 @@ from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 
 from peersupport.accounts.models import ApiToken, User
-from peersupport.api import cases, people, referrals, resources
+from peersupport.api import case_actions, cases, people, referrals, resources
 from peersupport.lib.errors import ServiceError
 
 # Recording every request's time would turn every read into a write; a minute is precise enough.
@@ -66,6 +66,7 @@ api = NinjaAPI(
 api.add_router("", people.router)
 api.add_router("", referrals.router)
 api.add_router("", cases.router)
+api.add_router("", case_actions.router)
 api.add_router("", resources.router)
 
 

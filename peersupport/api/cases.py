@@ -5,7 +5,7 @@ from typing import Annotated
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router
 
-from peersupport.api.schemas import AssignmentIn, CaseOut, SuggestionOut, responses
+from peersupport.api.schemas import AssignmentIn, CaseDetailOut, CaseOut, SuggestionOut, responses
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user, require_program_staff
 from peersupport.cases.models import Case, CaseState
@@ -48,9 +48,11 @@ def case_list(
 
 @router.get(
     "/cases/{int:case_id}",
-    response=responses({200: CaseOut}, 404, 422),
+    response=responses({200: CaseDetailOut}, 404, 422),
     summary="One case",
-    description="Director and administrator; the assigned supporter. Audited.",
+    description="Director and administrator; the assigned supporter. Audited. Beyond the "
+    "contract's fields: `outreach_attempts`, `responded_at`, `closed_at`, and the structured "
+    "`encounters` and shared `resources` (never what was said).",
 )
 def case_get(request: HttpRequest, case_id: CaseId) -> Case:
     return case_for_user(request.user, case_id)
@@ -76,7 +78,7 @@ def case_suggestions(
 
 @router.post(
     "/cases/{int:case_id}/assignment",
-    response=responses({200: CaseOut}, 404, 409, 422),
+    response=responses({200: CaseDetailOut}, 404, 409, 422),
     summary="Assign (or reassign) a supporter and notify them",
     description="Director, administrator. 422 when the supporter breaks a hard rule, or is "
     f"outside the top {SUGGESTION_COUNT} suggestions without an `override_reason`. 409 when "

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from peersupport.cases.models import CaseState
+from peersupport.cases.actions import MAX_ENCOUNTER_MINUTES
+from peersupport.cases.models import CaseState, DeclineReason, EncounterMode, GuideTopic, OutreachChannel, Response
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
 from peersupport.resources.models import ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
@@ -205,6 +206,57 @@ class CaseOut(Schema):
         return obj.supporter.person if obj.supporter_id else None
 
 
+class EncounterOut(Schema):
+    """That a conversation happened. There is no field for what was said, by design."""
+
+    id: int
+    held_on: date
+    minutes: int
+    mode: EncounterMode
+    topics: list[GuideTopic] = Field(description="The conversation guide's topics covered, in guide order.")
+    follow_up_planned: bool
+    recorded_at: datetime
+
+
+class ResourceShareOut(Schema):
+    resource_id: int
+    name: str
+    category: str
+    facilitated: bool = Field(description="A warm hand-off, not just the contact details.")
+    shared_at: datetime
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.resource.name
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.resource.category
+
+
+class CaseDetailOut(CaseOut):
+    """One case with what the supporter has recorded on it (extensions to the contract)."""
+
+    outreach_attempts: int = Field(description="How many times the supporter tried to reach the peer.")
+    responded_at: datetime | None = Field(
+        description="When the peer accepted or declined, or was found unreachable.")
+    closed_at: datetime | None
+    encounters: list[EncounterOut]
+    resources: list[ResourceShareOut] = Field(description="Resources shared with the peer or connected to.")
+
+    @staticmethod
+    def resolve_outreach_attempts(obj) -> int:
+        return obj.outreach_attempts.count()
+
+    @staticmethod
+    def resolve_encounters(obj) -> list:
+        return list(obj.encounters.all())
+
+    @staticmethod
+    def resolve_resources(obj) -> list:
+        return list(obj.resource_shares.select_related("resource"))
+
+
 class SuggestionOut(Schema):
     employee_id: str
     name: str
@@ -225,6 +277,71 @@ class AssignmentIn(Input):
         None, description="Required when the supporter is not among the top suggestions."
     )
     reassign: StrictBool = Field(False, description="Replace the supporter already on the case.")
+
+
+# Supporter actions -------------------------------------------------------------------------
+
+ResourceId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
+
+class OutreachIn(Input):
+    channel: OutreachChannel
+    send_email: StrictBool = Field(
+        False, description='With `"channel": "email"`: the program emails the peer the warm note, '
+        "replies going to the supporter, under a neutral subject.")
+
+
+class ResponseIn(Input):
+    response: Response
+
+
+class EncounterIn(Input):
+    """Structured fields only: there is no field for notes, and any other field answers 422."""
+
+    held_on: date = Field(description="Not in the future, not before the event.")
+    minutes: Annotated[StrictInt, Field(ge=1, le=MAX_ENCOUNTER_MINUTES)]
+    mode: EncounterMode
+    topics: Annotated[list[GuideTopic], Field(max_length=len(GuideTopic.values))] = []
+    follow_up_planned: StrictBool = False
+
+
+class ResourceShareIn(Input):
+    resource_id: ResourceId
+    facilitated: StrictBool = Field(False, description="A warm hand-off rather than information only.")
+
+
+class EmptyIn(Input):
+    """An empty object: `{}`. Any field answers 422."""
+
+
+class HandBackIn(Input):
+    reason: DeclineReason
+
+
+class HandBackOut(Schema):
+    """Only this much: once handed back, the case is no longer the supporter's to see."""
+
+    case_id: int
+    state: CaseState
+
+    @staticmethod
+    def resolve_case_id(obj) -> int:
+        return obj.pk
+
+
+class SafetyEscalationOut(Schema):
+    escalation_id: int
+    case_id: int
+    raised_at: datetime
+
+
+class InformationSheetIn(Input):
+    resource_ids: Annotated[list[ResourceId], Field(min_length=1, max_length=50)]
+
+
+class InformationSheetOut(Schema):
+    case_id: int
+    resource_ids: list[int] = Field(description="The resources on the sheet, as queued for sending.")
 
 
 # Resources ---------------------------------------------------------------------------------

@@ -18,6 +18,11 @@ CONTRACT_PATHS = {
     "/api/v1/cases/{case_id}": {"get"},
     "/api/v1/cases/{case_id}/suggestions": {"get"},
     "/api/v1/cases/{case_id}/assignment": {"post"},
+    "/api/v1/cases/{case_id}/outreach": {"post"},
+    "/api/v1/cases/{case_id}/response": {"post"},
+    "/api/v1/cases/{case_id}/encounters": {"post"},
+    "/api/v1/cases/{case_id}/resources": {"post"},
+    "/api/v1/cases/{case_id}/close": {"post"},
     "/api/v1/resources": {"get", "post"},
 }
 
