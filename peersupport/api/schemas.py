@@ -7,7 +7,15 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from peersupport.cases.actions import MAX_ENCOUNTER_MINUTES
-from peersupport.cases.models import CaseState, DeclineReason, EncounterMode, GuideTopic, OutreachChannel, Response
+from peersupport.cases.models import (
+    CaseState,
+    DeclineReason,
+    EncounterMode,
+    GuideTopic,
+    OutreachChannel,
+    OverrideReason,
+    Response,
+)
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
 from peersupport.resources.models import ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
@@ -273,8 +281,10 @@ class PlanItemOut(Schema):
 
 class AssignmentIn(Input):
     supporter: EmployeeId
-    override_reason: Text200 | None = Field(
-        None, description="Required when the supporter is not among the top suggestions."
+    override_reason: OverrideReason | None = Field(
+        None,
+        description="Required when the supporter is not among the top suggestions: one of a fixed list of "
+        "reasons (never free text, so nothing about the peer can be written into the record).",
     )
     reassign: StrictBool = Field(False, description="Replace the supporter already on the case.")
 

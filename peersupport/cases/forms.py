@@ -11,9 +11,9 @@ from peersupport.cases.models import (
     EncounterMode,
     GuideTopic,
     OutreachChannel,
+    OverrideReason,
     Response,
 )
-from peersupport.cases.services import OVERRIDE_REASON_MAX
 
 
 class CaseFilterForm(forms.Form):
@@ -26,7 +26,7 @@ class AssignForm(forms.Form):
     supporter = forms.CharField(max_length=40)
     version = forms.IntegerField(min_value=1)
     reassign = forms.BooleanField(required=False)
-    override_reason = forms.CharField(required=False)
+    override_reason = forms.ChoiceField(required=False, choices=[("", "—")] + OverrideReason.choices)
 
     def employee_id(self) -> str:
         return self.cleaned_data["supporter"].strip()
@@ -37,10 +37,10 @@ class OverrideForm(AssignForm):
 
     supporter = forms.CharField(required=False, max_length=40)
     employee_id_typed = forms.CharField(label="Or their employee id", required=False, max_length=40)
-    override_reason = forms.CharField(
+    override_reason = forms.ChoiceField(
         label="Why this supporter?",
+        choices=[("", "Choose a reason…")] + OverrideReason.choices,
         help_text="Recorded with the assignment. A hard rule can never be overridden.",
-        widget=forms.TextInput(attrs={"maxlength": OVERRIDE_REASON_MAX}),
         error_messages={"required": "Give a reason for choosing a supporter outside the suggestions."},
     )
 

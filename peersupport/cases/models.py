@@ -91,6 +91,18 @@ class Case(models.Model):
         }.get(self.state, "")
 
 
+class OverrideReason(models.TextChoices):
+    """Why the director chose someone outside the suggestions: a fixed list, never free text,
+    so no story about the peer can slip into the record."""
+
+    PEER_REQUEST = "peer_request", "The peer asked for this supporter"
+    CONTINUITY = "continuity", "Continuity with an earlier supporter"
+    SHARED_EXPERIENCE = "shared_experience", "An experience in common the peer would value"
+    LANGUAGE_OR_CULTURE = "language_or_culture", "Language or culture"
+    AVAILABILITY = "availability", "Available at the time needed"
+    OTHER = "other", "Another program reason"
+
+
 class Assignment(models.Model):
     """Each time a supporter was put on a case, with how they were chosen."""
 
@@ -103,7 +115,7 @@ class Assignment(models.Model):
     score = models.FloatField(null=True, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
-    override_reason = models.CharField(max_length=200, blank=True)
+    override_reason = models.CharField(max_length=30, choices=OverrideReason.choices, blank=True)
     via_plan = models.BooleanField(default=False)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from peersupport.accounts.models import PROGRAM_STAFF, User
 from peersupport.audit.services import audit_record
 from peersupport.cases.access import case_for_user
-from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState
+from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState, OverrideReason
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.matching.core import Suggestion
 from peersupport.matching.selectors import (
@@ -22,8 +22,6 @@ from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_program_staff
 from peersupport.roster.models import Supporter
-
-OVERRIDE_REASON_MAX = 200
 
 
 def _require_program_staff(user: User) -> None:
@@ -51,9 +49,11 @@ def case_assign(
     silently overwrite each other: the second answers 409.
     """
     _require_program_staff(actor)
-    override_reason = " ".join((override_reason or "").split())
-    if len(override_reason) > OVERRIDE_REASON_MAX:
-        raise InvalidInput(f"Keep the override reason to {OVERRIDE_REASON_MAX} characters.")
+    override_reason = (override_reason or "").strip()
+    if override_reason and override_reason not in OverrideReason.values:
+        raise InvalidInput(
+            f"Unknown override_reason {override_reason[:40]!r}; use one of {', '.join(OverrideReason.values)}."
+        )
     program = ProgramSettings.current()
     with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.assign", for_update=True)
@@ -86,7 +86,7 @@ def case_assign(
         if outside and planned is None and not override_reason:
             raise InvalidInput(
                 f"{supporter.person.name} is not among the top {SUGGESTION_COUNT} suggestions; "
-                "give a reason for the override."
+                f"give an override_reason ({', '.join(OverrideReason.values)})."
             )
         return _apply(
             case, supporter, actor, program, chosen, position, override_reason, planned is not None

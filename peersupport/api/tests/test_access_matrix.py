@@ -40,7 +40,7 @@ ENDPOINTS: list[tuple[str, str, str, Any, dict[str, int]]] = [
      allowed(200, STAFF | {"supporter_a"}, {"supporter_b": 404})),
     ("get suggestions", "GET", "/cases/{case}/suggestions", None, allowed(200, STAFF)),
     ("post assignment", "POST", "/cases/{case}/assignment",
-     {"supporter": "{supporter_b}", "override_reason": "Closer in experience", "reassign": True},
+     {"supporter": "{supporter_b}", "override_reason": "shared_experience", "reassign": True},
      allowed(200, STAFF)),
     ("list resources", "GET", "/resources", None, allowed(200, set(ROLES))),
     ("post resource", "POST", "/resources", RESOURCE, allowed(201, STAFF)),

@@ -135,7 +135,7 @@ def test_hard_rule_break_is_422_even_with_a_reason(call, director, case, peer):
     colleague = make_supporter(make_person(department=peer.department))
     response = call(director, "POST", f"/cases/{case.pk}/assignment",
                     {"supporter": colleague.person.employee_id,
-                     "override_reason": "They know each other well"})
+                     "override_reason": "peer_request"})
     assert response.status_code == 422
     assert "department" in response.json()["detail"]
     assert Case.objects.get(pk=case.pk).state == CaseState.AWAITING_ASSIGNMENT
@@ -150,9 +150,9 @@ def test_override_needs_a_reason_which_is_recorded(call, director, case):
     assert refused.status_code == 422
     assert "reason" in refused.json()["detail"]
     accepted = call(director, "POST", url, {"supporter": below.person.employee_id,
-                                            "override_reason": "Peer asked for them by name"})
+                                            "override_reason": "peer_request"})
     assert accepted.status_code == 200
-    assert Assignment.objects.get(case=case).override_reason == "Peer asked for them by name"
+    assert Assignment.objects.get(case=case).override_reason == "peer_request"
 
 
 def test_assigning_an_assigned_case_is_409_unless_reassigning(call, director, assigned_case,
@@ -163,7 +163,7 @@ def test_assigning_an_assigned_case_is_409_unless_reassigning(call, director, as
     assert conflict.status_code == 409
     assert conflict.json()["detail"]
     moved = call(director, "POST", url, {**body, "reassign": True,
-                                         "override_reason": "Closer in experience"})
+                                         "override_reason": "shared_experience"})
     assert moved.status_code == 200
     assert moved.json()["supporter"]["employee_id"] == supporter_b.person.employee_id
 
@@ -175,7 +175,8 @@ def test_unknown_supporter_is_422_naming_it(call, director, case):
 
 
 @pytest.mark.parametrize("body", [{}, {"supporter": 3301}, {"supporter": "E1", "note": "x"},
-                                  {"supporter": "E1", "override_reason": "x" * 201}])
+                                  {"supporter": "E1", "override_reason": "x" * 201},
+                                  {"supporter": "E1", "override_reason": "She has been struggling with sleep"}])
 def test_bad_assignment_bodies_are_422(call, director, case, body):
     response = call(director, "POST", f"/cases/{case.pk}/assignment", body)
     assert response.status_code == 422

@@ -55,7 +55,7 @@ def test_hard_rule_can_never_be_overridden(director, case, peer):
     with pytest.raises(InvalidInput, match="department"):
         case_assign(actor=director, case_id=case.pk,
                     supporter_employee_id=colleague.person.employee_id,
-                    override_reason="They know each other well")
+                    override_reason="peer_request")
     case.refresh_from_db()
     assert case.state == CaseState.AWAITING_ASSIGNMENT and not OutboxMessage.objects.filter(
         kind="assignment").exists()
@@ -77,8 +77,8 @@ def test_choice_outside_the_suggestions_needs_a_reason(director, case):
     with pytest.raises(InvalidInput, match="reason"):
         case_assign(actor=director, case_id=case.pk, supporter_employee_id=below.person.employee_id)
     case_assign(actor=director, case_id=case.pk, supporter_employee_id=below.person.employee_id,
-                override_reason="Peer asked for this colleague by name")
-    assert Assignment.objects.get(case=case).override_reason == "Peer asked for this colleague by name"
+                override_reason="peer_request")
+    assert Assignment.objects.get(case=case).override_reason == "peer_request"
 
 
 def test_second_assignment_of_the_same_case_conflicts(director, administrator, case, supporter_a,
@@ -110,10 +110,10 @@ def test_full_supporter_is_refused(director, referrer, supporter_a):
     cases = list(refer(referrer, *peers).cases.order_by("pk"))
     for case in cases[:2]:
         case_assign(actor=director, case_id=case.pk,
-                    supporter_employee_id=supporter_a.person.employee_id, override_reason="test")
+                    supporter_employee_id=supporter_a.person.employee_id, override_reason="other")
     with pytest.raises(InvalidInput, match="limit"):
         case_assign(actor=director, case_id=cases[2].pk,
-                    supporter_employee_id=supporter_a.person.employee_id, override_reason="test")
+                    supporter_employee_id=supporter_a.person.employee_id, override_reason="other")
 
 
 @pytest.mark.parametrize("persona", ["supporter_a", "referrer", "leader", "integration"])
@@ -137,3 +137,13 @@ def test_plan_assigns_every_case_within_limits(director, referrer):
     assert all(a.via_plan for a in Assignment.objects.all())
     with pytest.raises(Conflict):
         referral_apply_plan(actor=director, referral_id=referral.pk)
+
+
+def test_override_reason_is_one_of_a_fixed_list_never_free_text(director, case):
+    outsider = make_supporter(make_person(rank=1, specialty="Radiology"))
+    for _ in range(5):
+        make_supporter(make_person(specialty="Emergency Medicine", rank=5))
+    with pytest.raises(InvalidInput, match="override_reason"):
+        case_assign(actor=director, case_id=case.pk, supporter_employee_id=outsider.person.employee_id,
+                    override_reason="She told me she cannot sleep since the death")
+    assert not Assignment.objects.exists()

@@ -155,10 +155,10 @@ def test_choosing_outside_the_suggestions_needs_a_reason(client, director, case)
     case.refresh_from_db()
     assert case.supporter is None
     done = client.post(url, {"override": "1", "employee_id_typed": outsider_id, "version": case.version,
-                             "override_reason": "Asked for by name"})
+                             "override_reason": "peer_request"})
     assert done.status_code == 302
     record = Assignment.objects.get(case=case)
-    assert record.override_reason == "Asked for by name" and record.supporter.person.employee_id == outsider_id
+    assert record.override_reason == "peer_request" and record.supporter.person.employee_id == outsider_id
 
 
 def test_a_hard_rule_shows_the_services_message(client, director, case, peer):
@@ -166,7 +166,7 @@ def test_a_hard_rule_shows_the_services_message(client, director, case, peer):
     client.force_login(director)
     response = client.post(reverse("case-assign", args=[case.pk]), {
         "override": "1", "employee_id_typed": colleague.person.employee_id, "version": case.version,
-        "override_reason": "They know each other",
+        "override_reason": "peer_request",
     })
     assert response.status_code == 422
     assert "Dept Colleague cannot take this case" in response.content.decode()
@@ -178,7 +178,7 @@ def test_an_unknown_supporter_is_a_message_not_an_error(client, director, case):
     client.force_login(director)
     response = client.post(reverse("case-assign", args=[case.pk]),
                            {"override": "1", "employee_id_typed": "NOPE", "version": case.version,
-                            "override_reason": "x"})
+                            "override_reason": "other"})
     assert response.status_code == 422 and "No supporter with employee_id NOPE" in response.content.decode()
 
 

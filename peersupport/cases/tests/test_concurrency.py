@@ -58,10 +58,10 @@ def test_two_directors_assigning_at_once_one_wins_one_conflicts(same_supporter):
     outcomes = run_together(
         lambda: case_assign(actor=directors[0], case_id=case.pk,
                             supporter_employee_id=first.person.employee_id,
-                            override_reason="test"),
+                            override_reason="other"),
         lambda: case_assign(actor=directors[1], case_id=case.pk,
                             supporter_employee_id=second.person.employee_id,
-                            override_reason="test"),
+                            override_reason="other"),
     )
 
     wins = [o for o in outcomes if isinstance(o, Case)]
@@ -92,7 +92,7 @@ def test_two_cases_racing_for_the_last_slot_never_exceed_the_limit():
     outcomes = run_together(*[
         (lambda c=c: case_assign(actor=director, case_id=c.pk,
                                  supporter_employee_id=supporter.person.employee_id,
-                                 override_reason="test"))
+                                 override_reason="other"))
         for c in cases
     ])
 

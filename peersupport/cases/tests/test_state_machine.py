@@ -205,7 +205,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             expected = None
         if self.attempt(expected, lambda: case_assign(
                 actor=actor, case_id=self.case_id, supporter_employee_id=self.supporters[to].person.employee_id,
-                override_reason="Chosen by the test", reassign=True)):
+                override_reason="continuity", reassign=True)):
             self.holder = self.last_holder = to
             if self.state == CaseState.AWAITING_ASSIGNMENT:
                 self.state = CaseState.ASSIGNED
