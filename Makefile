@@ -41,11 +41,11 @@ run: demo
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser" -q -n auto
 
 # pytest-django creates (and drops) the database test_<name>, here test_test.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" -q
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" -q -n auto
 
 # The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
 # is never run, as its browser download is not available here.
