@@ -1,6 +1,6 @@
 """The supporter's emails, delivered by the real worker to a real SMTP server on loopback."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -76,3 +76,26 @@ def test_safety_escalation_reaches_the_director_at_once(smtp_server, assigned_ca
     [mail] = [m for m in delivered(smtp_server, "director@example.org") if "safety" in m["Subject"].lower()]
     assert f"/cases/{case.pk}/" in mail.get_content()
     assert "Robin" not in mail.get_content()
+
+
+def test_late_first_outreach_reminds_the_supporter_then_escalates_to_the_director(smtp_server, assigned_case):
+    import time_machine
+
+    from peersupport.cases.timeliness import send_due_notices
+
+    case, supporter = assigned_case
+    case.refresh_from_db()
+    run_worker_until_idle()
+    already = len(smtp_server.messages)
+    with time_machine.travel(case.next_due_at + timedelta(minutes=5)):
+        assert send_due_notices().reminders == 1
+        run_worker_until_idle()
+    with time_machine.travel(case.next_due_at + timedelta(hours=30)):
+        assert send_due_notices().escalations == 1
+        assert send_due_notices().escalations == 0  # safe to re-run
+        run_worker_until_idle()
+    new = smtp_server.messages[already:]
+    assert [m["To"] for m in new] == ["sam@example.org", "director@example.org"]
+    for mail in new:
+        assert "Robin" not in mail["Subject"] and "Robin" not in mail.get_content()
+        assert f"/cases/{case.pk}/" in mail.get_content()
