@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Links in emails and the printed sign-in address follow the port the demo is served on.
 demo run: export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-postgres test-browser lint bench setup migrate demo clean
+.PHONY: run test test-postgres test-browser test-fuzz audit lint bench setup migrate demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,23 +35,42 @@ run: demo
 	@echo ""
 	@echo "Serving $(SITE_URL)/ with its background worker, outbox sweeper and reminders; Ctrl-C stops all."
 	@echo "Sign in with a login above (password above); emails appear in the worker's output."
+	@echo "Director and administrator also give a code: run $(PY) manage.py demo_code in another terminal."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -p $(PORT)
 
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not browser" -q -n auto
+	$(BIN)/pytest -m "not browser and not fuzz" -q -n auto
 
 # pytest-django creates (and drops) the database test_<name>, here test_test.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" -q -n auto
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not fuzz" -q -n auto
 
 # The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
 # is never run, as its browser download is not available here.
 test-browser: setup
 	@test -x /usr/bin/chromium || echo "No /usr/bin/chromium: the browser tests will be skipped."
 	$(BIN)/pytest -m browser -q
+
+# Schemathesis against the API (tests marked fuzz) on SQLite and on PostgreSQL, then every web
+# form with more examples than `make test` gives it.
+test-fuzz: setup
+	$(BIN)/pytest -m fuzz -q -n auto
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m fuzz -q -n auto
+	FUZZ_EXAMPLES=100 $(BIN)/pytest tests/test_form_fuzzing.py -q -n auto
+
+# bandit on the code (each waiver and its reason: docs/security-waivers.md), then pip-audit on the
+# installed dependencies. pip-audit asks PyPI's JSON API (pypi.org/pypi/<name>/<version>/json)
+# about each package; --strict fails when any package could not be checked, so an unreachable
+# service fails the audit instead of passing with nothing audited.
+audit: setup
+	$(BIN)/bandit -r peersupport -c pyproject.toml -q
+	@$(BIN)/pip-audit --strict --skip-editable --progress-spinner off || { \
+	  echo "make audit: pip-audit failed: a known vulnerability is listed above, or its vulnerability" \
+	       "service (PyPI's JSON API) could not be reached and the dependencies were NOT audited." >&2; \
+	  exit 1; }
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,6 +12,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(director)` stands for a whole sign-in, the code included; the tests
+    of the second step use `peersupport.accounts.testing.force_login_unverified`."""
+    from django.test import Client
+
+    from peersupport.accounts.testing import force_login_verified
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
 @pytest.fixture
 def director(db):
     return make_user(Role.DIRECTOR, person=make_person(name="Dora Director"))

@@ -6,6 +6,7 @@ the production checks: a real `SECRET_KEY` is required and cookies are secure.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +29,7 @@ def env_list(name: str, default: str) -> list[str]:
 ENVIRONMENT = os.environ.get("PEERSUPPORT_ENV", "development").strip().lower()
 PRODUCTION = ENVIRONMENT == "production"
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # refused in production  # nosec B105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Two-step sign-in (TOTP) and sign-in lockout: see peersupport/accounts/.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "peersupport.accounts",
     "peersupport.audit",
     "peersupport.program",
@@ -67,10 +72,14 @@ INSTALLED_APPS = [
     "peersupport.notifications",
     "peersupport.api",
     "peersupport.front",
+    # Backup and restore (`manage.py backup`, `manage.py restore`).
+    "peersupport.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (with a per-request nonce), Permissions-Policy, CORP.
+    "peersupport.lib.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +89,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "peersupport.lib.middleware.NoStoreMiddleware",
+    # Audits every refused request (401, 403, a view's 404); inside the audit origin set above.
+    "peersupport.audit.middleware.AccessDeniedAuditMiddleware",
+    # Sessions: who passed the second step, the idle and absolute limits, the second step itself.
+    "django_otp.middleware.OTPMiddleware",
+    "peersupport.accounts.middleware.SessionLimitsMiddleware",
+    "peersupport.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Turns a sign-in refused for lockout into the sign-in page with the reason (keep it last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peersupport.urls"
@@ -123,6 +140,42 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT failed passwords for one account, from
+# any address, that account is locked for LOGIN_LOCKOUT_MINUTES after the last failure. Axes
+# checks first; then the usual password check. authenticate() needs the request (tests pass one).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account: see peersupport/accounts/lockout.py
+# axes.W006 wants the address in the key, against rotating user agents or cookies; neither
+# changes the account, which is the key here (and an address key would lock a whole hospital
+# sharing one outgoing address, or everyone behind a proxy).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "peersupport.accounts.lockout.username"
+AXES_LOCKOUT_CALLABLE = "peersupport.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A try while locked neither counts nor extends the lock: it ends LOGIN_LOCKOUT_MINUTES after
+# the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The client address is REMOTE_ADDR only: forwarded-for headers are not trusted (no proxy assumed).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_VERBOSE = False
+
+# Two-step sign-in (django-otp, TOTP) for directors and administrators.
+OTP_TOTP_ISSUER = "Peer Support Program"
+
+# Web sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
+# signing in (peersupport.accounts.middleware.SessionLimitsMiddleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "15"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -161,6 +214,9 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peer Support Program <peersupport@localhost>")
 # How often the outbox retries a message before setting it aside.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# A message left in `sending` by a worker that died is taken over after this many seconds. Keep it
+# well above EMAIL_TIMEOUT, so a slow but live worker is never taken over.
+OUTBOX_RECLAIM_SECONDS = int(os.environ.get("OUTBOX_RECLAIM_SECONDS", "600"))
 
 TASKS = {
     "default": {
@@ -170,12 +226,14 @@ TASKS = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's default, stated: no other site's window keeps a handle on ours.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("api/v1/", include("peersupport.api.urls")),
     path("", include("peersupport.front.urls")),
+    path("", include("peersupport.accounts.urls")),
     path("", include("peersupport.referrals.urls")),
     path("", include("peersupport.cases.urls")),
     path("", include("peersupport.roster.urls")),

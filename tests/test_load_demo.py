@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
 from peersupport.cases.models import Case, CaseState
@@ -92,7 +93,8 @@ class TestLoadedDemo:
             assert users.exists(), role
             for user in users:
                 assert user.email in demo_output
-                assert authenticate(username=user.email, password=demo_data.PASSWORD) == user
+                sign_in = RequestFactory().post("/accounts/login/")  # django-axes needs the request
+                assert authenticate(sign_in, username=user.email, password=demo_data.PASSWORD) == user
         supporters = User.objects.filter(role=Role.SUPPORTER)
         assert 2 <= supporters.count() <= 3
         for user in supporters:
@@ -100,6 +102,25 @@ class TestLoadedDemo:
         clinician = User.objects.get(role=Role.CLINICIAN)
         assert clinician.person.role_type == "physician"
 
+
+    def test_demo_directors_and_administrators_sign_in_with_a_printed_key(self, demo_output, time_machine):
+        time_machine.move_to(timezone.now(), tick=False)  # the codes are compared at one instant
+        from base64 import b32encode
+
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        staff = User.objects.filter(role__in=[Role.DIRECTOR, Role.ADMINISTRATOR])
+        assert staff.count() == 2
+        codes = load_demo_code()
+        for user in staff:
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            key = b32encode(device.bin_key).decode()
+            assert " ".join(key[i:i + 4] for i in range(0, len(key), 4)) in demo_output
+            code = f"{totp(device.bin_key):06d}"
+            assert re.search(rf"{re.escape(user.email)}\s+{code}\b", codes)
+        assert "manage.py demo_code" in demo_output
+        assert not TOTPDevice.objects.exclude(user__in=staff).exists()  # other roles are not asked
 
     def test_demo_prints_a_working_api_token(self, demo_output):
         [key] = re.findall(r"pst_[\w-]+", demo_output)[:1]
@@ -112,6 +133,18 @@ class TestLoadedDemo:
         output = load_demo()
         assert "already loaded" in output
         assert (Person.objects.count(), Case.objects.count(), User.objects.count()) == before
+
+
+def load_demo_code() -> str:
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_code_refuses_a_real_program():
+    make_person(name="Real Person", email="real@hospital.org")
+    with pytest.raises(CommandError, match="not a demo-only database"):
+        load_demo_code()
 
 
 def test_demo_never_loads_into_a_real_program():

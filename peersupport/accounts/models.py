@@ -87,3 +87,18 @@ class ApiToken(models.Model):
         key = "pst_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, digest=_digest(key), prefix=key[:12])
         return token, key
+
+
+class UserSession(models.Model):
+    """Which sessions a login holds, so deactivating it can end every one of them.
+
+    Written when someone signs in (and when the key is rotated after the second step), removed
+    when they sign out; sessions that simply expire leave a row behind that points at nothing.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
 from peersupport.audit.services import audit_record
@@ -58,3 +61,52 @@ def api_token_issue(*, email: str) -> str:
     token, key = ApiToken.issue(user)
     audit_record(actor=None, action="api_token.issue", obj=user, detail={"prefix": token.prefix})
     return key
+
+
+@dataclass(frozen=True)
+class CutOff:
+    sessions: int
+    tokens: int
+
+
+def cut_off(user: User) -> CutOff:
+    """End every web session of the user and revoke their API tokens (idempotent)."""
+    from peersupport.accounts.sessions import end_user_sessions
+
+    ended = end_user_sessions(user)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return CutOff(sessions=ended, tokens=revoked)
+
+
+def user_deactivate(*, email: str, actor=None) -> tuple[User, CutOff]:
+    """The login can no longer sign in; its open sessions end and its API tokens stop working."""
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise InvalidInput(f"No user {email!r}.")
+    with transaction.atomic():
+        done = cut_off(user)
+        user.is_active = False
+        user.save(update_fields=["is_active"])  # the post_save receiver sweeps once more
+        audit_record(actor=actor, action="user.deactivate", obj=user,
+                     detail={"sessions_ended": done.sessions, "tokens_revoked": done.tokens})
+    return user, done
+
+
+def two_factor_reset(*, email: str, actor=None) -> int:
+    """Forget the user's authenticator (a lost phone): they enrol again at their next sign-in.
+
+    Their open sessions end too, since one of them may be on the lost phone.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from peersupport.accounts.sessions import end_user_sessions
+
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise InvalidInput(f"No user {email!r}.")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        ended = end_user_sessions(user)
+        audit_record(actor=actor, action="two_factor.reset", obj=user,
+                     detail={"devices_removed": removed, "sessions_ended": ended})
+    return removed

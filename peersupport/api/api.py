@@ -4,8 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import register_converter
+from django.urls.converters import StringConverter
 from django.utils import timezone
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -14,6 +16,7 @@ from ninja.security import HttpBearer
 
 from peersupport.accounts.models import ApiToken, User
 from peersupport.api import case_actions, cases, people, referrals, resources
+from peersupport.api.schemas import NO_NUL
 from peersupport.lib.errors import ServiceError
 
 # Recording every request's time would turn every read into a write; a minute is precise enough.
@@ -24,7 +27,8 @@ JSON API for safety-reporting systems, HR roster feeds and scripts.
 
 Authenticate with `Authorization: Bearer <token>` (`python manage.py api_token EMAIL`).
 Every error answers a JSON body with a readable `detail`; validation errors (422) also list
-`errors` with the location of each offending field. Unknown fields are refused with 422.
+`errors` with the location of each offending field. Unknown fields are refused with 422;
+a body that is not JSON at all answers 400.
 """
 
 
@@ -98,6 +102,13 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return response
 
 
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django would answer its HTML 400 page; the API answers JSON, like every other error.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(request, 400, f"The request body is larger than the API accepts ({limit} bytes at most).")
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
@@ -124,6 +135,8 @@ def _describe(loc: list[str | int], error_type: str, msg: str) -> str:
         return f"unexpected field {name!r}"
     if error_type == "missing":
         return f"{name}: field required"
+    if error_type == "string_pattern_mismatch" and NO_NUL in msg:
+        return f"{name}: must not contain a NUL character (\\u0000)"
     return f"{name}: {msg[:1].lower()}{msg[1:]}"
 
 
@@ -137,12 +150,21 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 422, detail or "Invalid input.", errors=errors)
 
 
+class AnyPathConverter(StringConverter):
+    """Like Django's `path`, but also across a newline (`.` stops at one): /api/v1/cases/%0A is
+    still under the API and answers its JSON 404, not the site's HTML page."""
+
+    regex = r"[\s\S]+"
+
+
+register_converter(AnyPathConverter, "anypath")
+
 # Registered last so it only catches what no endpoint matched.
 fallback = Router()
 
 
 @fallback.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anypath:rest}", auth=None, include_in_schema=False
 )
 def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
     """Anything else under /api/v1/ answers a JSON 404, not the site's HTML page."""

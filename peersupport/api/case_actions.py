@@ -43,7 +43,7 @@ WHO = (
     "answers 409."
 )
 ANSWERS = " Answers the case, with what has been recorded on it (`outreach_attempts`, `encounters`, `resources`)."
-ACTION = responses({200: CaseDetailOut}, 404, 409, 422)
+ACTION = responses({200: CaseDetailOut}, 400, 404, 409, 422)
 
 
 @router.post(
@@ -114,7 +114,7 @@ def case_close_post(request: HttpRequest, case_id: CaseId, payload: EmptyIn) -> 
 
 @router.post(
     "/cases/{int:case_id}/hand-back",
-    response=responses({200: HandBackOut}, 404, 409, 422),
+    response=responses({200: HandBackOut}, 400, 404, 409, 422),
     summary="Hand the case back (extension)",
     description="The assigned supporter declines the assignment (`conflict_of_interest`, "
     "`no_capacity`, `other`) before the peer has answered; the case returns to the top of the "
@@ -127,7 +127,7 @@ def case_hand_back_post(request: HttpRequest, case_id: CaseId, payload: HandBack
 
 @router.post(
     "/cases/{int:case_id}/safety-escalation",
-    response=responses({201: SafetyEscalationOut}, 404, 409, 422),
+    response=responses({201: SafetyEscalationOut}, 400, 404, 409, 422),
     summary="Raise a safety escalation (extension)",
     description="Someone's safety is at risk: every director is emailed at once, and the "
     "escalation is audited. The body is an empty object. The case's supporter or the director, "
@@ -142,7 +142,7 @@ def case_safety_escalation(request: HttpRequest, case_id: CaseId, payload: Empty
 
 @router.post(
     "/cases/{int:case_id}/information-sheet",
-    response=responses({202: InformationSheetOut}, 404, 409, 422),
+    response=responses({202: InformationSheetOut}, 400, 404, 409, 422),
     summary="Email the peer an information sheet (extension)",
     description="A clean sheet of the chosen resources (names and contacts, nothing about the "
     "event), queued for sending to the peer, replies going to the supporter. After an outreach, "

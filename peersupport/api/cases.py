@@ -5,10 +5,11 @@ from typing import Annotated
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router
 
-from peersupport.api.schemas import AssignmentIn, CaseDetailOut, CaseOut, SuggestionOut, responses
+from peersupport.api.schemas import AssignmentIn, CaseDetailOut, CaseOut, LegalHoldIn, SuggestionOut, responses
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user, require_program_staff
 from peersupport.cases.models import Case, CaseState
+from peersupport.cases.retention import case_set_legal_hold
 from peersupport.cases.services import case_assign
 from peersupport.matching.core import Suggestion
 from peersupport.matching.selectors import SUGGESTION_COUNT, suggestions_for_case
@@ -78,7 +79,7 @@ def case_suggestions(
 
 @router.post(
     "/cases/{int:case_id}/assignment",
-    response=responses({200: CaseDetailOut}, 404, 409, 422),
+    response=responses({200: CaseDetailOut}, 400, 404, 409, 422),
     summary="Assign (or reassign) a supporter and notify them",
     description="Director, administrator. 422 when the supporter breaks a hard rule, or is "
     f"outside the top {SUGGESTION_COUNT} suggestions without an `override_reason`. 409 when "
@@ -93,3 +94,15 @@ def case_assignment(request: HttpRequest, case_id: CaseId, payload: AssignmentIn
         override_reason=payload.override_reason or "",
         reassign=payload.reassign,
     )
+
+
+@router.post(
+    "/cases/{int:case_id}/legal-hold",
+    response=responses({200: CaseDetailOut}, 400, 404, 409, 422),
+    summary="Place or lift a legal hold",
+    description="Director only (other roles answer 403). While `legal_hold` is true the "
+    "retention purge leaves the case as it is, however long ago it closed. 409 when the case's "
+    "details were already purged. Audited.",
+)
+def case_legal_hold(request: HttpRequest, case_id: CaseId, payload: LegalHoldIn) -> Case:
+    return case_set_legal_hold(actor=request.user, case_id=case_id, hold=payload.legal_hold)

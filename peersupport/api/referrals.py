@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
 from peersupport.accounts.models import Role
-from peersupport.api.schemas import PlanItemOut, ReceiptOut, ReferralIn, responses
+from peersupport.api.schemas import NO_NUL, PlanItemOut, ReceiptOut, ReferralIn, responses
 from peersupport.cases.services import referral_plan
 from peersupport.lib.errors import InvalidInput
 from peersupport.referrals.access import referral_for_user, require_may_refer
@@ -23,6 +23,7 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
+        pattern=NO_NUL,
         description="Required for integrations. Replaying a key with the same body answers the "
         "same referral (200) and creates nothing; with a different body, 422.",
     ),
@@ -31,7 +32,7 @@ IdempotencyKey = Annotated[
 
 @router.post(
     "/referrals",
-    response=responses({201: ReceiptOut, 200: ReceiptOut}, 422),
+    response=responses({201: ReceiptOut, 200: ReceiptOut}, 400, 422),
     summary="Refer the clinicians involved in one event",
     description="Referrer, director, administrator, integration (and clinicians, supporters). "
     "Answers 201 when the referral is recorded, 200 when an Idempotency-Key replay answers "
@@ -64,19 +65,18 @@ def referral_post(
 
 @router.get(
     "/referrals/{int:referral_id}",
-    response=responses({200: ReceiptOut}, 404),
+    response=responses({200: ReceiptOut}, 404, 422),
     summary="The receipt of a referral",
     description="For whoever made it (and program staff): that it arrived, nothing that "
     "depends on what happened afterwards.",
 )
 def referral_get(request: HttpRequest, referral_id: ReferralId) -> Referral:
-    require_may_refer(request.user)
     return referral_for_user(request.user, referral_id)
 
 
 @router.get(
     "/referrals/{int:referral_id}/plan",
-    response=responses({200: list[PlanItemOut]}, 404),
+    response=responses({200: list[PlanItemOut]}, 404, 422),
     summary="The best joint assignment for the referral's unassigned cases",
     description="Director, administrator. Read-only: assign each case with "
     "POST /cases/{case_id}/assignment. A case with no eligible supporter left is absent.",

@@ -23,7 +23,7 @@ def resource_list(request: HttpRequest) -> list[Resource]:
 
 @router.post(
     "/resources",
-    response=responses({201: ResourceOut}, 422),
+    response=responses({201: ResourceOut}, 400, 422),
     summary="Add a resource",
     description="Director, administrator.",
 )

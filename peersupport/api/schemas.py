@@ -20,19 +20,22 @@ from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
 from peersupport.resources.models import ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
 
-# JSON strings (a number is never coerced into one) of bounded length.
-Text40 = Annotated[StrictStr, Field(max_length=40)]
-Text100 = Annotated[StrictStr, Field(max_length=100)]
-Text200 = Annotated[StrictStr, Field(max_length=200)]
-Text254 = Annotated[StrictStr, Field(max_length=254)]
-Text500 = Annotated[StrictStr, Field(max_length=500)]
-Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+# No NUL character (\u0000) in any text: PostgreSQL cannot store one, and no one types one.
+NO_NUL = r"^[^\x00]*$"
+
+# JSON strings (a number is never coerced into one) of bounded length, without a NUL.
+Text40 = Annotated[StrictStr, Field(max_length=40, pattern=NO_NUL)]
+Text100 = Annotated[StrictStr, Field(max_length=100, pattern=NO_NUL)]
+Text200 = Annotated[StrictStr, Field(max_length=200, pattern=NO_NUL)]
+Text254 = Annotated[StrictStr, Field(max_length=254, pattern=NO_NUL)]
+Text500 = Annotated[StrictStr, Field(max_length=500, pattern=NO_NUL)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 Summary = Annotated[
     StrictStr,
-    Field(min_length=1, max_length=SUMMARY_MAX_LENGTH,
+    Field(min_length=1, max_length=SUMMARY_MAX_LENGTH, pattern=NO_NUL,
           description="One non-clinical sentence, no patient details."),
 ]
-EmployeeId = Annotated[StrictStr, Field(min_length=1, max_length=40, examples=["E1042"])]
+EmployeeId = Annotated[StrictStr, Field(min_length=1, max_length=40, pattern=NO_NUL, examples=["E1042"])]
 
 
 class Input(Schema):
@@ -194,7 +197,8 @@ class SupporterRef(Schema):
 class CaseOut(Schema):
     case_id: int
     referral_id: int
-    peer: PeerOut
+    peer: PeerOut | None = Field(
+        description="Null once the retention purge has removed the case's identifying details.")
     event: EventOut
     state: CaseState
     supporter: SupporterRef | None
@@ -249,6 +253,9 @@ class CaseDetailOut(CaseOut):
     responded_at: datetime | None = Field(
         description="When the peer accepted or declined, or was found unreachable.")
     closed_at: datetime | None
+    legal_hold: bool = Field(description="Set by the director: the retention purge leaves the case as it is.")
+    purged_at: datetime | None = Field(
+        description="When the identifying details were removed, after the program's retention period.")
     encounters: list[EncounterOut]
     resources: list[ResourceShareOut] = Field(description="Resources shared with the peer or connected to.")
 
@@ -322,6 +329,11 @@ class ResourceShareIn(Input):
 
 class EmptyIn(Input):
     """An empty object: `{}`. Any field answers 422."""
+
+
+class LegalHoldIn(Input):
+    legal_hold: StrictBool = Field(
+        description="true: the retention purge leaves the case as it is until the hold is lifted.")
 
 
 class HandBackIn(Input):

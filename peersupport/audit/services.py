@@ -1,4 +1,25 @@
-"""Writing the audit trail. Every read and write of a case goes through `audit_record`."""
+"""Writing the audit trail. Every read and write of a case goes through `audit_record`.
+
+What to record, and how:
+- a read or a change of one object: `audit_record(actor=user, action="case.view", obj=case)`;
+  a page or an answer that lists several: `audit_record_many(...)`, one row per object.
+- an export (a download, a report file, an API dump): one entry per export, written before
+  the file is handed over, naming what left the program and how much, never its contents::
+
+      audit_record(actor=request.user, action="export", object_type="report",
+                   object_id="quarterly-2026Q3", detail={"format": "csv", "rows": len(rows),
+                                                         "cases": [c.pk for c in cases]})
+
+  An export of case data lists the case ids in `detail` (or records `audit_record_many(...,
+  action="case.export")`), so the case's "Who has seen this case" shows it.
+- sign-ins, sign-outs and refused sign-ins are recorded by `peersupport.audit.signals`, and
+  every refused request (401, 403, or 404 from a view's access gate) by
+  `peersupport.audit.middleware.AccessDeniedAuditMiddleware`.
+
+`detail` holds ids, field names, counts and choices only: never a peer's name, contact, event
+text or anything said in a conversation. Entries are append-only and hash-chained
+(`peersupport.audit.chain`); `manage.py verify_audit` checks the chain.
+"""
 
 import contextvars
 from collections.abc import Iterator
@@ -34,6 +55,14 @@ def current_origin() -> Origin:
     return _origin.get()
 
 
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if is_user else None,
+        "actor_label": (getattr(actor, "email", "") or "") if is_user else "anonymous",
+    }
+
+
 def audit_record(
     *,
     actor: Any,
@@ -42,20 +71,20 @@ def audit_record(
     object_type: str = "",
     object_id: str | int = "",
     detail: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> AuditEntry:
+    """Append one entry. `ip` overrides the request's address (e.g. from a signal's request)."""
     origin = current_origin()
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = obj.pk
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_label=getattr(actor, "email", "") if is_user else "anonymous",
+        **_actor_fields(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         via=origin.via,
-        ip=origin.ip,
+        ip=ip or origin.ip,
         detail=detail or {},
     )
 
@@ -64,12 +93,13 @@ def audit_record_many(
     *, actor: Any, action: str, object_type: str, object_ids: list[int], detail: dict | None = None
 ) -> None:
     """One row per object, in one query (e.g. a list page that shows several cases)."""
+    if not object_ids:
+        return
     origin = current_origin()
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_fields = _actor_fields(actor)
     AuditEntry.objects.bulk_create(
         AuditEntry(
-            actor=actor if is_user else None,
-            actor_label=getattr(actor, "email", "") if is_user else "anonymous",
+            **actor_fields,
             action=action,
             object_type=object_type,
             object_id=str(object_id),

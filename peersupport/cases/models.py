@@ -19,6 +19,8 @@ OPEN_STATES = (
     CaseState.OUTREACH_MADE,
     CaseState.ACCEPTED,
 )
+# Shown wherever a purged case's peer or event sentence used to be.
+PURGED_LABEL = "(details purged)"
 # States in which a supporter is still holding the case (counts against their case limit).
 HOLDING_STATES = (CaseState.ASSIGNED, CaseState.OUTREACH_MADE, CaseState.ACCEPTED)
 
@@ -41,7 +43,10 @@ class Case(models.Model):
     """One involved clinician (the peer) of one referral."""
 
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="cases")
-    peer = models.ForeignKey("roster.Person", on_delete=models.PROTECT, related_name="cases")
+    # NULL once the retention purge has removed the case's identifying details (`purged_at`).
+    peer = models.ForeignKey(
+        "roster.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     state = models.CharField(
         max_length=30, choices=CaseState.choices, default=CaseState.AWAITING_ASSIGNMENT
     )
@@ -60,6 +65,10 @@ class Case(models.Model):
     reengagement_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reengagements"
     )
+    # Set by the director: the retention purge leaves this case untouched while it is on.
+    legal_hold = models.BooleanField(default=False)
+    # When the retention purge removed the identifying details (see `cases/retention.py`).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -74,6 +83,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.pk}"
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
+
+    @property
+    def peer_name(self) -> str:
+        """The peer's name, or a plain note once the retention purge has unlinked them."""
+        return self.peer.name if self.peer_id else PURGED_LABEL
 
     @property
     def is_open(self) -> bool:

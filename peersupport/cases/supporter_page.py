@@ -93,7 +93,7 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
         "may_act": may_act(user, case),
         "allowed": allowed,
         "sections": [s for s in SECTIONS.get(case.state, ()) if allowed.get(s)],
-        "peer_first_name": first_name(case.peer.name),
+        "peer_first_name": first_name(case.peer.name) if case.peer_id else "",
         "attempts": list(case.outreach_attempts.all()),
         "encounters": encounters,
         "shares": list(case.resource_shares.select_related("resource")),

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from peersupport.cases import views, views_supporter
-from peersupport.cases.views_overview import overview
+from peersupport.cases import views, views_retention, views_supporter
+from peersupport.cases.views_overview import outbox_retry, overview
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
@@ -17,7 +17,9 @@ urlpatterns = [
     path("cases/<int:case_id>/close/", views_supporter.close, name="case-close"),
     path("cases/<int:case_id>/safety/", views_supporter.safety, name="case-safety"),
     path("cases/<int:case_id>/hand-back/", views_supporter.hand_back, name="case-hand-back"),
+    path("cases/<int:case_id>/legal-hold/", views_retention.legal_hold, name="case-legal-hold"),
     path("my/cases/", views.my_cases, name="my-cases"),
     path("guide/", views_supporter.guide, name="guide"),
     path("overview/", overview, name="overview"),
+    path("overview/outbox-retry/", outbox_retry, name="outbox-retry"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
+from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user
 from peersupport.cases.forms import AssignForm, CaseFilterForm, EncounterForm, OverrideForm
@@ -17,6 +18,7 @@ from peersupport.cases.timeline import case_timeline
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.matching.selectors import SUGGESTION_COUNT, suggestions_for_case
+from peersupport.notifications.services import set_aside_messages
 
 PAGE_SIZE = 50
 MY_CASES_MAX = 100
@@ -46,7 +48,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         .values_list("referral_id", flat=True)
     )
     return render(request, "cases/queue.html",
-                  {"page_obj": page, "cases": shown, "plannable": plannable})
+                  {"page_obj": page, "cases": shown, "plannable": plannable,
+                   "set_aside_total": set_aside_messages().count()})
 
 
 @login_required
@@ -90,6 +93,8 @@ def _case_page(
     case = case_for_user(request.user, case_id)
     context: dict = {"case": case, "is_staff": request.user.role in PROGRAM_STAFF, "error": error}
     context.update(supporter_context(request.user, case, encounter_form=encounter_form))
+    if request.user.role == Role.DIRECTOR:
+        context.update(case_access=case_access_log(case), case_access_limit=CASE_ACCESS_LOG_SIZE)
     if context["is_staff"]:
         assignable = case.state == CaseState.AWAITING_ASSIGNMENT or (
             reassign and case.state in HOLDING_STATES

@@ -1,10 +1,12 @@
-"""The director's overview: open cases by state, the steps that are late, each supporter's load."""
+"""The director's overview: open cases by state, the steps that are late, each supporter's load,
+and any emails the outbox set aside after its last attempt (with a button to send them again)."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF
 from peersupport.audit.services import audit_record_many
@@ -12,6 +14,7 @@ from peersupport.cases.access import cases_for_user
 from peersupport.cases.models import CaseState
 from peersupport.cases.timeliness import open_case_counts, overdue_cases, supporter_loads
 from peersupport.front.decorators import role_required
+from peersupport.notifications.services import SET_ASIDE_SHOWN, outbox_retry_set_aside, set_aside_messages
 from peersupport.program.models import ProgramSettings
 
 OVERDUE_PAGE_SIZE = 50
@@ -30,6 +33,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     audit_record_many(actor=request.user, action="case.list", object_type="case",
                       object_ids=[case.pk for case in overdue], detail={"page": "overview"})
     loads = list(supporter_loads(program, now)[:SUPPORTERS_MAX + 1])
+    set_aside = list(set_aside_messages()[:SET_ASIDE_SHOWN + 1])
     return render(request, "cases/overview.html", {
         "state_counts": [(CaseState(state).label, count) for state, count in counts.items()],
         "open_total": sum(counts.values()),
@@ -39,4 +43,18 @@ def overview(request: HttpRequest) -> HttpResponse:
         "loads": loads[:SUPPORTERS_MAX],
         "more_supporters": len(loads) > SUPPORTERS_MAX,
         "supporters_max": SUPPORTERS_MAX,
+        "set_aside": set_aside[:SET_ASIDE_SHOWN],
+        "set_aside_total": set_aside_messages().count() if len(set_aside) > SET_ASIDE_SHOWN else len(set_aside),
     })
+
+
+@role_required(PROGRAM_STAFF, "Only the program's director and administrator send set-aside emails again.")
+@require_POST
+def outbox_retry(request: HttpRequest) -> HttpResponse:
+    """Send every set-aside email again, each with a fresh set of attempts."""
+    count = outbox_retry_set_aside(actor=request.user)
+    if count:
+        messages.success(request, f"{count} email{'s' if count != 1 else ''} queued to be sent again.")
+    else:
+        messages.info(request, "No email was waiting to be sent again.")
+    return redirect("overview")

@@ -222,7 +222,8 @@ def hand_back(request: HttpRequest, case_id: int) -> HttpResponse:
     if not is_case_supporter(request.user, case):
         raise PermissionDenied("Only the case's supporter can hand it back; the director reassigns instead.")
     status, error = 200, ""
-    form = HandBackForm(request.POST or None)
+    # Bound on every POST, an empty one too: it must answer "choose a reason", not a bare 422.
+    form = HandBackForm(request.POST if request.method == "POST" else None)
     if case.state not in ACTION_STATES["hand_back"]:
         status, error = 409, "This case can be handed back only before the peer has answered."
     elif request.method == "POST":

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
 from peersupport.accounts.models import Role
+from peersupport.accounts.two_factor import second_step_pending
 
 # (url name, label) of the pages each role uses, in the order the role needs them.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
@@ -41,6 +42,9 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_role": "", "nav_items": []}
+    if second_step_pending(user):
+        # Nothing to go to before the sign-in code but the code page and sign-out.
+        return {"current_role": user.role, "nav_items": []}
     items = list(NAVIGATION.get(user.role, []))
     if user.person_id:
         # Anyone on the roster may ask for support for themself.

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, Role
 
@@ -8,6 +9,7 @@ API_DOCS_URL = "/api/v1/docs"
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
     role = request.user.role

@@ -19,7 +19,9 @@ sent in the loading transaction, so the delivery tasks queued when it commits fi
 do, and a worker started later does not mail the demo's history. Anything done in the running demo is mailed as usual.
 """
 
+import hashlib
 import random
+from base64 import b32encode
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,9 +31,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peersupport.accounts.models import Role, User
 from peersupport.accounts.services import api_token_issue, user_add
+from peersupport.accounts.two_factor import requires_two_factor
 from peersupport.cases.actions import (
     EncounterInput,
     case_close,
@@ -71,6 +75,8 @@ class DemoLogin:
     email: str
     role: str
     who: str
+    # The authenticator key (base32) of a login that signs in with a code too, else "".
+    totp_key: str = ""
 
 
 @dataclass
@@ -96,7 +102,7 @@ def database_holds_only_demo() -> bool:
 def demo_load(now: datetime | None = None) -> DemoResult:
     """Load the whole demo in one transaction (all or nothing)."""
     now = now or timezone.now()
-    rng = random.Random(data.SEED)
+    rng = random.Random(data.SEED)  # the same demo every time; nothing secret is drawn  # nosec B311
     with transaction.atomic():
         first_outbox_pk = OutboxMessage.objects.aggregate(top=Max("pk"))["top"] or 0
         ProgramSettings.current()
@@ -135,7 +141,26 @@ def demo_logins() -> list[DemoLogin]:
         "person__supporter"
     )
     users = sorted(users, key=lambda u: (order.index(u.role), u.email))
-    return [DemoLogin(u.email, u.get_role_display(), _describe(u)) for u in users]
+    keys = {
+        device.user_id: b32encode(device.bin_key).decode()
+        for device in TOTPDevice.objects.filter(user__in=users, confirmed=True).order_by("-pk")
+    }
+    return [DemoLogin(u.email, u.get_role_display(), _describe(u), keys.get(u.pk, "")) for u in users]
+
+
+def demo_totp_key(email: str) -> str:
+    """The demo's authenticator key for a login: the same on every load, so an authenticator app
+    set up once keeps working after `load_demo --reset` (hex, as django-otp stores it)."""
+    return hashlib.sha256(f"{data.SEED}:{email}".encode()).hexdigest()[:40]
+
+
+def _enrol_demo_authenticators(users: Iterable[User]) -> None:
+    """Directors and administrators sign in with a code as well; the demo sets up their
+    authenticator so a visitor can use its printed key (or `manage.py demo_code`) at once."""
+    for user in users:
+        if requires_two_factor(user):
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True,
+                                      key=demo_totp_key(user.email))
 
 
 def _describe(user: User) -> str:
@@ -179,6 +204,7 @@ def _make_users(roster: Roster) -> dict[str, User]:
         users[local], _ = user_add(email=f"{local}@{data.DOMAIN}", role=role,
                                    employee_id=employee_id)
     _set_demo_password(users.values())
+    _enrol_demo_authenticators(users.values())
     users["referrer"] = users["safety"]
     return users
 

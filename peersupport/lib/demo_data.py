@@ -12,7 +12,7 @@ DOMAIN = "riverside.example"
 MAIN, NORTH = "Main Campus", "North Campus"
 SEED = 20261126
 # Valid for Django's password validators (10+ characters, not common, not like any email).
-PASSWORD = "harbour-lantern-2026"
+PASSWORD = "harbour-lantern-2026"  # the demo's published password; never a real program's  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,15 @@ def render_new_referral_email(count: int) -> tuple[str, str]:
     return _render("new_referrals", {"count": count, "queue_url": f"{settings.SITE_URL}/queue/"})
 
 
+def render_set_aside_email(count: int) -> tuple[str, str]:
+    """The directors' notice that emails were set aside: a count and the overview link, no names."""
+    return _render("set_aside", {
+        "count": count,
+        "overview_url": f"{settings.SITE_URL}/overview/",
+        "attempts": settings.OUTBOX_MAX_ATTEMPTS,
+    })
+
+
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
     subject = render_to_string(f"notifications/{name}_subject.txt", context)
     body = render_to_string(f"notifications/{name}_body.txt", context)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from peersupport.lib.redact import describe_error, describe_traceback
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
@@ -26,15 +27,26 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# A worker that died mid-send leaves its row in `sending`; after this long another may take it
-# over. The mail server may have accepted the message before the crash, so a reclaim can send it
-# twice: delivery is at least once, and the stable Message-ID lets mail clients fold duplicates.
-STALE_CLAIM = timedelta(minutes=10)
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY = timedelta(hours=1)
 FALLBACK_MESSAGE_ID_DOMAIN = "peersupport.local"
 LAST_ERROR_LENGTH = 200
 MISSING = "missing"
+# The directors' notice that mail was set aside. A notice that is itself set aside raises no
+# further notice, so a mail server that stays down cannot make the outbox feed itself.
+SET_ASIDE_NOTICE = "outbox_set_aside"
+SET_ASIDE_SHOWN = 20
+
+
+def reclaim_after() -> timedelta:
+    """How long a row may stay in `sending` before another worker takes it over.
+
+    A worker that died mid-send leaves its row in `sending`. The mail server may have accepted the
+    message before the crash, so a reclaim can send it twice: delivery is at least once, and the
+    stable Message-ID lets mail clients fold the duplicate. `OUTBOX_RECLAIM_SECONDS`, 10 minutes
+    by default.
+    """
+    return timedelta(seconds=settings.OUTBOX_RECLAIM_SECONDS)
 
 
 def outbox_enqueue(
@@ -107,7 +119,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _due(now: datetime) -> Q:
     pending_and_due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-    abandoned = Q(status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    abandoned = Q(status=OutboxStatus.SENDING, claimed_at__lt=now - reclaim_after())
     return pending_and_due | abandoned
 
 
@@ -133,21 +145,29 @@ def _release(message: OutboxMessage, claimed_at: datetime, **fields: object) -> 
 
 def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> str:
     attempts = message.attempts + 1
-    # Exception text only: the body must never reach the database error column or the logs.
-    error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_LENGTH]
+    # Exception text only: the body must never reach the database error column or the logs, and
+    # neither may an address (SMTP errors quote the refused recipients): see peersupport.lib.redact.
+    error = describe_error(exc)[:LAST_ERROR_LENGTH]
     unexpected = not isinstance(exc, OSError)
+    if unexpected:
+        # Where it failed, without the exception's own text (it may quote a header or an address).
+        logger.error("Outbox message %s failed unexpectedly:\n%s", message.pk, describe_traceback(exc))
     if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error(
             "Outbox message %s set aside after %s attempts: %s",
-            message.pk, attempts, error, exc_info=unexpected,
+            message.pk, attempts, error,
         )
-        _release(message, now, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
+        # One transaction: the row is set aside together with the directors' notice about it.
+        with transaction.atomic():
+            released = _release(message, now, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
+            if released and message.kind != SET_ASIDE_NOTICE:
+                _tell_directors_of_set_aside_mail()
         return OutboxStatus.FAILED.value
 
     next_attempt_at = now + retry_delay(attempts)
     logger.warning(
         "Outbox message %s attempt %s failed, retrying at %s: %s",
-        message.pk, attempts, next_attempt_at.isoformat(), error, exc_info=unexpected,
+        message.pk, attempts, next_attempt_at.isoformat(), error,
     )
     released = _release(
         message,
@@ -162,6 +182,62 @@ def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> st
             partial(_schedule_delivery, message.pk, run_after=next_attempt_at), robust=True
         )
     return OutboxStatus.PENDING.value
+
+
+def set_aside_messages():
+    """The emails set aside after their last attempt, oldest first (not the notices about them)."""
+    return (
+        OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
+        .exclude(kind=SET_ASIDE_NOTICE)
+        .order_by("created_at", "pk")
+    )
+
+
+def outbox_retry_set_aside(*, actor: object, now: datetime | None = None) -> int:
+    """Give every set-aside email a fresh set of attempts, due now; return how many.
+
+    The directors' notices about set-aside mail are not retried: whoever retries has seen them.
+    """
+    # Imported here: the audit app is a leaf, but keep this module's imports to mail matters.
+    from peersupport.audit.services import audit_record
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(set_aside_messages().select_for_update().values_list("pk", flat=True))
+        OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, claimed_at=None
+        )
+        audit_record(actor=actor, action="outbox.retry", object_type="outbox",
+                     detail={"messages": len(ids)})
+        for pk in ids:
+            transaction.on_commit(partial(_schedule_delivery, pk), robust=True)
+    return len(ids)
+
+
+def _tell_directors_of_set_aside_mail() -> None:
+    # Imported here: the accounts and emails modules import models that import this one.
+    from peersupport.accounts.models import Role, User
+    from peersupport.notifications.emails import render_set_aside_email
+
+    directors = list(
+        User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
+        .order_by("pk").values_list("email", flat=True)
+    )
+    # One unsent notice per director at a time: an outage that sets aside a hundred emails
+    # writes one notice each, and the overview shows the current count.
+    waiting = set(
+        OutboxMessage.objects.filter(
+            kind=SET_ASIDE_NOTICE, to__in=directors,
+            status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
+        ).values_list("to", flat=True)
+    )
+    if len(waiting) == len(set(directors)):
+        return
+    subject, body = render_set_aside_email(set_aside_messages().count())
+    for address in directors:
+        if address not in waiting:
+            outbox_enqueue(kind=SET_ASIDE_NOTICE, to=address, subject=subject, body=body)
+            waiting.add(address)
 
 
 def _send(message: OutboxMessage) -> None:

@@ -4,6 +4,7 @@ Tests talk to it through Django's own SMTP backend, so what they check is what a
 would really receive: headers, encoding and all.
 """
 
+import asyncio
 import socket
 import threading
 import time
@@ -30,8 +31,22 @@ class _CollectingHandler:
         self._server = server
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        try:
+            # Held here, the message has arrived but the server has not taken it: a client that
+            # dies now gets no answer, and the message is not delivered.
+            await self._server._pass("DATA")
+        except asyncio.CancelledError:
+            # aiosmtpd cancels the handler when the client's connection is lost.
+            self._server._aborted()
+            raise
         self._server._received(envelope.content)
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        # Held here, the message was accepted (250) but the client has not seen its session end,
+        # so it cannot yet have recorded the delivery.
+        await self._server._pass("QUIT")
+        return "221 Bye"
 
 
 class LoopbackSMTPServer:
@@ -41,8 +56,12 @@ class LoopbackSMTPServer:
         self.host = host
         self._port = port or _free_port(host)
         self.messages: list[EmailMessage] = []
+        # DATA transactions whose client went away before the server answered them.
+        self.aborted = 0
         self._arrived = threading.Condition()
         self._controller: Controller | None = None
+        # Stage ("DATA" or "QUIT") -> (reached, released): see `hold`.
+        self._holds: dict[str, tuple[threading.Event, threading.Event]] = {}
 
     @property
     def port(self) -> int:
@@ -80,12 +99,109 @@ class LoopbackSMTPServer:
                 self._arrived.wait(remaining)
             return list(self.messages)
 
+    def hold(self, stage: str) -> None:
+        """Make the next clients wait at `stage` until `release(stage)`.
+
+        "DATA": the message has been transmitted but not yet accepted (no 250 reply).
+        "QUIT": the message has been accepted, and the client waits for its QUIT to be answered.
+        """
+        if stage not in {"DATA", "QUIT"}:
+            raise ValueError(f"cannot hold at {stage!r}")
+        self._holds[stage] = (threading.Event(), threading.Event())
+
+    def wait_until_held(self, stage: str, timeout: float = 10) -> None:
+        """Block until a client is waiting at `stage`; fail the test after `timeout`."""
+        if not self._holds[stage][0].wait(timeout):
+            raise AssertionError(f"no client reached {stage} within {timeout}s")
+
+    def release(self, stage: str) -> None:
+        hold = self._holds.pop(stage, None)
+        if hold is not None:
+            hold[1].set()
+
+    def wait_for_abort(self, count: int = 1, timeout: float = 5) -> None:
+        """Block until `count` DATA transactions were abandoned by their client."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while self.aborted < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} abandoned transaction(s), got {self.aborted}")
+                self._arrived.wait(remaining)
+
+    async def _pass(self, stage: str) -> None:
+        hold = self._holds.get(stage)
+        if hold is None:
+            return
+        reached, released = hold
+        reached.set()
+        # Polled, not awaited in a thread: the wait must end at once when aiosmtpd cancels the
+        # handler (client gone) or the server stops.
+        while not released.is_set():
+            await asyncio.sleep(0.01)
+
+    def _aborted(self) -> None:
+        with self._arrived:
+            self.aborted += 1
+            self._arrived.notify_all()
+
     def _received(self, content: bytes) -> None:
         message = BytesParser(policy=policy.default).parsebytes(content)
         assert isinstance(message, EmailMessage)
         with self._arrived:
             self.messages.append(message)
             self._arrived.notify_all()
+
+
+class SilentMailServer:
+    """Takes TCP connections on a port and never says a word: a mail server that hangs.
+
+    A client that talks to it waits for the server's greeting until EMAIL_TIMEOUT, so a request
+    that touched the mail server would take that long; `connections` says whether any did.
+    """
+
+    def __init__(self, host: str = HOST, port: int | None = None) -> None:
+        self.host = host
+        self.port = port or _free_port(host)
+        self.connections = 0
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self.host, self.port))
+        listener.listen()
+        listener.settimeout(0.05)
+        self._listener = listener
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        for sock in [*self._sockets, self._listener]:
+            if sock is not None:
+                sock.close()
+        self._sockets.clear()
+        self._listener = None
+
+    def _accept(self) -> None:
+        assert self._listener is not None
+        while not self._stopping.is_set():
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            self._sockets.append(sock)
 
 
 def run_worker_until_idle() -> None:

@@ -13,9 +13,11 @@ def require_may_refer(user: User) -> None:
 
 
 def referral_for_user(user: User, referral_id: int) -> Referral:
-    """The referral if this user made it (or runs the program), else 404."""
-    if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied("Sign in first.")
+    """The referral if this user made it (or runs the program), else 404.
+
+    A role that may never refer (leadership) is refused outright (403), by page and API alike.
+    """
+    require_may_refer(user)
     referrals = Referral.objects.all()
     if user.role not in PROGRAM_STAFF:
         referrals = referrals.filter(referred_by=user)

@@ -74,6 +74,13 @@ class ReferralForm(EventFields):
     field_order = ["involved", "involved_ids", "category", "occurred_on", "interventional",
                    "source", "summary", "key"]
 
+    def clean_involved(self) -> list[str]:
+        # A plain Field: unlike a CharField it has no guard of its own against NUL characters.
+        chosen = self.cleaned_data["involved"] or []
+        if any("\x00" in employee_id for employee_id in chosen):
+            raise forms.ValidationError("An employee id cannot contain a NUL character.")
+        return chosen
+
     def involved_employee_ids(self) -> list[str]:
         chosen = [e.strip() for e in self.cleaned_data.get("involved") or [] if e and e.strip()]
         typed = split_employee_ids(self.cleaned_data.get("involved_ids") or "")

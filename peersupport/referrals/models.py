@@ -46,6 +46,8 @@ class Referral(models.Model):
     preferences = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 - NULL keeps the unique constraint to keyed requests
     request_fingerprint = models.CharField(max_length=64, blank=True)
+    # When the retention purge blanked the sentence, reference and wishes (all its cases purged).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["received_at"])]

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.cases.access import cases_for_user
 from peersupport.cases.services import referral_apply_plan, referral_plan
@@ -45,7 +45,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         status = InvalidInput.status
     else:
         form = ReferralForm(initial={"source": default_source(request.user), "key": new_idempotency_key()})
-    chosen = form.data.getlist("involved") if form.is_bound else []
+    chosen = [e for e in form.data.getlist("involved") if "\x00" not in e] if form.is_bound else []
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=chosen[:500])
               .only("employee_id", "name", "department")}
     chips = [people[e] for e in dict.fromkeys(chosen) if e in people]
@@ -83,6 +83,7 @@ def support_ask(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
     """What the referrer may know: that it arrived. Nothing here changes with what happens next."""
     referral = referral_for_user(request.user, referral_id)

@@ -26,6 +26,8 @@ def require_supporter_manager(user: User) -> None:
 
 def person_for_user(user: User, employee_id: str) -> Person:
     require_roster_reader(user)
+    if "\x00" in employee_id:  # names no one, and PostgreSQL refuses to compare it
+        raise Http404("No such person on the roster.")
     try:
         return Person.objects.select_related("supervisor").get(employee_id=employee_id)
     except Person.DoesNotExist:

@@ -43,7 +43,7 @@ def _lookup_people():
 def lookup(request: HttpRequest) -> HttpResponse:
     """Type-ahead for the referral form: name, employee id and department, nothing more."""
     require_may_refer(request.user)
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     people = list(_lookup_people().search(q)[:LOOKUP_MAX_RESULTS]) if len(q) >= LOOKUP_MIN_CHARS else []
     context = {"q": q, "people": people, "min_chars": LOOKUP_MIN_CHARS}
     if request.htmx:
@@ -59,7 +59,7 @@ def lookup_chip(request: HttpRequest) -> HttpResponse:
     require_may_refer(request.user)
     employee_id = request.GET.get("employee_id", "").strip()
     person = None
-    if employee_id and employee_id not in request.GET.getlist("involved"):
+    if employee_id and "\x00" not in employee_id and employee_id not in request.GET.getlist("involved"):
         person = _lookup_people().filter(employee_id=employee_id).first()
     return render(request, "roster/chip_added.html", {"person": person})
 

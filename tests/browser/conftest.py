@@ -94,11 +94,17 @@ def new_page(browser, site):
         context = browser.new_context(base_url=site, locale="en-US", **options)
         context.set_default_timeout(STEP_TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Anything the Content-Security-Policy refuses on any page fails the test that opened it.
+        page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
+        return page
 
+    refused: list[str] = []
     yield open_page
     for context in contexts:
         context.close()
+    assert refused == [], f"The Content-Security-Policy refused something: {refused}"
 
 
 @pytest.fixture
@@ -163,6 +169,7 @@ class Team:
 @pytest.fixture
 def team(transactional_db) -> Team:
     from peersupport.accounts.models import Role
+    from peersupport.accounts.testing import enrolled_device
     from peersupport.lib.factories import make_person, make_supporter, make_user
     from peersupport.resources.models import Resource
 
@@ -183,8 +190,10 @@ def team(transactional_db) -> Team:
         Resource.objects.create(name="Crisis Lifeline", category="crisis", contact="Call or text 988",
                                 description="Any hour."),
     ]
+    director = make_user(Role.DIRECTOR, email="director@example.org", password=PASSWORD)
+    enrolled_device(director)  # an authenticator set up: signing in asks for its code
     return Team(
-        director=make_user(Role.DIRECTOR, email="director@example.org", password=PASSWORD),
+        director=director,
         referrer=make_user(Role.REFERRER, email="safety@example.org", password=PASSWORD),
         supporter=supporters[0],
         other_supporter=supporters[1],
@@ -204,3 +213,6 @@ def _sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    from peersupport.accounts.testing import pass_second_step
+
+    pass_second_step(page, email)

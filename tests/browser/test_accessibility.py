@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from peersupport.accounts.testing import pass_second_step
 from peersupport.cases.actions import case_record_outreach, case_record_response
 from peersupport.cases.models import Case, CaseState
 from peersupport.lib.factories import make_person
@@ -66,6 +67,7 @@ def keyboard_sign_in(page, email: str, password: str) -> None:
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    pass_second_step(page, email, keyboard=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from peersupport.accounts.models import ApiToken, Role, User
 from peersupport.lib.factories import make_person
@@ -23,7 +24,9 @@ def test_add_user_creates_a_login_linked_to_the_roster(db, monkeypatch, client):
     assert "Created supporter@example.org" in output
     user = User.objects.get(email="supporter@example.org")
     assert user.role == Role.SUPPORTER and user.person == person
-    assert client.login(username="supporter@example.org", password=PASSWORD)
+    # django-axes checks every sign-in for lockout, so authenticate() is given the request.
+    assert client.login(request=RequestFactory().post("/accounts/login/"), username="supporter@example.org",
+                        password=PASSWORD)
 
 
 def test_add_user_again_updates_the_role_without_a_second_login(db):

@@ -1,12 +1,14 @@
 """Two directors acting on the same case at the same moment, on a real PostgreSQL."""
 
+import json
 import threading
 from datetime import date
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 
-from peersupport.accounts.models import Role
+from peersupport.accounts.models import ApiToken, Role
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.cases.services import case_assign
 from peersupport.lib.errors import Conflict
@@ -98,3 +100,39 @@ def test_two_cases_racing_for_the_last_slot_never_exceed_the_limit():
 
     assert sum(isinstance(o, Case) for o in outcomes) == 1, outcomes
     assert Case.objects.filter(supporter=supporter).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_directors_assigning_at_once_through_the_api_one_gets_200_the_other_409():
+    directors = [make_user(Role.DIRECTOR), make_user(Role.DIRECTOR)]
+    tokens = [ApiToken.issue(director)[1] for director in directors]
+    peer = make_person(department="Emergency")
+    supporters = [make_supporter(make_person(department="Surgery")),
+                  make_supporter(make_person(department="Radiology"))]
+    referral, _ = referral_create(
+        referred_by=make_user(Role.REFERRER),
+        data=ReferralInput(category="medical_error", occurred_on=date(2026, 11, 20),
+                           summary="A medication was given at the wrong dose.",
+                           involved_employee_ids=[peer.employee_id], source="safety_report"),
+    )
+    case = referral.cases.get()
+
+    def assign(token, supporter):
+        body = {"supporter": supporter.person.employee_id, "override_reason": "other"}
+        return Client().post(f"/api/v1/cases/{case.pk}/assignment", data=json.dumps(body),
+                             content_type="application/json",
+                             headers={"Authorization": f"Bearer {token}"})
+
+    outcomes = run_together(*[
+        (lambda t=t, s=s: assign(t, s)) for t, s in zip(tokens, supporters, strict=True)
+    ])
+
+    assert sorted(o.status_code for o in outcomes) == [200, 409], outcomes
+    [won] = [o.json() for o in outcomes if o.status_code == 200]
+    [lost] = [o.json() for o in outcomes if o.status_code == 409]
+    assert "detail" in lost
+    case.refresh_from_db()
+    assert case.state == CaseState.ASSIGNED and case.version == 2
+    assert case.supporter.person.employee_id == won["supporter"]["employee_id"]
+    assert Assignment.objects.filter(case=case).count() == 1
+    assert OutboxMessage.objects.filter(kind="assignment").count() == 1

@@ -31,8 +31,9 @@ def assign(director, case: Case, supporter, **kwargs) -> Case:
 
 
 def without_csrf(html: str) -> str:
-    """A page's HTML with its per-request CSRF token blanked out."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    """A page's HTML with its per-request CSRF token and script nonces blanked out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', html)
 
 
 def login_as(client, request, persona: str):

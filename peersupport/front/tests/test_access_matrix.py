@@ -26,7 +26,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "support-ask": only(ON_ROSTER),
     "roster-lookup": only(MAY_REFER),
     "roster-chip": only(MAY_REFER),
-    "referral-receipt": {**only(STAFF | {"referrer"}, others=404)},
+    # Only its maker (and program staff) see a receipt; leadership may never refer at all.
+    "referral-receipt": {**only(STAFF | {"referrer"}, others=404), "leader": 403},
     "referral-plan": only(STAFF),
     "queue": only(STAFF),
     "overview": only(STAFF),

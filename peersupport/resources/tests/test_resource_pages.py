@@ -128,7 +128,7 @@ def test_deactivate_then_offer_again(client, director, eap):
     client.post(reverse("resource-reactivate", args=[eap.pk]))
     eap.refresh_from_db()
     assert eap.active
-    actions = list(AuditEntry.objects.filter(object_id=str(eap.pk)).order_by("pk").values_list("action", flat=True))
+    actions = list(AuditEntry.objects.for_object("resource", eap.pk).order_by("pk").values_list("action", flat=True))
     assert actions == ["resource.deactivate", "resource.activate"]
 
 

@@ -1,4 +1,5 @@
-// Small conveniences on top of pages that work without them: copy a message, print a sheet.
+// Small conveniences on top of pages that work without them: copy a message, print a sheet,
+// remove a chosen clinician. Loaded as a file: the Content-Security-Policy allows no inline script.
 (function () {
   "use strict";
 
@@ -48,5 +49,16 @@
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
+  });
+
+  // A chosen clinician's remove button (chips arrive through htmx, so listen on the document):
+  // the chip goes, and the focus returns to the search box for the next name.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-chip-remove]");
+    if (!button) return;
+    var chip = button.closest("li");
+    var search = document.getElementById("lookup-q");
+    if (search) search.focus();
+    if (chip) chip.remove();
   });
 })();

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         elif demo_is_loaded():
             self.stdout.write("The demo program is already loaded; nothing to do "
                               "(load_demo --reset loads it afresh).")
-            self._print_logins(demo_logins(), token="")
+            self._print_logins(demo_logins(), token="")  # no token to print, not a password  # nosec B106
             return
         elif Person.objects.exists():
             self.stderr.write(self.style.WARNING(
@@ -79,6 +79,15 @@ class Command(BaseCommand):
         for login in logins:
             write(f"  {login.role:<{widths[0]}}  {login.email:<{widths[1]}}  {login.who}")
         write("")
+        with_code = [login for login in logins if login.totp_key]
+        if with_code:
+            write("Directors and administrators also give a 6-digit code after the password. Add their key")
+            write("to an authenticator app (time-based; the same on every load), or print the current codes")
+            write("with: .venv/bin/python manage.py demo_code")
+            for login in with_code:
+                key = " ".join(login.totp_key[i:i + 4] for i in range(0, len(login.totp_key), 4))
+                write(f"  {login.email:<{widths[1]}}  {key}")
+            write("")
         integration = f"integration@{demo_data.DOMAIN}"
         if token:
             write(f"API token for {integration} (shown once, only its digest is stored):")

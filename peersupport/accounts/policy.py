@@ -1,0 +1,196 @@
+"""The access-policy table: who may use each page and each API route, and what everyone else gets.
+
+This is the specification; the access gates (`case_for_user`, `referral_for_user`,
+`require_roster_reader`, `role_required`, …) implement it. `tests/test_access_policy.py` walks
+the URL configuration and the API, fails when a route has no row here, and calls every route as
+every role and as a signed-out visitor, checking each answer against its row. A new route
+therefore needs a row before the suite passes: decide who may use it, then write it down here.
+
+Reading a row (`Rule`):
+- `roles` may use the route. Any other role gets `denied` (403: "your role may never do this").
+  A signed-out visitor is sent to the sign-in page (web) or answered 401 (API).
+- `scope` narrows which objects a permitted role reaches:
+  - `ANY`: every object, or the route is about no single object.
+  - `OWN_CASE`: program staff reach every case; a supporter only the cases assigned to them.
+    Any other case answers 404, exactly like a case that does not exist.
+  - `OWN_REFERRAL`: program staff reach every referral; anyone else only the referrals they made
+    (404 otherwise).
+  - `ON_ROSTER`: only a login linked to its owner's entry on the staff roster (403 otherwise):
+    asking for support for oneself.
+- `public`: no sign-in needed (the sign-in page, the API's schema and interactive docs).
+- `always`: one status every caller gets (the JSON 404 for paths the API does not have).
+
+Role sets are written out here rather than imported from the gates, so that widening a gate
+without changing this table fails the suite.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from peersupport.accounts.models import Role
+
+
+class Scope(StrEnum):
+    ANY = "any"
+    OWN_CASE = "own case"
+    OWN_REFERRAL = "own referral"
+    ON_ROSTER = "on the roster"
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str] = frozenset()
+    scope: Scope = Scope.ANY
+    denied: int = 403
+    public: bool = False
+    always: int | None = None
+
+
+GET, POST, PUT, PATCH, DELETE = "GET", "POST", "PUT", "PATCH", "DELETE"
+
+DIRECTOR, ADMINISTRATOR, SUPPORTER = Role.DIRECTOR, Role.ADMINISTRATOR, Role.SUPPORTER
+EVERYONE = frozenset(Role)
+STAFF = frozenset({DIRECTOR, ADMINISTRATOR})
+CASE_READERS = STAFF | {SUPPORTER}
+# Acting on a case is the assigned supporter's, and the director's; the administrator reads.
+CASE_ACTORS = frozenset({DIRECTOR, SUPPORTER})
+REFERRERS = frozenset({DIRECTOR, ADMINISTRATOR, SUPPORTER, Role.REFERRER, Role.CLINICIAN, Role.INTEGRATION})
+ROSTER_WRITERS = STAFF | {Role.INTEGRATION}
+
+
+def allow(roles: frozenset[str] | set[str], scope: Scope = Scope.ANY) -> Rule:
+    return Rule(roles=frozenset(roles), scope=scope)
+
+
+PUBLIC = Rule(public=True)
+NOT_FOUND = Rule(public=True, always=404)
+
+# Web pages, by URL name, then method. Signed-out visitors go to the sign-in page.
+WEB: dict[str, dict[str, Rule]] = {
+    # front
+    "home": {GET: allow(EVERYONE)},
+    "login": {GET: PUBLIC, POST: PUBLIC},
+    "logout": {POST: PUBLIC},
+    # The second sign-in step (it passes straight through for roles without one).
+    "two-factor": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
+    "two-factor-enrol": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
+    # What the program holds about the signed-in person: everyone sees their own, only theirs.
+    "my-data": {GET: allow(EVERYONE)},
+    # referrals
+    "referral-new": {GET: allow(REFERRERS), POST: allow(REFERRERS)},
+    "referral-receipt": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
+    "referral-plan": {GET: allow(STAFF), POST: allow(STAFF)},
+    "support-ask": {GET: allow(EVERYONE, Scope.ON_ROSTER), POST: allow(EVERYONE, Scope.ON_ROSTER)},
+    # cases
+    "queue": {GET: allow(STAFF)},
+    "overview": {GET: allow(STAFF)},
+    "outbox-retry": {POST: allow(STAFF)},
+    "cases": {GET: allow(CASE_READERS)},
+    "my-cases": {GET: allow({SUPPORTER})},
+    "guide": {GET: allow(CASE_READERS)},
+    "case": {GET: allow(CASE_READERS, Scope.OWN_CASE)},
+    "case-sheet": {GET: allow(CASE_READERS, Scope.OWN_CASE), POST: allow(CASE_READERS, Scope.OWN_CASE)},
+    "case-assign": {POST: allow(STAFF)},
+    "case-outreach": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-response": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-encounter": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-resource": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-sheet-send": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-close": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-safety": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    # Handing back is the supporter's own decision; the director reassigns instead.
+    "case-hand-back": {GET: allow({SUPPORTER}, Scope.OWN_CASE), POST: allow({SUPPORTER}, Scope.OWN_CASE)},
+    "case-legal-hold": {POST: allow({DIRECTOR})},
+    # roster
+    "roster": {GET: allow(STAFF)},
+    "roster-lookup": {GET: allow(REFERRERS)},
+    "roster-chip": {GET: allow(REFERRERS)},
+    "person-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "person-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "supporter-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "supporters": {GET: allow(STAFF)},
+    # resources
+    "resources": {GET: allow(EVERYONE)},
+    "resource-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "resource-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "resource-deactivate": {POST: allow(STAFF)},
+    "resource-reactivate": {POST: allow(STAFF)},
+    # program: the administrator reads the settings, the director changes them.
+    "program-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+}
+
+# API operations, by path under /api/v1 (as in the OpenAPI schema), then method.
+# Signed-out callers (no or a bad bearer token) get 401.
+API: dict[str, dict[str, Rule]] = {
+    "/": {GET: NOT_FOUND},
+    "/openapi.json": {GET: PUBLIC},
+    "/docs": {GET: PUBLIC},
+    "/{rest}": {method: NOT_FOUND for method in (GET, POST, PUT, PATCH, DELETE)},
+    # roster
+    "/people/{employee_id}": {GET: allow(STAFF), PUT: allow(ROSTER_WRITERS)},
+    "/supporters/{employee_id}": {GET: allow(STAFF), PUT: allow(STAFF)},
+    # referrals
+    "/referrals": {POST: allow(REFERRERS)},
+    "/referrals/{referral_id}": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
+    "/referrals/{referral_id}/plan": {GET: allow(STAFF)},
+    # cases
+    "/cases": {GET: allow(CASE_READERS)},
+    "/cases/{case_id}": {GET: allow(CASE_READERS, Scope.OWN_CASE)},
+    "/cases/{case_id}/suggestions": {GET: allow(STAFF)},
+    "/cases/{case_id}/assignment": {POST: allow(STAFF)},
+    "/cases/{case_id}/legal-hold": {POST: allow({DIRECTOR})},
+    "/cases/{case_id}/outreach": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/response": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/encounters": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/resources": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/close": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/safety-escalation": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/information-sheet": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/hand-back": {POST: allow({SUPPORTER}, Scope.OWN_CASE)},
+    # resources
+    "/resources": {GET: allow(EVERYONE), POST: allow(STAFF)},
+}
+
+ALLOWED = "allowed"
+SIGN_IN = "sign-in page"
+
+
+def expected_answer(rule: Rule, *, role: str | None, owns: bool, on_roster: bool, api: bool) -> str | int:
+    """What a caller gets: ALLOWED, SIGN_IN (a redirect to the sign-in page) or a status code.
+
+    `role` is None for a signed-out visitor; `owns` says whether the object the route is about is
+    theirs (their assigned case, a referral they made); `on_roster` whether their login is linked
+    to the staff roster.
+    """
+    if rule.always is not None:
+        return rule.always
+    if rule.public:
+        return ALLOWED
+    if role is None:
+        return 401 if api else SIGN_IN
+    if role not in rule.roles:
+        return rule.denied
+    if rule.scope is Scope.ON_ROSTER and not on_roster:
+        return 403
+    if rule.scope in (Scope.OWN_CASE, Scope.OWN_REFERRAL) and role not in STAFF and not owns:
+        return 404
+    return ALLOWED
+
+
+def _who(rule: Rule) -> str:
+    if rule.always is not None:
+        return f"everyone: {rule.always}"
+    if rule.public:
+        return "everyone, signed in or not"
+    roles = "every signed-in role" if rule.roles == EVERYONE else ", ".join(sorted(rule.roles))
+    return roles if rule.scope is Scope.ANY else f"{roles} ({rule.scope})"
+
+
+def as_markdown() -> str:
+    """The table for docs/security.md (`manage.py access_policy`)."""
+    lines = ["| Route | Method | Who may use it |", "|---|---|---|"]
+    lines += [f"| page `{name}` | {method} | {_who(rule)} |"
+              for name, methods in WEB.items() for method, rule in methods.items()]
+    lines += [f"| API `{path}` | {method} | {_who(rule)} |"
+              for path, methods in API.items() for method, rule in methods.items()]
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""Reading the audit trail."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from peersupport.audit.models import AuditEntry
+
+CASE_ACCESS_LOG_SIZE = 50
+# What an entry means, in the program's words; anything else is shown by its action code.
+ACTION_LABELS = {
+    "case.view": "Opened the case",
+    "case.list": "Saw it in a list",
+    "case.create": "Created it with the referral",
+    "case.assign": "Opened it to assign a supporter",
+    "case.assigned": "Assigned a supporter",
+    "access.denied": "Was refused",
+}
+VIA_LABELS = {"web": "web", "api": "API", "worker": "background worker", "command": "command line"}
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    at: datetime
+    who: str
+    what: str
+    action: str
+    via: str
+    ip: str
+    refused: bool
+
+
+def _row(entry: AuditEntry) -> AccessRow:
+    what = ACTION_LABELS.get(entry.action, entry.action)
+    if entry.action == "access.denied":
+        what = f"{what} ({entry.detail.get('method', '')} {entry.detail.get('status', '')})".replace(" )", ")")
+    return AccessRow(
+        at=entry.at,
+        who=entry.actor_label or "the program",
+        what=what,
+        action=entry.action,
+        via=VIA_LABELS.get(entry.via, entry.via),
+        ip=entry.ip or "",
+        refused=entry.action == "access.denied",
+    )
+
+
+def case_access_log(case, limit: int = CASE_ACCESS_LOG_SIZE) -> list[AccessRow]:
+    """Who has seen or changed this case, newest first: what the director sees on its page.
+
+    Includes refused attempts (`access.denied`) at the case's address, so a colleague probing a
+    case that is not theirs shows up too.
+    """
+    entries = AuditEntry.objects.for_object("case", case.pk).order_by("-at", "-pk")[:limit]
+    return [_row(entry) for entry in entries]

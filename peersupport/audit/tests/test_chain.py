@@ -1,0 +1,136 @@
+"""The audit trail is hash-chained: `verify_audit` passes on an honest trail and names the first
+entry that was changed, deleted or inserted behind the application's back."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+
+from peersupport.accounts.models import Role
+from peersupport.audit.chain import GENESIS
+from peersupport.audit.models import AuditEntry
+from peersupport.audit.services import audit_origin, audit_record, audit_record_many
+from peersupport.lib.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def verify() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+def raw(sql: str, params: list | None = None) -> None:
+    """SQL straight to the database, with the append-only trigger out of the way, as someone
+    with the database's owner password could do. The test's transaction puts the trigger back."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE needs no checks pending
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_append_only")
+        else:
+            cursor.execute("DROP TRIGGER audit_auditentry_no_update")
+            cursor.execute("DROP TRIGGER audit_auditentry_no_delete")
+        cursor.execute(sql, params or [])
+
+
+@pytest.fixture
+def trail(db) -> list[AuditEntry]:
+    """A few entries of every kind: single, several at once, from the web with an address."""
+    director = make_user(Role.DIRECTOR)
+    audit_record(actor=director, action="case.view", object_type="case", object_id=7)
+    with audit_origin("web", "2001:db8::1"):
+        audit_record_many(actor=director, action="case.list", object_type="case", object_ids=[7, 8, 9])
+    audit_record(actor=None, action="case.reminder", object_type="case", object_id=8,
+                 detail={"step": "first_outreach", "emails": 2, "score": 0.1, "big": 1e16, "ü": ["é"]})
+    return list(AuditEntry.objects.order_by("pk"))
+
+
+def test_every_entry_is_chained_to_the_one_before(trail):
+    assert trail[0].prev_hash == GENESIS
+    for before, entry in zip(trail, trail[1:], strict=False):
+        assert entry.prev_hash == before.entry_hash and len(entry.entry_hash) == 64
+
+
+def test_verify_audit_passes_an_honest_trail_and_prints_the_count_and_head(trail):
+    output = verify()
+    assert output.startswith("OK: 5 audit entries") and trail[-1].entry_hash in output
+
+
+def test_verify_audit_passes_an_empty_trail(db):
+    assert verify().startswith("OK: 0 audit entries")
+
+
+def test_an_entry_edited_in_the_database_is_detected(trail):
+    raw("UPDATE audit_auditentry SET actor_label = 'someone.else@example.org' WHERE id = %s", [trail[2].pk])
+    with pytest.raises(CommandError, match=f"entry {trail[2].pk} was changed"):
+        verify()
+
+
+def test_an_edited_detail_is_detected(trail):
+    raw("UPDATE audit_auditentry SET detail = %s WHERE id = %s", ['{"step": "closing"}', trail[4].pk])
+    with pytest.raises(CommandError, match=f"entry {trail[4].pk} was changed"):
+        verify()
+
+
+def test_an_edit_that_also_rewrites_its_own_hash_breaks_the_next_link(trail):
+    raw("UPDATE audit_auditentry SET entry_hash = %s WHERE id = %s", ["f" * 64, trail[1].pk])
+    with pytest.raises(CommandError, match=f"entry {trail[1].pk} was changed"):
+        verify()
+
+
+def test_a_deleted_entry_is_detected_at_the_next_one(trail):
+    raw("DELETE FROM audit_auditentry WHERE id = %s", [trail[2].pk])
+    with pytest.raises(CommandError, match=f"entry {trail[3].pk} does not follow") as refused:
+        verify()
+    assert "deleted" in str(refused.value)
+
+
+def test_an_inserted_entry_is_detected(trail):
+    # A forged entry that copies a real one's hashes still cannot sit between two real ones.
+    forged = trail[1]
+    raw("INSERT INTO audit_auditentry (at, actor_label, action, object_type, object_id, via, detail, "
+        "prev_hash, entry_hash) VALUES (%s, 'x', 'case.view', 'case', '1', 'web', '{}', %s, %s)",
+        [forged.at, forged.prev_hash, forged.entry_hash])
+    with pytest.raises(CommandError, match="BROKEN"):
+        verify()
+
+
+def test_verify_audit_exits_non_zero_when_broken(trail):
+    raw("UPDATE audit_auditentry SET action = 'case.list' WHERE id = %s", [trail[0].pk])
+    with pytest.raises(CommandError) as refused:
+        verify()
+    assert refused.value.returncode == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_writers_appending_at_the_same_moment_keep_one_unbroken_chain():
+    director = make_user(Role.DIRECTOR)
+    writers, per_writer = 8, 10
+    barrier = threading.Barrier(writers)
+    errors: list[Exception] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(per_writer):
+                if i % 2:
+                    audit_record(actor=director, action="case.view", object_type="case", object_id=n)
+                else:
+                    audit_record_many(actor=director, action="case.list", object_type="case", object_ids=[n, i])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    assert verify().startswith(f"OK: {writers * per_writer * 3 // 2} audit entries")

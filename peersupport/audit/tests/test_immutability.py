@@ -1,0 +1,78 @@
+"""Audit entries cannot be changed or deleted: not through the application, and not by SQL
+sent to the database (its triggers refuse), except that emptying the whole database with
+`flush` (tests, `load_demo --reset`) still works."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
+
+from peersupport.accounts.models import Role
+from peersupport.audit.models import AuditEntry, AuditTrailImmutable
+from peersupport.audit.services import audit_record
+from peersupport.lib.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(db) -> AuditEntry:
+    return audit_record(actor=make_user(Role.DIRECTOR), action="case.view", object_type="case", object_id=1)
+
+
+def test_saving_an_existing_entry_is_refused(entry):
+    entry.action = "case.list"
+    with pytest.raises(AuditTrailImmutable):
+        entry.save()
+    assert AuditEntry.objects.get().action == "case.view"
+
+
+def test_deleting_an_entry_is_refused(entry):
+    with pytest.raises(AuditTrailImmutable):
+        entry.delete()
+    assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize("change", [
+    lambda entries: entries.update(action="case.list"),
+    lambda entries: entries.delete(),
+    lambda entries: entries.bulk_update(list(entries), ["action"]),
+    lambda entries: entries.filter(action="case.view").update(detail={}),
+], ids=["update", "delete", "bulk_update", "filtered_update"])
+def test_queryset_changes_are_refused(entry, change):
+    with pytest.raises(AuditTrailImmutable):
+        change(AuditEntry.objects.all())
+    assert AuditEntry.objects.get().action == "case.view"
+
+
+def test_a_login_that_has_acted_cannot_be_deleted(entry):
+    # It is deactivated instead: deleting it would have to rewrite its entries.
+    with pytest.raises(ProtectedError):
+        entry.actor.delete()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_auditentry SET action = 'case.list'",
+    "UPDATE audit_auditentry SET prev_hash = entry_hash",
+    "DELETE FROM audit_auditentry",
+], ids=["update", "rechain", "delete"])
+def test_the_database_refuses_update_and_delete(entry, statement):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEntry.objects.get().action == "case.view"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL trigger")
+def test_on_postgresql_a_row_trigger_guards_the_table(entry):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditentry'::regclass AND NOT tgisinternal"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["audit_auditentry_append_only"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_still_empties_the_whole_database():
+    audit_record(actor=make_user(Role.DIRECTOR), action="case.view", object_type="case", object_id=1)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEntry.objects.exists()

@@ -1,0 +1,57 @@
+"""Purge the identifying details of cases closed longer than the retention period: once, or daily."""
+
+import logging
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
+
+from peersupport.cases.retention import expired_cases, retention_cutoff, retention_purge
+
+logger = logging.getLogger(__name__)
+DAY = 24 * 60 * 60
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove the identifying details of every case closed longer than the program's "
+        "retention period (Settings: retention days), unless it is on legal hold, keeping the "
+        "anonymous counts; each purge is audited. Then exit, or with --loop SECONDS run again "
+        "every SECONDS (e.g. --loop 86400 for daily). Safe to re-run and to run in several copies."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", type=float, metavar="SECONDS",
+                            help="Run again every SECONDS instead of exiting after one run.")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Only say how many cases are due (and how many are on legal hold).")
+
+    def handle(self, *args: Any, loop: float | None = None, dry_run: bool = False, **options: Any) -> None:
+        self.verbosity = int(options.get("verbosity", 1))
+        if dry_run:
+            expired = expired_cases(retention_cutoff())
+            held = expired.filter(legal_hold=True).count()
+            self.stdout.write(f"{expired.count() - held} case(s) due for purging; {held} on legal hold.")
+            return
+        if loop is None:
+            self._run()
+            return
+        if loop <= 0:
+            raise CommandError("--loop needs a positive number of seconds.")
+        while True:
+            close_old_connections()
+            try:
+                self._run()
+            except Exception:
+                # A locked or restarting database should cost one run, not the scheduler.
+                logger.exception("Retention purge failed; trying again in %s s", loop)
+            time.sleep(loop)
+
+    def _run(self) -> None:
+        result = retention_purge()
+        if result.cases or result.referrals or self.verbosity > 1:
+            self.stdout.write(
+                f"Purged {result.cases} case(s) and {result.referrals} referral(s) closed before "
+                f"{result.cutoff:%Y-%m-%d}; {result.on_hold} on legal hold left as they are."
+            )

@@ -1,0 +1,165 @@
+"""A clinician can see what the program holds about them: `/my/data/`."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from peersupport.accounts.models import Role
+from peersupport.audit.models import AuditEntry
+from peersupport.cases.access import case_for_user
+from peersupport.cases.actions import (
+    EncounterInput,
+    case_close,
+    case_record_encounter,
+    case_record_outreach,
+    case_record_response,
+)
+from peersupport.cases.models import Case
+from peersupport.cases.retention import retention_purge
+from peersupport.front.tests.helpers import SUMMARY, assign, refer, without_csrf
+from peersupport.lib.factories import make_person, make_user
+
+URL = "/my/data/"
+
+
+@pytest.fixture
+def clinician(db):
+    """A clinician on the roster who can sign in, and who was once referred for support."""
+    person = make_person(name="Morgan Peer", email="morgan.peer@example.org", department="Emergency",
+                         specialty="Emergency Medicine")
+    return make_user(Role.CLINICIAN, person=person, email="morgan@example.org")
+
+
+def accept_and_talk(case: Case, supporter, minutes: int = 40) -> Case:
+    user = supporter.person.user
+    case_record_outreach(actor=user, case_id=case.pk, channel="call")
+    case_record_response(actor=user, case_id=case.pk, response="accepted")
+    case_record_encounter(actor=user, case_id=case.pk, data=EncounterInput(
+        held_on=timezone.localdate(), minutes=minutes, mode="video", topics=("story", "coping")))
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_page_is_for_everyone_signed_in_and_not_for_visitors(client, clinician, referrer, integration):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for user in (clinician, referrer, integration):
+        client.force_login(user)
+        assert client.get(URL).status_code == 200
+    assert reverse("my-data") == URL
+
+
+def test_a_clinician_sees_their_roster_entry_and_their_own_case_with_its_structured_record(
+    client, clinician, director, supporter_a, referrer
+):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    accept_and_talk(case, supporter_a, minutes=40)
+    client.force_login(clinician)
+    page = client.get(URL).content.decode()
+    for expected in ("Morgan Peer", clinician.person.employee_id, "morgan.peer@example.org", "Emergency Medicine",
+                     "Accepted", SUMMARY, "Patient death", "Alex Supporter", "40 minutes, video",
+                     "Inviting the story", "Phone call"):
+        assert expected in page, expected
+    assert len(re.findall(r'data-testid="held-case"', page)) == 1
+
+
+def test_a_clinician_never_sees_someone_elses_case(client, clinician, director, supporter_a, referrer):
+    other = make_person(name="Riley Otherpeer")
+    assign(director, refer(referrer, other, summary="Someone else's event in one sentence.").cases.get(), supporter_a)
+    client.force_login(clinician)
+    page = client.get(URL).content.decode()
+    assert "Riley Otherpeer" not in page and "Someone else" not in page
+    assert "No case about you is held by the program." in page
+
+
+def test_a_supporter_sees_their_supporter_fields_but_not_the_peers_they_support(
+    client, director, supporter_a, referrer
+):
+    peer = make_person(name="Jordan Supported")
+    assign(director, refer(referrer, peer).cases.get(), supporter_a)
+    client.force_login(supporter_a.person.user)
+    page = client.get(URL).content.decode()
+    assert "As a peer supporter" in page and "Active" in page and "1 (of 1 in all)" in page
+    assert "Jordan Supported" not in page and SUMMARY not in page
+
+
+def test_the_access_log_shows_who_opened_their_cases_and_when(client, clinician, director, supporter_a, referrer,
+                                                              administrator):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    case_for_user(administrator, case.pk)  # the administrator opens the case
+    case_for_user(supporter_a.person.user, case.pk)  # and so does the supporter
+    client.force_login(clinician)
+    page = client.get(URL).content.decode()
+    log = page.split('data-testid="my-access-log"')[1]
+    assert "Alex Supporter" in log and "Peer supporter" in log
+    assert administrator.email in log and "Opened the case" in log
+    # The director, who assigned the case, is listed by name.
+    assert "Dora Director" in log and "Program director" in log
+
+
+def test_looking_at_my_data_is_audited_as_a_read_of_each_case(client, clinician, director, supporter_a, referrer):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    client.force_login(clinician)
+    client.get(URL)
+    assert AuditEntry.objects.filter(action="subject_access.view", actor=clinician,
+                                     object_id=str(clinician.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="case.subject_view", actor=clinician, object_id=str(case.pk)).count() == 1
+    # The next visit lists that look too, as the person's own.
+    assert "You looked at it on this page" in client.get(URL).content.decode()
+
+
+def test_referrals_made_are_receipts_only_the_same_whether_the_colleague_accepted_or_declined(
+    client, director, supporter_a
+):
+    """Referrer blindness: two referrals identical but for the colleague's answer (the declined one
+    even closed and purged): the referrers' pages are the same once ids, emails and times go."""
+    supporter = supporter_a.person.user
+    pages = {}
+    for answer in ("accepted", "declined"):
+        referrer = make_user(Role.REFERRER, email=f"{answer}-referrer@example.org")
+        case = assign(director, refer(referrer, make_person(name="Casey Colleague")).cases.get(), supporter_a)
+        case_record_outreach(actor=supporter, case_id=case.pk, channel="call")
+        case_record_response(actor=supporter, case_id=case.pk, response=answer)
+        if answer == "declined":
+            case_close(actor=supporter, case_id=case.pk)
+            assert retention_purge(now=timezone.now() + timedelta(days=400)).cases == 1
+        client.force_login(referrer)
+        pages[answer] = without_csrf(client.get(URL).content.decode())
+
+    def normalised(html: str) -> str:
+        html = re.sub(r"[a-z]+-referrer@example.org", "<email>", html)
+        html = re.sub(r"\d+ [A-Z][a-z]+ \d{4}(, \d{2}:\d{2})?", "<time>", html)
+        return re.sub(r"\d+", "<n>", html)
+
+    assert "Casey Colleague" not in pages["accepted"] and 'data-testid="my-referral"' in pages["accepted"]
+    for word in ("Accepted", "Declined", "Closed", "purged"):
+        assert word not in pages["accepted"] and word not in pages["declined"]
+    assert normalised(pages["accepted"]) == normalised(pages["declined"])
+
+
+def test_a_login_without_a_roster_entry_sees_its_login_and_referrals_only(client, referrer):
+    peer = make_person(name="Taylor Referred")
+    refer(referrer, peer)
+    client.force_login(referrer)
+    page = client.get(URL).content.decode()
+    assert referrer.email in page and "not linked to a roster entry" in page
+    assert len(re.findall(r'data-testid="my-referral"', page)) == 1
+    assert "Taylor Referred" not in page and SUMMARY not in page and "my-access-log" not in page
+
+
+def test_a_purged_case_is_no_longer_held_about_the_person(client, clinician, director, supporter_a, referrer):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    case_record_outreach(actor=supporter_a.person.user, case_id=case.pk, channel="call")
+    case_record_response(actor=supporter_a.person.user, case_id=case.pk, response="declined")
+    case_close(actor=supporter_a.person.user, case_id=case.pk)
+    retention_purge(now=timezone.now() + timedelta(days=400))
+    client.force_login(clinician)
+    page = client.get(URL).content.decode()
+    assert "No case about you is held by the program." in page and SUMMARY not in page
+
+
+def test_every_page_links_to_my_data(client, clinician):
+    client.force_login(clinician)
+    assert f'href="{URL}"' in client.get(reverse("referral-new")).content.decode()

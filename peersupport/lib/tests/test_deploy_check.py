@@ -1,0 +1,59 @@
+"""`manage.py check --deploy` with production settings: no warnings at all; and the production
+answers carry HSTS."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def production_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update(
+        PEERSUPPORT_ENV="production",
+        SECRET_KEY="p" * 10 + "-a-real-looking-secret-key-for-the-deploy-check-0123456789-abcdefghij",
+        ALLOWED_HOSTS="peersupport.example.org",
+        CSRF_TRUSTED_ORIGINS="https://peersupport.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="peersupport.settings",
+    )
+    return env
+
+
+def test_check_deploy_passes_with_no_warnings_in_production(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output and "ERRORS" not in output, output
+    assert "no issues" in output, output
+
+
+PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/api/v1/openapi.json", secure=True, headers={"host": "peersupport.example.org"})
+print(json.dumps({"status": response.status_code, **{k: v for k, v in response.headers.items()}}))
+"""
+
+
+def test_production_answers_carry_hsts_and_the_other_deployment_headers(tmp_path):
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=production_env(tmp_path),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -1,0 +1,435 @@
+"""Property-based fuzzing (hypothesis) of every web form that changes something.
+
+For each form, as a role allowed to use it, hypothesis posts arbitrary field values: any
+unicode text (control characters, NUL, right-to-left marks, emoji), huge strings, numbers far out
+of range, impossible dates, several values for one field, missing fields and unknown extra
+fields, as multipart or urlencoded bodies. Whatever arrives:
+
+- the answer is never a server error (5xx);
+- an input that is refused answers 4xx with the reason on the page (`role="alert"`), and the
+  database is exactly as it was (a snapshot of every program table before and after);
+- an input that is accepted (a redirect) leaves only rows that pass the model's own validation
+  (`full_clean`).
+
+Each example runs in a savepoint that is rolled back, so every example meets the same program.
+"""
+
+import os
+import re
+from datetime import date, timedelta
+from html import unescape
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peersupport.api.tests.helpers import refer
+from peersupport.cases.actions import case_record_outreach, case_record_response
+from peersupport.cases.models import (
+    DeclineReason,
+    EncounterMode,
+    GuideTopic,
+    OutreachChannel,
+    OverrideReason,
+    Response,
+)
+from peersupport.cases.services import case_assign
+from peersupport.lib.factories import make_person
+from peersupport.program.forms import WEIGHT_PREFIX
+from peersupport.program.models import WEIGHT_LABELS
+from peersupport.program.services import NUMBER_BOUNDS
+from peersupport.referrals.models import Category, Source
+from peersupport.resources.models import Resource, ResourceCategory
+from peersupport.roster.models import Experience, RoleType, SupporterStatus
+
+# Per form: 20 in the normal suite (the whole file in about 20 s); `make test-fuzz` asks for more.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    # The fixtures are set up once per test; each example is rolled back to them (see `_post`).
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+# The tables a form could change. Not the audit trail (a refusal is audited, by design), nor
+# sessions, sign-in attempts or second-step devices.
+SNAPSHOT_APPS = {"program", "roster", "resources", "referrals", "cases", "notifications",
+                 "django_tasks_database"}
+OWN_APPS = SNAPSHOT_APPS - {"django_tasks_database"}
+
+# Values ---------------------------------------------------------------------------------------
+
+SPECIAL = st.sampled_from([
+    "", " ", "\x00", "a\x00b", "\t\n\r", "\u202e\u200b\ufeff", "😀" * 3, "null", "None", "true", "[]", "{}",
+    "0", "-1", "-0", "00", "1.5", "1e309", "-1e309", "NaN", "inf", "9" * 40, "-" + "9" * 40, "0x10",
+    "4", "6", "11", "21", "29", "61", "91", "101", "601", "3651", str(2**31), str(2**63), str(-(2**63) - 1),
+    "2026-02-30", "0000-00-00", "9999-12-31", "0001-01-01", "31/12/2026", "2026-13-01",
+    "' OR 1=1 --", "<script>alert(1)</script>", "{{ 7*7 }}", "../../etc/passwd", "%00", "\\",
+])
+ANY_TEXT = st.text(max_size=80)
+PLAIN = st.text(st.characters(categories=["L", "N"]) | st.sampled_from(" -'."), min_size=1, max_size=30)
+CONTROL = st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Co"]), max_size=20)
+HUGE = st.builds(lambda char, n: char * n, st.sampled_from(["a", "é", "😀", "\x00", " ", "E1,"]),
+                 st.integers(1_000, 120_000))
+NUMBER = st.one_of(st.integers(), st.integers(-(10**30), 10**30), st.floats()).map(str)
+NASTY = st.one_of(SPECIAL, ANY_TEXT, CONTROL, HUGE, NUMBER)
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+def near_today(past: int = 60, future: int = 0) -> st.SearchStrategy[str]:
+    return st.integers(-past, future).map(lambda days: iso(timezone.localdate() + timedelta(days=days)))
+
+
+BOOL = st.sampled_from(["on", "true", "1", "", "off", "0", "false", "yes"])
+
+
+def choice(values) -> st.SearchStrategy[str]:
+    return st.sampled_from(list(values))
+
+
+def integer(low: int, high: int) -> st.SearchStrategy[str]:
+    return st.integers(low, high).map(str)
+
+
+def field(likely: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A likely value, anything nasty, or several values where one is expected."""
+    one = st.one_of(likely, NASTY)
+    return st.one_of(one, st.lists(one, min_size=2, max_size=3))
+
+
+EXTRA = st.dictionaries(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), NASTY, max_size=2)
+
+
+def form_data(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """Half the time a likely form with one or two fields spoilt (so that accepted inputs happen
+    too); otherwise any subset of the fields with any values. Unknown extra fields either way."""
+    names = sorted(fields)
+
+    @st.composite
+    def one_field_spoilt(draw) -> dict[str, Any]:
+        data = draw(st.fixed_dictionaries(fields))
+        for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True)):
+            how = draw(st.sampled_from(["missing", "nasty", "several"]))
+            if how == "missing":
+                del data[name]
+            elif how == "nasty":
+                data[name] = draw(NASTY)
+            else:
+                data[name] = draw(st.lists(st.one_of(fields[name], NASTY), min_size=2, max_size=3))
+        return data
+
+    anything = st.fixed_dictionaries({}, optional={name: field(likely) for name, likely in fields.items()})
+    return st.builds(lambda extra, data: {**extra, **data}, EXTRA, st.one_of(one_field_spoilt(), anything))
+
+
+ENCODING = st.sampled_from(["multipart", "urlencoded"])
+
+# Checking one answer ----------------------------------------------------------------------
+
+
+def _snapshot_queries() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        model._meta.label: f"SELECT {quote(model._meta.pk.column)}, * FROM {quote(model._meta.db_table)} "
+                           f"ORDER BY {quote(model._meta.pk.column)}"
+        for model in apps.get_models() if model._meta.app_label in SNAPSHOT_APPS
+    }
+
+
+def snapshot() -> dict[str, dict[Any, tuple]]:
+    """Every row of every table a form could change, by table and primary key."""
+    with connection.cursor() as cursor:
+        tables = {}
+        for label, sql in _snapshot_queries().items():
+            cursor.execute(sql)
+            tables[label] = {row[0]: row for row in cursor.fetchall()}
+    return tables
+
+
+def changed_rows(before: dict, after: dict) -> list[tuple[type[models.Model], Any]]:
+    changed = []
+    for label, rows in after.items():
+        model = apps.get_model(label)
+        changed += [(model, pk) for pk, row in rows.items() if before[label].get(pk) != row]
+    return changed
+
+
+def describe_changes(before: dict, after: dict) -> str:
+    lines = []
+    for label, rows in after.items():
+        gone = set(before[label]) - set(rows)
+        lines += [f"{label} {pk}: {before[label].get(pk)} -> {row}" for pk, row in rows.items()
+                  if before[label].get(pk) != row]
+        lines += [f"{label} {pk}: deleted" for pk in gone]
+    return "\n".join(lines)
+
+
+ALERT = re.compile(r'role="alert"[^>]*>(.*?)</(?:div|p)>', re.S)
+FIELD_ERROR = re.compile(r'class="field-error"[^>]*>(.*?)</p>', re.S)
+# Says that fields are marked, not what is wrong: it counts only with a field's own error.
+POINTER = "Please check the fields marked below; nothing has been saved yet."
+
+
+def alert_text(response) -> str:
+    """The reasons the page gives: its alerts and the errors under its fields."""
+    html = response.content.decode()
+    found = [unescape(re.sub(r"<[^>]+>", " ", m)).strip() for m in ALERT.findall(html) + FIELD_ERROR.findall(html)]
+    return " ".join(text for text in found if text and text != POINTER)
+
+
+def post(client: Client, url: str, data: dict[str, Any], encoding: str):
+    if encoding == "urlencoded":
+        return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
+    return client.post(url, data)
+
+
+def check_post(client: Client, url: str, data: dict[str, Any], encoding: str) -> int:
+    """Post once inside a rolled-back savepoint; assert the promises; return the status."""
+    with transaction.atomic():
+        before = snapshot()
+        response = post(client, url, data, encoding)
+        after = snapshot()
+        status = response.status_code
+        assert status < 500, f"{status} for {data!r}"
+        if status in (301, 302, 303):
+            # Accepted: whatever it wrote is valid by the model's own rules.
+            for model, pk in changed_rows(before, after):
+                if model._meta.app_label in OWN_APPS:
+                    model.objects.get(pk=pk).full_clean()
+        else:
+            assert 400 <= status < 500, f"a refusal should answer 4xx, not {status}, for {data!r}"
+            assert alert_text(response), f"no message on the page refusing {data!r}"
+            assert before == after, f"a refused input changed:\n{describe_changes(before, after)}"
+        transaction.set_rollback(True)
+    return status
+
+
+# The program the forms work on --------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[str, Any]:
+    """Cases in each state a form acts on, resources, people on the roster, and who is who."""
+    supporter_a.capacity = 10
+    supporter_a.save()
+    peers = [make_person(name=f"Pat Peer {n}", department="Emergency", employee_id=f"P{n}") for n in range(5)]
+    cases = list(refer(referrer, *peers).cases.order_by("pk"))
+    mine = supporter_a.person.user
+
+    def assign(case):
+        return case_assign(actor=director, case_id=case.pk, supporter_employee_id=supporter_a.person.employee_id)
+
+    assigned, reached, accepted = assign(cases[1]), assign(cases[2]), assign(cases[3])
+    for case in (reached, accepted):
+        case_record_outreach(actor=mine, case_id=case.pk, channel=OutreachChannel.CALL)
+    case_record_response(actor=mine, case_id=accepted.pk, response=Response.ACCEPTED)
+    resources = [
+        Resource.objects.create(name="Employee Assistance Program", category=ResourceCategory.COUNSELING,
+                                contact="x1234"),
+        Resource.objects.create(name="Crisis line", category=ResourceCategory.CRISIS, contact="988"),
+        Resource.objects.create(name="Retired service", category=ResourceCategory.OTHER, active=False),
+    ]
+    return {
+        "director": director, "supporter": mine, "referrer": referrer, "clinician": outsider,
+        "waiting": cases[0], "assigned": assigned, "reached": reached, "accepted": accepted,
+        "resources": resources, "peers": peers,
+        "supporters": [supporter_a.person.employee_id, supporter_b.person.employee_id],
+        "candidate": make_person(name="Sam Candidate", employee_id="C1"),  # on the roster, not a supporter
+    }
+
+
+# Each web form that changes something: who may use it, where it posts, and its fields with the
+# values a person would likely send (the fuzzing adds everything else).
+
+Fields = dict[str, st.SearchStrategy[str]]
+
+
+def _event_fields() -> Fields:
+    return {
+        "category": choice(Category.values),
+        "occurred_on": near_today(),
+        "summary": st.one_of(st.just("A patient died unexpectedly after a routine admission."), PLAIN),
+        "interventional": BOOL,
+        "key": st.uuids().map(lambda u: u.hex),
+    }
+
+
+def referral_fields(w) -> Fields:
+    peer_ids = choice(p.employee_id for p in w["peers"])
+    return {
+        **_event_fields(),
+        "involved": peer_ids,
+        "involved_ids": st.one_of(peer_ids, st.lists(peer_ids, max_size=3).map(", ".join)),
+        "source": choice(v for v in Source.values if v != Source.SELF),
+    }
+
+
+def self_referral_fields(w) -> Fields:
+    return {
+        **_event_fields(),
+        "gender": choice(["", "female", "male", "non-binary"]),
+        "specialty": st.one_of(st.just("Surgery"), PLAIN),
+        "role_type": choice(["", *RoleType.values]),
+    }
+
+
+def assignment_fields(w) -> Fields:
+    supporters = st.one_of(choice(w["supporters"]), choice(["P0", "nobody"]))  # P0 is the peer
+    return {
+        "supporter": supporters,
+        "employee_id_typed": st.one_of(st.just(""), supporters),
+        "version": st.one_of(st.just(str(w["waiting"].version)), integer(1, 3)),
+        "reassign": choice(["", "on"]),
+        "override": choice(["", "", "0", "1"]),
+        "override_reason": choice(["", *OverrideReason.values]),
+    }
+
+
+def resource_ids(w) -> st.SearchStrategy[str]:
+    return st.one_of(choice(str(r.pk) for r in w["resources"]), integer(1, 10))
+
+
+def person_fields(w) -> Fields:
+    return {
+        "name": st.one_of(st.just("Robin Example"), PLAIN),
+        "email": st.one_of(st.just("robin@example.org"), st.emails()),
+        "phone": st.one_of(st.just("+1 555 0100"), st.just("")),
+        "role_type": choice(RoleType.values),
+        "specialty": st.one_of(st.just("Surgery"), PLAIN),
+        "department": st.one_of(st.just("Surgery"), PLAIN),
+        "site": st.one_of(st.just("Main Campus"), PLAIN),
+        "rank": integer(1, 5),
+        "interventional": BOOL,
+        "supervisor_employee_id": choice(["", "P0", "C1", "nobody"]),
+        "gender": choice(["", "female", "male", "non-binary"]),
+        "active": BOOL,
+    }
+
+
+def new_person_fields(w) -> Fields:
+    return {**person_fields(w), "employee_id": st.one_of(st.just("N1"), choice(["P0", "C1"]), PLAIN)}
+
+
+def supporter_fields(w) -> Fields:
+    return {
+        "status": choice(SupporterStatus.values),
+        "capacity": integer(0, 20),
+        "trained_on": near_today(past=3000),
+        "experience": st.lists(choice(Experience.values), max_size=3),
+        "paused_until": st.one_of(st.just(""), near_today(past=10, future=60)),
+        "on_call": BOOL,
+    }
+
+
+def program_settings_fields(w) -> Fields:
+    return {
+        "served_role_types": st.lists(choice(RoleType.values), max_size=3),
+        "exclude_same_department": BOOL,
+        **{name: integer(low, high) for name, (low, high) in NUMBER_BOUNDS.items()},
+        **{WEIGHT_PREFIX + key: st.floats(0, 10).map(str) for key in WEIGHT_LABELS},
+    }
+
+
+def resource_fields(w) -> Fields:
+    return {
+        "name": st.one_of(st.just("Peer circle"), PLAIN),
+        "category": choice(ResourceCategory.values),
+        "contact": st.one_of(st.just(""), PLAIN),
+        "description": st.one_of(st.just(""), PLAIN),
+    }
+
+
+def case_url(name: str, case: str):
+    return lambda w: reverse(name, args=[w[case].pk])
+
+
+# name: (who posts, where, the fields)
+FORMS = {
+    "referral": ("referrer", lambda w: reverse("referral-new"), referral_fields),
+    "self-referral": ("clinician", lambda w: reverse("support-ask"), self_referral_fields),
+    "assignment-and-override": ("director", case_url("case-assign", "waiting"), assignment_fields),
+    "outreach": ("supporter", case_url("case-outreach", "assigned"),
+                 lambda w: {"channel": choice(OutreachChannel.values), "send_email": choice(["", "", "on"])}),
+    "response": ("supporter", case_url("case-response", "reached"),
+                 lambda w: {"response": choice(Response.values)}),
+    "encounter": ("supporter", case_url("case-encounter", "accepted"), lambda w: {
+        "held_on": near_today(past=30, future=1),
+        "minutes": integer(1, 600),
+        "mode": choice(EncounterMode.values),
+        "topics": st.lists(choice(GuideTopic.values), max_size=3),
+        "follow_up_planned": BOOL,
+    }),
+    "resource-share": ("supporter", case_url("case-resource", "reached"),
+                       lambda w: {"resource": resource_ids(w), "facilitated": choice(["0", "1"])}),
+    "information-sheet": ("supporter", case_url("case-sheet-send", "reached"),
+                          lambda w: {"resource": st.lists(resource_ids(w), min_size=1, max_size=3)}),
+    "hand-back": ("supporter", case_url("case-hand-back", "assigned"),
+                  lambda w: {"reason": choice(DeclineReason.values)}),
+    "legal-hold": ("director", case_url("case-legal-hold", "accepted"),
+                   lambda w: {"legal_hold": choice(["on", "off"])}),
+    "new-person": ("director", lambda w: reverse("person-new"), new_person_fields),
+    "person-edit": ("director", lambda w: reverse("person-edit", args=[w["candidate"].employee_id]),
+                    person_fields),
+    "supporter": ("director", lambda w: reverse("supporter-edit", args=[w["candidate"].employee_id]),
+                  supporter_fields),
+    "program-settings": ("director", lambda w: reverse("program-settings"), program_settings_fields),
+    "new-resource": ("director", lambda w: reverse("resource-new"), resource_fields),
+    "resource-edit": ("director", lambda w: reverse("resource-edit", args=[w["resources"][0].pk]),
+                      resource_fields),
+}
+
+
+def sign_in_once(client: Client, user) -> Client:
+    """Signed in before the first example; the examples (each rolled back) share the session."""
+    if getattr(client, "fuzz_user", None) != user.pk:
+        client.force_login(user)
+        client.fuzz_user = user.pk
+    return client
+
+
+_strategies: dict[tuple[str, int], st.SearchStrategy] = {}
+
+
+def strategy_for(form: str, world: dict) -> st.SearchStrategy[dict[str, Any]]:
+    """Built once per test, not once per example (building strategies is the slow part)."""
+    key = (form, id(world))
+    if key not in _strategies:
+        _strategies.clear()
+        _strategies[key] = form_data(FORMS[form][2](world))
+    return _strategies[key]
+
+
+@pytest.mark.parametrize("form", FORMS)
+@given(data=st.data(), encoding=ENCODING)
+@FUZZ
+def test_web_form_refuses_bad_input_with_a_message_and_changes_nothing(form, data, encoding, client, world):
+    who, url, _ = FORMS[form]
+    check_post(sign_in_once(client, world[who]), url(world), data.draw(strategy_for(form, world)), encoding)
+
+
+@given(data=st.data(), encoding=ENCODING)
+@FUZZ
+def test_sign_in_form_refuses_bad_input_with_a_message_and_signs_no_one_in(data, encoding, client, world):
+    user = world["supporter"]
+    fields = {"username": st.one_of(st.just(user.username), PLAIN),
+              "password": st.one_of(st.just("correct horse battery staple"), PLAIN)}
+    form = data.draw(form_data(fields))
+    with transaction.atomic():
+        response = post(client, reverse("login"), form, encoding)
+        assert response.status_code < 500, f"{response.status_code} for {form!r}"
+        if response.status_code != 302:
+            assert "_auth_user_id" not in client.session
+            assert alert_text(response), f"no message on the page refusing {form!r}"
+        client.logout()
+        transaction.set_rollback(True)
