@@ -18,7 +18,7 @@ from schemathesis.specs.openapi import checks as oa_checks
 
 from peersupport.accounts.models import ApiToken, Role
 from peersupport.api.tests.helpers import refer
-from peersupport.cases.actions import case_record_outreach
+from peersupport.cases.actions import case_record_outreach, case_record_response
 from peersupport.cases.services import case_assign
 from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.resources.models import Resource
@@ -59,20 +59,24 @@ def in_process_requests():
 
 @pytest.fixture
 def program(db, in_process_requests):
-    """A small program: a director, two supporters, cases in several states, a resource."""
+    """A small program: a director, two supporters, cases in several states, a resource.
+
+    Generated ids are often small, so the generated requests reach these cases too."""
     director = make_user(Role.DIRECTOR, person=make_person(name="Dora Director"))
     mine = make_supporter(make_person(name="Alex Supporter", department="Surgery"), capacity=10)
     make_user(Role.SUPPORTER, person=mine.person)
     other = make_supporter(make_person(name="Blair Supporter", department="Pediatrics"), capacity=10)
     make_user(Role.SUPPORTER, person=other.person)
     referrer = make_user(Role.REFERRER)
-    peers = [make_person(name=f"Pat Peer {n}", department="Emergency") for n in range(4)]
-    referral = refer(referrer, *peers)
-    cases = list(referral.cases.order_by("pk"))
-    case_assign(actor=director, case_id=cases[0].pk, supporter_employee_id=mine.person.employee_id)
-    case_assign(actor=director, case_id=cases[1].pk, supporter_employee_id=mine.person.employee_id)
-    case_record_outreach(actor=mine.person.user, case_id=cases[1].pk, channel="call")
-    case_assign(actor=director, case_id=cases[2].pk, supporter_employee_id=other.person.employee_id)
+    peers = [make_person(name=f"Pat Peer {n}", department="Emergency") for n in range(5)]
+    cases = list(refer(referrer, *peers).cases.order_by("pk"))
+    # Case ids 1-5: assigned, reached, accepted (the supporter's), another supporter's, waiting.
+    for case in cases[:3]:
+        case_assign(actor=director, case_id=case.pk, supporter_employee_id=mine.person.employee_id)
+    for case in cases[1:3]:
+        case_record_outreach(actor=mine.person.user, case_id=case.pk, channel="call")
+    case_record_response(actor=mine.person.user, case_id=cases[2].pk, response="accepted")
+    case_assign(actor=director, case_id=cases[3].pk, supporter_employee_id=other.person.employee_id)
     Resource.objects.create(name="Employee Assistance Program", category="counseling", contact="x1234")
     return {"director": director, "supporter": mine.person.user}
 

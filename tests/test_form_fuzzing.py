@@ -1,4 +1,4 @@
-"""Property-based fuzzing (hypothesis) of every web form that changes something.
+"""Property-based fuzzing (hypothesis) of every web form that takes input and changes something.
 
 For each form, as a role allowed to use it, hypothesis posts arbitrary field values: any
 unicode text (control characters, NUL, right-to-left marks, emoji), huge strings, numbers far out
@@ -6,8 +6,9 @@ of range, impossible dates, several values for one field, missing fields and unk
 fields, as multipart or urlencoded bodies. Whatever arrives:
 
 - the answer is never a server error (5xx);
-- an input that is refused answers 4xx with the reason on the page (`role="alert"`), and the
-  database is exactly as it was (a snapshot of every program table before and after);
+- an input that is refused answers 4xx with the reason on the page (an alert, or an error under
+  the field; "check the fields marked below" alone is not a reason), and the database is
+  exactly as it was (a snapshot of every program table before and after);
 - an input that is accepted (a redirect) leaves only rows that pass the model's own validation
   (`full_clean`).
 
@@ -54,7 +55,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    # The fixtures are set up once per test; each example is rolled back to them (see `_post`).
+    # The fixtures are set up once per test; each example is rolled back to them (`check_post`).
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large, HealthCheck.large_base_example],
 )

@@ -25,6 +25,10 @@ MAY_REFER = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR, Role.REFERRER, Role.IN
 
 class AccountManager(UserManager):
     def get_by_natural_key(self, username: str):
+        # Django's sign-in form does not enforce the field's length. No address is longer than
+        # the field, and SQLite refuses (500) a case-insensitive match on a very long one.
+        if len(username) > self.model._meta.get_field("email").max_length:
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 
