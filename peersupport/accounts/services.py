@@ -3,11 +3,10 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
-from peersupport.audit.services import audit_record
+from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.lib.errors import InvalidInput
 from peersupport.roster.models import Person
 
@@ -28,7 +27,7 @@ def user_add(
         person = Person.objects.filter(employee_id=employee_id).first()
         if person is None:
             raise InvalidInput(f"Unknown employee_id: {employee_id}.")
-    with transaction.atomic():
+    with audited_atomic():
         user = User.objects.filter(email__iexact=email).first()
         created = user is None
         if created:
@@ -83,7 +82,7 @@ def user_deactivate(*, email: str, actor=None) -> tuple[User, CutOff]:
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None:
         raise InvalidInput(f"No user {email!r}.")
-    with transaction.atomic():
+    with audited_atomic():
         done = cut_off(user)
         user.is_active = False
         user.save(update_fields=["is_active"])  # the post_save receiver sweeps once more
@@ -104,7 +103,7 @@ def two_factor_reset(*, email: str, actor=None) -> int:
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None:
         raise InvalidInput(f"No user {email!r}.")
-    with transaction.atomic():
+    with audited_atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         ended = end_user_sessions(user)
         audit_record(actor=actor, action="two_factor.reset", obj=user,

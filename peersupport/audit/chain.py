@@ -103,6 +103,20 @@ def chain_head_for_append(using: str) -> str:
     return (row[0] if row else None) or GENESIS
 
 
+def lock_for_append(using: str) -> None:
+    """Take the lock that serialises appends now, before this transaction locks any row.
+
+    A transaction that locks a row and only then appends would wait for the chain's lock while
+    holding the row; one that appended first (holding the chain's lock) and then asks for that
+    row waits for it: a deadlock. Taking the chain's lock first in every audited transaction
+    gives one order for all of them. On SQLite the transaction's write lock already is that order.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
 def seal(entries: Iterable[Any], using: str) -> None:
     """Give new, unsaved entries their place in the chain, in the order given."""
     prev = chain_head_for_append(using)

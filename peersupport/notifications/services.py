@@ -199,10 +199,10 @@ def outbox_retry_set_aside(*, actor: object, now: datetime | None = None) -> int
     The directors' notices about set-aside mail are not retried: whoever retries has seen them.
     """
     # Imported here: the audit app is a leaf, but keep this module's imports to mail matters.
-    from peersupport.audit.services import audit_record
+    from peersupport.audit.services import audit_record, audited_atomic
 
     now = now or timezone.now()
-    with transaction.atomic():
+    with audited_atomic():
         ids = list(set_aside_messages().select_for_update().values_list("pk", flat=True))
         OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.FAILED).update(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, claimed_at=None

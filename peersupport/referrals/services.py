@@ -5,12 +5,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record, audit_record_many
+from peersupport.audit.services import audit_record, audit_record_many, audited_atomic
 from peersupport.cases.models import Case, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
@@ -119,7 +119,7 @@ def referral_create(
     ):
         raise InvalidInput("A self-referral names exactly one clinician: yourself.")
     try:
-        with transaction.atomic():
+        with audited_atomic():
             referral = _create(referred_by, data, summary, people, program, idempotency_key, fingerprint)
     except IntegrityError:
         # A concurrent request with the same key won the race: answer what it created.

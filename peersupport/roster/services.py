@@ -5,11 +5,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from peersupport.accounts.models import User
-from peersupport.audit.services import audit_record
+from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.lib.errors import InvalidInput
 from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
 
@@ -90,7 +90,7 @@ def person_upsert(*, actor: User, employee_id: str, data: PersonInput) -> tuple[
         "updated_at": timezone.now(),
     }
     try:
-        with transaction.atomic():
+        with audited_atomic():
             person, created = Person.objects.select_for_update().update_or_create(
                 employee_id=employee_id, defaults=values
             )
@@ -126,7 +126,7 @@ def supporter_upsert(*, actor: User, employee_id: str, data: SupporterInput) -> 
         "on_call": data.on_call,
         "updated_at": timezone.now(),
     }
-    with transaction.atomic():
+    with audited_atomic():
         supporter, created = Supporter.objects.update_or_create(person=person, defaults=values)
         audit_record(actor=actor, action="supporter.create" if created else "supporter.update",
                      obj=supporter, detail={"employee_id": employee_id, "status": data.status})
