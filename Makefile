@@ -11,6 +11,10 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Links in emails and the printed sign-in address follow the port the demo is served on.
 demo run: export SITE_URL ?= http://$(HOST):$(PORT)
 
+# Python writes its compiled modules (and pytest its rewritten tests) so that the second run of the
+# suite, and every pytest worker after the first, need not compile them again.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test test-postgres test-browser test-fuzz audit lint bench setup migrate demo clean
 
 $(BIN)/.installed: pyproject.toml

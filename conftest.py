@@ -5,6 +5,16 @@ import pytest
 from peersupport.accounts.models import Role
 from peersupport.lib.factories import make_person, make_supporter, make_user
 
+SCHEMA_FUZZING = "test_api_schema_fuzzing.py"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Schemathesis reads the API's schema and draws its examples while the module is collected
+    (seconds per worker): a run that leaves the fuzz tests out does not collect it at all."""
+    if collection_path.name == SCHEMA_FUZZING and "not fuzz" in (config.getoption("markexpr") or ""):
+        return True
+    return None
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
