@@ -57,3 +57,21 @@ def test_production_answers_carry_hsts_and_the_other_deployment_headers(tmp_path
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def check_deploy(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    return result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_mail_that_would_not_leave_through_the_worker_and_a_mail_server(tmp_path):
+    env = production_env(tmp_path)
+    env.update(TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+               EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    output = check_deploy(env)
+    assert "notifications.E001" in output and "not delivered by the background worker" in output
+    assert "notifications.E002" in output and "prints every email, peers' included, into the log" in output

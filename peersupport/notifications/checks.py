@@ -1,0 +1,40 @@
+"""Deployment checks (`manage.py check --deploy`) for how mail leaves the program.
+
+In production the outbox must be delivered by the background worker from the database queue,
+and by a real mail server: the immediate task backend would send mail inside the request (a
+slow mail server would hold up intake), the dummy one would drop it, and the console, file or
+in-memory mail backends would write peers' emails into logs or files instead of sending them.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+
+WORKER_BACKEND = "django_tasks_db.DatabaseBackend"
+NOT_SENDING = {
+    "django.core.mail.backends.console.EmailBackend": "prints every email, peers' included, into the log",
+    "django.core.mail.backends.filebased.EmailBackend": "writes every email into files on the server",
+    "django.core.mail.backends.locmem.EmailBackend": "keeps emails in memory and never sends them",
+    "django.core.mail.backends.dummy.EmailBackend": "drops every email",
+}
+
+
+@checks.register(checks.Tags.compatibility, deploy=True)
+def check_mail_delivery(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    problems: list[checks.CheckMessage] = []
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend != WORKER_BACKEND:
+        problems.append(checks.Error(
+            f"TASKS_BACKEND is {backend}: mail is not delivered by the background worker.",
+            hint=f"Leave TASKS_BACKEND unset (it defaults to {WORKER_BACKEND}) and run manage.py db_worker.",
+            id="notifications.E001",
+        ))
+    if settings.EMAIL_BACKEND in NOT_SENDING:
+        problems.append(checks.Error(
+            f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}, which {NOT_SENDING[settings.EMAIL_BACKEND]}.",
+            hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) for the hospital's "
+                 "mail server and leave EMAIL_BACKEND unset.",
+            id="notifications.E002",
+        ))
+    return problems
