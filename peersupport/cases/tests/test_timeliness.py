@@ -13,6 +13,7 @@ from peersupport.cases.models import Case, CaseState, StepNotice
 from peersupport.cases.tasks import send_reminders
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.front.tests.helpers import SUMMARY, assign, refer
+from peersupport.lib import looping
 from peersupport.lib.factories import make_person
 from peersupport.notifications.models import OutboxMessage
 from peersupport.program.models import ProgramSettings
@@ -245,8 +246,8 @@ def test_the_looping_command_survives_a_failed_run(monkeypatch):
             raise KeyboardInterrupt
 
     monkeypatch.setattr(send_reminders_command, "send_due_notices", flaky)
-    monkeypatch.setattr(send_reminders_command.time, "sleep", sleep)
-    monkeypatch.setattr(send_reminders_command, "close_old_connections", lambda: None)
+    monkeypatch.setattr(looping.time, "sleep", sleep)
+    monkeypatch.setattr(looping, "close_old_connections", lambda: None)
     with pytest.raises(KeyboardInterrupt):
         call_command("send_reminders", "--loop", "300", verbosity=0)
     assert runs == ["run", "run"]

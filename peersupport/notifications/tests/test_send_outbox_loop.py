@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
+from peersupport.lib import looping
 from peersupport.notifications.management.commands import send_outbox
 from peersupport.notifications.services import retry_delay
 
@@ -26,8 +27,8 @@ def test_looping_sweeper_survives_a_failed_sweep(monkeypatch):
             raise KeyboardInterrupt  # the only way out of the loop, as in production
 
     monkeypatch.setattr(send_outbox, "outbox_flush", flaky_flush)
-    monkeypatch.setattr(send_outbox.time, "sleep", sleep)
-    monkeypatch.setattr(send_outbox, "close_old_connections", lambda: None)
+    monkeypatch.setattr(looping.time, "sleep", sleep)
+    monkeypatch.setattr(looping, "close_old_connections", lambda: None)
 
     with pytest.raises(KeyboardInterrupt):
         call_command("send_outbox", "--loop", "60", verbosity=0)

@@ -1,16 +1,14 @@
 """Purge the identifying details of cases closed longer than the retention period: once, or daily."""
 
 import logging
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.core.management.base import BaseCommand, CommandParser
 
 from peersupport.cases.retention import expired_cases, retention_cutoff, retention_purge
+from peersupport.lib.looping import add_loop_argument, run_once_or_every
 
 logger = logging.getLogger(__name__)
-DAY = 24 * 60 * 60
 
 
 class Command(BaseCommand):
@@ -22,8 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loop", type=float, metavar="SECONDS",
-                            help="Run again every SECONDS instead of exiting after one run.")
+        add_loop_argument(parser, "Run again every SECONDS instead of exiting after one run.")
         parser.add_argument("--dry-run", action="store_true",
                             help="Only say how many cases are due (and how many are on legal hold).")
 
@@ -34,19 +31,7 @@ class Command(BaseCommand):
             held = expired.filter(legal_hold=True).count()
             self.stdout.write(f"{expired.count() - held} case(s) due for purging; {held} on legal hold.")
             return
-        if loop is None:
-            self._run()
-            return
-        if loop <= 0:
-            raise CommandError("--loop needs a positive number of seconds.")
-        while True:
-            close_old_connections()
-            try:
-                self._run()
-            except Exception:
-                # A locked or restarting database should cost one run, not the scheduler.
-                logger.exception("Retention purge failed; trying again in %s s", loop)
-            time.sleep(loop)
+        run_once_or_every(loop, self._run, logger=logger, failure="Retention purge failed")
 
     def _run(self) -> None:
         result = retention_purge()

@@ -1,13 +1,12 @@
 """Remind the owners of late steps and escalate to the directors: once, or every few minutes."""
 
 import logging
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.core.management.base import BaseCommand, CommandParser
 
 from peersupport.cases.timeliness import send_due_notices
+from peersupport.lib.looping import add_loop_argument, run_once_or_every
 
 logger = logging.getLogger(__name__)
 
@@ -22,29 +21,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--loop",
-            type=float,
-            metavar="SECONDS",
-            help="Run again every SECONDS instead of exiting after one run.",
-        )
+        add_loop_argument(parser, "Run again every SECONDS instead of exiting after one run.")
 
     def handle(self, *args: Any, loop: float | None = None, **options: Any) -> None:
         self.verbosity = int(options.get("verbosity", 1))
-        if loop is None:
-            self._run()
-            return
-        if loop <= 0:
-            raise CommandError("--loop needs a positive number of seconds.")
-        while True:
-            # Like a request: drop connections the database closed while we slept.
-            close_old_connections()
-            try:
-                self._run()
-            except Exception:
-                # A locked or restarting database should cost one run, not the scheduler.
-                logger.exception("Reminder run failed; trying again in %s s", loop)
-            time.sleep(loop)
+        run_once_or_every(loop, self._run, logger=logger, failure="Reminder run failed")
 
     def _run(self) -> None:
         counts = send_due_notices()

@@ -1,12 +1,11 @@
 """Sweep the outbox: send every due email, whether or not its background task was queued."""
 
 import logging
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.core.management.base import BaseCommand, CommandParser
 
+from peersupport.lib.looping import add_loop_argument, run_once_or_every
 from peersupport.notifications.services import outbox_flush
 
 logger = logging.getLogger(__name__)
@@ -20,29 +19,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--loop",
-            type=float,
-            metavar="SECONDS",
-            help="Sweep again every SECONDS instead of exiting after one sweep.",
-        )
+        add_loop_argument(parser, "Sweep again every SECONDS instead of exiting after one sweep.")
 
     def handle(self, *args: Any, loop: float | None = None, **options: Any) -> None:
         self.verbosity = int(options.get("verbosity", 1))
-        if loop is None:
-            self._sweep()
-            return
-        if loop <= 0:
-            raise CommandError("--loop needs a positive number of seconds.")
-        while True:
-            # Like a request: drop connections the database closed while we slept.
-            close_old_connections()
-            try:
-                self._sweep()
-            except Exception:
-                # A locked or restarting database should cost one sweep, not the sweeper.
-                logger.exception("Outbox sweep failed; trying again in %s s", loop)
-            time.sleep(loop)
+        run_once_or_every(loop, self._sweep, logger=logger, failure="Outbox sweep failed")
 
     def _sweep(self) -> None:
         sent = outbox_flush()
