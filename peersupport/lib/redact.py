@@ -5,9 +5,12 @@ servers often repeat the address in their answer ("550 <pat@example.org>: User u
 peer's address in a log line tells whoever reads the logs that this person is being supported.
 """
 
+import logging
 import re
 import smtplib
 import traceback
+
+from django.db import IntegrityError, OperationalError
 
 EMAIL_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:]+@[^\s<>()\[\]{}'\",;:]+")
 REDACTED = "<address>"
@@ -28,3 +31,40 @@ def describe_traceback(exc: BaseException) -> str:
     """Where an exception came from (file, line, code), ending with its described message."""
     frames = "".join(traceback.format_tb(exc.__traceback__))
     return f"Traceback (most recent call last):\n{frames}{describe_error(exc)}"
+
+
+# Messages that say what broke (a refused connection or mail server, a lock, a constraint's name),
+# not whom (addresses are still replaced by `<address>`).
+# Only their first line: PostgreSQL adds the offending row's values on a `DETAIL:` line.
+FIRST_LINE_KEPT = (OSError, OperationalError, IntegrityError)
+
+
+def describe_for_log(exc: BaseException) -> str:
+    """`Type: first line` for the failures above; any other exception's message is withheld."""
+    if isinstance(exc, smtplib.SMTPException):
+        return describe_error(exc)
+    if isinstance(exc, FIRST_LINE_KEPT):
+        first = (str(exc).strip().splitlines() or [""])[0]
+        return f"{type(exc).__name__}: {EMAIL_ADDRESS.sub(REDACTED, first)}" if first else type(exc).__name__
+    return f"{type(exc).__name__} (message withheld from the log: it may quote what a user typed)"
+
+
+class RedactingFormatter(logging.Formatter):
+    """The log's formatter: a traceback keeps its frames (file, line, code) and every exception
+    in its chain, but not what an arbitrary exception's message quotes — a name, an address or
+    an event's text in a `ValueError` would tell whoever reads the logs who is being supported."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        _, exc, _ = ei
+        if exc is None:
+            return super().formatException(ei)
+        chain: list[BaseException] = []
+        while exc is not None and exc not in chain:
+            chain.append(exc)
+            exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+        parts = [
+            "Traceback (most recent call last):\n" + "".join(traceback.format_tb(each.__traceback__))
+            + describe_for_log(each)
+            for each in reversed(chain)
+        ]
+        return "\n\nThe above led to:\n\n".join(parts)
