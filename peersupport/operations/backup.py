@@ -54,6 +54,7 @@ def backup_database(path: Path, *, using: str = DEFAULT_DB_ALIAS, force: bool = 
         raise BackupError(f"{path.parent} is not a directory.")
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
+    _audit_export(using, path)
     try:
         with _private_file(partial) as handle:
             if connection.vendor == "sqlite":
@@ -68,6 +69,19 @@ def backup_database(path: Path, *, using: str = DEFAULT_DB_ALIAS, force: bool = 
     finally:
         partial.unlink(missing_ok=True)
     return f"Backed up the {connection.vendor} database to {path} ({path.stat().st_size:,} bytes)."
+
+
+def _audit_export(using: str, path: Path) -> None:
+    """A backup is the largest export there is: recorded before the copy starts (so the backup
+    holds its own record), with how many cases and people left the program, never who."""
+    from peersupport.audit.services import audit_record
+    from peersupport.cases.models import Case
+    from peersupport.roster.models import Person
+
+    audit_record(actor=None, action="export", object_type="database", object_id=path.name,
+                 detail={"kind": "backup", "engine": connections[using].vendor,
+                         "cases": Case.objects.using(using).count(),
+                         "people": Person.objects.using(using).count()})
 
 
 def restore_database(path: Path, *, using: str = DEFAULT_DB_ALIAS, force: bool = False) -> str:

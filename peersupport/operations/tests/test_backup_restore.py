@@ -24,6 +24,7 @@ from peersupport.lib.subprocesses import MANAGE_PY, child_env, manage, postgres_
 from peersupport.notifications.models import OutboxMessage
 from peersupport.operations import backup as backup_module
 from peersupport.referrals.models import Referral
+from peersupport.roster.models import Person
 
 from .fingerprint import PRINT_FINGERPRINT, fingerprint
 
@@ -88,6 +89,10 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_an_intact_audit
     assert original["counts"][AuditEntry._meta.db_table] == len(original["audit"]) > 5
     assert original["counts"][Referral._meta.db_table] == 2
     assert original["counts"][OutboxMessage._meta.db_table] >= 3
+    export = AuditEntry.objects.get(action="export")  # recorded before the copy: the backup holds it
+    assert (export.object_type, export.object_id, export.via) == ("database", "peersupport.backup", "command")
+    assert export.detail == {"kind": "backup", "engine": connection.vendor, "cases": 3,
+                             "people": Person.objects.count()}
 
     restored = manage("restore", str(path), "--skip-checks", env=child_env(fresh_database))
     assert "Restored" in restored.stdout and "chain intact" in restored.stdout
