@@ -5,6 +5,7 @@ beside the project. `DATABASE_URL` switches to PostgreSQL. `PEERSUPPORT_ENV=prod
 the production checks: a real `SECRET_KEY` is required and cookies are secure.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -164,8 +165,8 @@ AXES_RESET_ON_SUCCESS = True
 # the failure that set it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# The client address is REMOTE_ADDR only: forwarded-for headers are not trusted (no proxy assumed).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# Sign-in attempts are recorded with the same client address as the audit trail.
+AXES_CLIENT_IP_CALLABLE = "peersupport.lib.middleware.client_ip"
 AXES_VERBOSE = False
 
 # Two-step sign-in (django-otp, TOTP) for directors and administrators.
@@ -210,6 +211,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # SMTPS (port 465); not together with EMAIL_USE_TLS
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (SMTPS), not both.")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peer Support Program <peersupport@localhost>")
 # How often the outbox retries a message before setting it aside.
@@ -227,6 +231,20 @@ TASKS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
+
+def _networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in os.environ.get(name, "").split(",") if part.strip())
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error} (give addresses or networks, comma-separated)") from None
+
+
+# The reverse proxies in front of the app (addresses or networks, e.g. 10.0.0.0/8). Only a
+# request from one of them has its X-Forwarded-For read, for the client's address in the audit
+# trail and the sign-in records; from anyone else the header is ignored, as it could be forged.
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True

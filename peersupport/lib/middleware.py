@@ -1,12 +1,46 @@
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from peersupport.audit.services import audit_origin
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy (settings.
+    TRUSTED_PROXIES) the last address in X-Forwarded-For that is not one of those proxies.
+
+    Each proxy appends the address it was reached from, so entries to the left of the last
+    untrusted one were written by the client itself and prove nothing.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXIES
+    if not remote or not proxies or not _within(remote, proxies):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _valid(hop):
+            return remote  # a garbled header: keep the address we know
+        if not _within(hop, proxies):
+            return hop
+    return remote
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 class NoStoreMiddleware:

@@ -4,8 +4,10 @@ In production the outbox must be delivered by the background worker from the dat
 and by a real mail server: the immediate task backend would send mail inside the request (a
 slow mail server would hold up intake), the dummy one would drop it, and the console, file or
 in-memory mail backends would write peers' emails into logs or files instead of sending them.
+Mail to a server elsewhere on the network goes encrypted (STARTTLS or SMTPS).
 """
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -37,4 +39,21 @@ def check_mail_delivery(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                  "mail server and leave EMAIL_BACKEND unset.",
             id="notifications.E002",
         ))
+    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    if smtp and not (settings.EMAIL_USE_TLS or settings.EMAIL_USE_SSL) and not _loopback(settings.EMAIL_HOST):
+        problems.append(checks.Warning(
+            f"Mail to {settings.EMAIL_HOST} is not encrypted: assignment emails name the peer and how to reach them.",
+            hint="Set EMAIL_USE_TLS=true (STARTTLS) or EMAIL_USE_SSL=true, or relay through a mail server "
+                 "on this machine (EMAIL_HOST=localhost) that encrypts onward.",
+            id="notifications.W003",
+        ))
     return problems
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

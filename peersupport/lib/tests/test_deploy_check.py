@@ -20,6 +20,7 @@ def production_env(tmp_path) -> dict[str, str]:
         ALLOWED_HOSTS="peersupport.example.org",
         CSRF_TRUSTED_ORIGINS="https://peersupport.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        EMAIL_HOST="smtp.hospital.example", EMAIL_PORT="587", EMAIL_USE_TLS="true",
         DJANGO_SETTINGS_MODULE="peersupport.settings",
     )
     return env
@@ -75,3 +76,17 @@ def test_check_deploy_refuses_mail_that_would_not_leave_through_the_worker_and_a
     output = check_deploy(env)
     assert "notifications.E001" in output and "not delivered by the background worker" in output
     assert "notifications.E002" in output and "prints every email, peers' included, into the log" in output
+
+
+def test_check_deploy_warns_when_mail_to_another_server_is_not_encrypted(tmp_path):
+    env = production_env(tmp_path)
+    env["EMAIL_USE_TLS"] = "false"
+    output = check_deploy(env)
+    assert "notifications.W003" in output and "Mail to smtp.hospital.example is not encrypted" in output
+    # Relaying through a mail server on the same machine is fine: it encrypts onward.
+    env["EMAIL_HOST"] = "127.0.0.1"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
