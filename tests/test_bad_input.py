@@ -165,3 +165,15 @@ def test_a_form_far_too_large_is_refused_with_a_clear_page_and_changes_nothing(b
     page = response.content.decode()
     assert 'role="alert"' in page and "Nothing was saved." in page
     assert counts() == before
+
+
+@pytest.mark.parametrize("chosen", ["²", "٣", "１２", "9" * 40])
+def test_printable_sheet_takes_only_plain_numbers_as_resource_choices(chosen, client, director, referrer, supporter_a):
+    # "²" is a digit to str.isdigit() and no number to int(): it was a 500.
+    case = refer(referrer, make_person()).cases.get()
+    case_assign(actor=director, case_id=case.pk, supporter_employee_id=supporter_a.person.employee_id)
+    client.force_login(supporter_a.person.user)
+    url = reverse("case-sheet", args=[case.pk])
+    assert client.get(url, {"resource": chosen}).status_code == 200
+    response = client.post(url, {"resource": [chosen, "1"]})
+    assert response.status_code == 302 and response["Location"] == f"{url}?resource=1"

@@ -120,7 +120,7 @@ def form_data(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[di
     @st.composite
     def one_field_spoilt(draw) -> dict[str, Any]:
         data = draw(st.fixed_dictionaries(fields))
-        for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True)):
+        for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True)) if names else []:
             how = draw(st.sampled_from(["missing", "nasty", "several"]))
             if how == "missing":
                 del data[name]
@@ -297,8 +297,13 @@ def assignment_fields(w) -> Fields:
     }
 
 
+# Numbers as a person would not type them: digits to str.isdigit() that int() refuses or reads
+# otherwise, leading zeros, far too many digits, signs and decimals.
+DIGITISH = st.sampled_from(["²", "٣", "１２", "007", "9" * 40, "-1", "+1", "1.0", " 1", "1 "])
+
+
 def resource_ids(w) -> st.SearchStrategy[str]:
-    return st.one_of(choice(str(r.pk) for r in w["resources"]), integer(1, 10))
+    return st.one_of(choice(str(r.pk) for r in w["resources"]), integer(1, 10), DIGITISH)
 
 
 def person_fields(w) -> Fields:
@@ -388,6 +393,16 @@ FORMS = {
     "new-resource": ("director", lambda w: reverse("resource-new"), resource_fields),
     "resource-edit": ("director", lambda w: reverse("resource-edit", args=[w["resources"][0].pk]),
                       resource_fields),
+    # Buttons: no fields of their own, so whatever arrives is unknown fields and repeated values.
+    "apply-plan": ("director", lambda w: reverse("referral-plan", args=[w["waiting"].referral_id]),
+                   lambda w: {}),
+    "close": ("supporter", case_url("case-close", "accepted"), lambda w: {}),
+    "safety-escalation": ("supporter", case_url("case-safety", "assigned"), lambda w: {}),
+    "send-set-aside-mail-again": ("director", lambda w: reverse("outbox-retry"), lambda w: {}),
+    "resource-off": ("director", lambda w: reverse("resource-deactivate", args=[w["resources"][0].pk]),
+                     lambda w: {}),
+    "resource-on": ("director", lambda w: reverse("resource-reactivate", args=[w["resources"][2].pk]),
+                    lambda w: {}),
 }
 
 
@@ -433,4 +448,85 @@ def test_sign_in_form_refuses_bad_input_with_a_message_and_signs_no_one_in(data,
             assert "_auth_user_id" not in client.session
             assert alert_text(response), f"no message on the page refusing {form!r}"
         client.logout()
+        transaction.set_rollback(True)
+
+
+@given(data=st.data(), encoding=ENCODING)
+@FUZZ
+def test_printable_sheet_shows_a_sheet_for_any_choice_and_changes_nothing(data, encoding, client, world):
+    url = reverse("case-sheet", args=[world["reached"].pk])
+    form = data.draw(form_data({"resource": st.lists(resource_ids(world), max_size=3)}))
+    sign_in_once(client, world["supporter"])
+    with transaction.atomic():
+        before = snapshot()
+        response = post(client, url, form, encoding)
+        assert response.status_code == 302, f"{response.status_code} for {form!r}"
+        assert response["Location"].startswith(url)  # the sheet at a plain address
+        shown = client.get(response["Location"])
+        assert shown.status_code == 200, f"{shown.status_code} for {response['Location']}"
+        assert before == snapshot(), "printing a sheet changed the program's records"
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("step", ["two-factor", "two-factor-enrol"])
+@given(data=st.data(), encoding=ENCODING)
+@FUZZ
+def test_two_factor_forms_refuse_bad_codes_with_a_message_and_let_no_one_past(step, data, encoding, client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from peersupport.accounts.testing import force_login_unverified
+    from peersupport.accounts.two_factor import pending_device
+
+    director = world["director"]
+    TOTPDevice.objects.filter(user=director).delete()
+    device = pending_device(director)
+    if step == "two-factor":
+        device.confirmed = True
+        device.save()
+    codes = st.one_of(st.text("0123456789", min_size=6, max_size=6), st.just("000000"), PLAIN)
+    form = data.draw(form_data({"code": codes, "next": st.one_of(st.just("/queue/"), NASTY)}))
+    with transaction.atomic():
+        force_login_unverified(client, director)
+        response = post(client, reverse(step), form, encoding)
+        assert response.status_code < 500, f"{response.status_code} for {form!r}"
+        if response.status_code != 302:
+            assert 400 <= response.status_code < 500
+            assert alert_text(response), f"no message on the page refusing {form!r}"
+            # Still only half signed in: every other page sends the director back to the code.
+            assert client.get(reverse("queue")).status_code == 302
+        client.logout()
+        transaction.set_rollback(True)
+
+
+# Pages that read their query string: who opens them, where, and the parameters they read.
+QUERIES = {
+    "queue": ("director", lambda w: reverse("queue"), ["page"]),
+    "overview": ("director", lambda w: reverse("overview"), ["page"]),
+    "cases": ("director", lambda w: reverse("cases"), ["state", "page"]),
+    "case": ("director", case_url("case", "waiting"), ["reassign"]),
+    "printable-sheet": ("supporter", case_url("case-sheet", "reached"), ["resource"]),
+    "roster": ("director", lambda w: reverse("roster"), ["q", "department", "specialty", "role_type", "site",
+                                                         "active", "page"]),
+    "supporters": ("director", lambda w: reverse("supporters"), ["status", "page"]),
+    "roster-lookup": ("referrer", lambda w: reverse("roster-lookup"), ["q", "involved"]),
+    "roster-chip": ("referrer", lambda w: reverse("roster-chip"), ["employee_id", "involved"]),
+    "sign-in": ("nobody", lambda w: reverse("login"), ["next"]),
+}
+
+
+@pytest.mark.parametrize("page", QUERIES)
+@given(data=st.data())
+@FUZZ
+def test_pages_answer_any_query_string_without_a_server_error_or_a_change(page, data, client, world):
+    who, url, names = QUERIES[page]
+    if who != "nobody":
+        sign_in_once(client, world[who])
+    likely = st.one_of(integer(0, 5), DIGITISH, PLAIN)
+    query = data.draw(st.fixed_dictionaries({}, optional={name: field(likely) for name in names}))
+    with transaction.atomic():
+        before = snapshot()
+        # Hand-built, so that what the client library would refuse to encode reaches the page too.
+        response = client.get(url(world) + "?" + urlencode(query, doseq=True))
+        assert response.status_code in (200, 302, 404), f"{response.status_code} for {query!r}"
+        assert before == snapshot(), f"opening {page} changed the program's records"
         transaction.set_rollback(True)

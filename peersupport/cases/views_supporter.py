@@ -172,6 +172,11 @@ def sheet_send(request: HttpRequest, case_id: int) -> HttpResponse:
     return _act(request, case_id, form, do, anchor="resources")
 
 
+def _resource_ids(values: list[str]) -> list[int]:
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit(), and "²" is no number to int().
+    return [int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10]
+
+
 @case_action
 @require_http_methods(["GET", "POST"])
 def sheet(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -179,11 +184,11 @@ def sheet(request: HttpRequest, case_id: int) -> HttpResponse:
     case_for_user(request.user, case_id, action="case.sheet_view")
     if request.method == "POST":
         # The case page's "Print" button posts the chosen resources; show them at a plain address.
-        chosen = [value for value in request.POST.getlist("resource") if value.isdigit()]
+        chosen = [str(pk) for pk in _resource_ids(request.POST.getlist("resource"))]
         url = reverse("case-sheet", args=[case_id])
         return redirect(f"{url}?{urlencode({'resource': chosen}, doseq=True)}" if chosen else url)
     resources = active_resources()
-    chosen_ids = {int(v) for v in request.GET.getlist("resource") if v.isdigit()}
+    chosen_ids = set(_resource_ids(request.GET.getlist("resource")))
     if chosen_ids:
         resources = [r for r in resources if r.pk in chosen_ids]
     return render(request, "cases/sheet.html", {
