@@ -44,7 +44,7 @@ class Command(BaseCommand):
         elif demo_is_loaded():
             self.stdout.write("The demo program is already loaded; nothing to do "
                               "(load_demo --reset loads it afresh).")
-            self._print_logins(demo_logins(), token="")  # no token to print, not a password  # nosec B106
+            self._print_logins(demo_logins())  # the API token was shown once, when it was loaded
             return
         elif Person.objects.exists():
             self.stderr.write(self.style.WARNING(
@@ -61,9 +61,9 @@ class Command(BaseCommand):
             f"{counts['resources']} resources, {counts['referrals']} referrals "
             f"({counts['open cases']} open cases, {counts['closed cases']} closed)."
         ))
-        self._print_logins(result.logins, token=result.api_token)
+        self._print_logins(result.logins, result.api_token)
 
-    def _print_logins(self, logins: list[DemoLogin], *, token: str) -> None:
+    def _print_logins(self, logins: list[DemoLogin], token: str | None = None) -> None:
         try:
             login_path = reverse("login")
         except NoReverseMatch:
