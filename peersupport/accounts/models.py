@@ -1,6 +1,8 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -63,12 +65,15 @@ def _digest(key: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> "ApiTokenQuerySet":
+        """Not revoked, not past API_TOKEN_MAX_DAYS, and its login still active."""
+        tokens = self.filter(revoked_at__isnull=True, user__is_active=True)
+        if settings.API_TOKEN_MAX_DAYS:
+            tokens = tokens.filter(created_at__gt=timezone.now() - timedelta(days=settings.API_TOKEN_MAX_DAYS))
+        return tokens
+
     def for_key(self, key: str) -> "ApiToken | None":
-        return (
-            self.select_related("user", "user__person")
-            .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        return self.usable().select_related("user", "user__person").filter(digest=_digest(key)).first()
 
 
 class ApiToken(models.Model):
@@ -85,6 +90,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def expires_at(self):
+        days = settings.API_TOKEN_MAX_DAYS
+        return self.created_at + timedelta(days=days) if days else None
 
     @classmethod
     def issue(cls, user: User) -> tuple["ApiToken", str]:

@@ -62,6 +62,21 @@ def api_token_issue(*, email: str) -> str:
     return key
 
 
+def api_token_revoke(*, prefix: str, actor=None) -> ApiToken:
+    """Revoke one token, named by the prefix that `api_token --list` shows (audited)."""
+    prefix = (prefix or "").strip().rstrip("…")
+    if len(prefix) < 8:
+        raise InvalidInput("Give the token's prefix as --list shows it (pst_ and eight more characters).")
+    with audited_atomic():
+        token = ApiToken.objects.select_for_update().filter(prefix=prefix, revoked_at__isnull=True).first()
+        if token is None:
+            raise InvalidInput(f"No token in use starts with {prefix!r}.")
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", obj=token.user, detail={"prefix": token.prefix})
+    return token
+
+
 @dataclass(frozen=True)
 class CutOff:
     sessions: int

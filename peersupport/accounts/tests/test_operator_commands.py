@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
+from peersupport.audit.models import AuditEntry
 from peersupport.lib.factories import make_person
 
 PASSWORD = "a-long-demo-passphrase-42"
@@ -72,3 +77,37 @@ def test_api_token_is_printed_once_and_only_its_digest_is_stored(db, client):
 def test_api_token_for_unknown_user_is_refused(db):
     with pytest.raises(CommandError, match="add_user"):
         call_command("api_token", "nobody@example.org")
+
+
+def test_api_tokens_are_listed_by_prefix_and_one_can_be_revoked_alone(db, client):
+    run("add_user", "feed@example.org", "--role", "integration")
+    old, new = run("api_token", "feed@example.org").strip(), run("api_token", "feed@example.org").strip()
+    listing = run("api_token", "feed@example.org", "--list")
+    assert old[:12] in listing and new[:12] in listing and old not in listing and new not in listing
+    assert listing.count("last used never") == 2 and listing.count("expires ") == 2
+
+    assert "Revoked" in run("api_token", "--revoke", old[:12])
+    assert client.get("/api/v1/resources", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    assert client.get("/api/v1/resources", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    entry = AuditEntry.objects.get(action="api_token.revoke")
+    assert entry.detail == {"prefix": old[:12]} and old not in str(entry.detail)
+    assert "revoked" in run("api_token", "feed@example.org", "--list")
+    with pytest.raises(CommandError, match="No token in use"):
+        call_command("api_token", "--revoke", old[:12])
+    with pytest.raises(CommandError, match="prefix"):
+        call_command("api_token", "--revoke", "pst_")
+
+
+def test_an_api_token_stops_working_after_its_days(db, client, settings):
+    settings.API_TOKEN_MAX_DAYS = 30
+    run("add_user", "feed@example.org", "--role", "integration")
+    key = run("api_token", "feed@example.org").strip()
+    headers = {"Authorization": f"Bearer {key}"}
+    with time_machine.travel(timezone.now() + timedelta(days=29)):
+        assert client.get("/api/v1/resources", headers=headers).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert client.get("/api/v1/resources", headers=headers).status_code == 401
+        assert "expired" in run("api_token", "feed@example.org", "--list")
+    settings.API_TOKEN_MAX_DAYS = 0  # never
+    with time_machine.travel(timezone.now() + timedelta(days=3000)):
+        assert client.get("/api/v1/resources", headers=headers).status_code == 200
