@@ -176,6 +176,9 @@ OTP_TOTP_ISSUER = "Peer Support Program"
 # signing in (peersupport.accounts.middleware.SessionLimitsMiddleware).
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "15"))
 SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+# Roles that give a code from an authenticator app after the password, besides the director and
+# administrator, who always do (comma-separated role names, e.g. "supporter").
+TWO_FACTOR_ROLES = [role.strip() for role in os.environ.get("TWO_FACTOR_ROLES", "").split(",") if role.strip()]
 # An API token stops working this many days after it was issued (0: never); issue the next one
 # before then with `manage.py api_token EMAIL` and revoke the old one with `--revoke PREFIX`.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))

@@ -1,4 +1,4 @@
-"""Two-step sign-in (TOTP) for the roles that see every case.
+"""Two-step sign-in (TOTP) for the roles that see every case, and any others the settings name.
 
 After the password, a director or administrator gives the 6-digit code from an authenticator
 app; until then the session reaches nothing but the two-step pages and sign-out
@@ -16,19 +16,24 @@ from datetime import datetime
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peersupport.accounts.models import PROGRAM_STAFF, User
 
-# Roles that must pass the second step before any page (others may be offered it later).
-TWO_FACTOR_ROLES = PROGRAM_STAFF
 DEVICE_NAME = "Authenticator app"
 
 
+def two_factor_roles() -> frozenset[str]:
+    """The director and administrator always; other roles when settings.TWO_FACTOR_ROLES names
+    them (a hospital may ask it of supporters too, who read their own cases)."""
+    return PROGRAM_STAFF | frozenset(settings.TWO_FACTOR_ROLES)
+
+
 def requires_two_factor(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in TWO_FACTOR_ROLES
+    return bool(getattr(user, "is_authenticated", False)) and user.role in two_factor_roles()
 
 
 def second_step_pending(user) -> bool:

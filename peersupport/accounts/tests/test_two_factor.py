@@ -214,3 +214,27 @@ def test_reset_two_factor_sends_the_director_back_to_enrolment(client, director,
     response = client.get(reverse("two-factor"))
     assert response["Location"].startswith(reverse("two-factor-enrol"))
     assert AuditEntry.objects.filter(action="two_factor.reset", object_id=str(director.pk)).exists()
+
+
+def test_a_hospital_may_ask_supporters_for_a_code_too(client, settings, supporter_a):
+    settings.TWO_FACTOR_ROLES = ["supporter"]
+    user = supporter_a.person.user
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    response = client.get(reverse("my-cases"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-enrol"))
+    assert "my cases" not in response.content.decode().lower()
+
+
+def test_the_director_gives_a_code_whatever_the_setting_names(settings, director):
+    from peersupport.accounts.two_factor import requires_two_factor
+
+    settings.TWO_FACTOR_ROLES = []
+    assert requires_two_factor(director)
+
+
+def test_an_unknown_role_in_the_setting_is_a_configuration_error(settings):
+    from peersupport.accounts.apps import check_two_factor_roles
+
+    settings.TWO_FACTOR_ROLES = ["supporter", "nurse"]
+    [error] = check_two_factor_roles()
+    assert error.id == "accounts.E001" and "'nurse'" in error.msg
