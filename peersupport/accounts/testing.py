@@ -74,7 +74,9 @@ def pass_second_step(page, email: str, *, keyboard: bool = False) -> None:
     device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=not enrolling).latest("pk")
     code = fresh_totp_code(device)
     if keyboard:
-        page.keyboard.type(code)  # the code field has focus when the page opens
+        # The code field has focus when the page opens; wait for it, as keys typed before are lost.
+        page.wait_for_function("document.activeElement && document.activeElement.name === 'code'")
+        page.keyboard.type(code)
         page.keyboard.press("Enter")
     else:
         page.get_by_label("6-digit code").fill(code)

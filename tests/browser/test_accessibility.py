@@ -62,6 +62,7 @@ def tab_to(page, key: str = "Tab", **wanted: str) -> dict:
 def keyboard_sign_in(page, email: str, password: str) -> None:
     """The login form by keyboard: the email field has focus when the page opens."""
     page.goto("/accounts/login/")
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
