@@ -46,11 +46,11 @@ run: demo
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not browser and not fuzz" -q -n auto
+	$(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
 
 # pytest-django creates (and drops) the database test_<name>, here test_test.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not fuzz" -q -n auto
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
 
 # The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
 # is never run, as its browser download is not available here.
@@ -59,11 +59,12 @@ test-browser: setup
 	$(BIN)/pytest -m browser -q
 
 # Schemathesis against the API (tests marked fuzz) on SQLite and on PostgreSQL, then every web
-# form with more examples than `make test` gives it.
+# form and the case services' state machine with more examples than `make test` gives them.
 test-fuzz: setup
 	$(BIN)/pytest -m fuzz -q -n auto
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m fuzz -q -n auto
 	FUZZ_EXAMPLES=100 $(BIN)/pytest tests/test_form_fuzzing.py -q -n auto
+	STATE_MACHINE_EXAMPLES=200 $(BIN)/pytest peersupport/cases/tests/test_state_machine.py -q
 
 # bandit on the code (each waiver and its reason: docs/security-waivers.md), then pip-audit on the
 # installed dependencies. pip-audit asks PyPI's JSON API (pypi.org/pypi/<name>/<version>/json)

@@ -40,6 +40,7 @@ def demo_output(django_db_setup, django_db_blocker) -> Iterator[str]:
         transaction.set_rollback(True)
 
 
+@pytest.mark.xdist_group("loaded-demo")  # one worker loads the demo once for the whole class
 class TestLoadedDemo:
     def test_demo_is_a_hospital_of_about_600_clinicians(self, demo_output):
         people = Person.objects.all()

@@ -7,6 +7,7 @@ every step the case must agree with the model and with the workflow's invariants
 action must have changed nothing; a successful one must have moved the version forward.
 """
 
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -341,10 +342,14 @@ class CaseLifecycle(RuleBasedStateMachine):
         assert invitations.count() == self.invitations
 
 
+# Sequences per run: 25 in `make test`; `make test-fuzz` (in CI) asks for 200.
+SEQUENCES = int(os.environ.get("STATE_MACHINE_EXAMPLES", "25"))
+
+
 @pytest.mark.django_db
 def test_no_sequence_of_actions_reaches_an_invalid_state() -> None:
     run_state_machine_as_test(CaseLifecycle, settings=settings(
-        max_examples=40, stateful_step_count=15, deadline=None,
+        max_examples=SEQUENCES, stateful_step_count=15, deadline=None,
         # No "explain" phase: tracing every line of a failing sequence takes minutes here.
         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         suppress_health_check=[HealthCheck.too_slow]))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -60,33 +61,64 @@ def test_production_answers_carry_hsts_and_the_other_deployment_headers(tmp_path
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def check_deploy(env: dict[str, str]) -> str:
+def test_check_deploy_refuses_mail_that_would_bypass_the_worker_or_go_unencrypted(tmp_path):
+    env = production_env(tmp_path)
+    env.update(TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend", EMAIL_USE_TLS="false")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
+    output = result.stdout + result.stderr
     assert result.returncode != 0
-    return result.stdout + result.stderr
-
-
-def test_check_deploy_refuses_mail_that_would_not_leave_through_the_worker_and_a_mail_server(tmp_path):
-    env = production_env(tmp_path)
-    env.update(TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
-               EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
-    output = check_deploy(env)
     assert "notifications.E001" in output and "not delivered by the background worker" in output
-    assert "notifications.E002" in output and "prints every email, peers' included, into the log" in output
-
-
-def test_check_deploy_warns_when_mail_to_another_server_is_not_encrypted(tmp_path):
-    env = production_env(tmp_path)
-    env["EMAIL_USE_TLS"] = "false"
-    output = check_deploy(env)
     assert "notifications.W003" in output and "Mail to smtp.hospital.example is not encrypted" in output
-    # Relaying through a mail server on the same machine is fine: it encrypts onward.
-    env["EMAIL_HOST"] = "127.0.0.1"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The mail checks themselves, in this process (each case above would cost a new process).
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mail_problems(settings, **overrides) -> dict[str, str]:
+    from peersupport.notifications.checks import WORKER_BACKEND, check_mail_delivery
+
+    settings.TASKS = {"default": {"BACKEND": WORKER_BACKEND}}
+    values = {"EMAIL_BACKEND": SMTP, "EMAIL_HOST": "smtp.hospital.example", "EMAIL_USE_TLS": True,
+              "EMAIL_USE_SSL": False, **overrides}
+    for name, value in values.items():
+        setattr(settings, name, value)
+    return {problem.id: problem.msg for problem in check_mail_delivery()}
+
+
+def test_mail_through_the_worker_to_an_encrypted_server_passes(settings):
+    assert mail_problems(settings) == {}
+    assert mail_problems(settings, EMAIL_USE_TLS=False, EMAIL_USE_SSL=True) == {}
+
+
+@pytest.mark.parametrize("backend", ["console", "filebased", "locmem", "dummy"])
+def test_a_mail_backend_that_never_sends_is_refused(settings, backend):
+    problems = mail_problems(settings, EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend")
+    assert list(problems) == ["notifications.E002"]
+
+
+def test_the_console_backend_is_refused_for_printing_peers_emails_into_the_log(settings):
+    problems = mail_problems(settings, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert "prints every email, peers' included, into the log" in problems["notifications.E002"]
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1"])
+def test_unencrypted_mail_to_a_relay_on_this_machine_is_accepted(settings, host):
+    assert mail_problems(settings, EMAIL_HOST=host, EMAIL_USE_TLS=False) == {}
+
+
+def test_the_mail_checks_run_only_with_deploy(settings):
+    from django.core import checks
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # the demo's, fine there
+
+    def ids(deploy: bool) -> set[str]:
+        found = checks.run_checks(tags=[checks.Tags.compatibility], include_deployment_checks=deploy)
+        return {message.id for message in found}
+
+    assert "notifications.E002" not in ids(deploy=False)
+    assert "notifications.E002" in ids(deploy=True)
