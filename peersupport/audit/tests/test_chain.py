@@ -1,6 +1,7 @@
 """The audit trail is hash-chained: `verify_audit` passes on an honest trail and names the first
 entry that was changed, deleted or inserted behind the application's back."""
 
+import json
 import threading
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from peersupport.accounts.models import Role
-from peersupport.audit.chain import GENESIS
+from peersupport.audit.chain import GENESIS, HASHED_FIELDS, entry_digest
 from peersupport.audit.models import AuditEntry
 from peersupport.audit.services import audit_origin, audit_record, audit_record_many
 from peersupport.lib.factories import make_user
@@ -32,8 +33,8 @@ def raw(sql: str, params: list | None = None) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE needs no checks pending
             cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_append_only")
         else:
-            cursor.execute("DROP TRIGGER audit_auditentry_no_update")
-            cursor.execute("DROP TRIGGER audit_auditentry_no_delete")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_auditentry_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_auditentry_no_delete")
         cursor.execute(sql, params or [])
 
 
@@ -134,3 +135,54 @@ def test_writers_appending_at_the_same_moment_keep_one_unbroken_chain():
         thread.join(60)
     assert not errors
     assert verify().startswith(f"OK: {writers * per_writer * 3 // 2} audit entries")
+
+
+def verify_anchored(anchor) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", "--anchor", str(anchor), stdout=out)
+    return out.getvalue()
+
+
+def test_an_anchor_records_the_head_and_the_next_run_accepts_a_trail_that_only_grew(trail, tmp_path):
+    anchor = tmp_path / "audit-anchor.json"
+    assert "No anchor" in verify_anchored(anchor)
+    assert json.loads(anchor.read_text())["head"] == trail[-1].entry_hash
+    audit_record(actor=None, action="case.view", object_type="case", object_id=9)
+    assert verify_anchored(anchor).startswith("OK: 6 audit entries")
+    assert json.loads(anchor.read_text())["count"] == 6
+
+
+def test_an_anchor_catches_a_trail_cut_back_at_its_end(trail, tmp_path):
+    anchor = tmp_path / "audit-anchor.json"
+    verify_anchored(anchor)
+    raw("DELETE FROM audit_auditentry WHERE id >= %s", [trail[3].pk])
+    assert verify().startswith("OK: 3 audit entries")  # on its own, the shorter chain verifies
+    before = anchor.read_text()
+    with pytest.raises(CommandError, match="CUT BACK OR REWRITTEN"):
+        verify_anchored(anchor)
+    assert anchor.read_text() == before  # a failed run does not move the anchor
+
+
+def test_an_anchor_catches_a_trail_rewritten_with_fresh_hashes(trail, tmp_path):
+    anchor = tmp_path / "audit-anchor.json"
+    verify_anchored(anchor)
+    # Someone with the database edits an entry and recomputes every hash after it.
+    raw("UPDATE audit_auditentry SET object_id = '99' WHERE id = %s", [trail[1].pk])
+    prev = GENESIS
+    for entry in AuditEntry.objects.order_by("pk"):
+        fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+        digest = entry_digest(fields, prev, from_database=True)
+        raw("UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s WHERE id = %s", [prev, digest, entry.pk])
+        prev = digest
+    assert verify().startswith("OK: 5 audit entries")
+    with pytest.raises(CommandError, match="CUT BACK OR REWRITTEN"):
+        verify_anchored(anchor)
+
+
+def test_a_file_that_is_not_an_anchor_is_refused(trail, tmp_path):
+    anchor = tmp_path / "audit-anchor.json"
+    anchor.write_text("not json")
+    with pytest.raises(CommandError, match="not an anchor"):
+        verify_anchored(anchor)
