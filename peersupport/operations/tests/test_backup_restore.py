@@ -97,9 +97,16 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_an_intact_audit
     restored = manage("restore", str(path), "--skip-checks", env=child_env(fresh_database))
     assert "Restored" in restored.stdout and "chain intact" in restored.stdout
 
-    assert fingerprint_of(fresh_database) == original
+    restored = fingerprint_of(fresh_database)
+    # Everything as it was, and then the restore itself, chained on the last entry backed up.
+    record = restored["audit"].pop()
+    restored["counts"][AuditEntry._meta.db_table] -= 1
+    assert restored == original
+    assert (record["action"], record["object_id"]) == ("restore", "peersupport.backup")
+    assert record["prev_hash"] == original["audit"][-1]["entry_hash"]
+    assert record["detail"] == {"entries_restored": len(original["audit"])}
     verified = manage("verify_audit", "--skip-checks", env=child_env(fresh_database))
-    assert verified.stdout.startswith(f"OK: {len(original['audit'])} audit entries")
+    assert verified.stdout.startswith(f"OK: {len(original['audit']) + 1} audit entries")
 
 
 def test_restore_refuses_a_database_that_holds_data_unless_forced(program, tmp_path, referrer):
@@ -114,7 +121,10 @@ def test_restore_refuses_a_database_that_holds_data_unless_forced(program, tmp_p
     assert fingerprint() == before_restore
 
     call_command("restore", str(path), "--force", verbosity=0)
-    assert fingerprint() == at_backup
+    restored = fingerprint()
+    assert restored["audit"].pop()["action"] == "restore"
+    restored["counts"][AuditEntry._meta.db_table] -= 1
+    assert restored == at_backup
     assert not Referral.objects.filter(cases__peer__name="Later Peer").exists()
 
 
