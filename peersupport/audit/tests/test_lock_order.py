@@ -6,6 +6,8 @@ for the row, would deadlock: PostgreSQL would abort one of them and the user wou
 `audited_atomic()` takes the chain's lock first. This test plays most of the program's services
 through, each in its own real transaction, and watches every statement: a row lock (`FOR UPDATE`)
 taken without the chain's lock, in a transaction that then appends to the trail, fails it.
+A second test plays the interleaving that deadlocked before (PostgreSQL aborted one side with
+"deadlock detected") between two real connections.
 """
 
 import dataclasses
@@ -122,3 +124,60 @@ def test_every_audited_transaction_takes_the_chain_lock_before_any_row_lock():
         play_the_program_through()
     assert watch.row_locks_seen >= 10, "the scenario no longer locks rows: it proves nothing"
     assert watch.violations == []
+
+
+def test_updating_a_supporter_while_a_director_assigns_them_does_not_deadlock(monkeypatch):
+    """The interleaving that deadlocked before the chain's lock came first: the supporter's row
+    is locked by the update, the director's assignment audits its read of the case and then asks
+    for that row, and the update then audits."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from peersupport.roster import services as roster_services
+    from peersupport.roster.models import Supporter
+
+    director = make_user(Role.DIRECTOR)
+    supporter = make_supporter(make_person(department="Surgery"), capacity=5)
+    case = refer(make_user(Role.REFERRER), make_person(department="Emergency")).cases.get()
+    row_locked = threading.Event()
+    real_audit = roster_services.audit_record
+
+    def audit_after_a_pause(**kwargs):
+        row_locked.set()  # the supporter's row is locked by now
+        time.sleep(1.0)  # long enough for the assignment to reach the same row
+        return real_audit(**kwargs)
+
+    monkeypatch.setattr(roster_services, "audit_record", audit_after_a_pause)
+    outcomes: dict[str, object] = {}
+
+    def update():
+        try:
+            outcomes["update"] = supporter_upsert(actor=director, employee_id=supporter.person.employee_id,
+                                                  data=SupporterInput(status="active", capacity=6,
+                                                                      trained_on=timezone.localdate()))
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test inspects
+            outcomes["update"] = error
+        finally:
+            connections.close_all()
+
+    def assign():
+        row_locked.wait(10)
+        try:
+            outcomes["assign"] = case_assign(actor=director, case_id=case.pk, override_reason="availability",
+                                             supporter_employee_id=supporter.person.employee_id)
+        except Exception as error:  # noqa: BLE001
+            outcomes["assign"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=update), threading.Thread(target=assign)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not isinstance(outcomes["update"], Exception), outcomes["update"]
+    assert not isinstance(outcomes["assign"], Exception), outcomes["assign"]
+    assert Supporter.objects.get(pk=supporter.pk).capacity == 6
+    assert Case.objects.get(pk=case.pk).supporter_id == supporter.pk
