@@ -27,12 +27,6 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def describe_traceback(exc: BaseException) -> str:
-    """Where an exception came from (file, line, code), ending with its described message."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"Traceback (most recent call last):\n{frames}{describe_error(exc)}"
-
-
 # Messages that say what broke (a refused connection or mail server, a lock, a constraint's name),
 # not whom (addresses are still replaced by `<address>`).
 # Only their first line: PostgreSQL adds the offending row's values on a `DETAIL:` line.

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from peersupport.lib.redact import describe_error, describe_traceback
+from peersupport.lib.redact import describe_error, describe_for_log
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
@@ -147,15 +147,15 @@ def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> st
     attempts = message.attempts + 1
     # Exception text only: the body must never reach the database error column or the logs, and
     # neither may an address (SMTP errors quote the refused recipients): see peersupport.lib.redact.
-    error = describe_error(exc)[:LAST_ERROR_LENGTH]
-    unexpected = not isinstance(exc, OSError)
-    if unexpected:
-        # Where it failed, without the exception's own text (it may quote a header or an address).
-        logger.error("Outbox message %s failed unexpectedly:\n%s", message.pk, describe_traceback(exc))
+    error = describe_error(exc)[:LAST_ERROR_LENGTH]  # for the director's overview
+    logged = describe_for_log(exc)  # what the log may say of it
+    if not isinstance(exc, OSError):
+        # Where it failed; the log's formatter leaves out the exception's own text.
+        logger.error("Outbox message %s failed unexpectedly", message.pk, exc_info=exc)
     if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error(
             "Outbox message %s set aside after %s attempts: %s",
-            message.pk, attempts, error,
+            message.pk, attempts, logged,
         )
         # One transaction: the row is set aside together with the directors' notice about it.
         with transaction.atomic():
@@ -167,7 +167,7 @@ def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> st
     next_attempt_at = now + retry_delay(attempts)
     logger.warning(
         "Outbox message %s attempt %s failed, retrying at %s: %s",
-        message.pk, attempts, next_attempt_at.isoformat(), error,
+        message.pk, attempts, next_attempt_at.isoformat(), logged,
     )
     released = _release(
         message,

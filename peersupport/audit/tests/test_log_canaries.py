@@ -26,7 +26,7 @@ from django.utils import timezone
 from peersupport.accounts.models import ApiToken, Role
 from peersupport.cases.models import Case
 from peersupport.lib.factories import make_person, make_user
-from peersupport.lib.redact import describe_error, describe_traceback
+from peersupport.lib.redact import RedactingFormatter, describe_error, describe_for_log
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import outbox_flush
 from peersupport.resources.models import Resource
@@ -234,5 +234,6 @@ def test_mail_errors_are_described_without_addresses(error):
     try:
         raise error
     except Exception as raised:  # noqa: BLE001 - a traceback is what is described
-        described = describe_error(raised) + describe_traceback(raised)
+        traceback = RedactingFormatter().formatException((type(raised), raised, raised.__traceback__))
+        described = describe_error(raised) + describe_for_log(raised) + traceback
     assert "@" not in described and type(error).__name__ in described

@@ -58,3 +58,20 @@ def test_a_server_error_is_logged_with_its_frames_but_not_the_peer(client, refer
     assert "ValueError (message withheld from the log" in logged
     assert "in failing_referral" in logged  # the frames are kept
     assert NAME not in logged and "canary" not in logged and "DETAIL" not in logged
+
+
+def test_mail_that_fails_unexpectedly_is_logged_without_what_the_error_quotes(db, settings, log_output):
+    from django.utils import timezone
+
+    from peersupport.notifications.services import _record_failure, outbox_enqueue
+
+    settings.OUTBOX_MAX_ATTEMPTS = 1  # the failure and the setting aside, both logged
+    message = outbox_enqueue(kind="assignment", to=ADDRESS, subject="New peer", body="Please reach out.")
+    try:
+        raise ValueError(f"Header values can't contain {NAME}")
+    except ValueError as error:
+        _record_failure(message, error, timezone.now())
+    logged = log_output.getvalue()
+    assert f"Outbox message {message.pk} failed unexpectedly" in logged and "set aside" in logged
+    assert "ValueError (message withheld from the log" in logged
+    assert NAME not in logged and "canary" not in logged
