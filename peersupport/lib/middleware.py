@@ -20,19 +20,13 @@ def client_ip(request: HttpRequest) -> str | None:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):
-        if not _valid(hop):
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
             return remote  # a garbled header: keep the address we know
-        if not _within(hop, proxies):
+        if not any(address in network for network in proxies):
             return hop
     return remote
-
-
-def _valid(address: str) -> bool:
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return True
 
 
 def _within(address: str, networks) -> bool:

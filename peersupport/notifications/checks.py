@@ -22,7 +22,7 @@ NOT_SENDING = {
 }
 
 
-@checks.register(checks.Tags.compatibility, deploy=True)
+@checks.register(checks.Tags.security, deploy=True)
 def check_mail_delivery(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     problems: list[checks.CheckMessage] = []
     backend = settings.TASKS["default"]["BACKEND"]

@@ -117,7 +117,7 @@ def test_the_mail_checks_run_only_with_deploy(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # the demo's, fine there
 
     def ids(deploy: bool) -> set[str]:
-        found = checks.run_checks(tags=[checks.Tags.compatibility], include_deployment_checks=deploy)
+        found = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=deploy)
         return {message.id for message in found}
 
     assert "notifications.E002" not in ids(deploy=False)
