@@ -3,7 +3,7 @@
 import pytest
 
 from peersupport.accounts.models import Role
-from peersupport.lib.factories import make_person, make_supporter, make_user
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 SCHEMA_FUZZING = "test_api_schema_fuzzing.py"
 

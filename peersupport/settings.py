@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "peersupport.notifications",
     "peersupport.api",
     "peersupport.front",
+    # The demo program (`load_demo`, `demo_code`).
+    "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).
     "peersupport.operations",
 ]
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "peersupport.lib.middleware.NoStoreMiddleware",
+    # Marks what is audited during the request with where it came from (web or API, address).
+    "peersupport.audit.middleware.AuditOriginMiddleware",
     # Audits every refused request (401, 403, a view's 404); inside the audit origin set above.
     "peersupport.audit.middleware.AccessDeniedAuditMiddleware",
     # Sessions: who passed the second step, the idle and absolute limits, the second step itself.

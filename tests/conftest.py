@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Supporter
+from peersupport.testing.factories import make_person
 
 
 @dataclass

@@ -37,8 +37,8 @@ from peersupport.accounts.policy import (
     Scope,
     expected_answer,
 )
-from peersupport.lib.routes import Route, api_methods, site_routes
 from peersupport.roster.models import Supporter
+from peersupport.testing.routes import Route, api_methods, site_routes
 
 POLICY_FILE = "peersupport/accounts/policy.py"
 # Unlisted methods a page must refuse. PUT stands for the rest: a class-based view answers it

@@ -20,8 +20,8 @@ from peersupport.accounts.models import ApiToken, Role
 from peersupport.api.tests.helpers import refer
 from peersupport.cases.actions import case_record_outreach, case_record_response
 from peersupport.cases.services import case_assign
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person, make_supporter, make_user
 from peersupport.wsgi import application
 
 # The bearer token comes from the persona below, never from generated data: generating the

@@ -14,10 +14,10 @@ from peersupport.accounts.models import ApiToken
 from peersupport.api.api import api
 from peersupport.api.tests.helpers import refer
 from peersupport.cases.services import case_assign
-from peersupport.lib.factories import make_person
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Person, Supporter
+from peersupport.testing.factories import make_person
 
 TOO_LARGE = 3 * 1024 * 1024  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE is 2.5 MB
 

@@ -42,13 +42,13 @@ from peersupport.cases.models import (
     Response,
 )
 from peersupport.cases.services import case_assign
-from peersupport.lib.factories import make_person
 from peersupport.program.forms import WEIGHT_PREFIX
 from peersupport.program.models import WEIGHT_LABELS
 from peersupport.program.services import NUMBER_BOUNDS
 from peersupport.referrals.models import Category, Source
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
+from peersupport.testing.factories import make_person
 
 # Per form: 6 in `make test`, a quick pass over every form; `make test-fuzz` (in CI) asks for 100.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
 from peersupport.cases.models import Case, CaseState
-from peersupport.lib import demo_data
-from peersupport.lib.factories import make_person
+from peersupport.demo import data as demo_data
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -20,10 +20,10 @@ from peersupport.accounts.models import ApiToken, Role, User
 from peersupport.accounts.policy import API, WEB, Rule
 from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign
-from peersupport.lib.factories import make_user
-from peersupport.lib.routes import Route, api_methods, site_routes
 from peersupport.notifications.models import OutboxMessage
 from peersupport.roster.models import Supporter
+from peersupport.testing.factories import make_user
+from peersupport.testing.routes import Route, api_methods, site_routes
 
 NO_SUCH_CASE = 987654321
 

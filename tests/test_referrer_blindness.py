@@ -28,13 +28,13 @@ from peersupport.cases.actions import EncounterInput
 from peersupport.cases.models import Case, CaseState
 from peersupport.cases.services import case_assign
 from peersupport.cases.timeliness import send_due_notices
-from peersupport.lib.factories import make_person, make_user
-from peersupport.lib.routes import api_methods, site_routes
 from peersupport.notifications.models import OutboxMessage
 from peersupport.notifications.services import outbox_flush
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Person
+from peersupport.testing.factories import make_person, make_user
+from peersupport.testing.routes import api_methods, site_routes
 
 OUTCOMES = ("accepted", "declined", "never assigned")
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"

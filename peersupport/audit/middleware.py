@@ -10,13 +10,27 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from peersupport.audit.services import audit_record
+from peersupport.audit.services import audit_origin, audit_record
+from peersupport.lib.middleware import client_ip
 
 REFUSED = frozenset({401, 403, 404})
 # The object a refused URL was about, by the name of its id in the URL pattern.
 OBJECT_KWARGS = {"case_id": "case", "referral_id": "referral", "resource_id": "resource"}
 NOT_A_VIEW = frozenset({"unknown_path"})  # the API's catch-all for unknown paths
 PATH_LENGTH = 200
+
+
+class AuditOriginMiddleware:
+    """Marks everything audited during the request as coming from the web (or the API), and
+    from the client's address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        via = "api" if request.path.startswith("/api/") else "web"
+        with audit_origin(via, client_ip(request)):
+            return self.get_response(request)
 
 
 class AccessDeniedAuditMiddleware:

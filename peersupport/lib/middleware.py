@@ -4,8 +4,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from peersupport.audit.services import audit_origin
-
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy (settings.
@@ -38,19 +36,13 @@ def _within(address: str, networks) -> bool:
 
 
 class NoStoreMiddleware:
-    """Pages may show a peer's name: never let a browser or proxy cache them.
-
-    Also marks everything audited during the request as coming from the web (or the API) and
-    the client's address.
-    """
+    """Pages may show a peer's name: never let a browser or proxy cache them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        via = "api" if request.path.startswith("/api/") else "web"
-        with audit_origin(via, client_ip(request)):
-            response = self.get_response(request)
+        response = self.get_response(request)
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response

@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage, make_msgid
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from peersupport.lib.redact import describe_error, describe_for_log
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
@@ -257,14 +258,17 @@ def _send(message: OutboxMessage) -> None:
     email.send(fail_silently=False)
 
 
-def _schedule_delivery(message_id: int, run_after: datetime | None = None) -> None:
-    # Imported here because the tasks module imports this one.
-    from peersupport.notifications.tasks import deliver_outbox_message
+@task()
+def deliver_outbox_message(message_id: int) -> str:
+    """The worker's task for one message; defined here so that queuing it needs no other module."""
+    return outbox_deliver(message_id)
 
-    task = deliver_outbox_message
+
+def _schedule_delivery(message_id: int, run_after: datetime | None = None) -> None:
+    delivery = deliver_outbox_message
     if run_after is not None:
-        task = task.using(run_after=run_after)
-    task.enqueue(message_id)
+        delivery = delivery.using(run_after=run_after)
+    delivery.enqueue(message_id)
 
 
 def _status_of(message_id: int) -> str:

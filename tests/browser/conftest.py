@@ -170,8 +170,8 @@ class Team:
 def team(transactional_db) -> Team:
     from peersupport.accounts.models import Role
     from peersupport.accounts.testing import enrolled_device
-    from peersupport.lib.factories import make_person, make_supporter, make_user
     from peersupport.resources.models import Resource
+    from peersupport.testing.factories import make_person, make_supporter, make_user
 
     supporters = []
     for name, email, department in (

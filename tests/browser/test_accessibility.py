@@ -17,8 +17,8 @@ from django.utils import timezone
 from peersupport.accounts.testing import pass_second_step
 from peersupport.cases.actions import case_record_outreach, case_record_response
 from peersupport.cases.models import Case, CaseState
-from peersupport.lib.factories import make_person
 from peersupport.matching.selectors import suggestions_for_case
+from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.browser
 

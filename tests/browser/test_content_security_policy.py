@@ -3,7 +3,7 @@ is refused (an inline script, style or handler the policy blocks would be report
 
 import pytest
 
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from peersupport.accounts.models import Role
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.roster.models import Person
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = pytest.mark.browser
 

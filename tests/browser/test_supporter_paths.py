@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from peersupport.cases.models import Case, CaseState
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.browser
 

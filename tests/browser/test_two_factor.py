@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.testing import fresh_totp_code
-from peersupport.lib.factories import make_user
+from peersupport.testing.factories import make_user
 
 pytestmark = pytest.mark.browser
 

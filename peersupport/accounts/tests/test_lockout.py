@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from peersupport.accounts.models import Role
-from peersupport.lib.factories import make_user
+from peersupport.testing.factories import make_user
 
 PASSWORD = "correct horse battery staple"
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
 from peersupport.audit.models import AuditEntry
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 PASSWORD = "a-long-demo-passphrase-42"
 

@@ -11,9 +11,9 @@ from peersupport.accounts.models import ApiToken
 from peersupport.api.tests.helpers import refer, user_of
 from peersupport.cases.models import Case
 from peersupport.cases.services import case_assign
-from peersupport.lib.factories import make_person
 from peersupport.referrals.models import Referral
 from peersupport.roster.models import Person
+from peersupport.testing.factories import make_person
 
 Call = Callable[..., Any]
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 ROLES = ["director", "administrator", "supporter_a", "supporter_b", "referrer", "leader",
          "integration", "outsider"]

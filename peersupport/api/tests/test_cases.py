@@ -7,7 +7,7 @@ import pytest
 from peersupport.api.tests.helpers import refer
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Assignment, Case, CaseState
-from peersupport.lib.factories import make_person, make_supporter
+from peersupport.testing.factories import make_person, make_supporter
 
 
 def test_case_detail_has_the_contract_fields(call, director, assigned_case, supporter_a):

@@ -5,9 +5,9 @@ import pytest
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Case
 from peersupport.cases.services import case_assign
-from peersupport.lib.factories import make_person
 from peersupport.notifications.models import OutboxMessage
 from peersupport.referrals.models import Referral
+from peersupport.testing.factories import make_person
 
 REFERRAL = {
     "event": {"category": "medical_error", "occurred_on": "2026-11-20",

@@ -3,8 +3,8 @@
 import pytest
 
 from peersupport.audit.models import AuditEntry
-from peersupport.lib.factories import make_person
 from peersupport.roster.models import Person, Supporter
+from peersupport.testing.factories import make_person
 
 DANA = {"name": "Dana Reyes", "email": "dreyes@example.org", "phone": "+1 555 0100",
         "role_type": "physician", "specialty": "Anesthesiology", "department": "Anesthesia",

@@ -20,10 +20,10 @@ from peersupport.cases.models import (
     ResponseRecord,
     SafetyEscalation,
 )
-from peersupport.lib.factories import make_user
 from peersupport.notifications.models import OutboxMessage
 from peersupport.program.models import ProgramSettings
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_user
 
 ROLES = ["director", "administrator", "supporter_a", "supporter_b", "referrer", "leader",
          "integration", "outsider"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from peersupport.accounts.models import ApiToken
 from peersupport.audit.models import AuditEntry
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

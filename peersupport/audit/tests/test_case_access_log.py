@@ -7,7 +7,7 @@ from django.urls import reverse
 from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log
 from peersupport.audit.services import audit_record_many
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

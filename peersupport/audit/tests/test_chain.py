@@ -12,7 +12,7 @@ from peersupport.accounts.models import Role
 from peersupport.audit.chain import GENESIS, HASHED_FIELDS, entry_digest
 from peersupport.audit.models import AuditEntry
 from peersupport.audit.services import audit_origin, audit_record, audit_record_many
-from peersupport.lib.factories import make_user
+from peersupport.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

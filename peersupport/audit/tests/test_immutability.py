@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry, AuditTrailImmutable
 from peersupport.audit.services import audit_record
-from peersupport.lib.factories import make_user
+from peersupport.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

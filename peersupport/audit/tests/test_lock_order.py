@@ -32,12 +32,12 @@ from peersupport.cases.models import Case
 from peersupport.cases.retention import case_set_legal_hold, retention_purge
 from peersupport.cases.services import case_assign
 from peersupport.cases.timeliness import send_due_notices
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.notifications.services import outbox_retry_set_aside
 from peersupport.program.models import ProgramSettings
 from peersupport.program.services import ProgramSettingsInput, program_settings_update
 from peersupport.resources.services import ResourceInput, resource_create, resource_deactivate
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises whole transactions"),

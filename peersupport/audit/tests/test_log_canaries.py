@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role
 from peersupport.cases.models import Case
-from peersupport.lib.factories import make_person, make_user
 from peersupport.lib.redact import RedactingFormatter, describe_error, describe_for_log
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import outbox_flush
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person, make_user
 
 FIRST = {"employee_id": "CAN-001", "name": "Quillon Zephyrine-Abernathy",
          "email": "qz.canary.7f3a@peer-canary.example", "phone": "+1 555 013 7719"}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
-from peersupport.lib.factories import make_user
+from peersupport.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from peersupport.accounts.models import Role
 from peersupport.cases.actions import case_raise_safety_escalation, case_record_outreach, case_record_response
 from peersupport.cases.services import case_assign
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.notifications.testing import run_worker_until_idle
 from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SUMMARY = "A patient became violent in the waiting room and injured a nurse."

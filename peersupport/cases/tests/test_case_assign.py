@@ -8,9 +8,9 @@ from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.cases.services import case_assign, referral_apply_plan
 from peersupport.lib.errors import Conflict, InvalidInput
-from peersupport.lib.factories import make_person, make_supporter
 from peersupport.notifications.models import OutboxMessage
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.testing.factories import make_person, make_supporter
 
 
 def refer(user, *people, **overrides):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.front.tests.helpers import SUMMARY, assign, login_as, refer
-from peersupport.lib.factories import make_person, make_supporter
+from peersupport.testing.factories import make_person, make_supporter
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from peersupport.cases.actions import (
 from peersupport.cases.retention import case_set_legal_hold
 from peersupport.cases.services import case_assign
 from peersupport.lib.errors import Conflict
-from peersupport.lib.factories import make_person
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from peersupport.accounts.models import ApiToken, Role
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.cases.services import case_assign
 from peersupport.lib.errors import Conflict
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.notifications.models import OutboxMessage
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Case, CaseState
 from peersupport.front.tests.helpers import assign, login_as, refer
-from peersupport.lib.factories import make_person, make_supporter
 from peersupport.roster.models import SupporterStatus
+from peersupport.testing.factories import make_person, make_supporter
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -25,11 +25,11 @@ from peersupport.cases.retention import _purge_case, case_set_legal_hold, retent
 from peersupport.cases.selectors import program_totals
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.lib.errors import Conflict
-from peersupport.lib.factories import make_person
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person
 
 SUMMARY = "A patient died unexpectedly after a routine operation on ward 7B."
 EXTERNAL_REF = "SR-2024-88412"

@@ -53,11 +53,11 @@ from peersupport.cases.models import (
 )
 from peersupport.cases.services import case_assign
 from peersupport.lib.errors import Conflict, InvalidInput
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.notifications.models import OutboxMessage
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EVENT_DAYS_AGO = 3

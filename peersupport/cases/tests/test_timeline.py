@@ -16,8 +16,8 @@ from peersupport.cases.actions import (
 from peersupport.cases.models import Case, CaseState
 from peersupport.cases.timeline import case_timeline
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

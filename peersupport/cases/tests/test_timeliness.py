@@ -14,9 +14,9 @@ from peersupport.cases.tasks import send_reminders
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.front.tests.helpers import SUMMARY, assign, refer
 from peersupport.lib import looping
-from peersupport.lib.factories import make_person
 from peersupport.notifications.models import OutboxMessage
 from peersupport.program.models import ProgramSettings
+from peersupport.testing.factories import make_person
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

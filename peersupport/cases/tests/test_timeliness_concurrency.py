@@ -12,8 +12,8 @@ from peersupport.cases.services import case_assign
 from peersupport.cases.tests.test_concurrency import run_together
 from peersupport.cases.timeliness import NoticeCounts, send_due_notices
 from peersupport.front.tests.helpers import refer
-from peersupport.lib.factories import make_person, make_supporter, make_user
 from peersupport.notifications.models import OutboxMessage
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from peersupport.front.tests.helpers import assign, login_as, refer
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 PERSONAS = ["director", "administrator", "supporter_a", "supporter_b", "referrer", "leader",
             "integration", "outsider"]

@@ -20,7 +20,7 @@ from peersupport.cases.actions import (
 from peersupport.cases.models import Case
 from peersupport.cases.retention import retention_purge
 from peersupport.front.tests.helpers import SUMMARY, assign, refer, without_csrf
-from peersupport.lib.factories import make_person, make_user
+from peersupport.testing.factories import make_person, make_user
 
 URL = "/my/data/"
 

@@ -13,8 +13,8 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from peersupport.lib.factories import make_person
 from peersupport.lib.redact import RedactingFormatter
+from peersupport.testing.factories import make_person
 
 NAME = "Quillon Zephyrine-Abernathy"
 ADDRESS = "qz.canary.7f3a@peer-canary.example"

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from peersupport.accounts.models import ApiToken
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from peersupport.accounts.models import ApiToken
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
+from peersupport.testing.factories import make_person
 
 TEMPLATE_ROOT = Path(settings.BASE_DIR) / "peersupport"
 STATIC_JS = Path(settings.BASE_DIR) / "peersupport" / "static" / "js"

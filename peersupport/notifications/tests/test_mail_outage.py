@@ -19,11 +19,11 @@ from peersupport.accounts.models import ApiToken, Role
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Case, CaseState
 from peersupport.front.tests.helpers import login_as, refer
-from peersupport.lib.factories import make_person, make_user
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import SET_ASIDE_NOTICE, outbox_flush
 from peersupport.notifications.testing import SilentMailServer, run_worker_until_idle
 from peersupport.referrals.models import Referral
+from peersupport.testing.factories import make_person, make_user
 
 from .conftest import enqueue_sample
 

@@ -19,12 +19,12 @@ from django.urls import reverse
 
 from peersupport.audit.models import AuditEntry
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
 from peersupport.lib.subprocesses import MANAGE_PY, child_env, manage, postgres_url
 from peersupport.notifications.models import OutboxMessage
 from peersupport.operations import backup as backup_module
 from peersupport.referrals.models import Referral
 from peersupport.roster.models import Person
+from peersupport.testing.factories import make_person
 
 from .fingerprint import PRINT_FINGERPRINT, fingerprint
 

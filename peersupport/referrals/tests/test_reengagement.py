@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from peersupport.cases.models import Case, CaseState
-from peersupport.lib.factories import make_person
 from peersupport.referrals.services import referral_create
 from peersupport.referrals.tests.test_referral_create import referral_input
+from peersupport.testing.factories import make_person
 
 
 def close(case: Case, days_ago: int) -> Case:

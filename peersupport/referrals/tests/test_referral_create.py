@@ -6,11 +6,11 @@ from django.utils import timezone
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Case, CaseState
 from peersupport.lib.errors import InvalidInput
-from peersupport.lib.factories import make_person
 from peersupport.notifications.models import OutboxMessage
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Referral
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.testing.factories import make_person
 
 
 def referral_input(*employee_ids: str, **overrides) -> ReferralInput:

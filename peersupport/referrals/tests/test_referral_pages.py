@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import SUMMARY, assign, login_as, without_csrf
-from peersupport.lib.factories import make_person
 from peersupport.referrals.models import Referral
+from peersupport.testing.factories import make_person
 
 
 @pytest.fixture

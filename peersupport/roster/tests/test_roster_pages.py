@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from peersupport.audit.models import AuditEntry
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person, make_supporter
 from peersupport.roster.models import Person, Supporter
+from peersupport.testing.factories import make_person, make_supporter
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
-from peersupport.lib.factories import make_person
 from peersupport.resources.models import Resource
+from peersupport.testing.factories import make_person
 
 
 @pytest.fixture

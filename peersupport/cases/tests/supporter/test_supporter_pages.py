@@ -14,8 +14,8 @@ from peersupport.cases.supporter_page import ACTION_STATES
 from peersupport.cases.tests.supporter.conftest import set_state
 from peersupport.front.tests.helpers import SUMMARY, assign, login_as, refer
 from peersupport.lib.errors import Conflict
-from peersupport.lib.factories import make_person
 from peersupport.roster.models import Supporter
+from peersupport.testing.factories import make_person
 
 PERSONAS = ["supporter_a", "supporter_b", "director", "administrator", "referrer", "leader", "outsider",
             "integration"]

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from peersupport.lib import demo_data
-from peersupport.lib.demo import database_holds_only_demo, demo_is_loaded
+from peersupport.demo import data as demo_data
+from peersupport.demo.services import database_holds_only_demo, demo_is_loaded
 
 
 class Command(BaseCommand):

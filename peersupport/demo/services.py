@@ -55,8 +55,8 @@ from peersupport.cases.models import (
     ResponseRecord,
 )
 from peersupport.cases.services import case_assign
-from peersupport.lib import demo_data as data
-from peersupport.lib.demo_roster import Roster, make_supporters
+from peersupport.demo import data
+from peersupport.demo.roster import Roster, make_supporters
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings

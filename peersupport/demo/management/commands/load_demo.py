@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import NoReverseMatch, reverse
 
-from peersupport.lib import demo_data
-from peersupport.lib.demo import (
+from peersupport.demo import data as demo_data
+from peersupport.demo.services import (
     DemoLogin,
     database_holds_only_demo,
     demo_is_loaded,

@@ -1,5 +1,5 @@
 """The demo hospital's people: departments of clinicians with their chiefs, and the team of
-supporters drawn from them. Part of the demo (see `peersupport.lib.demo`); deterministic given
+supporters drawn from them. Part of the demo (see `peersupport.demo.services`); deterministic given
 the random generator it is handed.
 """
 
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from peersupport.lib import demo_data as data
+from peersupport.demo import data
 from peersupport.roster.models import Experience, Person, Supporter
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
 
