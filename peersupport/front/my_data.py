@@ -125,6 +125,26 @@ class Access:
 
 
 @dataclass
+class Conversation:
+    """One conversation as the peer reads it: that it happened, with whom, never what was said."""
+
+    held_on: date
+    held_by: str
+    minutes: int
+    mode: str
+    topics: list[str]
+    follow_up_planned: bool
+
+
+@dataclass
+class HeldCase:
+    """One of the person's own cases, with its conversations."""
+
+    case: Case
+    conversations: list[Conversation]
+
+
+@dataclass
 class SubjectData:
     user: User
     person: Person | None
@@ -132,7 +152,7 @@ class SubjectData:
     supporter_experience: list[str] = field(default_factory=list)
     supporter_open_cases: int = 0
     supporter_all_cases: int = 0
-    cases: list[Case] = field(default_factory=list)
+    cases: list[HeldCase] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     accesses: list[Access] = field(default_factory=list)
     access_total: int = 0
@@ -152,19 +172,29 @@ def _who(entry: AuditEntry, user: User) -> tuple[str, str]:
     return name, actor.get_role_display()
 
 
-def _cases(user: User) -> list[Case]:
-    cases = list(
+def _cases(user: User) -> list["HeldCase"]:
+    cases = (
         cases_of_subject(user)
         .select_related("referral", "supporter__person")
         .prefetch_related("encounters", "outreach_attempts", "responses", "resource_shares__resource",
                           "assignments__supporter__person")
         .order_by("-created_at", "-pk")
     )
-    for case in cases:
-        for encounter in case.encounters.all():
-            encounter.topic_labels = [GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
-            encounter.held_by = _held_by(case, encounter)
-    return cases
+    return [
+        HeldCase(case=case, conversations=[_conversation(case, encounter) for encounter in case.encounters.all()])
+        for case in cases
+    ]
+
+
+def _conversation(case: Case, encounter: Encounter) -> "Conversation":
+    return Conversation(
+        held_on=encounter.held_on,
+        held_by=_held_by(case, encounter),
+        minutes=encounter.minutes,
+        mode=encounter.get_mode_display(),
+        topics=[GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values],
+        follow_up_planned=encounter.follow_up_planned,
+    )
 
 
 def _held_by(case: Case, encounter: Encounter) -> str:
@@ -180,7 +210,7 @@ def _held_by(case: Case, encounter: Encounter) -> str:
     assignment = on_the_day[-1] if on_the_day else (assignments[0] if assignments else None)
     if assignment is not None:
         return assignment.supporter.person.name
-    return case.supporter.person.name if case.supporter_id else ""
+    return case.supporter.person.name if case.supporter is not None else ""
 
 
 def _local_date(moment: datetime) -> date:
@@ -217,7 +247,7 @@ def subject_data(user: User) -> SubjectData:
             ]
             data.supporter_open_cases, data.supporter_all_cases = supporter_case_counts(user)
         data.cases = _cases(user)
-        data.accesses, data.access_total = _accesses(user, [case.pk for case in data.cases])
+        data.accesses, data.access_total = _accesses(user, [held.case.pk for held in data.cases])
     mail = Q()
     for address in addresses:
         mail |= Q(to__iexact=address)
@@ -227,5 +257,5 @@ def subject_data(user: User) -> SubjectData:
                  detail={"cases": len(data.cases), "referrals": len(data.referrals)})
     if data.cases:
         audit_record_many(actor=user, action="case.subject_view", object_type="case",
-                          object_ids=[case.pk for case in data.cases])
+                          object_ids=[held.case.pk for held in data.cases])
     return data
