@@ -5,12 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
-from peersupport.cases.access import case_for_user
+from peersupport.cases.access import case_for_user, cases_of_subject, supporter_case_counts
 from peersupport.cases.actions import (
     EncounterInput,
     case_close,
@@ -23,6 +24,7 @@ from peersupport.cases.retention import retention_purge
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.front.my_data import ACTION_LABELS
 from peersupport.front.tests.helpers import SUMMARY, assign, refer, without_csrf
+from peersupport.referrals.access import referrals_made_by
 from peersupport.testing.factories import make_person, make_user
 
 URL = "/my/data/"
@@ -234,3 +236,22 @@ def test_a_conversation_is_credited_to_the_supporter_who_held_it_not_to_who_reco
     assert "Dora Director" not in "".join(conversations)
     # The access log says truthfully who recorded them.
     assert ("Dora Director (Program director)", "Recorded that a conversation took place") in access_rows(page)
+
+
+def test_the_gates_of_my_data_give_a_login_its_own_cases_and_referrals_and_nothing_else(
+    clinician, director, supporter_a, referrer
+):
+    mine = refer(referrer, clinician.person).cases.get()
+    other = assign(director, refer(referrer, make_person(name="Riley Otherpeer")).cases.get(), supporter_a)
+    assert list(cases_of_subject(clinician)) == [mine]
+    assert list(cases_of_subject(supporter_a.person.user)) == []
+    assert supporter_case_counts(supporter_a.person.user) == (1, 1)
+    assert supporter_case_counts(clinician) == (0, 0)
+    assert sorted(r.pk for r in referrals_made_by(referrer)) == sorted([mine.referral_id, other.referral_id])
+    assert list(referrals_made_by(clinician)) == []
+    # A login that is no longer active, or no one signed in, gets nothing.
+    for user in (clinician, referrer, supporter_a.person.user):
+        user.is_active = False
+    assert list(cases_of_subject(clinician)) == [] and list(referrals_made_by(referrer)) == []
+    assert supporter_case_counts(supporter_a.person.user) == (0, 0)
+    assert list(cases_of_subject(AnonymousUser())) == [] and list(referrals_made_by(AnonymousUser())) == []
