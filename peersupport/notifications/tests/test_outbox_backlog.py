@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 MESSAGES = 8
 # The mail server takes this long to accept each message, well under the reclaim time ...
-SECONDS_PER_MESSAGE = 0.3
-RECLAIM_SECONDS = 1
+SECONDS_PER_MESSAGE = 0.35
+RECLAIM_SECONDS = 1.5
 # ... and the second sweeper starts once this many messages have taken the first one longer
-# than the reclaim time (4 × 0.3 s), while the first is in the middle of sending the next.
-STARTED_BEFORE_SECOND_SWEEP = 5
+# than the reclaim time (5 × 0.35 s), while the first is in the middle of sending the next.
+STARTED_BEFORE_SECOND_SWEEP = 6
 
 
 def test_a_second_sweeper_never_resends_mail_the_first_is_still_sending_through_a_slow_backlog(
