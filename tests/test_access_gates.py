@@ -12,8 +12,9 @@ which case or referral, and audit it. The rule this test checks, precisely:
    case-data model (every model of the cases and referrals apps), whatever name it was
    imported under.
 4. In a reachable module that is not a gate, every function with a direct query must be one of:
-   - *gated*: it calls a gate function, or a function of its own module that is gated (a service
-     that takes the case through `case_for_user` first, then changes it);
+   - *gated*: it calls a gate function (a gate's public function that hands out case data; a
+     role check alone is none), or a function of its own module that is gated (a service that
+     takes the case through `case_for_user` first, then changes it);
    - *reviewed*: listed in `REVIEWED` below with the reason it shows no one a case they could
      not open (a job the views only share a module with, matching facts never shown);
    - a private helper (`_name`) whose callers in its module are all gated or reviewed.
@@ -191,13 +192,26 @@ def reachable(modules: dict[str, Module], entries: set[str], gates: set[str]) ->
     return paths
 
 
+def _gate_functions(gate: Module) -> set[str]:
+    """A gate's public functions that hand out case data: they query it, or call one that does.
+
+    A role check alone (`require_case_role`) or a predicate (`is_case_supporter`) is no gate: a
+    function that calls only those and then queries would show a supporter every case.
+    """
+    functions = gate.functions
+    handing_out = {f.name for f in functions.values() if f.queries}
+    while more := {f.name for f in functions.values() if f.calls & handing_out} - handing_out:
+        handing_out |= more
+    return {name for name in handing_out if not name.startswith("_")}
+
+
 def offenders(
     base: Path, package: str, gates: set[str], models: set[str], reviewed: dict[str, str],
     entries: set[str] | None = None,
 ) -> list[str]:
     known = module_names(base, package)
     modules = {name: parse(name, path, known, models) for name, path in known.items()}
-    gate_functions = {f for gate in gates if gate in modules for f in modules[gate].functions if not f.startswith("_")}
+    gate_functions = set().union(*(_gate_functions(modules[gate]) for gate in gates if gate in modules))
     paths = reachable(modules, entries if entries is not None else answering_modules(known, package), gates)
     problems = []
     for name in sorted(paths):
@@ -253,7 +267,10 @@ SYNTHETIC = {
     "access.py": (
         "from shop.models import Case\n"
         "from shop import gated_only\n"
+        "def require_case_role(user):\n"
+        "    assert user.role == 'supporter'\n"
         "def case_for_user(user, case_id):\n"
+        "    require_case_role(user)\n"
         "    return Case.objects.get(pk=case_id, supporter=user)\n"
     ),
     "gated_only.py": "from shop.models import Case\ndef everything():\n    return Case.objects.all()\n",
@@ -312,3 +329,11 @@ def test_the_rule_catches_an_ungated_function_and_a_private_helper_of_one(tmp_pa
         "def case_list():\n    return _save_all()\ndef _save_all():\n    return Case.objects.all()\n")
     problems = check(make_program(tmp_path, **{"services.py": services}))
     assert [p.partition(":")[0] for p in problems] == ["shop.services._save_all"]
+
+
+def test_a_role_check_alone_is_no_gate(tmp_path):
+    services = SYNTHETIC["services.py"] + (
+        "from shop.access import require_case_role\n"
+        "def case_list(user):\n    require_case_role(user)\n    return Case.objects.all()\n")
+    problems = check(make_program(tmp_path, **{"services.py": services}))
+    assert [p.partition(":")[0] for p in problems] == ["shop.services.case_list"]
