@@ -172,7 +172,7 @@ def _who(entry: AuditEntry, user: User) -> tuple[str, str]:
     return name, actor.get_role_display()
 
 
-def _cases(user: User) -> list["HeldCase"]:
+def _cases(user: User) -> list[HeldCase]:
     cases = (
         cases_of_subject(user)
         .select_related("referral", "supporter__person")
@@ -186,7 +186,7 @@ def _cases(user: User) -> list["HeldCase"]:
     ]
 
 
-def _conversation(case: Case, encounter: Encounter) -> "Conversation":
+def _conversation(case: Case, encounter: Encounter) -> Conversation:
     return Conversation(
         held_on=encounter.held_on,
         held_by=_held_by(case, encounter),
