@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -12,7 +13,8 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
-from peersupport.cases.models import Case, CaseState
+from peersupport.cases.models import Case, CaseState, StepNotice
+from peersupport.cases.timeliness import DUE_STATES, send_due_notices
 from peersupport.demo import data as demo_data
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.resources.models import Resource, ResourceCategory
@@ -86,6 +88,19 @@ class TestLoadedDemo:
         assert OutboxMessage.objects.exists()
         assert not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
 
+
+    def test_a_fresh_demo_has_nothing_late_so_the_reminders_job_started_beside_it_sends_nothing(
+        self, demo_output
+    ):
+        # Steps fall due soon after the load, so the queue has something to show ...
+        assert Case.objects.filter(state__in=DUE_STATES,
+                                   next_due_at__lte=timezone.now() + timedelta(hours=6)).exists()
+        outbox = OutboxMessage.objects.count()
+        # ... but none is late, at the load or half an hour later.
+        for later in (timedelta(0), timedelta(minutes=30)):
+            assert not send_due_notices(now=timezone.now() + later)
+        assert not StepNotice.objects.exists()
+        assert OutboxMessage.objects.count() == outbox
 
     def test_every_role_has_a_demo_login_with_the_printed_password(self, demo_output):
         assert demo_data.PASSWORD in demo_output

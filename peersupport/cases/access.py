@@ -7,11 +7,12 @@ Every successful access is audited.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import audit_record
-from peersupport.cases.models import Case, CaseQuerySet
+from peersupport.cases.models import HOLDING_STATES, Case, CaseQuerySet
 
 CASE_ROLES = PROGRAM_STAFF | {Role.SUPPORTER}
 
@@ -56,3 +57,29 @@ def case_for_user(
 
 def is_case_supporter(user: User, case: Case) -> bool:
     return bool(case.supporter_id and user.person_id and case.supporter.person_id == user.person_id)
+
+
+# The person's own record (`/my/data/`): open to every active login, about that login only.
+
+
+def cases_of_subject(user: User) -> CaseQuerySet:
+    """The cases about this login's own person, as the peer: theirs to see, whatever their role.
+
+    Not audited here: the caller audits what it shows (`case.subject_view`). A login not linked
+    to the roster, or no longer active, has none.
+    """
+    if not user.is_authenticated or not user.is_active or not user.person_id:
+        return Case.objects.none()
+    return Case.objects.filter(peer_id=user.person_id)
+
+
+def supporter_case_counts(user: User) -> tuple[int, int]:
+    """How many cases this login's own person holds now as a supporter, and has held in all.
+
+    Counts only: which peers they are is for `cases_for_user`, by role.
+    """
+    if not user.is_authenticated or not user.is_active or not user.person_id:
+        return 0, 0
+    held = Case.objects.filter(supporter__person_id=user.person_id).aggregate(
+        open=Count("pk", filter=Q(state__in=HOLDING_STATES)), all=Count("pk"))
+    return held["open"], held["all"]

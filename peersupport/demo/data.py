@@ -234,7 +234,10 @@ class Story:
 
 
 STORIES: tuple[Story, ...] = (
-    # Waiting for the director: the joint plan for three, one overdue, one just in.
+    # Times are counted back from the load, and each open case's next step falls due after it by
+    # the program's rules (assigned within 4 hours, first outreach within 24 hours, ...): a fresh
+    # demo has steps due soon but none late, so the reminders job started beside it sends nothing.
+    # Waiting for the director: the joint plan for three, one due within the hour, one just in.
     Story("medical_error",
           "A routine operation ended with an unexpected complication and a transfer to intensive "
           "care.",
@@ -245,7 +248,7 @@ STORIES: tuple[Story, ...] = (
                     Involved("Surgery", role_type="resident"))),
     Story("patient_death",
           "A young patient died in the emergency department after a long resuscitation.",
-          "leader", by="director", hours_ago=5, involved=(Involved("Emergency Medicine"),)),
+          "leader", by="director", hours_ago=3.25, involved=(Involved("Emergency Medicine"),)),
     Story("patient_aggression",
           "Threatened and pushed by a visitor during a night shift on an inpatient unit.",
           "colleague", by="clinician", hours_ago=0.75,
@@ -266,7 +269,7 @@ STORIES: tuple[Story, ...] = (
           involved=(Involved("Pediatrics", state="accepted"),)),
     Story("medical_error",
           "A medication mix-up on a medical ward reached a patient before it was caught.",
-          "safety_report", by="referrer", hours_ago=96, assigned_after_hours=1.5,
+          "safety_report", by="referrer", hours_ago=40, assigned_after_hours=1.5,
           involved=(Involved("Medicine", specialty="Hospital Medicine", state="outreach_made"),
                     Involved("Medicine", role_type="resident", state="accepted"))),
     # Closed in the past.

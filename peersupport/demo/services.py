@@ -7,7 +7,7 @@ see exactly what they would see in real use.
 
 Two things are done directly, and why:
 - The demo's history is written now and then moved back in time (received, assigned and closed
-  times), so the queue shows due and overdue work and the past cases look past. The audit trail
+  times), so the queue shows work falling due and the past cases look past. The audit trail
   is never rewritten: it truthfully says that the demo loader wrote these rows, and when.
 - Outreach, responses, conversations, resources and closing go through the supporter's
   services with the director acting (a director may act on any case), then are dated back.

@@ -12,27 +12,100 @@ Showing the page is itself audited, as a read of each of their cases.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
+from django.utils import timezone
 
 from peersupport.accounts.models import User
 from peersupport.audit.models import AuditEntry
 from peersupport.audit.services import audit_record, audit_record_many
-from peersupport.cases.models import HOLDING_STATES, Case, GuideTopic
+from peersupport.cases.access import cases_of_subject, supporter_case_counts
+from peersupport.cases.models import Case, Encounter, GuideTopic
 from peersupport.notifications.models import OutboxMessage
+from peersupport.referrals.access import referrals_made_by
 from peersupport.referrals.models import Referral
 from peersupport.roster.models import Experience, Person, Supporter
 
 # How many rows of the access log and of the emails the page lists (newest first).
 MAX_ROWS = 200
 
+# Every action the program records, as the person reads it on this page: what the one named in
+# "Who" did. tests: peersupport/front/tests/test_action_labels.py finds every action in the
+# code and fails until it is here.
 ACTION_LABELS = {
+    # Reading a case.
     "case.view": "Opened the case",
     "case.list": "Saw it in a list of cases",
     "case.subject_view": "You looked at it on this page",
+    "case.suggestions": "Looked at the supporters suggested for it",
+    "case.sheet_view": "Opened the printable information sheet",
+    "access.denied": "Tried to open it and was refused",
+    # The case's steps: opening the case for a step, then the step itself.
+    "case.create": "Started the case from a referral",
+    "case.assign": "Opened it to assign a supporter",
     "case.assigned": "Assigned a supporter",
+    "case.reassigned": "Assigned a different supporter",
+    "case.outreach": "Opened it to record a try at reaching you",
+    "case.outreach_recorded": "Recorded a try at reaching you",
+    "case.response": "Opened it to record your answer",
+    "case.response_recorded": "Recorded your answer",
+    "case.unreachable": "Recorded that you could not be reached",
+    "case.encounter": "Opened it to record a conversation",
+    "case.encounter_recorded": "Recorded that a conversation took place",
+    "case.resource": "Opened it to record a resource",
+    "case.resource_recorded": "Recorded a resource shared with you",
+    "case.information_sheet": "Opened it to email you the information sheet",
+    "case.information_sheet_sent": "Emailed you the information sheet",
+    "case.safety_escalation": "Raised a concern for someone's safety",
+    "case.hand_back": "Opened it to hand it back",
+    "case.handed_back": "Handed the case back to the program",
+    "case.close": "Opened it to close it",
     "case.closed": "Closed the case",
+    "case.legal_hold": "Opened it to change its legal hold",
+    "case.legal_hold_placed": "Placed it on legal hold",
+    "case.legal_hold_lifted": "Lifted its legal hold",
+    "case.reminder": "Reminded the person responsible of a step past its due time",
+    "case.escalation": "Told the program director of a step past its due time",
+    "case.purged": "Removed its identifying details after the retention period",
+    # Referrals.
+    "referral.create": "Made a referral",
+    "referral.plan": "Planned supporters for a referral",
+    "referral.purged": "Removed a referral's details after the retention period",
+    "retention.purge": "Removed details kept past the retention period",
+    # Logins and sign-in.
+    "auth.sign_in": "Signed in",
+    "auth.sign_out": "Signed out",
+    "auth.sign_in_failed": "A sign-in was refused",
+    "two_factor.enrol": "Set up two-step sign-in",
+    "two_factor.verify": "Gave a two-step sign-in code",
+    "two_factor.refuse": "Gave a wrong two-step sign-in code",
+    "two_factor.reset": "Reset a login's two-step sign-in",
+    "user.create": "Added a login",
+    "user.update": "Changed a login",
+    "user.deactivate": "Turned off a login",
+    "api_token.issue": "Issued an API token",
+    "api_token.revoke": "Revoked an API token",
+    "subject_access.view": "Looked at what the program holds about them",
+    # The roster, the team, resources and the program.
+    "person.create": "Added a person to the roster",
+    "person.update": "Changed a roster entry",
+    "supporter.create": "Added a supporter to the team",
+    "supporter.update": "Changed a supporter's record",
+    "resource.create": "Added a resource",
+    "resource.update": "Changed a resource",
+    "resource.activate": "Listed a resource again",
+    "resource.deactivate": "Took a resource off the list",
+    "program.settings_update": "Changed the program's settings",
+    "outbox.retry": "Sent set-aside emails again",
+    "export": "Exported data",
+    "restore": "Restored the database from a backup",
 }
+# Who is named for an entry without a login: a request from someone not signed in (only ever a
+# refused one, where a case is concerned), or one of the program's scheduled jobs.
+NOT_SIGNED_IN = "Someone not signed in"
+PROGRAM_JOBS = "The program's own jobs"
+REQUEST_ORIGINS = frozenset({"web", "api"})
 
 
 def action_label(action: str) -> str:
@@ -52,6 +125,26 @@ class Access:
 
 
 @dataclass
+class Conversation:
+    """One conversation as the peer reads it: that it happened, with whom, never what was said."""
+
+    held_on: date
+    held_by: str
+    minutes: int
+    mode: str
+    topics: list[str]
+    follow_up_planned: bool
+
+
+@dataclass
+class HeldCase:
+    """One of the person's own cases, with its conversations."""
+
+    case: Case
+    conversations: list[Conversation]
+
+
+@dataclass
 class SubjectData:
     user: User
     person: Person | None
@@ -59,7 +152,7 @@ class SubjectData:
     supporter_experience: list[str] = field(default_factory=list)
     supporter_open_cases: int = 0
     supporter_all_cases: int = 0
-    cases: list[Case] = field(default_factory=list)
+    cases: list[HeldCase] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     accesses: list[Access] = field(default_factory=list)
     access_total: int = 0
@@ -69,24 +162,59 @@ class SubjectData:
 def _who(entry: AuditEntry, user: User) -> tuple[str, str]:
     actor = entry.actor
     if actor is None:
-        return (entry.actor_label if entry.actor_label != "anonymous" else "The program's own jobs"), ""
+        if entry.actor_label and entry.actor_label != "anonymous":
+            return entry.actor_label, ""
+        # The audit trail marks both with "anonymous"; where the entry came from tells them apart.
+        return (NOT_SIGNED_IN if entry.via in REQUEST_ORIGINS else PROGRAM_JOBS), ""
     if actor.pk == user.pk:
         return "You", actor.get_role_display()
     name = actor.person.name if actor.person_id else actor.email
     return name, actor.get_role_display()
 
 
-def _cases(person: Person) -> list[Case]:
-    cases = list(
-        Case.objects.filter(peer=person)
+def _cases(user: User) -> list[HeldCase]:
+    cases = (
+        cases_of_subject(user)
         .select_related("referral", "supporter__person")
-        .prefetch_related("encounters", "outreach_attempts", "responses", "resource_shares__resource")
+        .prefetch_related("encounters", "outreach_attempts", "responses", "resource_shares__resource",
+                          "assignments__supporter__person")
         .order_by("-created_at", "-pk")
     )
-    for case in cases:
-        for encounter in case.encounters.all():
-            encounter.topic_labels = [GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
-    return cases
+    return [
+        HeldCase(case=case, conversations=[_conversation(case, encounter) for encounter in case.encounters.all()])
+        for case in cases
+    ]
+
+
+def _conversation(case: Case, encounter: Encounter) -> Conversation:
+    return Conversation(
+        held_on=encounter.held_on,
+        held_by=_held_by(case, encounter),
+        minutes=encounter.minutes,
+        mode=encounter.get_mode_display(),
+        topics=[GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values],
+        follow_up_planned=encounter.follow_up_planned,
+    )
+
+
+def _held_by(case: Case, encounter: Encounter) -> str:
+    """The supporter who held the conversation: the case's supporter on that day.
+
+    Not whoever recorded it (a director may record a conversation for the supporter). A case
+    handed back and assigned again had another supporter before; the latest assignment made by
+    the end of that day says whose it was, and the case's first supporter answers for a day
+    before any assignment.
+    """
+    assignments = sorted(case.assignments.all(), key=lambda a: (a.assigned_at, a.pk))
+    on_the_day = [a for a in assignments if _local_date(a.assigned_at) <= encounter.held_on]
+    assignment = on_the_day[-1] if on_the_day else (assignments[0] if assignments else None)
+    if assignment is not None:
+        return assignment.supporter.person.name
+    return case.supporter.person.name if case.supporter is not None else ""
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localdate(moment)
 
 
 def _accesses(user: User, case_ids: list[int]) -> tuple[list[Access], int]:
@@ -100,10 +228,14 @@ def _accesses(user: User, case_ids: list[int]) -> tuple[list[Access], int]:
 
 
 def subject_data(user: User) -> SubjectData:
-    """Everything the page shows; audits the showing (one entry, and one per case shown)."""
+    """Everything the page shows; audits the showing (one entry, and one per case shown).
+
+    Cases and referrals come through their gates (`cases_of_subject`, `supporter_case_counts`,
+    `referrals_made_by`), which give a login its own and nothing else.
+    """
     person = user.person if user.person_id else None
     data = SubjectData(user=user, person=person)
-    data.referrals = list(Referral.objects.filter(referred_by=user).order_by("-received_at", "-pk"))
+    data.referrals = list(referrals_made_by(user).order_by("-received_at", "-pk"))
     addresses = {user.email.lower()}
     if person is not None:
         if person.email:
@@ -113,11 +245,9 @@ def subject_data(user: User) -> SubjectData:
             data.supporter_experience = [
                 Experience(e).label for e in data.supporter.experience if e in Experience.values
             ]
-            held = Case.objects.filter(supporter=data.supporter).aggregate(
-                open=Count("pk", filter=Q(state__in=HOLDING_STATES)), all=Count("pk"))
-            data.supporter_open_cases, data.supporter_all_cases = held["open"], held["all"]
-        data.cases = _cases(person)
-        data.accesses, data.access_total = _accesses(user, [case.pk for case in data.cases])
+            data.supporter_open_cases, data.supporter_all_cases = supporter_case_counts(user)
+        data.cases = _cases(user)
+        data.accesses, data.access_total = _accesses(user, [held.case.pk for held in data.cases])
     mail = Q()
     for address in addresses:
         mail |= Q(to__iexact=address)
@@ -127,5 +257,5 @@ def subject_data(user: User) -> SubjectData:
                  detail={"cases": len(data.cases), "referrals": len(data.referrals)})
     if data.cases:
         audit_record_many(actor=user, action="case.subject_view", object_type="case",
-                          object_ids=[case.pk for case in data.cases])
+                          object_ids=[held.case.pk for held in data.cases])
     return data

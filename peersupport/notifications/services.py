@@ -87,8 +87,8 @@ def outbox_deliver(message_id: int, *, now: datetime | None = None) -> str:
     Call it outside any transaction: the claim must be visible to other workers at once, and
     no transaction should stay open while talking to a mail server.
     """
-    now = now or timezone.now()
-    if not _claim(message_id, now):
+    claimed_at = _claim(message_id, now or timezone.now())
+    if claimed_at is None:
         return _status_of(message_id)
     message = OutboxMessage.objects.get(pk=message_id)
     try:
@@ -96,13 +96,17 @@ def outbox_deliver(message_id: int, *, now: datetime | None = None) -> str:
     except Exception as exc:
         # Network and SMTP errors (all OSError) are the expected kind. Anything else is recorded
         # the same way, so a message that cannot be built is set aside instead of stuck.
-        return _record_failure(message, exc, now)
-    _release(message, now, status=OutboxStatus.SENT, sent_at=now)
+        return _record_failure(message, exc, claimed_at)
+    _release(message, claimed_at, status=OutboxStatus.SENT, sent_at=timezone.now())
     return OutboxStatus.SENT.value
 
 
 def outbox_flush(now: datetime | None = None) -> int:
-    """Deliver every due message, including any whose task was lost; return how many were sent."""
+    """Deliver every due message, including any whose task was lost; return how many were sent.
+
+    `now` decides which messages are due, once for the whole pass; each claim is stamped with the
+    time it is made (see `_claim`), however long the pass runs.
+    """
     now = now or timezone.now()
     due_ids = list(
         OutboxMessage.objects.filter(_due(now))
@@ -124,13 +128,20 @@ def _due(now: datetime) -> Q:
     return pending_and_due | abandoned
 
 
-def _claim(message_id: int, now: datetime) -> bool:
+def _claim(message_id: int, now: datetime) -> datetime | None:
+    """Take the row if it is due at `now`; return the claim's stamp, or None if it was not ours.
+
+    The stamp is the moment of the claim, never the `now` of a sweep that started earlier: a
+    sweep through a backlog on a slow mail server outlasts `reclaim_after()`, and a claim stamped
+    with its start would look abandoned to the next sweeper while it is still being sent.
+    """
+    claimed_at = timezone.now()
     # One UPDATE decides the race: whichever worker's statement matches the row first moves it to
     # `sending`; the other's WHERE no longer matches and it updates nothing.
     claimed = OutboxMessage.objects.filter(_due(now), pk=message_id).update(
-        status=OutboxStatus.SENDING, claimed_at=now
+        status=OutboxStatus.SENDING, claimed_at=claimed_at
     )
-    return claimed == 1
+    return claimed_at if claimed == 1 else None
 
 
 def _release(message: OutboxMessage, claimed_at: datetime, **fields: object) -> bool:
@@ -144,7 +155,7 @@ def _release(message: OutboxMessage, claimed_at: datetime, **fields: object) -> 
     return updated == 1
 
 
-def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> str:
+def _record_failure(message: OutboxMessage, exc: Exception, claimed_at: datetime) -> str:
     attempts = message.attempts + 1
     # Exception text only: the body must never reach the database error column or the logs, and
     # neither may an address (SMTP errors quote the refused recipients): see peersupport.lib.redact.
@@ -160,19 +171,21 @@ def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> st
         )
         # One transaction: the row is set aside together with the directors' notice about it.
         with transaction.atomic():
-            released = _release(message, now, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
+            released = _release(message, claimed_at, status=OutboxStatus.FAILED, attempts=attempts,
+                                last_error=error)
             if released and message.kind != SET_ASIDE_NOTICE:
                 _tell_directors_of_set_aside_mail()
         return OutboxStatus.FAILED.value
 
-    next_attempt_at = now + retry_delay(attempts)
+    # Counted from this attempt's claim, so the back-off is the same in a long sweep as in a task.
+    next_attempt_at = claimed_at + retry_delay(attempts)
     logger.warning(
         "Outbox message %s attempt %s failed, retrying at %s: %s",
         message.pk, attempts, next_attempt_at.isoformat(), logged,
     )
     released = _release(
         message,
-        now,
+        claimed_at,
         status=OutboxStatus.PENDING,
         attempts=attempts,
         last_error=error,

@@ -8,14 +8,18 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 
 HOST = "127.0.0.1"
+T = TypeVar("T")
 
 
 def _free_port(host: str) -> int:
@@ -31,10 +35,14 @@ class _CollectingHandler:
         self._server = server
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self._server._started()
         try:
             # Held here, the message has arrived but the server has not taken it: a client that
             # dies now gets no answer, and the message is not delivered.
             await self._server._pass("DATA")
+            if self._server.delay:
+                # A slow mail server: each message takes this long to be accepted.
+                await asyncio.sleep(self._server.delay)
         except asyncio.CancelledError:
             # aiosmtpd cancels the handler when the client's connection is lost.
             self._server._aborted()
@@ -52,10 +60,14 @@ class _CollectingHandler:
 class LoopbackSMTPServer:
     """aiosmtpd on 127.0.0.1; `messages` holds every email received, parsed."""
 
-    def __init__(self, host: str = HOST, port: int | None = None) -> None:
+    def __init__(self, host: str = HOST, port: int | None = None, delay: float = 0) -> None:
         self.host = host
         self._port = port or _free_port(host)
+        # Seconds the server takes to accept each message once it has arrived (0: at once).
+        self.delay = delay
         self.messages: list[EmailMessage] = []
+        # DATA transactions begun: messages that have arrived, accepted yet or not.
+        self.started = 0
         # DATA transactions whose client went away before the server answered them.
         self.aborted = 0
         self._arrived = threading.Condition()
@@ -99,6 +111,16 @@ class LoopbackSMTPServer:
                 self._arrived.wait(remaining)
             return list(self.messages)
 
+    def wait_until_started(self, count: int, timeout: float = 10) -> None:
+        """Block until the `count`-th message has arrived (it may not be accepted yet)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while self.started < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} message(s) to arrive, got {self.started}")
+                self._arrived.wait(remaining)
+
     def hold(self, stage: str) -> None:
         """Make the next clients wait at `stage` until `release(stage)`.
 
@@ -139,6 +161,11 @@ class LoopbackSMTPServer:
         # handler (client gone) or the server stops.
         while not released.is_set():
             await asyncio.sleep(0.01)
+
+    def _started(self) -> None:
+        with self._arrived:
+            self.started += 1
+            self._arrived.notify_all()
 
     def _aborted(self) -> None:
         with self._arrived:
@@ -218,3 +245,41 @@ def run_worker_until_idle() -> None:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+class DatabaseThreads:
+    """Runs calls in threads, each with a database connection of its own, as separate workers would.
+
+    On PostgreSQL each thread simply opens its own connection to the test database. SQLite's test
+    database lives in this process's memory, where concurrent writers fail instead of waiting, so
+    the threads share a copy of it in a file (`SharedDatabase`), and `collect()` brings what they
+    wrote back. Use with `django_db(transaction=True)`: the threads see only what was committed.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        from peersupport.lib.subprocesses import SharedDatabase
+
+        self._shared = SharedDatabase(directory)
+        self._file = self._shared._file  # the file the threads share, on SQLite in memory
+        self._shared.publish()
+        self._pool = ThreadPoolExecutor()
+
+    def start(self, call: Callable[[], T]) -> "Future[T]":
+        return self._pool.submit(self._run, call)
+
+    def collect(self) -> None:
+        """Wait for every thread, then bring what they wrote into the test's database."""
+        self._pool.shutdown(wait=True)
+        self._shared.collect()
+
+    def _run(self, call: Callable[[], T]) -> T:
+        from django.db import connections
+
+        if self._file is not None:
+            default = connections["default"]
+            settings_dict = {**default.settings_dict, "NAME": str(self._file)}
+            connections["default"] = type(default)(settings_dict, "default")
+        try:
+            return call()
+        finally:
+            connections.close_all()

@@ -1,6 +1,7 @@
 """The access gate for referrals: a referral's receipt is for whoever made it, and the program."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, User
@@ -31,3 +32,13 @@ def referral_for_program_staff(user: User, referral_id: int) -> Referral:
     if not user.is_authenticated or user.role not in PROGRAM_STAFF:
         raise PermissionDenied("Only the program's director and administrator plan assignments.")
     return referral_for_user(user, referral_id)
+
+
+def referrals_made_by(user: User) -> "QuerySet[Referral]":
+    """The referrals this login made, for its own receipts (`/my/data/`): any active login.
+
+    Receipts only: whoever calls this shows number, time and count, never the cases' progress.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    return Referral.objects.filter(referred_by=user)

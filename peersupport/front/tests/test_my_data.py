@@ -1,15 +1,17 @@
 """A clinician can see what the program holds about them: `/my/data/`."""
 
+import html
 import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
-from peersupport.cases.access import case_for_user
+from peersupport.cases.access import case_for_user, cases_of_subject, supporter_case_counts
 from peersupport.cases.actions import (
     EncounterInput,
     case_close,
@@ -17,9 +19,12 @@ from peersupport.cases.actions import (
     case_record_outreach,
     case_record_response,
 )
-from peersupport.cases.models import Case
+from peersupport.cases.models import Assignment, Case
 from peersupport.cases.retention import retention_purge
+from peersupport.cases.timeliness import send_due_notices
+from peersupport.front.my_data import ACTION_LABELS
 from peersupport.front.tests.helpers import SUMMARY, assign, refer, without_csrf
+from peersupport.referrals.access import referrals_made_by
 from peersupport.testing.factories import make_person, make_user
 
 URL = "/my/data/"
@@ -163,3 +168,90 @@ def test_a_purged_case_is_no_longer_held_about_the_person(client, clinician, dir
 def test_every_page_links_to_my_data(client, clinician):
     client.force_login(clinician)
     assert f'href="{URL}"' in client.get(reverse("referral-new")).content.decode()
+
+
+def access_rows(page: str) -> list[tuple[str, str]]:
+    """(who, what) of each row of the page's access log as read, without the API note."""
+    rows = re.findall(r'<tr data-testid="my-access">\s*<td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>', page, re.S)
+
+    def text(cell: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split()).removesuffix(" (through the API)")
+
+    return [(text(who), text(what)) for who, what in rows]
+
+
+def test_a_request_refused_to_someone_not_signed_in_is_not_credited_to_the_programs_jobs(
+    client, clinician, director, supporter_a, referrer
+):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 401  # no token: refused, audited
+    Case.objects.filter(pk=case.pk).update(next_due_at=timezone.now() - timedelta(hours=1))
+    send_due_notices()  # a job: the supporter is reminded of the late first outreach
+
+    client.force_login(clinician)
+    rows = access_rows(client.get(URL).content.decode())
+    assert ("Someone not signed in", "Tried to open it and was refused") in rows
+    assert ("The program's own jobs", "Reminded the person responsible of a step past its due time") in rows
+    assert [who for who, _ in rows].count("The program's own jobs") == 1
+
+
+def test_every_entry_of_the_access_log_reads_in_words(client, clinician, director, supporter_a, referrer):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    accept_and_talk(case, supporter_a)
+    case_close(actor=supporter_a.person.user, case_id=case.pk)
+    client.force_login(clinician)
+    client.get(URL)
+
+    rows = access_rows(client.get(URL).content.decode())
+    labels = set(ACTION_LABELS.values())
+    assert len(rows) >= 10 and [what for _, what in rows if what not in labels] == []
+    for words in ("Opened it to assign a supporter", "Assigned a supporter", "Recorded a try at reaching you",
+                  "Recorded your answer", "Opened it to record a conversation",
+                  "Recorded that a conversation took place", "Closed the case", "You looked at it on this page"):
+        assert any(what == words for _, what in rows), words
+
+
+def test_a_conversation_is_credited_to_the_supporter_who_held_it_not_to_who_recorded_it(
+    client, clinician, director, supporter_a, supporter_b, referrer
+):
+    case = assign(director, refer(referrer, clinician.person).cases.get(), supporter_a)
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Assignment.objects.filter(case=case).update(assigned_at=three_days_ago)
+    case_record_outreach(actor=supporter_a.person.user, case_id=case.pk, channel="call")
+    case_record_response(actor=supporter_a.person.user, case_id=case.pk, response="accepted")
+    # The director records both conversations: the first held with the first supporter, the
+    # second after the case went to another supporter.
+    for held_on, minutes in ((timezone.localdate() - timedelta(days=2), 30), (timezone.localdate(), 50)):
+        if minutes == 50:
+            assign(director, case, supporter_b, reassign=True, override_reason="other")
+        case_record_encounter(actor=director, case_id=case.pk, data=EncounterInput(
+            held_on=held_on, minutes=minutes, mode="phone", topics=("story",)))
+
+    client.force_login(clinician)
+    page = client.get(URL).content.decode()
+    conversations = re.findall(r'<li data-testid="my-encounter">(.*?)</li>', page, re.S)
+    assert len(conversations) == 2
+    assert "with Alex Supporter, 30 minutes" in conversations[0]
+    assert "with Blair Supporter, 50 minutes" in conversations[1]
+    assert "Dora Director" not in "".join(conversations)
+    # The access log says truthfully who recorded them.
+    assert ("Dora Director (Program director)", "Recorded that a conversation took place") in access_rows(page)
+
+
+def test_the_gates_of_my_data_give_a_login_its_own_cases_and_referrals_and_nothing_else(
+    clinician, director, supporter_a, referrer
+):
+    mine = refer(referrer, clinician.person).cases.get()
+    other = assign(director, refer(referrer, make_person(name="Riley Otherpeer")).cases.get(), supporter_a)
+    assert list(cases_of_subject(clinician)) == [mine]
+    assert list(cases_of_subject(supporter_a.person.user)) == []
+    assert supporter_case_counts(supporter_a.person.user) == (1, 1)
+    assert supporter_case_counts(clinician) == (0, 0)
+    assert sorted(r.pk for r in referrals_made_by(referrer)) == sorted([mine.referral_id, other.referral_id])
+    assert list(referrals_made_by(clinician)) == []
+    # A login that is no longer active, or no one signed in, gets nothing.
+    for user in (clinician, referrer, supporter_a.person.user):
+        user.is_active = False
+    assert list(cases_of_subject(clinician)) == [] and list(referrals_made_by(referrer)) == []
+    assert supporter_case_counts(supporter_a.person.user) == (0, 0)
+    assert list(cases_of_subject(AnonymousUser())) == [] and list(referrals_made_by(AnonymousUser())) == []
