@@ -65,7 +65,11 @@ def case_get(request: HttpRequest, case_id: CaseId) -> Case:
     summary="Eligible supporters for the case, best first",
     description=f"Director, administrator. The top {SUGGESTION_COUNT} by default; `limit` "
     "asks for more (up to every eligible supporter). Supporters who break a hard rule are "
-    "never listed.",
+    "never listed. Nor, while the program's one-peer-per-event rule is on, is a supporter who "
+    "already supports another case of the same referral: assigning them needs an "
+    "`override_reason`. The peer's earlier supporter (an open case, one closed within a year, "
+    "or the case a re-engagement comes back to) carries the reason \"supported this peer "
+    "before (case #N)\".",
 )
 def case_suggestions(
     request: HttpRequest,

@@ -44,9 +44,9 @@ def case_assign(
 
     Hard rules can never be overridden. Choosing an eligible supporter outside the top
     suggestions, or one who already supports a colleague from the same event while the
-    program's one-peer-per-event rule is on, needs a reason, which is recorded. A case that already has a supporter is only
-    changed when `reassign` is asked for, so two directors assigning at the same moment cannot
-    silently overwrite each other: the second answers 409.
+    program's one-peer-per-event rule is on, needs a reason, which is recorded. A case that
+    already has a supporter is only changed when `reassign` is asked for, so two directors
+    assigning at the same moment cannot silently overwrite each other: the second answers 409.
     """
     _require_program_staff(actor)
     override_reason = (override_reason or "").strip()

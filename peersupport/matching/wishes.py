@@ -59,10 +59,10 @@ class UnmetWish:
             return f"{opening}: no active supporter on the team is."
         if self.active == 1:
             words = " and ".join(RULE_WORDS[rule][0] for rule, _ in self.blocked)
-            return f"{opening}: the one active supporter who is {words}."
+            return f"{opening}: one active supporter is, but {words}."
         parts = [f"{count} {RULE_WORDS[rule][0 if count == 1 else 1]}" for rule, count in self.blocked]
         listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-        return f"{opening}: of the {self.active} active supporters who are, {listed}."
+        return f"{opening}: {self.active} active supporters are, but {listed}."
 
 
 def stated_wishes(preferences: Mapping[str, object]) -> dict[str, str]:
