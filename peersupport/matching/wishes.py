@@ -85,19 +85,24 @@ def wish_display(key: str, value: str) -> tuple[str, str]:
     return PREFERENCE_LABELS[key].capitalize(), role_words(value) if key == "role_type" else value
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def describe(wishes: Mapping[str, str]) -> str:
-    """Who would meet these wishes, in words: "a woman in Surgery", "a nurse"."""
-    role = role_words(wishes["role_type"]) if "role_type" in wishes else ""
-    role = f"{'an' if role[:1] in 'aeiou' else 'a'} {role}" if role else ""
-    if "gender" in wishes:
-        gender = wishes["gender"]
-        who = GENDER_WORDS.get(folded(gender), f"a supporter whose gender is {gender}")
-        if role:
-            who = f"{who} who is {role}"
+    """Who would meet these wishes, said after "No eligible supporter is": "a woman in
+    Surgery", "a nurse", "nonbinary", "in Urology"."""
+    gender = wishes.get("gender", "")
+    role = role_words(wishes["role_type"]) if wishes.get("role_type") else ""
+    if gender and folded(gender) in GENDER_WORDS:
+        who = GENDER_WORDS[folded(gender)] + (f" who is {_a(role)}" if role else "")
+    elif gender:
+        # Any other gender reads as a word about the person: "nonbinary", "a nonbinary nurse".
+        who = _a(f"{gender} {role}") if role else gender
     else:
-        who = role or "a supporter"
-    if "specialty" in wishes:
-        who = f"{who} in {wishes['specialty']}"
+        who = _a(role) if role else ""
+    if wishes.get("specialty"):
+        who = f"{who} in {wishes['specialty']}".strip()
     return who
 
 

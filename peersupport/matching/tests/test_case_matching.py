@@ -288,3 +288,15 @@ def test_the_assigned_supporter_never_sees_the_wishes_or_the_peers_other_cases(c
     client.force_login(make_user(Role.SUPPORTER, person=star.person))
     page = client.get(reverse("case", args=[case.pk])).content.decode()
     assert 'data-testid="matching"' not in page and "Blair Supporter" not in page and "female" not in page
+
+
+def test_the_case_page_says_why_the_peers_earlier_supporter_is_not_suggested(client, director, referrer, peer,
+                                                                             star, supporter_b):
+    earlier = supported_before(director, referrer, peer, supporter_b)
+    Supporter.objects.filter(pk=supporter_b.pk).update(paused_until=timezone.localdate() + timedelta(days=5))
+    case = refer(referrer, peer).cases.get()
+    client.force_login(director)
+    page = client.get(reverse("case", args=[case.pk])).content.decode()
+    until = f"{timezone.localdate() + timedelta(days=5):%Y-%m-%d}"
+    assert (f"Blair Supporter supported this peer in case #{earlier.pk} but is not suggested now: "
+            f"paused until {until}.") in page

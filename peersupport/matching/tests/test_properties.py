@@ -35,6 +35,7 @@ from peersupport.matching.core import (
 from peersupport.matching.planning import SupporterTable
 from peersupport.matching.scoring import score
 from peersupport.matching.tests.builders import NOW, TODAY, TRAINED
+from peersupport.matching.wishes import RULE_WORDS, meets, unmet_wishes
 
 PERSON_IDS = list(range(1, 9))
 CATEGORIES = ["medical_error", "patient_death", "litigation"]
@@ -290,3 +291,20 @@ def test_plan_is_as_good_as_the_best_plan_found_by_brute_force_with_or_without_t
 
     got = (len(chosen), sum(round(s.score * 100) for s in chosen.values()))
     assert got == best_by_brute_force(the_cases, the_supporters, the_rules)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases(), st.lists(supporters(), max_size=8), rules())
+def test_every_unmet_wish_is_unmet_by_every_suggestion_and_each_supporter_meeting_it_has_a_reason(
+    the_case: CaseFacts, the_supporters: list[SupporterFacts], the_rules: Rules
+) -> None:
+    suggestions = suggest(the_case, the_supporters, the_rules)
+    for unmet in unmet_wishes(the_case, the_supporters, suggestions, the_rules):
+        wishes = dict(unmet.wishes)
+        assert not any(meets(s.supporter.person, wishes) for s in suggestions)
+        meeting = [s for s in the_supporters if meets(s.person, wishes)]
+        assert unmet.active == len(meeting)
+        # Every supporter who meets the wish is counted under at least one rule that keeps them out.
+        assert sum(count for _, count in unmet.blocked) >= unmet.active
+        assert all(rule in RULE_WORDS and count >= 1 for rule, count in unmet.blocked)
+        assert unmet.text.startswith("No eligible supporter is ")

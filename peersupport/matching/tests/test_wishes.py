@@ -73,7 +73,9 @@ def test_wishes_read_as_a_person_and_as_labelled_values() -> None:
     assert describe({"gender": "female", "role_type": "app", "specialty": "Surgery"}) == (
         "a woman who is an advanced practice provider in Surgery"
     )
-    assert describe({"gender": "nonbinary"}) == "a supporter whose gender is nonbinary"
+    assert describe({"gender": "nonbinary"}) == "nonbinary"
+    assert describe({"gender": "nonbinary", "role_type": "nurse"}) == "a nonbinary nurse"
+    assert describe({"specialty": "Urology"}) == "in Urology"
     assert wishes_for_display({"gender": " female ", "specialty": "", "role_type": "nurse"}) == [
         ("Gender", "female"),
         ("Role", "nurse"),
