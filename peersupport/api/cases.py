@@ -86,7 +86,8 @@ def case_suggestions(
     response=responses({200: CaseDetailOut}, 400, 404, 409, 422),
     summary="Assign (or reassign) a supporter and notify them",
     description="Director, administrator. 422 when the supporter breaks a hard rule, or is "
-    f"outside the top {SUGGESTION_COUNT} suggestions without an `override_reason`. 409 when "
+    f"outside the top {SUGGESTION_COUNT} suggestions, or already supports another case of the "
+    "same referral while the one-peer-per-event rule is on, without an `override_reason`. 409 when "
     'the case already has a supporter (send `"reassign": true` to change it) or someone '
     "else changed it at the same moment.",
 )

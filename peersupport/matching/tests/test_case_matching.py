@@ -1,5 +1,6 @@
 """Wishes, continuity and the one-peer-per-event rule, from the database to the pages and the API."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -300,3 +301,21 @@ def test_the_case_page_says_why_the_peers_earlier_supporter_is_not_suggested(cli
     until = f"{timezone.localdate() + timedelta(days=5):%Y-%m-%d}"
     assert (f"Blair Supporter supported this peer in case #{earlier.pk} but is not suggested now: "
             f"paused until {until}.") in page
+
+
+def test_api_assignment_of_a_colleagues_supporter_is_422_without_a_reason_and_200_with_one(
+    client, director, referrer, colleagues, star, supporter_a
+):
+    first, second = refer(referrer, *colleagues).cases.order_by("pk")
+    assign(director, first, star)
+    token = ApiToken.issue(director)[1]
+
+    def post(body: dict):
+        return client.post(f"/api/v1/cases/{second.pk}/assignment", data=json.dumps(body),
+                           content_type="application/json", headers={"Authorization": f"Bearer {token}"})
+
+    refused = post({"supporter": star.person.employee_id})
+    assert refused.status_code == 422
+    assert f"already supports a colleague from the same event (case #{first.pk})" in refused.json()["detail"]
+    assert fresh(second).state == CaseState.AWAITING_ASSIGNMENT
+    assert post({"supporter": star.person.employee_id, "override_reason": "peer_request"}).status_code == 200
