@@ -61,7 +61,7 @@ class HeldBack:
 def hard_rule_checks(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[tuple[str, str]]:
     """Every hard rule this supporter breaks for this case, as (rule, words); empty if eligible.
 
-    The rule is a short code from `RULE_WORDS`, so that reasons can be counted by kind (the
+    The rule is a short code (see `wishes.RULE_WORDS`), so that reasons can be counted by kind (the
     words carry numbers and names). `planning.SupporterTable` applies the same rules to many
     pairs at once (`build` and `eligible`); change both together.
     """
