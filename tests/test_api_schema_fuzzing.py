@@ -72,7 +72,8 @@ def program(db, in_process_requests):
     cases = list(refer(referrer, *peers).cases.order_by("pk"))
     # Case ids 1-5: assigned, reached, accepted (the supporter's), another supporter's, waiting.
     for case in cases[:3]:
-        case_assign(actor=director, case_id=case.pk, supporter_employee_id=mine.person.employee_id)
+        case_assign(actor=director, case_id=case.pk, supporter_employee_id=mine.person.employee_id,
+                    override_reason="availability")
     for case in cases[1:3]:
         case_record_outreach(actor=mine.person.user, case_id=case.pk, channel="call")
     case_record_response(actor=mine.person.user, case_id=cases[2].pk, response="accepted")

@@ -229,7 +229,9 @@ def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[st
     mine = supporter_a.person.user
 
     def assign(case):
-        return case_assign(actor=director, case_id=case.pk, supporter_employee_id=supporter_a.person.employee_id)
+        # One supporter holds several colleagues of the event: an override of the program's rule.
+        return case_assign(actor=director, case_id=case.pk, supporter_employee_id=supporter_a.person.employee_id,
+                           override_reason="availability")
 
     assigned, reached, accepted = assign(cases[1]), assign(cases[2]), assign(cases[3])
     for case in (reached, accepted):

@@ -65,7 +65,11 @@ def case_get(request: HttpRequest, case_id: CaseId) -> Case:
     summary="Eligible supporters for the case, best first",
     description=f"Director, administrator. The top {SUGGESTION_COUNT} by default; `limit` "
     "asks for more (up to every eligible supporter). Supporters who break a hard rule are "
-    "never listed.",
+    "never listed. Nor, while the program's one-peer-per-event rule is on, is a supporter who "
+    "already supports another case of the same referral: assigning them needs an "
+    "`override_reason`. The peer's earlier supporter (an open case, one closed within a year, "
+    "or the case a re-engagement comes back to) carries the reason \"supported this peer "
+    "before (case #N)\".",
 )
 def case_suggestions(
     request: HttpRequest,
@@ -82,7 +86,8 @@ def case_suggestions(
     response=responses({200: CaseDetailOut}, 400, 404, 409, 422),
     summary="Assign (or reassign) a supporter and notify them",
     description="Director, administrator. 422 when the supporter breaks a hard rule, or is "
-    f"outside the top {SUGGESTION_COUNT} suggestions without an `override_reason`. 409 when "
+    f"outside the top {SUGGESTION_COUNT} suggestions, or already supports another case of the "
+    "same referral while the one-peer-per-event rule is on, without an `override_reason`. 409 when "
     'the case already has a supporter (send `"reassign": true` to change it) or someone '
     "else changed it at the same moment.",
 )

@@ -79,7 +79,9 @@ def referral_get(request: HttpRequest, referral_id: ReferralId) -> Referral:
     response=responses({200: list[PlanItemOut]}, 404, 422),
     summary="The best joint assignment for the referral's unassigned cases",
     description="Director, administrator. Read-only: assign each case with "
-    "POST /cases/{case_id}/assignment. A case with no eligible supporter left is absent.",
+    "POST /cases/{case_id}/assignment. A case with no eligible supporter left is absent. While "
+    "the program's one-peer-per-event rule is on, no supporter gets two cases of the referral, "
+    "nor any case if they already support one of its assigned cases.",
 )
 def referral_plan_get(request: HttpRequest, referral_id: ReferralId) -> list[dict]:
     _, proposal = referral_plan(actor=request.user, referral_id=referral_id)

@@ -12,9 +12,9 @@ from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.matching.core import Suggestion
 from peersupport.matching.selectors import (
     SUGGESTION_COUNT,
+    assignment_checks,
     plan_for_referral,
     suggestions_for_case,
-    violations_for,
 )
 from peersupport.notifications.emails import render_assignment_email
 from peersupport.notifications.services import outbox_enqueue
@@ -43,9 +43,10 @@ def case_assign(
     """Put a supporter on a case and notify them.
 
     Hard rules can never be overridden. Choosing an eligible supporter outside the top
-    suggestions needs a reason, which is recorded. A case that already has a supporter is only
-    changed when `reassign` is asked for, so two directors assigning at the same moment cannot
-    silently overwrite each other: the second answers 409.
+    suggestions, or one who already supports a colleague from the same event while the
+    program's one-peer-per-event rule is on, needs a reason, which is recorded. A case that
+    already has a supporter is only changed when `reassign` is asked for, so two directors
+    assigning at the same moment cannot silently overwrite each other: the second answers 409.
     """
     _require_program_staff(actor)
     override_reason = (override_reason or "").strip()
@@ -66,10 +67,19 @@ def case_assign(
         if case.supporter_id == supporter.pk:
             raise Conflict("That supporter is already on this case.")
 
-        violations = violations_for(case, supporter, program)
-        if violations:
+        checks = assignment_checks(case, supporter, program)
+        if checks.violations:
             raise InvalidInput(
-                f"{supporter.person.name} cannot take this case: {'; '.join(violations)}."
+                f"{supporter.person.name} cannot take this case: {'; '.join(checks.violations)}."
+            )
+        if checks.same_event_case_id is not None and not override_reason:
+            # The one-peer-per-event rule: such a supporter is never suggested (nor planned),
+            # so choosing them is an override like choosing outside the suggestions.
+            raise InvalidInput(
+                f"{supporter.person.name} already supports a colleague from the same event "
+                f"(case #{checks.same_event_case_id}), and the program gives each supporter at most "
+                f"one peer of an event; to choose them anyway, give an override_reason "
+                f"({', '.join(OverrideReason.values)})."
             )
         if planned is not None:
             # The joint plan is the program's own suggestion for the group as a whole.

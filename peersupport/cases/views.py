@@ -17,7 +17,8 @@ from peersupport.cases.supporter_page import outreach_for, supporter_context
 from peersupport.cases.timeline import case_timeline
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
-from peersupport.matching.selectors import SUGGESTION_COUNT, suggestions_for_case
+from peersupport.matching.selectors import SUGGESTION_COUNT, continuity_cases, matching_for_case
+from peersupport.matching.wishes import wishes_for_display
 from peersupport.notifications.services import set_aside_messages
 
 PAGE_SIZE = 50
@@ -105,10 +106,15 @@ def _case_page(
             can_reassign=case.state in HOLDING_STATES,
             reassign=reassign and assignable,
             assignable=assignable,
+            # The peer's wishes and their other cases (continuity): cases/parts/matching.html.
+            wishes=wishes_for_display(case.referral.preferences) if case.peer_id else [],
+            continuity=continuity_cases(request.user, case),
         )
         if assignable:
-            ranked = suggestions_for_case(case)
+            matching = matching_for_case(case)
+            ranked = matching.suggestions
             context.update(
+                matching=matching,
                 suggestions=ranked[:SUGGESTION_COUNT],
                 more_supporters=ranked[SUGGESTION_COUNT:SUGGESTION_COUNT + MORE_SUPPORTERS_MAX],
                 override_form=override_form or OverrideForm(),

@@ -11,6 +11,7 @@ point the rest of the program imports from.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from peersupport.matching.facts import (
     ACTIVE,
@@ -28,53 +29,89 @@ from peersupport.matching.scoring import score
 
 __all__ = [
     "CaseFacts",
+    "HeldBack",
     "PersonFacts",
     "Rules",
     "Suggestion",
     "SupporterFacts",
+    "hard_rule_checks",
     "hard_rule_violations",
     "plan",
+    "same_event_case",
     "suggest",
+    "suggest_with_held_back",
     "suggestion_order",
+    "why_not_suggested",
 ]
 
 
-def hard_rule_violations(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[str]:
-    """Every hard rule this supporter breaks for this case, in words; empty if eligible.
+@dataclass(frozen=True)
+class HeldBack:
+    """A supporter who passes every hard rule but already supports a colleague from the same
+    event (`colleague_case_id`), so is not suggested while the one-peer-per-event rule is on."""
 
-    `planning.SupporterTable` applies the same rules to many pairs at once (`build` and
-    `eligible`); change both together.
+    suggestion: Suggestion
+    colleague_case_id: int
+
+    @property
+    def words(self) -> str:
+        return same_event_words(self.colleague_case_id)
+
+
+def hard_rule_checks(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[tuple[str, str]]:
+    """Every hard rule this supporter breaks for this case, as (rule, words); empty if eligible.
+
+    The rule is a short code (see `wishes.RULE_WORDS`), so that reasons can be counted by kind (the
+    words carry numbers and names). `planning.SupporterTable` applies the same rules to many
+    pairs at once (`build` and `eligible`); change both together.
     """
     peer, person = case.peer, supporter.person
-    reasons: list[str] = []
+    broken: list[tuple[str, str]] = []
     if supporter.status != ACTIVE:
-        reasons.append(f"not an active supporter ({supporter.status.replace('_', ' ')})")
+        broken.append(("status", f"not an active supporter ({supporter.status.replace('_', ' ')})"))
     if supporter.trained_on is None:
-        reasons.append("not trained yet")
+        broken.append(("untrained", "not trained yet"))
     if is_paused(supporter, rules.now.date()):
-        reasons.append(f"paused until {supporter.paused_until:%Y-%m-%d}")
+        broken.append(("paused", f"paused until {supporter.paused_until:%Y-%m-%d}"))
     if not person.active:
-        reasons.append("no longer active on the roster")
+        broken.append(("inactive", "no longer active on the roster"))
     if supporter.open_cases >= supporter.case_limit:
-        reasons.append(f"at their case limit ({supporter.open_cases} of {supporter.case_limit})")
+        broken.append(("case_limit", f"at their case limit ({supporter.open_cases} of {supporter.case_limit})"))
     if person.person_id == peer.person_id:
-        reasons.append("is the peer")
+        broken.append(("is_peer", "is the peer"))
     elif person.person_id in case.involved_person_ids:
         # The peer is in the involved set too; "is the peer" already says it.
-        reasons.append("involved in the same event")
+        broken.append(("involved", "involved in the same event"))
     if person.person_id in case.declined_by_person_ids:
-        reasons.append("handed this case back")
+        broken.append(("handed_back", "handed this case back"))
     if peer.supervisor_id is not None and person.person_id == peer.supervisor_id:
-        reasons.append("the peer's supervisor")
+        broken.append(("supervisor", "the peer's supervisor"))
     if person.supervisor_id is not None and person.supervisor_id == peer.person_id:
-        reasons.append("supervised by the peer")
+        broken.append(("supervised", "supervised by the peer"))
     if (
         rules.exclude_same_department
         and folded(peer.department)
         and folded(peer.department) == folded(person.department)
     ):
-        reasons.append(f"same department as the peer ({person.department.strip()})")
-    return reasons
+        broken.append(("same_department", f"same department as the peer ({person.department.strip()})"))
+    return broken
+
+
+def hard_rule_violations(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[str]:
+    """Every hard rule this supporter breaks for this case, in words; empty if eligible."""
+    return [words for _, words in hard_rule_checks(case, supporter, rules)]
+
+
+def same_event_case(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> int | None:
+    """The colleague's case (same referral) this supporter already holds, when the program's
+    one-peer-per-event rule keeps them from this case too; None when it does not."""
+    if not rules.one_peer_per_supporter_per_event:
+        return None
+    return case.same_event_supporters.get(supporter.person.person_id)
+
+
+def same_event_words(colleague_case_id: int) -> str:
+    return f"already supports a colleague from the same event (case #{colleague_case_id})"
 
 
 def suggestion_order(suggestion: Suggestion) -> tuple[float, int, float, str]:
@@ -84,11 +121,36 @@ def suggestion_order(suggestion: Suggestion) -> tuple[float, int, float, str]:
 
 def suggest(case: CaseFacts, supporters: Sequence[SupporterFacts], rules: Rules) -> list[Suggestion]:
     """Eligible supporters for one case, best first, each with its reasons."""
-    suggestions = []
+    return suggest_with_held_back(case, supporters, rules)[0]
+
+
+def suggest_with_held_back(
+    case: CaseFacts, supporters: Sequence[SupporterFacts], rules: Rules
+) -> tuple[list[Suggestion], list[HeldBack]]:
+    """The suggestions, and the supporters who pass every hard rule but are held back by the
+    one-peer-per-event rule (not suggested; the director may still choose them with a reason).
+    Both best first."""
+    suggestions: list[Suggestion] = []
+    held_back: list[HeldBack] = []
     for supporter in supporters:
-        if hard_rule_violations(case, supporter, rules):
+        if hard_rule_checks(case, supporter, rules):
             continue
         points, reasons = score(case, supporter, rules)
-        suggestions.append(Suggestion(case.case_id, supporter, points, reasons))
+        suggestion = Suggestion(case.case_id, supporter, points, reasons)
+        colleague_case = same_event_case(case, supporter, rules)
+        if colleague_case is None:
+            suggestions.append(suggestion)
+        else:
+            held_back.append(HeldBack(suggestion, colleague_case))
     suggestions.sort(key=suggestion_order)
-    return suggestions
+    held_back.sort(key=lambda held: suggestion_order(held.suggestion))
+    return suggestions, held_back
+
+
+def why_not_suggested(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[str]:
+    """Why this supporter is not among the case's suggestions, in words; empty if they are."""
+    reasons = hard_rule_violations(case, supporter, rules)
+    colleague_case = same_event_case(case, supporter, rules)
+    if colleague_case is not None:
+        reasons.append(same_event_words(colleague_case))
+    return reasons

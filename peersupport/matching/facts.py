@@ -54,6 +54,12 @@ class CaseFacts:
     declined_by_person_ids: frozenset[int] = frozenset()
     # A self-referral's stated wishes: {"gender": ..., "specialty": ..., "role_type": ...}.
     preferences: Mapping[str, str] = field(default_factory=dict)
+    # Continuity: supporters (person ids) of the peer's other open or recent cases, and of the
+    # case this one re-engages, each with that case's id (the latest if several).
+    previous_supporter_cases: Mapping[int, int] = field(default_factory=dict)
+    # Supporters (person ids) already on another case of the same referral, with that case's
+    # id: a colleague from the same event (see `Rules.one_peer_per_supporter_per_event`).
+    same_event_supporters: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,10 @@ class Rules:
     exclude_same_department: bool = True
     # True once the program serves more than physicians: then "same professional role" counts.
     whole_care_team: bool = False
+    # A supporter takes at most one peer of the same referral: colleagues from one event may
+    # not want to share a supporter, and the load spreads. Not a hard rule: the director may
+    # override it case by case, with a recorded reason. The program's default, as here, is on.
+    one_peer_per_supporter_per_event: bool = True
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,8 @@ class SupporterTable:
         return len(self.supporters)
 
     def eligible(self, case: CaseFacts, rules: Rules) -> np.ndarray:
-        """The case-dependent hard rules, as a mask over the table's supporters."""
+        """The case-dependent hard rules, and the one-peer-per-event rule when it is on, as a
+        mask over the table's supporters: `core.suggest`'s list, in bulk."""
         peer = case.peer
         ok = self.person_id != peer.person_id
         ok &= ~self._involved(case.involved_person_ids)
@@ -165,6 +166,10 @@ class SupporterTable:
         ok &= ~(self.has_supervisor & (self.supervisor_id == peer.person_id))
         if rules.exclude_same_department:
             ok &= self.department != self.vocabularies["department"].find(peer.department)
+        if rules.one_peer_per_supporter_per_event and case.same_event_supporters:
+            # Not a hard rule (the director may override it), but never planned around.
+            colleagues = np.fromiter(case.same_event_supporters, dtype=self.person_id.dtype)
+            ok &= ~np.isin(self.person_id, colleagues)
         return ok
 
     def scores(self, case: CaseFacts, rules: Rules) -> np.ndarray:
@@ -178,6 +183,9 @@ class SupporterTable:
         # Same terms in the same order as `scoring.score`. A term that does not apply adds
         # 0.0 here where `score` adds nothing, which leaves a float unchanged, so the two
         # sums agree bit for bit.
+        if case.previous_supporter_cases:
+            earlier = np.fromiter(case.previous_supporter_cases, dtype=self.person_id.dtype)
+            total += weight("continuity") * np.isin(self.person_id, earlier)
         total += weight("specialty") * (self.specialty == words["specialty"].find(peer.specialty))
         total += weight("related_specialty") * self._related(peer.specialty)
         total += weight("rank") * np.where(
@@ -240,6 +248,10 @@ def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules
     Maximises, first, the number of cases assigned and then the sum of their scores, each
     supporter taking at most their remaining slots (case_limit - open_cases). A case with no
     eligible supporter left is absent.
+
+    The cases are those of one referral (one event). With `rules.one_peer_per_supporter_per_event`
+    on, each supporter takes at most one of them, and nobody who already supports another
+    case of the referral (`CaseFacts.same_event_supporters`) takes any.
     """
     table = SupporterTable.build(supporters, rules)
     if not cases or not len(table):
@@ -259,10 +271,13 @@ def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules
             # optimal plan gives this case a supporter s outside that list. The other
             # len(cases) - 1 cases use at most len(cases) - 1 distinct supporters, so at
             # least one supporter t on the list is used by no case at all, and t has a free
-            # slot (eligible means open_cases < case_limit). Moving the case from s to t
-            # keeps the number of assigned cases and does not lower the total (t scores at
-            # least as high as s), so some optimal plan uses only listed supporters. Ties are
-            # broken by fairness so the list is the same every time.
+            # slot (eligible means open_cases < case_limit, and the one-peer-per-event cap of
+            # 1 is a free slot too, since t holds none of these cases). Moving the case from
+            # s to t keeps the number of assigned cases, leaves every supporter within their
+            # capacity (t now takes exactly one case, whichever cap applies), and does not
+            # lower the total (t scores at least as high as s), so some optimal plan uses
+            # only listed supporters. Ties are broken by fairness so the list is the same
+            # every time.
             best = np.lexsort((table.fairness_rank[eligible], -points))[:keep]
             eligible, points = eligible[best], points[best]
         rows.extend([row] * eligible.size)
@@ -272,7 +287,9 @@ def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules
     if not rows:
         return {}
 
-    chosen = _solve(len(cases), np.array(rows), np.array(columns), np.array(cents), table.slots)
+    # Under the one-peer-per-event rule each supporter is one solver column at most.
+    capacity = np.minimum(table.slots, 1) if rules.one_peer_per_supporter_per_event else table.slots
+    chosen = _solve(len(cases), np.array(rows), np.array(columns), np.array(cents), capacity)
     result: dict[int, Suggestion] = {}
     for row, index in chosen:
         case, supporter = cases[row], table.supporters[index]
@@ -286,8 +303,9 @@ def _solve(
 ) -> list[tuple[int, int]]:
     """(case row, supporter index) pairs of the best plan over the candidate pairs."""
     supporters, column_of_pair = np.unique(columns, return_inverse=True)
-    # Each supporter becomes as many solver columns as they have free slots, but never more
-    # than the cases that could use them (a supporter with 3 slots on 1 case needs 1 column).
+    # Each supporter becomes as many solver columns as they have free slots (`slots`, already
+    # capped at 1 under the one-peer-per-event rule), but never more than the cases that could
+    # use them (a supporter with 3 slots on 1 case needs 1 column).
     copies = np.minimum(slots[supporters], np.bincount(column_of_pair, minlength=supporters.size))
     owner = np.repeat(np.arange(supporters.size), copies)
 

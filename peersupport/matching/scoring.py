@@ -75,6 +75,16 @@ def score(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> tuple[flo
         total += weight * factor
         reasons.append(reason)
 
+    # Continuity is a weighted preference like the others, not a fixed "first" place: so the
+    # director reads one ranked list with one score per supporter, can weigh it on the settings
+    # page, and the joint plan (which maximises the total score) leans the same way as the
+    # single-case list. Its default weight outweighs every other preference that can differ
+    # between the peer's earlier supporter and anyone else, so that supporter comes first,
+    # unless the peer has stated a wish the earlier supporter does not meet.
+    earlier_case = case.previous_supporter_cases.get(person.person_id)
+    if earlier_case is not None:
+        add("continuity", 1.0, f"supported this peer before (case #{earlier_case})")
+
     if folded(peer.specialty) and folded(peer.specialty) == folded(person.specialty):
         add("specialty", 1.0, f"same specialty: {person.specialty}")
     elif related(peer.specialty, person.specialty):

@@ -71,6 +71,11 @@ class ProgramSettingsForm(forms.Form):
     exclude_same_department = forms.BooleanField(
         label="Never suggest a supporter from the peer's own department", required=False
     )
+    one_peer_per_supporter_per_event = forms.BooleanField(
+        label="Give a supporter at most one peer of the same event", required=False,
+        help_text="Colleagues involved in one event may not want to share a supporter, and the load spreads. "
+        "The director can still choose such a supporter for a case, with a reason.",
+    )
     default_case_limit = forms.IntegerField(
         label="Default case limit", help_text="Open cases a supporter holds at once, unless set for them.",
         widget=forms.NumberInput(attrs={"min": 1, "max": 20}),
@@ -91,6 +96,7 @@ class ProgramSettingsForm(forms.Form):
             "assignment_due_hours": program.assignment_due_hours,
             "first_outreach_due_hours": program.first_outreach_due_hours,
             "exclude_same_department": program.exclude_same_department,
+            "one_peer_per_supporter_per_event": program.one_peer_per_supporter_per_event,
             "default_case_limit": program.default_case_limit,
             "small_count_threshold": program.small_count_threshold,
             "retention_days": program.retention_days,
@@ -122,6 +128,7 @@ class ProgramSettingsForm(forms.Form):
             assignment_due_hours=data["assignment_due_hours"],
             first_outreach_due_hours=data["first_outreach_due_hours"],
             exclude_same_department=data["exclude_same_department"],
+            one_peer_per_supporter_per_event=data["one_peer_per_supporter_per_event"],
             default_case_limit=data["default_case_limit"],
             small_count_threshold=data["small_count_threshold"],
             retention_days=data["retention_days"],

@@ -3,6 +3,10 @@ from django.db import models
 from peersupport.roster.models import RoleType
 
 DEFAULT_WEIGHTS: dict[str, float] = {
+    # Continuity outweighs every other preference that can differ between the peer's earlier
+    # supporter and anyone else (at these weights the event's own terms, fairness and on call
+    # add up to 7.5), so the earlier supporter comes first unless they miss a stated wish.
+    "continuity": 8.0,
     "specialty": 3.0,
     "related_specialty": 1.5,
     "rank": 2.0,
@@ -17,6 +21,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 WEIGHT_LABELS: dict[str, str] = {
+    "continuity": "Supported this peer before",
     "specialty": "Same specialty",
     "related_specialty": "Related specialty",
     "rank": "Similar or higher rank",
@@ -46,6 +51,9 @@ class ProgramSettings(models.Model):
     assignment_due_hours = models.PositiveIntegerField(default=4)
     first_outreach_due_hours = models.PositiveIntegerField(default=24)
     exclude_same_department = models.BooleanField(default=True)
+    # A supporter takes at most one peer of the same referral (the director may override it
+    # case by case, with a reason): colleagues from one event may not want to share a supporter.
+    one_peer_per_supporter_per_event = models.BooleanField(default=True)
     default_case_limit = models.PositiveSmallIntegerField(default=2)
     weights = models.JSONField(default=default_weights)
     small_count_threshold = models.PositiveSmallIntegerField(default=11)

@@ -24,6 +24,7 @@ class ProgramSettingsInput:
     close_due_days: int
     escalate_after_hours: int
     weights: dict[str, float] = field(default_factory=dict)
+    one_peer_per_supporter_per_event: bool = True
 
 
 # Each number setting with its bounds. Due times stay within a fortnight (or three months for
@@ -64,6 +65,7 @@ def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> Progr
         for name in NUMBER_BOUNDS:
             setattr(program, name, getattr(data, name))
         program.exclude_same_department = data.exclude_same_department
+        program.one_peer_per_supporter_per_event = data.one_peer_per_supporter_per_event
         program.weights = {**program.effective_weights(), **{k: float(v) for k, v in data.weights.items()}}
         program.save()
         audit_record(actor=actor, action="program.settings_update", obj=program)

@@ -1,15 +1,19 @@
 """The joint plan: as many cases assigned as possible, then the best total, within capacity."""
 
+from dataclasses import replace
+
 from peersupport.matching.core import plan, suggest
 from peersupport.matching.tests.builders import case, person, rules, supporter
 
 SPECIALTY_ONLY = rules({"rank": 0.0, "on_call": 0.0, "other_site": 0.0, "specialty": 3.0})
+# The program's one-peer-per-event rule switched off: a supporter may take several peers.
+SHARING = {"one_peer_per_supporter_per_event": False}
 
 
 def test_plan_assigns_every_case_when_capacity_allows() -> None:
     cases = [case() for _ in range(3)]
     supporters = [supporter(case_limit=2) for _ in range(2)]
-    chosen = plan(cases, supporters, rules())
+    chosen = plan(cases, supporters, rules(**SHARING))
     assert set(chosen) == {c.case_id for c in cases}
 
 
@@ -17,7 +21,7 @@ def test_plan_never_gives_a_supporter_more_than_their_remaining_slots() -> None:
     cases = [case(person(specialty="Cardiology")) for _ in range(4)]
     star = supporter(person(specialty="Cardiology"), case_limit=3, open_cases=1)
     other = supporter(person(specialty="Urology"), case_limit=5)
-    chosen = plan(cases, [star, other], SPECIALTY_ONLY)
+    chosen = plan(cases, [star, other], replace(SPECIALTY_ONLY, **SHARING))
     taken = [s.supporter for s in chosen.values()]
     assert taken.count(star) == 2
     assert taken.count(other) == 2
@@ -102,3 +106,40 @@ def test_plan_for_many_cases_keeps_only_the_best_candidates_without_losing_the_o
         "Pediatrics",
         "Urology",
     ]
+
+
+def test_plan_gives_each_supporter_at_most_one_peer_of_the_event_by_default() -> None:
+    # Two colleagues from one event, one supporter who fits both far better: the rule gives the
+    # second peer to someone else rather than both to the star.
+    cases = [case(person(specialty="Cardiology")) for _ in range(2)]
+    star = supporter(person(specialty="Cardiology"), case_limit=3)
+    other = supporter(person(specialty="Urology"), case_limit=3)
+    chosen = plan(cases, [star, other], SPECIALTY_ONLY)
+    assert sorted(s.supporter.person.specialty for s in chosen.values()) == ["Cardiology", "Urology"]
+    shared = plan(cases, [star, other], replace(SPECIALTY_ONLY, **SHARING))
+    assert [s.supporter for s in shared.values()] == [star, star]
+
+
+def test_plan_leaves_a_peer_unassigned_rather_than_give_a_supporter_two_of_the_event() -> None:
+    cases = [case() for _ in range(2)]
+    only = supporter(case_limit=2)
+    assert len(plan(cases, [only], rules())) == 1
+    assert len(plan(cases, [only], rules(**SHARING))) == 2
+
+
+def test_plan_skips_a_supporter_who_already_supports_a_colleague_of_the_event() -> None:
+    star = supporter(person(specialty="Cardiology"))
+    other = supporter(person(specialty="Urology"))
+    waiting = case(person(specialty="Cardiology"), same_event_supporters={star.person.person_id: 900})
+    assert plan([waiting], [star, other], SPECIALTY_ONLY)[waiting.case_id].supporter == other
+    shared = plan([waiting], [star, other], replace(SPECIALTY_ONLY, **SHARING))
+    assert shared[waiting.case_id].supporter == star
+
+
+def test_plan_prefers_the_peers_earlier_supporter() -> None:
+    star = supporter(person(specialty="Cardiology"))
+    earlier = supporter(person(specialty="Urology"))
+    the_case = case(person(specialty="Cardiology"), previous_supporter_cases={earlier.person.person_id: 41})
+    chosen = plan([the_case], [star, earlier], rules({"specialty": 3.0, "continuity": 8.0}))
+    assert chosen[the_case.case_id].supporter == earlier
+    assert "supported this peer before (case #41)" in chosen[the_case.case_id].reasons

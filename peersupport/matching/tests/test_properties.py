@@ -28,11 +28,14 @@ from peersupport.matching.core import (
     SupporterFacts,
     hard_rule_violations,
     plan,
+    same_event_case,
     suggest,
+    suggest_with_held_back,
 )
 from peersupport.matching.planning import SupporterTable
 from peersupport.matching.scoring import score
 from peersupport.matching.tests.builders import NOW, TODAY, TRAINED
+from peersupport.matching.wishes import RULE_WORDS, meets, unmet_wishes
 
 PERSON_IDS = list(range(1, 9))
 CATEGORIES = ["medical_error", "patient_death", "litigation"]
@@ -52,6 +55,7 @@ EXPERIENCE = [frozenset(), frozenset({"litigation"}), frozenset(CATEGORIES[:2]),
 # and 2.675 test that the plan's numpy sums round exactly like the one-pair score.
 WEIGHT_CHOICES = [None, 1.0, 0.0, -1.5, 0.5, 2.0, 3.0, 1 / 3, 2.675, 0.1]
 WEIGHT_KEYS = [
+    "continuity",
     "specialty",
     "related_specialty",
     "rank",
@@ -143,6 +147,8 @@ def cases(case_id: int = 1) -> st.SearchStrategy[CaseFacts]:
             involved_person_ids=fields["others"] | {peer.person_id},
             declined_by_person_ids=fields["declined"],
             preferences={key: wish for key, wish in wishes.items() if wish is not None},
+            previous_supporter_cases={person_id: 100 + person_id for person_id in fields["earlier"]},
+            same_event_supporters={person_id: 200 + person_id for person_id in fields["colleagues"]},
         )
 
     return choices(
@@ -153,6 +159,9 @@ def cases(case_id: int = 1) -> st.SearchStrategy[CaseFacts]:
         procedural=[False, True],
         others=OTHERS_INVOLVED,
         declined=OTHERS_INVOLVED,
+        # The peer's earlier supporters, and supporters already on a colleague's case.
+        earlier=OTHERS_INVOLVED,
+        colleagues=OTHERS_INVOLVED,
         wish_gender=[None, *GENDERS],
         wish_specialty=[None, *SPECIALTIES],
         wish_role_type=[None, "nurse", "physician"],
@@ -165,6 +174,7 @@ def rules(draw: st.DrawFn) -> Rules:
         choices(
             exclude_same_department=[True, False],
             whole_care_team=[False, True],
+            one_peer_per_supporter_per_event=[True, False],
             **{key: WEIGHT_CHOICES for key in WEIGHT_KEYS},
         )
     )
@@ -193,11 +203,17 @@ def instances(
 def test_no_suggestion_ever_breaks_a_hard_rule(
     the_case: CaseFacts, the_supporters: list[SupporterFacts], the_rules: Rules
 ) -> None:
-    suggestions = suggest(the_case, the_supporters, the_rules)
+    suggestions, held_back = suggest_with_held_back(the_case, the_supporters, the_rules)
     for suggestion in suggestions:
         assert hard_rule_violations(the_case, suggestion.supporter, the_rules) == []
+        assert same_event_case(the_case, suggestion.supporter, the_rules) is None
+    for held in held_back:
+        assert hard_rule_violations(the_case, held.suggestion.supporter, the_rules) == []
+        assert the_rules.one_peer_per_supporter_per_event
+        assert held.colleague_case_id == the_case.same_event_supporters[held.suggestion.supporter.person.person_id]
     eligible = [s for s in the_supporters if not hard_rule_violations(the_case, s, the_rules)]
-    assert len(suggestions) == len(eligible)
+    assert len(suggestions) + len(held_back) == len(eligible)
+    assert suggestions == suggest(the_case, the_supporters, the_rules)
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
 
 
@@ -210,7 +226,11 @@ def test_bulk_eligibility_and_scores_agree_with_the_one_pair_functions(
     table = SupporterTable.build(the_supporters, the_rules)
     eligible = table.eligible(the_case, the_rules)
     bulk = table.scores(the_case, the_rules)
-    expected = [s for s in the_supporters if not hard_rule_violations(the_case, s, the_rules)]
+    expected = [
+        s
+        for s in the_supporters
+        if not hard_rule_violations(the_case, s, the_rules) and same_event_case(the_case, s, the_rules) is None
+    ]
     assert [s for s, ok in zip(table.supporters, eligible, strict=True) if ok] == expected
     for supporter, ok, points in zip(table.supporters, eligible, bulk, strict=True):
         if ok:
@@ -220,9 +240,14 @@ def test_bulk_eligibility_and_scores_agree_with_the_one_pair_functions(
 def best_by_brute_force(
     the_cases: list[CaseFacts], the_supporters: list[SupporterFacts], the_rules: Rules
 ) -> tuple[int, int]:
-    """(cases assigned, total score in cents) of the best plan, trying every plan there is."""
+    """(cases assigned, total score in cents) of the best plan, trying every plan there is.
+
+    The cases are one referral's: under the one-peer-per-event rule a supporter takes at most
+    one of them, and nobody the rule holds back (`suggest` leaves them out) takes any.
+    """
     cents = [{id(s.supporter): round(s.score * 100) for s in suggest(c, the_supporters, the_rules)} for c in the_cases]
-    slots = tuple(max(s.case_limit - s.open_cases, 0) for s in the_supporters)
+    cap = 1 if the_rules.one_peer_per_supporter_per_event else len(the_cases)
+    slots = tuple(min(max(s.case_limit - s.open_cases, 0), cap) for s in the_supporters)
 
     @cache
     def best(index: int, free: tuple[int, ...]) -> tuple[int, int]:
@@ -242,7 +267,7 @@ def best_by_brute_force(
 
 @settings(max_examples=200, deadline=None)
 @given(instances())
-def test_plan_is_as_good_as_the_best_plan_found_by_brute_force(
+def test_plan_is_as_good_as_the_best_plan_found_by_brute_force_with_or_without_the_one_peer_rule(
     instance: tuple[list[CaseFacts], list[SupporterFacts], Rules],
 ) -> None:
     the_cases, the_supporters, the_rules = instance
@@ -255,10 +280,31 @@ def test_plan_is_as_good_as_the_best_plan_found_by_brute_force(
     for case_id, suggestion in chosen.items():
         assert suggestion.case_id == case_id
         assert hard_rule_violations(by_id[case_id], suggestion.supporter, the_rules) == []
+        assert same_event_case(by_id[case_id], suggestion.supporter, the_rules) is None
         assert any(suggestion.supporter is s for s in the_supporters)
         taken[id(suggestion.supporter)] = taken.get(id(suggestion.supporter), 0) + 1
     for supporter in the_supporters:
         assert taken.get(id(supporter), 0) <= max(supporter.case_limit - supporter.open_cases, 0)
+        if the_rules.one_peer_per_supporter_per_event:
+            # No supporter gets two peers of the referral.
+            assert taken.get(id(supporter), 0) <= 1
 
     got = (len(chosen), sum(round(s.score * 100) for s in chosen.values()))
     assert got == best_by_brute_force(the_cases, the_supporters, the_rules)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases(), st.lists(supporters(), max_size=8), rules())
+def test_every_unmet_wish_is_unmet_by_every_suggestion_and_each_supporter_meeting_it_has_a_reason(
+    the_case: CaseFacts, the_supporters: list[SupporterFacts], the_rules: Rules
+) -> None:
+    suggestions = suggest(the_case, the_supporters, the_rules)
+    for unmet in unmet_wishes(the_case, the_supporters, suggestions, the_rules):
+        wishes = dict(unmet.wishes)
+        assert not any(meets(s.supporter.person, wishes) for s in suggestions)
+        meeting = [s for s in the_supporters if meets(s.person, wishes)]
+        assert unmet.active == len(meeting)
+        # Every supporter who meets the wish is counted under at least one rule that keeps them out.
+        assert sum(count for _, count in unmet.blocked) >= unmet.active
+        assert all(rule in RULE_WORDS and count >= 1 for rule, count in unmet.blocked)
+        assert unmet.text.startswith("No eligible supporter is ")

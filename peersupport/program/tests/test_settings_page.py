@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -92,3 +94,15 @@ def test_administrator_reads_but_cannot_change(client, administrator):
     response = client.post(reverse("program-settings"), settings_form(assignment_due_hours="9"))
     assert response.status_code == 403
     assert ProgramSettings.current().assignment_due_hours == 4
+
+
+def test_the_one_peer_per_event_rule_is_on_by_default_and_the_director_turns_it_off(client, director):
+    assert ProgramSettings.current().one_peer_per_supporter_per_event is True
+    client.force_login(director)
+    page = client.get(reverse("program-settings")).content.decode()
+    assert "Give a supporter at most one peer of the same event" in page
+    assert re.search(r'<input type="checkbox" name="one_peer_per_supporter_per_event"[^>]* checked>', page)
+    client.post(reverse("program-settings"), settings_form())
+    assert ProgramSettings.current().one_peer_per_supporter_per_event is False
+    client.post(reverse("program-settings"), settings_form(one_peer_per_supporter_per_event="on"))
+    assert ProgramSettings.current().one_peer_per_supporter_per_event is True
