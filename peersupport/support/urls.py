@@ -1,0 +1,10 @@
+from django.urls import path
+
+from peersupport.support import views
+
+urlpatterns = [
+    path("support/", views.program_page, name="support"),
+    path("support/ask/", views.ask, name="support-ask"),
+    path("support/link/<str:token>/", views.link_form, name="support-link"),
+    path("support/talk/<str:token>/", views.talk, name="support-talk"),
+]
