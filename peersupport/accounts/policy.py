@@ -84,6 +84,8 @@ WEB: dict[str, dict[str, Rule]] = {
     # is the self-referral form itself; anyone else gives a work email for a personal link.
     "support": {GET: PUBLIC},
     "support-ask": {GET: PUBLIC, POST: PUBLIC},
+    "support-ask-sent": {GET: PUBLIC},
+    "support-thanks": {GET: PUBLIC},
     "support-link": {GET: PUBLIC, POST: PUBLIC},
     "support-talk": {GET: PUBLIC, POST: PUBLIC},
     # cases

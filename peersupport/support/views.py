@@ -6,7 +6,8 @@ the roster or on the team.
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.lib.errors import InvalidInput, ServiceError
@@ -50,14 +51,26 @@ def ask(request: HttpRequest) -> HttpResponse:
                 # Depends only on how often this address or this client asked, never on the roster.
                 return render(request, "support/ask_limited.html",
                               {"minutes": verdict.retry_minutes, "crisis": crisis_resources()}, status=429)
-            # The same page whether or not the address is on the roster.
-            return render(request, "support/ask_sent.html", {"crisis": crisis_resources()})
+            # The same answer whether or not the address is on the roster.
+            return redirect("support-ask-sent")
         status = InvalidInput.status
     else:
         form = AskEmailForm()
     context = {"form": form, "source": source if source != Source.SELF else "",
                "link_hours": settings.PERSONAL_LINK_HOURS}
     return render(request, "support/ask.html", context, status=status)
+
+
+@require_GET
+def ask_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "support/ask_sent.html", {"crisis": crisis_resources()})
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    """After a request through a personal link (it says nothing about whose, so anyone may open it)."""
+    coming_back = request.GET.get("back") == "1"
+    return render(request, "support/thanks.html", {"crisis": crisis_resources(), "coming_back": coming_back})
 
 
 def _refused(request: HttpRequest, problem: str) -> HttpResponse:
@@ -83,7 +96,7 @@ def link_form(request: HttpRequest, token: str) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                return render(request, "support/thanks.html", {"crisis": crisis_resources()})
+                return redirect("support-thanks")
         status = InvalidInput.status
     else:
         form = SelfReferralForm(initial={"key": new_idempotency_key()})
@@ -104,5 +117,5 @@ def talk(request: HttpRequest, token: str) -> HttpResponse:
             return _refused(request, refused.problem)
         except ServiceError:
             return _refused(request, "unavailable")
-        return render(request, "support/thanks.html", {"crisis": crisis_resources(), "coming_back": True})
+        return redirect(reverse("support-thanks") + "?back=1")
     return render(request, "support/talk.html", {})

@@ -40,6 +40,7 @@ def test_the_page_after_asking_is_byte_identical_for_an_address_on_the_roster_an
     known = ask(client, "dana.reyes@example.org")
     unknown = ask(client, "nobody@example.org")
     assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain == unknown.redirect_chain == [("/support/ask/sent/", 302)]
     assert known["Content-Type"] == unknown["Content-Type"]
     assert blank_tokens(known.content.decode()) == blank_tokens(unknown.content.decode())
     process_all()
@@ -93,7 +94,7 @@ def test_the_link_opens_the_self_referral_form_and_sending_it_opens_a_case_like_
     assert form.status_code == 200 and 'name="category"' in form.content.decode()
     assert not Referral.objects.exists()
 
-    thanks = client.post(url, FORM)
+    thanks = client.post(url, FORM, follow=True)
     assert thanks.status_code == 200 and "We have your request" in thanks.content.decode()
     referral = Referral.objects.get()
     assert referral.source == "self" and referral.referred_by is None and referral.involved_count == 1
@@ -108,7 +109,7 @@ def test_a_link_works_once_then_shows_the_kind_page(client, peer):
     ask(client, "dana.reyes@example.org")
     process_all()
     url = link_sent_to(peer.email)
-    assert client.post(url, FORM).status_code == 200
+    assert client.post(url, FORM).status_code == 302
     for again in (client.get(url), client.post(url, FORM)):
         page = again.content.decode()
         assert again.status_code == 410 and "already been used" in page and "/support/ask/" in page
@@ -119,7 +120,7 @@ def test_a_refused_form_leaves_the_link_working(client, peer):
     url = link_url(ASK, make_token(ASK, person_id=peer.pk))
     refused = client.post(url, {**FORM, "summary": "y" * 201})
     assert refused.status_code == 422 and "201 characters" in refused.content.decode()
-    assert client.post(url, FORM).status_code == 200
+    assert client.post(url, FORM).status_code == 302
     assert Referral.objects.count() == 1
 
 

@@ -30,7 +30,7 @@ def test_the_worker_mails_the_link_to_a_person_on_the_roster_and_nothing_for_an_
     assert mail["To"] == "dana@example.org" and "Dana" not in mail["Subject"]
     assert list(AskRequest.objects.values_list("email", flat=True)) == ["", ""]
     url = link_in(mail.get_content(), "/support/link/")
-    assert client.post(url, FORM).status_code == 200
+    assert client.post(url, FORM).status_code == 302
     assert Referral.objects.get().cases.get().peer == peer
     assert len(smtp_server.messages) == 1
 
