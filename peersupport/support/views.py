@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peersupport.accounts.models import User
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.lib.middleware import client_ip
 from peersupport.referrals.forms import SelfReferralForm, new_idempotency_key
@@ -38,7 +39,7 @@ def program_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     source = _source(request)
-    if request.user.is_authenticated and request.user.person_id:
+    if isinstance(request.user, User) and request.user.person_id:
         # On the roster and signed in: the form itself, at once.
         return support_ask(request, source=source)
     status = 200
