@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "peersupport.notifications",
     "peersupport.api",
     "peersupport.front",
+    # The peer's own path with no account: /support/, asking by work email, personal links.
+    "peersupport.support",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).
@@ -231,6 +233,16 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 # A message left in `sending` by a worker that died is taken over after this many seconds. Keep it
 # well above EMAIL_TIMEOUT, so a slow but live worker is never taken over.
 OUTBOX_RECLAIM_SECONDS = int(os.environ.get("OUTBOX_RECLAIM_SECONDS", "600"))
+
+# Personal links (peersupport/support/links.py): the link emailed from /support/ask/ works for
+# PERSONAL_LINK_HOURS; "I'd like to talk now" in the emails to a peer for INVITATION_LINK_DAYS.
+PERSONAL_LINK_HOURS = int(os.environ.get("PERSONAL_LINK_HOURS", "24"))
+INVITATION_LINK_DAYS = int(os.environ.get("INVITATION_LINK_DAYS", "30"))
+# Requests for a link at /support/ask/: at most this many per address typed, and per client
+# address, within the window (counted in the database, so they hold across app servers).
+SUPPORT_ASK_PER_ADDRESS = int(os.environ.get("SUPPORT_ASK_PER_ADDRESS", "3"))
+SUPPORT_ASK_PER_CLIENT = int(os.environ.get("SUPPORT_ASK_PER_CLIENT", "30"))
+SUPPORT_ASK_WINDOW_MINUTES = int(os.environ.get("SUPPORT_ASK_WINDOW_MINUTES", "60"))
 
 TASKS = {
     "default": {

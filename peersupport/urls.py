@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("peersupport.front.urls")),
     path("", include("peersupport.accounts.urls")),
     path("", include("peersupport.referrals.urls")),
+    path("", include("peersupport.support.urls")),
     path("", include("peersupport.cases.urls")),
     path("", include("peersupport.roster.urls")),
     path("", include("peersupport.resources.urls")),

@@ -32,6 +32,7 @@ class World:
             "resource_id": self.resource.pk,
             "employee_id": self.supporter_a.person.employee_id,
             "rest": "no-such-thing",
+            "token": "not-a-personal-link",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:

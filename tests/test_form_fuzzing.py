@@ -62,7 +62,7 @@ FUZZ = settings(
 
 # The tables a form could change. Not the audit trail (a refusal is audited, by design), nor
 # sessions, sign-in attempts or second-step devices.
-SNAPSHOT_APPS = {"program", "roster", "resources", "referrals", "cases", "notifications",
+SNAPSHOT_APPS = {"program", "roster", "resources", "referrals", "cases", "notifications", "support",
                  "django_tasks_database"}
 OWN_APPS = SNAPSHOT_APPS - {"django_tasks_database"}
 
@@ -366,6 +366,9 @@ def case_url(name: str, case: str):
 FORMS = {
     "referral": ("referrer", lambda w: reverse("referral-new"), referral_fields),
     "self-referral": ("clinician", lambda w: reverse("support-ask"), self_referral_fields),
+    # The peer's own path, signed out (who: None): asking for a personal link by work email.
+    "ask-for-a-link": (None, lambda w: reverse("support-ask"), lambda w: {
+        "email": st.one_of(st.just(w["clinician"].person.email), st.emails().map(str), PLAIN)}),
     "assignment-and-override": ("director", case_url("case-assign", "waiting"), assignment_fields),
     "outreach": ("supporter", case_url("case-outreach", "assigned"),
                  lambda w: {"channel": choice(OutreachChannel.values), "send_email": choice(["", "", "on"])}),
@@ -433,7 +436,8 @@ def strategy_for(form: str, world: dict) -> st.SearchStrategy[dict[str, Any]]:
 @FUZZ
 def test_web_form_refuses_bad_input_with_a_message_and_changes_nothing(form, data, encoding, client, world):
     who, url, _ = FORMS[form]
-    check_post(sign_in_once(client, world[who]), url(world), data.draw(strategy_for(form, world)), encoding)
+    poster = client if who is None else sign_in_once(client, world[who])
+    check_post(poster, url(world), data.draw(strategy_for(form, world)), encoding)
 
 
 @given(data=st.data(), encoding=ENCODING)

@@ -140,7 +140,7 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
     web.force_login(one.referrer)
     headers = {**bearer(one.referrer), "Idempotency-Key": one.key}
     values = {"referral_id": one.referral.pk, "case_id": one.case.pk, "employee_id": one.peer.employee_id,
-              "resource_id": resource.pk, "rest": "no-such-thing"}
+              "resource_id": resource.pk, "rest": "no-such-thing", "token": "not-a-personal-link"}
     answers = {}
     for route in site_routes():
         url = route.url(values)

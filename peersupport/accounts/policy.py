@@ -80,7 +80,14 @@ WEB: dict[str, dict[str, Rule]] = {
     "referral-new": {GET: allow(REFERRERS), POST: allow(REFERRERS)},
     "referral-receipt": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
     "referral-plan": {GET: allow(STAFF), POST: allow(STAFF)},
-    "support-ask": {GET: allow(EVERYONE, Scope.ON_ROSTER), POST: allow(EVERYONE, Scope.ON_ROSTER)},
+    # support: the peer's own path, no account needed. Signed in and on the roster, /support/ask/
+    # is the self-referral form itself; anyone else gives a work email for a personal link.
+    "support": {GET: PUBLIC},
+    "support-ask": {GET: PUBLIC, POST: PUBLIC},
+    "support-ask-sent": {GET: PUBLIC},
+    "support-thanks": {GET: PUBLIC},
+    "support-link": {GET: PUBLIC, POST: PUBLIC},
+    "support-talk": {GET: PUBLIC, POST: PUBLIC},
     # cases
     "queue": {GET: allow(STAFF)},
     "overview": {GET: allow(STAFF)},

@@ -32,7 +32,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("referral-new", "Refer a colleague"),
     ],
     Role.REFERRER: [("referral-new", "Refer")],
-    Role.CLINICIAN: [("referral-new", "Refer a colleague")],
+    Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
     Role.LEADER: [("home", "Reports")],
     Role.INTEGRATION: [("home", "API")],
 }
@@ -46,7 +46,7 @@ def navigation(request: HttpRequest) -> dict:
         # Nothing to go to before the sign-in code but the code page and sign-out.
         return {"current_role": user.role, "nav_items": []}
     items = list(NAVIGATION.get(user.role, []))
-    if user.person_id:
+    if user.person_id and ("support-ask", "Ask for support") not in items:
         # Anyone on the roster may ask for support for themself.
         items.append(("support-ask", "Ask for support"))
     match = getattr(request, "resolver_match", None)

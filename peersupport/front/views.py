@@ -17,6 +17,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("queue")
     if role == Role.SUPPORTER:
         return redirect("my-cases")
+    if role == Role.CLINICIAN:
+        # A clinician comes to the program mostly for themself; referring a colleague is one tab away.
+        return redirect("support-ask")
     if role == Role.INTEGRATION:
         return render(request, "front/integration.html", {"api_docs_url": API_DOCS_URL})
     if role in MAY_REFER:

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from peersupport.cases.models import CaseState
+from peersupport.support.links import talk_link_url
 
 if TYPE_CHECKING:
     from peersupport.cases.models import Case
+    from peersupport.roster.models import Person
 
 
 def render_assignment_email(case: "Case") -> tuple[str, str]:
@@ -66,12 +68,22 @@ def render_outreach_email(case: "Case", supporter_name: str, supporter_phone: st
     return _render("outreach", {"outreach_text": outreach_text(case, supporter_name, supporter_phone)})
 
 
+def _peer_links(case: "Case") -> dict[str, str]:
+    """The peer's own "I'd like to talk now" link (signed, single-use, expiring: no sign-in), and
+    the public ask page for when that link has expired."""
+    return {
+        "talk_url": talk_link_url(person_id=case.peer_id, case_id=case.pk) if case.peer_id else "",
+        "invitation_url": f"{settings.SITE_URL}/support/ask/",
+        "talk_link_days": settings.INVITATION_LINK_DAYS,
+    }
+
+
 def render_open_invitation_email(case: "Case", resources: list) -> tuple[str, str]:
     """After a decline or no answer: resources and an open door. Never the event."""
     return _render("open_invitation", {
         "peer_first_name": first_name(case.peer.name),
         "resources": resources,
-        "invitation_url": f"{settings.SITE_URL}/support/ask/",
+        **_peer_links(case),
     })
 
 
@@ -79,8 +91,14 @@ def render_information_sheet_email(case: "Case", resources: list) -> tuple[str, 
     return _render("information_sheet", {
         "peer_first_name": first_name(case.peer.name),
         "resources": resources,
-        "invitation_url": f"{settings.SITE_URL}/support/ask/",
+        **_peer_links(case),
     })
+
+
+def render_personal_link_email(person: "Person", url: str, *, hours: int) -> tuple[str, str]:
+    """The link asked for at /support/ask/: it opens the request form, no sign-in needed."""
+    return _render("personal_link", {"peer_first_name": first_name(person.name), "link_url": url,
+                                     "hours": hours})
 
 
 def render_safety_escalation_email(case: "Case", supporter_name: str, supporter_phone: str,

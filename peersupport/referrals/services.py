@@ -100,30 +100,41 @@ def _validate(data: ReferralInput, program: ProgramSettings) -> tuple[str, list[
 
 
 def referral_create(
-    *, referred_by: User, data: ReferralInput, idempotency_key: str | None = None
+    *, referred_by: User | None, data: ReferralInput, idempotency_key: str | None = None,
+    self_person: Person | None = None, reengagement_of: Case | None = None,
 ) -> tuple[Referral, bool]:
     """Record a referral and open a case per involved clinician. Returns (referral, created).
 
     The same idempotency key with the same body answers the existing referral and creates
     nothing; with a different body it is refused.
+
+    `self_person`: a peer asking for themself with no login (`referred_by=None`), proven by a
+    personal link (peersupport.support). `reengagement_of`: the earlier case they come back from.
     """
     program = ProgramSettings.current()
     fingerprint = data.fingerprint()
-    if idempotency_key:
+    if idempotency_key and referred_by is not None:
         existing = _existing(referred_by, idempotency_key, fingerprint)
         if existing:
             return existing, False
     summary, people = _validate(data, program)
-    if data.source == Source.SELF and not (
+    if self_person is not None:
+        if data.source not in (Source.SELF, Source.SAFETY_REPORT_OPT_IN) or [p.pk for p in people] != [self_person.pk]:
+            raise InvalidInput("A request through a personal link names exactly one clinician: yourself.")
+    elif referred_by is None:
+        raise InvalidInput("A referral needs the login that makes it.")
+    elif data.source == Source.SELF and not (
         referred_by.person_id and [p.pk for p in people] == [referred_by.person_id]
     ):
         raise InvalidInput("A self-referral names exactly one clinician: yourself.")
     try:
         with audited_atomic():
-            referral = _create(referred_by, data, summary, people, program, idempotency_key, fingerprint)
+            referral = _create(referred_by, data, summary, people, program, idempotency_key, fingerprint,
+                               reengagement_of)
     except IntegrityError:
         # A concurrent request with the same key won the race: answer what it created.
-        existing = _existing(referred_by, idempotency_key, fingerprint) if idempotency_key else None
+        existing = (_existing(referred_by, idempotency_key, fingerprint)
+                    if idempotency_key and referred_by is not None else None)
         if existing is None:
             raise
         return existing, False
@@ -138,13 +149,14 @@ def _existing(user: User, key: str, fingerprint: str) -> Referral | None:
 
 
 def _create(
-    user: User,
+    user: User | None,
     data: ReferralInput,
     summary: str,
     people: list[Person],
     program: ProgramSettings,
     idempotency_key: str | None,
     fingerprint: str,
+    reengagement_of: Case | None = None,
 ) -> Referral:
     now = timezone.now()
     referral = Referral.objects.create(
@@ -163,6 +175,9 @@ def _create(
     )
     due = now + timedelta(hours=program.assignment_due_hours)
     earlier = _latest_closed_cases([person.pk for person in people])
+    if reengagement_of is not None and reengagement_of.peer_id in {person.pk for person in people}:
+        # The case the peer comes back from, even if it is still waiting to be closed.
+        earlier[int(reengagement_of.peer_id or 0)] = reengagement_of.pk
     cases = Case.objects.bulk_create(
         Case(referral=referral, peer=person, created_at=now, next_due_at=due,
              reengagement_of_id=earlier.get(person.pk))

@@ -6,5 +6,4 @@ urlpatterns = [
     path("referrals/new/", views.referral_new, name="referral-new"),
     path("referrals/<int:referral_id>/", views.referral_receipt, name="referral-receipt"),
     path("referrals/<int:referral_id>/plan/", views.referral_plan_page, name="referral-plan"),
-    path("support/ask/", views.support_ask, name="support-ask"),
 ]

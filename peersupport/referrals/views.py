@@ -1,8 +1,11 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.cases.access import cases_for_user
@@ -16,9 +19,10 @@ from peersupport.referrals.forms import (
     default_source,
     new_idempotency_key,
 )
-from peersupport.referrals.models import Referral
+from peersupport.referrals.models import Referral, Source
 from peersupport.referrals.services import referral_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.support.selectors import is_own_request
 
 
 def _create(request: HttpRequest, form, data) -> Referral | None:
@@ -55,7 +59,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def support_ask(request: HttpRequest) -> HttpResponse:
+def support_ask(request: HttpRequest, source: str = Source.SELF) -> HttpResponse:
+    """Asking for support for oneself, signed in (the public path is peersupport.support.views.ask)."""
     if not request.user.person_id:
         raise PermissionDenied(
             "Your login is not linked to your entry on the staff roster, so we cannot take a request "
@@ -64,11 +69,19 @@ def support_ask(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = SelfReferralForm(request.POST)
-        if form.is_valid() and (referral := _create(request, form, form.to_input(request.user))):
+        if form.is_valid() and (
+            referral := _create(request, form, replace(form.to_input(request.user), source=source))
+        ):
             return redirect("referral-receipt", referral.pk)
         status = InvalidInput.status
     else:
         form = SelfReferralForm(initial={"key": new_idempotency_key()})
+    action = reverse("support-ask") + (f"?source={source}" if source != Source.SELF else "")
+    return render_self_referral(request, form, action=action, status=status)
+
+
+def render_self_referral(request: HttpRequest, form: SelfReferralForm, *, action: str, status: int) -> HttpResponse:
+    """The self-referral form, signed in or through a personal link (`action`: where it is sent)."""
     # Specialties the team can offer (a few hundred at most), not the whole roster's.
     specialties = (
         Supporter.objects.filter(status=SupporterStatus.ACTIVE)
@@ -78,7 +91,8 @@ def support_ask(request: HttpRequest) -> HttpResponse:
         .order_by("person__specialty")[:300]
     )
     return render(request, "referrals/ask.html",
-                  {"form": form, "specialties": specialties, "summary_warning": SUMMARY_WARNING},
+                  {"form": form, "specialties": specialties, "summary_warning": SUMMARY_WARNING,
+                   "action": action},
                   status=status)
 
 
@@ -87,7 +101,10 @@ def support_ask(request: HttpRequest) -> HttpResponse:
 def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
     """What the referrer may know: that it arrived. Nothing here changes with what happens next."""
     referral = referral_for_user(request.user, referral_id)
-    return render(request, "referrals/receipt.html", {"referral": referral})
+    # Asking for oneself: the receipt speaks to the person. Any other referral keeps the one
+    # receipt every referrer gets (it depends on nothing that happens after).
+    return render(request, "referrals/receipt.html",
+                  {"referral": referral, "own_request": is_own_request(request.user, referral)})
 
 
 @login_required

@@ -13,6 +13,8 @@ MAY_REFER = {"director", "administrator", "supporter_a", "supporter_b", "referre
 STAFF = {"director", "administrator"}
 # Personas whose login is linked to a roster entry (they may ask for support themselves).
 ON_ROSTER = {"director", "supporter_a", "supporter_b", "outsider"}
+# Pages for everyone, signed in or not (the peer's own path needs no account).
+PUBLIC_PAGES = {"support-ask"}
 
 
 def only(allowed: set[str], status: int = 200, others: int = 403) -> dict[str, int]:
@@ -23,7 +25,8 @@ def only(allowed: set[str], status: int = 200, others: int = 403) -> dict[str, i
 MATRIX: dict[str, dict[str, int]] = {
     "home": {**only(set(), others=302), "leader": 200, "integration": 200},
     "referral-new": only(MAY_REFER),
-    "support-ask": only(ON_ROSTER),
+    # Public: on the roster, the self-referral form; anyone else gives a work email for a link.
+    "support-ask": only(set(PERSONAS)),
     "roster-lookup": only(MAY_REFER),
     "roster-chip": only(MAY_REFER),
     # Only its maker (and program staff) see a receipt; leadership may never refer at all.
@@ -76,16 +79,16 @@ def test_each_page_answers_this_role(client, request, world, persona):
 
 def test_signed_out_visitors_go_to_the_login_page(client, world):
     login = reverse("login") + "?next="
-    answers = {page: client.get(url_for(page, world)) for page in MATRIX}
+    answers = {page: client.get(url_for(page, world)) for page in MATRIX if page not in PUBLIC_PAGES}
     assert {page: (r.status_code, r["Location"].startswith(login)) for page, r in answers.items()} == {
-        page: (302, True) for page in MATRIX
+        page: (302, True) for page in MATRIX if page not in PUBLIC_PAGES
     }
 
 
 @pytest.mark.parametrize(
     ("persona", "target"),
     [("director", "queue"), ("administrator", "queue"), ("supporter_a", "my-cases"),
-     ("referrer", "referral-new"), ("outsider", "referral-new")],
+     ("referrer", "referral-new"), ("outsider", "support-ask")],
 )
 def test_home_sends_each_role_to_its_work(client, request, persona, target):
     login_as(client, request, persona)
