@@ -83,3 +83,21 @@ def supporter_case_counts(user: User) -> tuple[int, int]:
     held = Case.objects.filter(supporter__person_id=user.person_id).aggregate(
         open=Count("pk", filter=Q(state__in=HOLDING_STATES)), all=Count("pk"))
     return held["open"], held["all"]
+
+
+# A peer without a login: a signed personal link names the person and the case it was sent about.
+
+
+def case_of_link_holder(*, person_id: int, case_id: int | None) -> Case | None:
+    """The case a personal link was sent about, if it is that person's own and not purged.
+
+    The link's signature is the authority here (no login): it names both ids, and the case must be
+    the named person's own. Not audited here: the service audits the link's use.
+    """
+    if case_id is None:
+        return None
+    return (
+        Case.objects.select_related("referral")
+        .filter(pk=case_id, peer_id=person_id, purged_at__isnull=True)
+        .first()
+    )

@@ -87,6 +87,8 @@ ACTION_LABELS = {
     "api_token.issue": "Issued an API token",
     "api_token.revoke": "Revoked an API token",
     "subject_access.view": "Looked at what the program holds about them",
+    "support.link_sent": "Emailed a personal link to ask for support",
+    "support.link_used": "Asked for support through a personal link",
     # The roster, the team, resources and the program.
     "person.create": "Added a person to the roster",
     "person.update": "Changed a roster entry",

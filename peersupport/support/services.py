@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.cases.access import case_of_link_holder
 from peersupport.cases.models import Case
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_personal_link_email
@@ -156,10 +157,7 @@ def talk_reengage(*, link: PersonalLink) -> Referral:
     can be (not purged, still valid); otherwise a neutral sentence stands in for it.
     """
     person = _person_for(link)
-    earlier = (
-        Case.objects.select_related("referral")
-        .filter(pk=link.case_id, peer_id=person.pk, purged_at__isnull=True).first()
-    )
+    earlier = case_of_link_holder(person_id=person.pk, case_id=link.case_id)
     fallback = ReferralInput(category=Category.OTHER, occurred_on=timezone.localdate(),
                              summary=REENGAGEMENT_SUMMARY, involved_employee_ids=[person.employee_id],
                              source=Source.SELF)
