@@ -26,7 +26,7 @@ class _LinkTokens(PasswordResetTokenGenerator):
     def max_age_seconds(self) -> int:
         raise NotImplementedError
 
-    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]  # Django's is untyped
+    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]  # narrower user type than Django's
         if not super().check_token(user, token):
             return False
         issued = base36_to_int(str(token).split("-")[0])
@@ -51,10 +51,13 @@ invite_tokens = InviteTokens()
 reset_tokens = ResetTokens()
 
 
-class EitherLink:
+class EitherLink(PasswordResetTokenGenerator):
     """What the set-password page accepts: an invitation's token or a "Forgot password" one."""
 
-    def check_token(self, user: User | None, token: str | None) -> bool:
+    def make_token(self, user: User) -> str:  # type: ignore[override]  # narrower user type than Django's
+        raise NotImplementedError("Make a link with invite_tokens or reset_tokens.")
+
+    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]  # as above
         return invite_tokens.check_token(user, token) or reset_tokens.check_token(user, token)
 
 

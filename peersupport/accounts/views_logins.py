@@ -1,5 +1,7 @@
 """The "Logins" pages: the director and the administrator invite, deactivate and reset logins."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,7 +76,8 @@ def login_invite_page(request: HttpRequest) -> HttpResponse:
                   {"form": form, "invite_days": settings.LOGIN_INVITE_DAYS}, status=status)
 
 
-def _confirm_page(request: HttpRequest, login_id: int, *, template: str, act, done: str) -> HttpResponse:
+def _confirm_page(request: HttpRequest, login_id: int, *, template: str, act: Callable[..., object],
+                  done: str) -> HttpResponse:
     """A page that asks first (GET) and acts on the confirming POST, with a plain refusal."""
     login = login_for_user(request.user, login_id)
     error, status = "", 200

@@ -43,11 +43,11 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     """Django's view (the token leaves the address bar at once), with our service after it."""
 
     form_class = ChoosePasswordForm
-    token_generator = EitherLink()  # type: ignore[assignment]  # checks either kind of link
+    token_generator = EitherLink()
     template_name = "registration/password_set.html"
     success_url = reverse_lazy("password-set-done")
 
-    def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:
         from peersupport.accounts.services import password_set_from_link
 
         # This browser starts afresh too: whoever was signed in here signs in with the new password.
@@ -55,7 +55,7 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
         password_set_from_link(login=self.user, password=form.cleaned_data["new_password1"])
         return redirect(self.get_success_url())
 
-    def form_invalid(self, form: ChoosePasswordForm) -> HttpResponse:  # type: ignore[override]
+    def form_invalid(self, form: ChoosePasswordForm) -> HttpResponse:
         response = super().form_invalid(form)
         response.status_code = InvalidInput.status
         return response
