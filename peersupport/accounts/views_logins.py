@@ -56,7 +56,7 @@ def logins(request: HttpRequest) -> HttpResponse:
 def login_invite_page(request: HttpRequest) -> HttpResponse:
     require_login_manager(request.user)
     roles = manageable_roles(request.user)
-    form = InviteForm(request.POST or None, roles=roles)
+    form = InviteForm(request.POST if request.method == "POST" else None, roles=roles)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

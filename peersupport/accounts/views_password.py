@@ -22,7 +22,7 @@ from peersupport.lib.errors import InvalidInput
 
 @require_http_methods(["GET", "POST"])
 def password_forgot(request: HttpRequest) -> HttpResponse:
-    form = ForgotPasswordForm(request.POST or None)
+    form = ForgotPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             password_link_request(email=form.cleaned_data["email"])
