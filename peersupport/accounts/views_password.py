@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.forms import ChoosePasswordForm, ForgotPasswordForm
 from peersupport.accounts.links import EitherLink
+from peersupport.accounts.models import User
 from peersupport.accounts.services import password_link_request
 from peersupport.lib.errors import InvalidInput
 
@@ -46,6 +47,11 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     token_generator = EitherLink()
     template_name = "registration/password_set.html"
     success_url = reverse_lazy("password-set-done")
+
+    def get_user(self, uidb64: str) -> User | None:  # type: ignore[override]  # narrower than Django's
+        """Only an active login chooses a password: a link sent before a deactivation stops working."""
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
     def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:
         from peersupport.accounts.services import password_set_from_link

@@ -161,6 +161,22 @@ def test_a_tampered_link_opens_the_same_kind_page(referrer):
     assert response.status_code == 200 and "This link no longer works" in response.content.decode()
 
 
+def test_a_link_sent_before_the_login_was_deactivated_no_longer_works(director, referrer):
+    ask(Client(), referrer.email)
+    path = link_in(OutboxMessage.objects.get())
+    client = Client()
+    opened = client.get(path)
+    assert opened.status_code == 302  # the page to choose the password, open in a browser
+    from peersupport.accounts.services import login_deactivate
+
+    login_deactivate(actor=director, login_id=referrer.pk)
+    for response in (Client().get(path), client.post(opened["Location"], {"new_password1": NEW_PASSWORD,
+                                                                          "new_password2": NEW_PASSWORD})):
+        assert response.status_code == 200 and "This link no longer works" in response.content.decode()
+    referrer.refresh_from_db()
+    assert not referrer.check_password(NEW_PASSWORD)
+
+
 def test_a_director_still_gives_the_code_after_choosing_a_password(director):
     ask(Client(), director.email)
     choose(Client(), link_in(OutboxMessage.objects.get()))
