@@ -137,6 +137,8 @@ def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
     require_supporter_manager(request.user)
     person = person_for_user(request.user, employee_id)
     supporter = Supporter.objects.filter(person=person).first()
+    # Come from "Add a supporter": go back to the team once saved.
+    from_team = request.GET.get("from") == "supporters"
     status = 200
     if request.method == "POST":
         form = SupporterForm(request.POST, supporter=supporter)
@@ -147,12 +149,14 @@ def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 messages.success(request, f"{person.name}'s supporter settings are saved.")
+                if from_team:
+                    return redirect("supporters")
                 return redirect("person-edit", person.employee_id)
         status = InvalidInput.status
     else:
         form = SupporterForm(supporter=supporter)
     return render(request, "roster/supporter_form.html",
-                  {"form": form, "person": person, "supporter": supporter}, status=status)
+                  {"form": form, "person": person, "supporter": supporter, "from_team": from_team}, status=status)
 
 
 @login_required

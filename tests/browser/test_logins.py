@@ -108,9 +108,9 @@ def test_the_director_adds_a_supporter_from_the_supporters_page_on_a_phone(
     checked(page, assert_accessible, assert_no_horizontal_scroll)
     page.get_by_label("Name or employee id").fill("Kim")
     page.get_by_test_id("supporter-candidate").filter(has_text="Kim Abara").click()
-    page.wait_for_url(f"**/roster/{kim.employee_id}/supporter/")
+    page.wait_for_url(f"**/roster/{kim.employee_id}/supporter/?from=supporters")
     page.get_by_label("Case limit").fill("2")
     page.get_by_role("button", name="Save supporter settings").click()
     page.get_by_text("Kim Abara's supporter settings are saved.").wait_for()
-    page.goto("/supporters/")
+    assert page.url.endswith("/supporters/")  # back to the team
     assert page.get_by_test_id("supporter-row").filter(has_text="Kim Abara").count() == 1

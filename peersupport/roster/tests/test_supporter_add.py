@@ -20,13 +20,13 @@ def test_add_a_supporter_by_name_then_set_their_settings(client, director):
     page = results.content.decode()
     assert results.status_code == 200 and "<html" not in page  # the type-ahead's fragment only
     assert "Kim Abara" in page and "Kim Inactive" not in page
-    assert f'href="{reverse("supporter-edit", args=[kim.employee_id])}"' in page
+    pick = reverse("supporter-edit", args=[kim.employee_id]) + "?from=supporters"
+    assert f'href="{pick}"' in page
 
-    form = client.get(reverse("supporter-edit", args=[kim.employee_id])).content.decode()
-    assert "is not a supporter yet" in form
-    response = client.post(reverse("supporter-edit", args=[kim.employee_id]),
-                           {"status": "active", "capacity": 3, "trained_on": "2026-10-01"})
-    assert response.status_code == 302
+    form = client.get(pick).content.decode()
+    assert "is not a supporter yet" in form and f'action="{pick}"' in form
+    response = client.post(pick, {"status": "active", "capacity": 3, "trained_on": "2026-10-01"})
+    assert response.status_code == 302 and response["Location"] == reverse("supporters")
     supporter = Supporter.objects.get(person=kim)
     assert supporter.capacity == 3 and str(supporter.trained_on) == "2026-10-01"
 
