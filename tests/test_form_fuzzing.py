@@ -528,6 +528,7 @@ QUERIES = {
     "roster-chip": ("referrer", lambda w: reverse("roster-chip"), ["employee_id", "involved"]),
     "sign-in": ("nobody", lambda w: reverse("login"), ["next"]),
     "logins": ("director", lambda w: reverse("logins"), ["q", "page"]),
+    "login-invite": ("director", lambda w: reverse("login-invite"), ["email", "role", "employee_id"]),
     "supporter-add": ("director", lambda w: reverse("supporter-add"), ["q"]),
 }
 

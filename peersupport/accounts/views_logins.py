@@ -1,6 +1,7 @@
 """The "Logins" pages: the director and the administrator invite, deactivate and reset logins."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +35,14 @@ def _may_act_on(request: HttpRequest, login: User) -> bool:
     return login.pk != user.pk and login.is_active and may_manage_role(user, login.role)
 
 
+def _may_invite_again(request: HttpRequest, login: User) -> bool:
+    """A deactivated login, or one that never chose its password, may be sent a new link."""
+    user = request.user
+    assert isinstance(user, User)
+    waiting = login.is_active and not login.has_usable_password()
+    return login.pk != user.pk and (waiting or not login.is_active) and may_manage_role(user, login.role)
+
+
 @login_required
 @require_GET
 def logins(request: HttpRequest) -> HttpResponse:
@@ -45,7 +54,14 @@ def logins(request: HttpRequest) -> HttpResponse:
         found = found.filter(email__icontains=form.cleaned_data["q"].replace("\x00", "").strip())
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"login": login, "asks_code": requires_two_factor(login), "may_act": _may_act_on(request, login)}
+        {
+            "login": login,
+            "asks_code": requires_two_factor(login),
+            "may_act": _may_act_on(request, login),
+            "may_reinvite": _may_invite_again(request, login),
+            "reinvite_query": urlencode({"email": login.email, "role": login.role,
+                                         "employee_id": login.person.employee_id if login.person else ""}),
+        }
         for login in page.object_list
     ]
     return render(request, "accounts/logins.html", {"form": form, "page_obj": page, "rows": rows})
@@ -56,7 +72,9 @@ def logins(request: HttpRequest) -> HttpResponse:
 def login_invite_page(request: HttpRequest) -> HttpResponse:
     require_login_manager(request.user)
     roles = manageable_roles(request.user)
-    form = InviteForm(request.POST if request.method == "POST" else None, roles=roles)
+    # "Invite again" on the Logins page opens this form filled in with the login as it was.
+    initial = {name: request.GET.get(name, "")[:254] for name in ("email", "role", "employee_id")}
+    form = InviteForm(request.POST if request.method == "POST" else None, roles=roles, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

@@ -123,6 +123,19 @@ def test_the_logins_page_lists_role_status_last_sign_in_and_two_step(director, a
     assert "Never" in rows[invited.email]
     assert "deactivate-link" not in rows[director.email]  # one's own login
     assert "reset-two-step-link" in rows[administrator.email]
+    assert "invite-again-link" in rows[gone.email] and "invite-again-link" in rows[invited.email]
+    assert "invite-again-link" not in rows[referrer.email]
+
+
+def test_invite_again_opens_the_form_filled_in_with_the_login_as_it_was(director, outsider):
+    outsider.is_active = False
+    outsider.save()
+    client = signed_in(director)
+    page = client.get(reverse("logins")).content.decode()
+    [link] = re.findall(r'href="(/logins/invite/\?[^"]+)" data-testid="invite-again-link"', page)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'value="{outsider.email}"' in form and f'value="{outsider.person.employee_id}"' in form
+    assert '<option value="clinician" selected>' in form
 
 
 def test_the_logins_page_searches_by_email_and_pages(director, referrer, settings):
