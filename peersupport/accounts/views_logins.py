@@ -29,18 +29,14 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 PAGE_SIZE = 50
 
 
-def _may_act_on(request: HttpRequest, login: User) -> bool:
-    user = request.user
-    assert isinstance(user, User)
+def _may_act_on(user: User, login: User) -> bool:
     return login.pk != user.pk and login.is_active and may_manage_role(user, login.role)
 
 
-def _may_invite_again(request: HttpRequest, login: User) -> bool:
+def _may_invite_again(user: User, login: User) -> bool:
     """A deactivated login, or one that never chose its password, may be sent a new link."""
-    user = request.user
-    assert isinstance(user, User)
-    waiting = login.is_active and not login.has_usable_password()
-    return login.pk != user.pk and (waiting or not login.is_active) and may_manage_role(user, login.role)
+    waiting = not login.is_active or not login.has_usable_password()
+    return login.pk != user.pk and waiting and may_manage_role(user, login.role)
 
 
 @login_required
@@ -57,8 +53,8 @@ def logins(request: HttpRequest) -> HttpResponse:
         {
             "login": login,
             "asks_code": requires_two_factor(login),
-            "may_act": _may_act_on(request, login),
-            "may_reinvite": _may_invite_again(request, login),
+            "may_act": _may_act_on(request.user, login),
+            "may_reinvite": _may_invite_again(request.user, login),
             "reinvite_query": urlencode({"email": login.email, "role": login.role,
                                          "employee_id": login.person.employee_id if login.person else ""}),
         }
