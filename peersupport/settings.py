@@ -189,6 +189,15 @@ TWO_FACTOR_ROLES = [role.strip() for role in os.environ.get("TWO_FACTOR_ROLES", 
 # before then with `manage.py api_token EMAIL` and revoke the old one with `--revoke PREFIX`.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 
+# Links to set a password (peersupport/accounts/links.py), each usable once: an invitation to a new
+# login lasts LOGIN_INVITE_DAYS, a "Forgot password" link PASSWORD_LINK_MINUTES. One address is
+# sent at most PASSWORD_LINK_REQUESTS_PER_HOUR "Forgot password" links an hour.
+LOGIN_INVITE_DAYS = int(os.environ.get("LOGIN_INVITE_DAYS", "7"))
+PASSWORD_LINK_MINUTES = int(os.environ.get("PASSWORD_LINK_MINUTES", "60"))
+PASSWORD_LINK_REQUESTS_PER_HOUR = int(os.environ.get("PASSWORD_LINK_REQUESTS_PER_HOUR", "3"))
+# Django's own limit on any such link: the longer of the two (each kind then checks its own).
+PASSWORD_RESET_TIMEOUT = max(LOGIN_INVITE_DAYS * 24 * 60 * 60, PASSWORD_LINK_MINUTES * 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

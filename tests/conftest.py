@@ -32,7 +32,11 @@ class World:
             "resource_id": self.resource.pk,
             "employee_id": self.supporter_a.person.employee_id,
             "rest": "no-such-thing",
-            "token": "not-a-personal-link",
+            # A login every program staff member may manage: the referrer's.
+            "login_id": self.referral.referred_by_id,
+            # A set-password link that names no login: the page that says the link does not work.
+            "uidb64": "MA",
+            "token": "set-password",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -52,6 +56,8 @@ class World:
             "person-new": {"employee_id": "E9999", "name": "Robin Roster", "role_type": "physician", "rank": 3},
             "person-edit": {"name": "Alex Supporter", "role_type": "physician", "rank": 3},
             "supporter-edit": {"status": "active", "capacity": 2},
+            "login-invite": {"email": "new.login@example.org", "role": "referrer"},
+            "password-forgot": {"email": "someone@example.org"},
             "resource-new": {"name": "Crisis line", "category": "crisis"},
             "resource-edit": {"name": "Crisis line", "category": "crisis"},
         }

@@ -358,6 +358,14 @@ def resource_fields(w) -> Fields:
     }
 
 
+def invite_fields(w) -> Fields:
+    return {
+        "email": st.one_of(st.just("new.login@example.org"), st.just(w["referrer"].email), st.emails(), PLAIN),
+        "role": choice(["referrer", "supporter", "clinician", "leader", "director", "nobody"]),
+        "employee_id": choice(["", "P0", "C1", "nobody", *w["supporters"]]),
+    }
+
+
 def case_url(name: str, case: str):
     return lambda w: reverse(name, args=[w[case].pk])
 
@@ -408,6 +416,14 @@ FORMS = {
                      lambda w: {}),
     "resource-on": ("director", lambda w: reverse("resource-reactivate", args=[w["resources"][2].pk]),
                     lambda w: {}),
+    "invite-login": ("director", lambda w: reverse("login-invite"), invite_fields),
+    "forgot-password": ("referrer", lambda w: reverse("password-forgot"), lambda w: {
+        "email": st.one_of(st.just(w["referrer"].email), st.just("nobody@example.org"), st.emails(), PLAIN),
+    }),
+    "deactivate-login": ("director", lambda w: reverse("login-deactivate", args=[w["referrer"].pk]),
+                         lambda w: {}),
+    "reset-two-step": ("director", lambda w: reverse("login-two-factor-reset", args=[w["supporter"].pk]),
+                       lambda w: {}),
 }
 
 
@@ -517,6 +533,9 @@ QUERIES = {
     "roster-lookup": ("referrer", lambda w: reverse("roster-lookup"), ["q", "involved"]),
     "roster-chip": ("referrer", lambda w: reverse("roster-chip"), ["employee_id", "involved"]),
     "sign-in": ("nobody", lambda w: reverse("login"), ["next"]),
+    "logins": ("director", lambda w: reverse("logins"), ["q", "page"]),
+    "login-invite": ("director", lambda w: reverse("login-invite"), ["email", "role", "employee_id"]),
+    "supporter-add": ("director", lambda w: reverse("supporter-add"), ["q"]),
 }
 
 

@@ -140,7 +140,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
     web.force_login(one.referrer)
     headers = {**bearer(one.referrer), "Idempotency-Key": one.key}
     values = {"referral_id": one.referral.pk, "case_id": one.case.pk, "employee_id": one.peer.employee_id,
-              "resource_id": resource.pk, "rest": "no-such-thing", "token": "not-a-personal-link"}
+              "resource_id": resource.pk, "rest": "no-such-thing",
+              # Logins are not the referrer's to manage (403); a set-password link naming no one.
+              "login_id": 1, "uidb64": "MA", "token": "set-password"}
     answers = {}
     for route in site_routes():
         url = route.url(values)

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 
 
 class CodeForm(forms.Form):
@@ -21,3 +23,44 @@ class CodeForm(forms.Form):
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Type the 6 digits your app shows.")
         return code
+
+
+class LoginSearchForm(forms.Form):
+    q = forms.CharField(label="Email", required=False, max_length=254,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+
+
+class InviteForm(forms.Form):
+    """A new login: the rules (who may give which role, the roster link) are `login_invite`'s."""
+
+    email = forms.CharField(label="Work email", max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=[])
+    employee_id = forms.CharField(
+        label="Employee id on the roster", required=False, max_length=40,
+        help_text="Needed for a peer supporter or a clinician: their login opens their own entry.",
+    )
+
+    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+
+
+class ForgotPasswordForm(forms.Form):
+    email = forms.EmailField(
+        label="Work email", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages={"invalid": "Give a whole email address, such as name@hospital.org."},
+    )
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """Django's form (checked against AUTH_PASSWORD_VALIDATORS), with our words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label = "New password"
+        first.help_text = " ".join(password_validators_help_texts())
+        second.label = "The same password again"
+        second.help_text = "So that a typing slip does not lock you out."

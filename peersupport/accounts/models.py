@@ -116,3 +116,21 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PasswordLinkRequest(models.Model):
+    """One "forgot password" request, kept only long enough to limit how often an address asks.
+
+    The address is kept as a keyed hash (`accounts.links.address_digest`), whether or not a login
+    has it: the table never says which addresses have an account, and never holds an address typed
+    by someone without one.
+    """
+
+    address_digest = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_digest", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address_digest[:12]}… at {self.requested_at:%Y-%m-%d %H:%M}"

@@ -74,6 +74,19 @@ WEB: dict[str, dict[str, Rule]] = {
     # The second sign-in step (it passes straight through for roles without one).
     "two-factor": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
     "two-factor-enrol": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
+    # Forgot password, and the page an emailed link opens: signed out, and the same answer whether
+    # or not the address has a login.
+    "password-forgot": {GET: PUBLIC, POST: PUBLIC},
+    "password-forgot-sent": {GET: PUBLIC},
+    "password-set": {GET: PUBLIC, POST: PUBLIC},
+    "password-set-done": {GET: PUBLIC},
+    # Logins: program staff see them all and manage the other roles' logins; only a director
+    # manages a director's or an administrator's login (the gate answers an administrator 403 there).
+    # Nobody deactivates or resets their own login, nor the last active director (409).
+    "logins": {GET: allow(STAFF)},
+    "login-invite": {GET: allow(STAFF), POST: allow(STAFF)},
+    "login-deactivate": {GET: allow(STAFF), POST: allow(STAFF)},
+    "login-two-factor-reset": {GET: allow(STAFF), POST: allow(STAFF)},
     # What the program holds about the signed-in person: everyone sees their own, only theirs.
     "my-data": {GET: allow(EVERYONE)},
     # referrals
@@ -116,6 +129,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "person-edit": {GET: allow(STAFF), POST: allow(STAFF)},
     "supporter-edit": {GET: allow(STAFF), POST: allow(STAFF)},
     "supporters": {GET: allow(STAFF)},
+    "supporter-add": {GET: allow(STAFF)},
     # resources
     "resources": {GET: allow(EVERYONE)},
     "resource-new": {GET: allow(STAFF), POST: allow(STAFF)},

@@ -1,14 +1,32 @@
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from peersupport.accounts.models import ApiToken, Role, User
+from peersupport.accounts.access import require_login_manager, require_may_manage_role
+from peersupport.accounts.links import (
+    INVITE_KIND,
+    RESET_KIND,
+    address_digest,
+    normalise_address,
+    render_invite_email,
+    render_reset_email,
+)
+from peersupport.accounts.models import ApiToken, PasswordLinkRequest, Role, User
 from peersupport.audit.services import audit_record, audited_atomic
-from peersupport.lib.errors import InvalidInput
-from peersupport.roster.models import Person
+from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.notifications.services import outbox_enqueue
+from peersupport.roster.models import Person, Supporter
+
+# Roles whose login must be linked to the person's roster entry: a supporter reads the cases
+# assigned to that entry, a clinician asks for support for themself.
+ROSTER_ROLES = frozenset({Role.SUPPORTER, Role.CLINICIAN})
+# Django's username column is shorter than an email may be; logins use the email as username.
+LOGIN_EMAIL_MAX = 150
 
 
 def user_add(
@@ -124,3 +142,169 @@ def two_factor_reset(*, email: str, actor=None) -> int:
         audit_record(actor=actor, action="two_factor.reset", obj=user,
                      detail={"devices_removed": removed, "sessions_ended": ended})
     return removed
+
+
+# Logins managed from the web (the director and the administrator, `peersupport.accounts.access`)
+
+
+def _roster_entry(role: str, employee_id: str) -> Person | None:
+    employee_id = (employee_id or "").replace("\x00", "").strip()
+    if not employee_id:
+        if role in ROSTER_ROLES:
+            raise InvalidInput(
+                f"A {Role(role).label.lower()}'s login is linked to their entry on the roster: "
+                "give their employee id (the Roster page shows it)."
+            )
+        return None
+    person = Person.objects.filter(employee_id=employee_id).first()
+    if person is None:
+        raise InvalidInput(f"No one on the roster has the employee id {employee_id}. "
+                           "Check it on the Roster page, or add them to the roster first.")
+    if not person.active:
+        raise InvalidInput(f"{person.name} ({employee_id}) is not active on the roster; "
+                           "make their entry active first.")
+    if role == Role.SUPPORTER and not Supporter.objects.filter(person=person).exists():
+        raise InvalidInput(f"{person.name} is not on the supporter team yet. Add them from the "
+                           "Supporters page first, then invite their login.")
+    return person
+
+
+def login_invite(*, actor: User, email: str, role: str, employee_id: str = "") -> User:
+    """Create a login without a password and email it a link to choose one (audited).
+
+    An address whose login was deactivated, or never chose its password, is invited again: it
+    becomes active with the new role, its old password and authenticator are forgotten, and only
+    the newest link works.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require_login_manager(actor)
+    email = normalise_address(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput("Give a whole email address, such as name@hospital.org.") from None
+    if len(email) > LOGIN_EMAIL_MAX:
+        raise InvalidInput(f"A login's email can be at most {LOGIN_EMAIL_MAX} characters long.")
+    if role not in Role.values:
+        raise InvalidInput("Choose one of the roles offered.")
+    require_may_manage_role(actor, role)
+    person = _roster_entry(role, employee_id)
+    with audited_atomic():
+        login = User.objects.select_for_update().filter(email__iexact=email).first()
+        again = login is not None
+        if login is not None:
+            if login.is_active and login.has_usable_password():
+                raise Conflict(f"{email} already has a login. To change its role, deactivate it, "
+                               "then invite it again.")
+            require_may_manage_role(actor, login.role)
+        else:
+            login = User(email=email, username=email)
+        if person is not None:
+            taken = User.objects.filter(person=person).exclude(pk=login.pk).first()
+            if taken is not None:
+                raise Conflict(f"{person.name}'s roster entry is already linked to the login {taken.email}.")
+        login.role = role
+        login.person = person
+        login.is_active = True
+        login.set_unusable_password()
+        login.save()
+        if again:
+            TOTPDevice.objects.filter(user=login).delete()
+        audit_record(actor=actor, action="user.invite", obj=login,
+                     detail={"role": role, "employee_id": person.employee_id if person else None,
+                             "again": again})
+        subject, body = render_invite_email(login)
+        outbox_enqueue(kind=INVITE_KIND, to=login.email, subject=subject, body=body)
+    return login
+
+
+def _refuse_self(actor: User, login: User, what: str) -> None:
+    if actor.pk == login.pk:
+        raise Conflict(f"You cannot {what} your own login here; ask another director, or the person "
+                       "who runs this application.")
+
+
+def login_deactivate(*, actor: User, login_id: int) -> tuple[User, CutOff]:
+    """Deactivate a login from the web: never one's own, never the last active director."""
+    with audited_atomic():  # the audit trail's lock: two directors cannot deactivate each other at once
+        login = User.objects.filter(pk=login_id).first()
+        if login is None:
+            raise InvalidInput("No such login.")
+        require_may_manage_role(actor, login.role)
+        _refuse_self(actor, login, "deactivate")
+        if not login.is_active:
+            raise Conflict(f"{login.email} is already deactivated.")
+        if login.role == Role.DIRECTOR and not (
+            User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(pk=login.pk).exists()
+        ):
+            raise Conflict(f"{login.email} is the program's only active director. Invite another "
+                           "director first, so that someone can still run the program.")
+        return user_deactivate(email=login.email, actor=actor)
+
+
+def login_two_factor_reset(*, actor: User, login_id: int) -> int:
+    """Forget someone else's authenticator from the web (a lost phone)."""
+    with audited_atomic():
+        login = User.objects.filter(pk=login_id).first()
+        if login is None:
+            raise InvalidInput("No such login.")
+        require_may_manage_role(actor, login.role)
+        _refuse_self(actor, login, "reset the two-step sign-in of")
+        return two_factor_reset(email=login.email, actor=actor)
+
+
+# "Forgot password": a link by email, and never a word about whether the address has a login
+
+
+def password_link_request(*, email: str, now: datetime | None = None) -> None:
+    """Email a link to choose a new password, if the address is an active login's.
+
+    The caller learns nothing either way. Each address gets at most
+    PASSWORD_LINK_REQUESTS_PER_HOUR links an hour, whether or not it has a login (the count is
+    kept under a keyed hash of the address). The audit trail names the login when there is one,
+    and otherwise only a shortened keyed hash, never the address typed.
+    """
+    now = now or timezone.now()
+    address = normalise_address(email)
+    digest = address_digest(address)
+    since = now - timedelta(hours=1)
+    with audited_atomic():
+        PasswordLinkRequest.objects.filter(requested_at__lt=since).delete()
+        recent = PasswordLinkRequest.objects.filter(address_digest=digest, requested_at__gte=since).count()
+        throttled = recent >= settings.PASSWORD_LINK_REQUESTS_PER_HOUR
+        if not throttled:
+            PasswordLinkRequest.objects.create(address_digest=digest, requested_at=now)
+        login = None
+        if len(address) <= LOGIN_EMAIL_MAX:
+            login = User.objects.filter(email__iexact=address, is_active=True).first()
+        if login is None:
+            audit_record(actor=None, action="auth.password_link_requested", object_type="user",
+                         detail={"login": False, "address_hash": digest[:16], "throttled": throttled})
+            return
+        audit_record(actor=None, action="auth.password_link_requested", obj=login,
+                     detail={"login": True, "throttled": throttled})
+        if not throttled:
+            subject, body = render_reset_email(login)
+            outbox_enqueue(kind=RESET_KIND, to=login.email, subject=subject, body=body)
+
+
+def password_set_from_link(*, login: User, password: str) -> int:
+    """A password chosen through a link: set it, end every session of the login (audited).
+
+    The password has passed AUTH_PASSWORD_VALIDATORS (the form). The login's sign-in lockout is
+    lifted: whoever holds the mailbox may sign in now. Returns how many sessions ended.
+    """
+    from axes.utils import reset as axes_reset
+
+    from peersupport.accounts.sessions import end_user_sessions
+
+    with audited_atomic():
+        first = not login.has_usable_password()
+        login.set_password(password)
+        login.save(update_fields=["password"])
+        ended = end_user_sessions(login)
+        audit_record(actor=None, action="auth.password_set", obj=login,
+                     detail={"first": first, "sessions_ended": ended})
+    axes_reset(username=normalise_address(login.email))
+    return ended

@@ -1,8 +1,19 @@
 from django.urls import path
 
-from peersupport.accounts import views
+from peersupport.accounts import views, views_logins, views_password
 
 urlpatterns = [
     path("accounts/two-factor/", views.two_factor, name="two-factor"),
     path("accounts/two-factor/enrol/", views.two_factor_enrol, name="two-factor-enrol"),
+    # Forgot password, and the page an emailed link (invitation or reset) opens.
+    path("accounts/password/forgot/", views_password.password_forgot, name="password-forgot"),
+    path("accounts/password/forgot/sent/", views_password.password_forgot_sent, name="password-forgot-sent"),
+    path("accounts/password/set/done/", views_password.password_set_done, name="password-set-done"),
+    path("accounts/password/set/<uidb64>/<token>/", views_password.password_set, name="password-set"),
+    # Logins, managed by the director and the administrator.
+    path("logins/", views_logins.logins, name="logins"),
+    path("logins/invite/", views_logins.login_invite_page, name="login-invite"),
+    path("logins/<int:login_id>/deactivate/", views_logins.login_deactivate_page, name="login-deactivate"),
+    path("logins/<int:login_id>/two-factor/reset/", views_logins.login_two_factor_reset_page,
+         name="login-two-factor-reset"),
 ]

@@ -14,6 +14,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
+        ("logins", "Logins"),
     ],
     Role.ADMINISTRATOR: [
         ("queue", "Queue"),
@@ -24,6 +25,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
+        ("logins", "Logins"),
     ],
     Role.SUPPORTER: [
         ("my-cases", "My peers"),

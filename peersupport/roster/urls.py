@@ -11,4 +11,5 @@ urlpatterns = [
     path("roster/<path:employee_id>/supporter/", views.supporter_edit, name="supporter-edit"),
     path("roster/<path:employee_id>/", views.person_edit, name="person-edit"),
     path("supporters/", views.supporters, name="supporters"),
+    path("supporters/add/", views.supporter_add, name="supporter-add"),
 ]

@@ -137,6 +137,8 @@ def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
     require_supporter_manager(request.user)
     person = person_for_user(request.user, employee_id)
     supporter = Supporter.objects.filter(person=person).first()
+    # Come from "Add a supporter": go back to the team once saved.
+    from_team = request.GET.get("from") == "supporters"
     status = 200
     if request.method == "POST":
         form = SupporterForm(request.POST, supporter=supporter)
@@ -147,12 +149,14 @@ def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 messages.success(request, f"{person.name}'s supporter settings are saved.")
+                if from_team:
+                    return redirect("supporters")
                 return redirect("person-edit", person.employee_id)
         status = InvalidInput.status
     else:
         form = SupporterForm(supporter=supporter)
     return render(request, "roster/supporter_form.html",
-                  {"form": form, "person": person, "supporter": supporter}, status=status)
+                  {"form": form, "person": person, "supporter": supporter, "from_team": from_team}, status=status)
 
 
 @login_required
@@ -171,3 +175,25 @@ def supporters(request: HttpRequest) -> HttpResponse:
         team = team.filter(status=form.cleaned_data["status"])
     page = Paginator(team, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "roster/supporters.html", {"form": form, "page_obj": page})
+
+
+@login_required
+@require_GET
+def supporter_add(request: HttpRequest) -> HttpResponse:
+    """Find someone on the roster to add to the supporter team (then `supporter_edit` sets them up).
+
+    The type-ahead asks this page again (htmx) for its results only; without JavaScript, the
+    search form reloads the whole page with them.
+    """
+    require_supporter_manager(request.user)
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    people = []
+    if len(q) >= LOOKUP_MIN_CHARS:
+        people = list(
+            Person.objects.filter(active=True).search(q).select_related("supporter").order_by("name", "pk")
+            .only("employee_id", "name", "department", "supporter__id")[:LOOKUP_MAX_RESULTS]
+        )
+    context = {"q": q, "people": people, "min_chars": LOOKUP_MIN_CHARS}
+    if request.htmx:
+        return render(request, "roster/supporter_add_results.html", context)
+    return render(request, "roster/supporter_add.html", context)

@@ -1,11 +1,13 @@
 """Sign-in lockout (django-axes): N failed passwords lock the account for a cool-off."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from peersupport.accounts.models import Role
@@ -109,3 +111,38 @@ def test_operator_unlocks_early(client, referrer, at_start):
         sign_in(client, referrer.email, "wrong")
     call_command("axes_reset_username", referrer.email, stdout=StringIO())
     assert sign_in(client, referrer.email, PASSWORD).status_code == 302
+
+
+# What the page says, not only its status: an unknown address and a real one read the same.
+
+# Tokens that change with every response: the CSRF token in each form, the CSP nonce on each script.
+PER_REQUEST = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken" value="CSRF"'),
+    (re.compile(r'nonce="[^"]*"'), 'nonce="NONCE"'),
+]
+
+
+def comparable(response, typed: str) -> str:
+    """The page as shown, with the per-request tokens and the address the visitor typed blanked."""
+    page = response.content.decode()
+    for pattern, blank in PER_REQUEST:
+        page = pattern.sub(blank, page)
+    return page.replace(typed, "TYPED-ADDRESS")
+
+
+def pages_for(email: str) -> list:
+    """A fresh visitor's five wrong passwords for `email`: four refusals, then the lockout."""
+    return [sign_in(Client(), email, f"wrong {attempt}") for attempt in range(1, 6)]
+
+
+def test_an_unknown_address_and_a_real_one_get_the_same_pages_wrong_password_and_locked(referrer, at_start):
+    unknown = "nobody@example.org"
+    assert referrer.email != unknown and not referrer.email.startswith("nobody")
+    real_pages, unknown_pages = pages_for(referrer.email), pages_for(unknown)
+    assert [r.status_code for r in real_pages] == [r.status_code for r in unknown_pages] == [200] * 4 + [429]
+    for real, other in zip(real_pages, unknown_pages, strict=True):
+        assert comparable(real, referrer.email) == comparable(other, unknown)
+    # The comparison is of the whole page, and the blanking leaves what a person reads.
+    locked = comparable(real_pages[-1], referrer.email)
+    assert "Too many failed sign-ins for this account" in locked and 'value="TYPED-ADDRESS"' in locked
+    assert 'value="CSRF"' in locked and 'nonce="NONCE"' in locked

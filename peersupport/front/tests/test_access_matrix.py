@@ -43,6 +43,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "supporter-edit": only(STAFF),
     "supporters": only(STAFF),
     "program-settings": only(STAFF),
+    "supporter-add": only(STAFF),
+    "logins": only(STAFF),
+    "login-invite": only(STAFF),
+    "login-deactivate": only(STAFF),  # the referrer's login, which both may manage
 }
 
 
@@ -62,6 +66,8 @@ def url_for(page: str, world: dict) -> str:
         return reverse(page, args=[world["case"].pk])
     if page in ("person-edit", "supporter-edit"):
         return reverse(page, args=[world["peer"].employee_id])
+    if page == "login-deactivate":
+        return reverse(page, args=[world["referral"].referred_by_id])
     if page == "roster-lookup":
         return reverse(page) + "?q=Pat"
     if page == "roster-chip":
