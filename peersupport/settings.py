@@ -7,6 +7,7 @@ the production checks: a real `SECRET_KEY` is required and cookies are secure.
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -231,6 +232,15 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 # A message left in `sending` by a worker that died is taken over after this many seconds. Keep it
 # well above EMAIL_TIMEOUT, so a slow but live worker is never taken over.
 OUTBOX_RECLAIM_SECONDS = int(os.environ.get("OUTBOX_RECLAIM_SECONDS", "600"))
+
+# What a referral's external reference (the safety report's own number) may look like; anything
+# else is refused, so no free text about a peer or a patient's record number slips in there.
+DEFAULT_EXTERNAL_REF_PATTERN = r"[A-Za-z0-9_./-]{1,40}"
+EXTERNAL_REF_PATTERN = os.environ.get("EXTERNAL_REF_PATTERN", DEFAULT_EXTERNAL_REF_PATTERN)
+try:
+    re.compile(EXTERNAL_REF_PATTERN)
+except re.error as exc:
+    raise ImproperlyConfigured(f"EXTERNAL_REF_PATTERN is not a valid regular expression: {exc}") from exc
 
 TASKS = {
     "default": {

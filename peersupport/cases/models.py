@@ -109,6 +109,27 @@ class Case(models.Model):
         }.get(self.state, "")
 
 
+class CaseReferralLink(models.Model):
+    """A later referral of a peer whose case was still open: linked to that case, not a second one.
+
+    The director sees "also referred in #N" on the case and in the queue; the referrer's receipt
+    is the same as if a case had been opened (referrer blindness).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referral_links")
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="case_links")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["referral_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "referral"], name="one_link_per_case_and_referral"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.referral_id} also for {self.case}"
+
+
 class OverrideReason(models.TextChoices):
     """Why the director chose someone outside the suggestions: a fixed list, never free text,
     so no story about the peer can slip into the record."""

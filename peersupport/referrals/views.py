@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peersupport.cases.access import cases_for_user
 from peersupport.cases.services import referral_apply_plan, referral_plan
 from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_user, require_may_refer
 from peersupport.referrals.forms import (
     SUMMARY_WARNING,
@@ -17,7 +18,7 @@ from peersupport.referrals.forms import (
     new_idempotency_key,
 )
 from peersupport.referrals.models import Referral
-from peersupport.referrals.services import referral_create
+from peersupport.referrals.services import ReferralRefused, referral_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 
 
@@ -27,6 +28,9 @@ def _create(request: HttpRequest, form, data) -> Referral | None:
         referral, _ = referral_create(
             referred_by=request.user, data=data, idempotency_key=form.cleaned_data["key"] or None
         )
+    except ReferralRefused as exc:
+        form.add_problems(exc.problems)
+        return None
     except ServiceError as exc:
         form.add_error(None, exc.detail)
         return None
@@ -46,7 +50,10 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     else:
         form = ReferralForm(initial={"source": default_source(request.user), "key": new_idempotency_key()})
     chosen = [e for e in form.data.getlist("involved") if "\x00" not in e] if form.is_bound else []
-    people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=chosen[:500])
+    # Only whom the type-ahead itself would show (active, in a served role): a redrawn form must
+    # not tell who else is on the roster.
+    referable = Person.objects.referable(ProgramSettings.current().served_role_types)
+    people = {p.employee_id: p for p in referable.filter(employee_id__in=chosen[:500])
               .only("employee_id", "name", "department")}
     chips = [people[e] for e in dict.fromkeys(chosen) if e in people]
     return render(request, "referrals/new.html",
