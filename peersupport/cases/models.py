@@ -38,6 +38,12 @@ class CaseQuerySet(models.QuerySet):
     def with_details(self) -> "CaseQuerySet":
         return self.select_related("peer", "referral", "supporter__person")
 
+    def with_referral_links(self) -> "CaseQuerySet":
+        """With the later referrals linked to each case ("also referred in #N"), in one query."""
+        return self.prefetch_related(
+            models.Prefetch("referral_links", queryset=CaseReferralLink.objects.select_related("referral"))
+        )
+
 
 class Case(models.Model):
     """One involved clinician (the peer) of one referral."""

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from peersupport.accounts.models import Role, User
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
@@ -35,6 +36,7 @@ FIELD_FOR_LOC = {
     "event.interventional": "interventional",
     "source": "source",
     "involved": "involved_ids",
+    "involved.employee_id": "involved_ids",
     "preferences.gender": "gender",
     "preferences.specialty": "specialty",
     "preferences.role_type": "role_type",
@@ -83,12 +85,13 @@ class EventFields(forms.Form):
 
     def add_problems(self, problems: list[Problem]) -> None:
         """Show each of the service's problems beside its field, once, and the rest above the form."""
+        already = set(self.errors)  # the form's own finding says best what is wrong there
         for problem in problems:
-            name = FIELD_FOR_LOC.get(".".join(str(part) for part in problem.loc if isinstance(part, str)))
+            name = FIELD_FOR_LOC.get(".".join(part for part in problem.loc if isinstance(part, str)))
             name = name if name in self.fields else None
-            if name is not None and name in self.errors:
-                continue  # the form already says what is wrong there
-            if problem.message not in self.errors.get(name or "__all__", []):
+            if name in already:
+                continue
+            if problem.message not in self.errors.get(name or NON_FIELD_ERRORS, []):
                 self.add_error(name, problem.message)
 
     def clean(self) -> dict[str, Any]:
