@@ -1,7 +1,7 @@
 """The API's request and response bodies. Inputs reject unknown fields and wrong types (422)."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
@@ -157,7 +157,7 @@ class PreferencesIn(Input):
     """A self-referral's own wishes for their supporter (source `self` only; any other source
     with wishes answers 422). Each from a fixed list, never free text."""
 
-    gender: GenderPreference | None = None
+    gender: GenderPreference | Literal[""] | None = None
     specialty: Annotated[Text100, Field(description=(
         "One of the specialties of the program's active supporters (the self-referral form "
         "lists them); empty for no preference."

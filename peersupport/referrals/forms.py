@@ -1,7 +1,7 @@
 """Referral forms: the shape of the input only. The rules (dates, ids, length) are the service's."""
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -95,11 +95,11 @@ class EventFields(forms.Form):
                 self.add_error(name, problem.message)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         # A form refused for one field is checked for everything else too: every problem at once.
         if self.errors:
             self.add_problems(referral_problems(self.partial_input(), check_involved=self.names_involved))
-        return cleaned
+        return self.cleaned_data
 
     names_involved = True
 
@@ -161,8 +161,7 @@ class SelfReferralForm(EventFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        specialty = self.fields["specialty"]
-        assert isinstance(specialty, forms.ChoiceField)
+        specialty = cast(forms.ChoiceField, self.fields["specialty"])
         specialty.choices = [("", "No preference")] + [(s, s) for s in specialty_choices()]
 
     def partial_input(self) -> ReferralInput:

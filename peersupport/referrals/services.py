@@ -119,7 +119,8 @@ def _check_summary(summary: str, problems: list[Problem]) -> str:
         problems.append(Problem(loc, f"The description is {len(summary)} characters; keep it to one "
                                      f"sentence of at most {SUMMARY_MAX_LENGTH} characters, with no "
                                      "patient details.", "summary.too_long"))
-    for finding in summary_findings(summary, _names_of_referable_people):
+    # Far too long is refused anyway; the patterns read a bounded text, however much was sent.
+    for finding in summary_findings(summary[:SUMMARY_MAX_LENGTH * 2], _names_of_referable_people):
         problems.append(Problem(loc, finding.message, f"summary.{finding.rule}"))
     return summary
 
@@ -345,6 +346,8 @@ def _create(
     idempotency_key: str | None,
     fingerprint: str,
 ) -> Referral:
+    if data.occurred_on is None:  # refused by _validate already; said again for the type checker
+        raise InvalidInput("Give the date of the event.")
     now = timezone.now()
     referral = Referral.objects.create(
         category=data.category,
