@@ -24,7 +24,7 @@ def test_two_referrals_of_one_clinician_at_once_open_one_case_and_link_the_other
         data = ReferralInput(category="medical_error", occurred_on=date(2026, 11, 20),
                              summary="A medication dose was given twice on the ward overnight.",
                              involved_employee_ids=[peer.employee_id], source="safety_report")
-        outcomes = run_together(*(lambda user=user: referral_create(referred_by=user, data=data)
+        outcomes = run_together(*(lambda user=user, data=data: referral_create(referred_by=user, data=data)
                                   for user in referrers))
         assert all(isinstance(o, tuple) for o in outcomes), outcomes
         referrals = [referral for referral, _ in outcomes]
