@@ -51,3 +51,27 @@ def test_a_refused_referral_shows_every_problem_on_a_phone_and_passes_axe(
     director.goto(f"/cases/{open_case.pk}/")
     assert "Also referred in #" in director.get_by_test_id("also-referred").inner_text()
     assert_accessible(director)
+
+
+def test_a_refused_self_referral_offers_fixed_wishes_and_passes_axe_on_a_phone(
+        team, new_page, sign_in, assert_accessible, assert_no_horizontal_scroll):
+    from peersupport.accounts.models import Role
+    from peersupport.testing.factories import make_user
+
+    clinician = make_user(Role.CLINICIAN, person=make_person(name="Casey Clinician"), password=team.password)
+    page = new_page(phone=True)
+    sign_in(page, clinician.email, team.password)
+    page.goto("/support/ask/")
+    wishes = page.get_by_label("…from this specialty")
+    assert wishes.evaluate("el => el.tagName") == "SELECT"
+    assert team.supporter.person.specialty in wishes.inner_text()
+    page.get_by_label("What kind of event was it?").select_option("patient_death")
+    page.get_by_label("When did it happen?").fill((timezone.localdate() + timedelta(days=2)).isoformat())
+    page.get_by_label("Describe the event in one sentence").fill("A 72-year-old patient died. I keep thinking of it.")
+    page.get_by_test_id("submit-referral").click()
+
+    text = page.get_by_test_id("error-list").inner_text()
+    assert "is in the future" in text and "“72-year-old” gives an exact age" in text
+    assert "starts a second sentence" in text
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
