@@ -17,6 +17,7 @@ from peersupport.cases.models import (
     Response,
 )
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
+from peersupport.referrals.services import EVENT_MAX_AGE_YEARS
 from peersupport.resources.models import ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
 
@@ -136,7 +137,7 @@ class SupporterOut(Schema):
 class EventIn(Input):
     category: Category
     occurred_on: Annotated[date, Field(description="Not after today in the program's time zone, and "
-                                                   "at most 10 years ago.")]
+                                                   f"at most {EVENT_MAX_AGE_YEARS} years ago.")]
     summary: Annotated[Summary, Field(description=(
         "One non-clinical sentence (at most 200 characters) saying what kind of event it was. "
         "Refused (422, with each problem in `errors`) if it carries patient details: names, record "
