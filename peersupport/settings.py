@@ -7,6 +7,7 @@ the production checks: a real `SECRET_KEY` is required and cookies are secure.
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -252,6 +253,14 @@ INVITATION_LINK_DAYS = int(os.environ.get("INVITATION_LINK_DAYS", "30"))
 SUPPORT_ASK_PER_ADDRESS = int(os.environ.get("SUPPORT_ASK_PER_ADDRESS", "3"))
 SUPPORT_ASK_PER_CLIENT = int(os.environ.get("SUPPORT_ASK_PER_CLIENT", "30"))
 SUPPORT_ASK_WINDOW_MINUTES = int(os.environ.get("SUPPORT_ASK_WINDOW_MINUTES", "60"))
+# What a referral's external reference (the safety report's own number) may look like; anything
+# else is refused, so no free text about a peer or a patient's record number slips in there.
+DEFAULT_EXTERNAL_REF_PATTERN = r"[A-Za-z0-9_./-]{1,40}"
+EXTERNAL_REF_PATTERN = os.environ.get("EXTERNAL_REF_PATTERN", DEFAULT_EXTERNAL_REF_PATTERN)
+try:
+    re.compile(EXTERNAL_REF_PATTERN)
+except re.error as exc:
+    raise ImproperlyConfigured(f"EXTERNAL_REF_PATTERN is not a valid regular expression: {exc}") from exc
 
 TASKS = {
     "default": {

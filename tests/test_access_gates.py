@@ -53,6 +53,9 @@ REVIEWED = {
     "peersupport.matching.selectors.plan_for_referral": (
         "the joint plan, called by case services only with a referral that program staff opened "
         "through referral_for_program_staff"),
+    "peersupport.cases.models.with_referral_links": (
+        "a QuerySet method that refines cases the caller already took from a gate: it prefetches "
+        "the referral links of those cases only"),
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
         "referral again for the same login and idempotency key"),

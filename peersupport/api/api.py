@@ -80,7 +80,7 @@ def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> Http
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return _error(request, exc.status, exc.detail)
+    return _error(request, exc.status, exc.detail, **({"errors": exc.errors} if exc.errors else {}))
 
 
 @api.exception_handler(Http404)

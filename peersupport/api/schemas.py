@@ -1,7 +1,7 @@
 """The API's request and response bodies. Inputs reject unknown fields and wrong types (422)."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
@@ -16,7 +16,8 @@ from peersupport.cases.models import (
     OverrideReason,
     Response,
 )
-from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
+from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
+from peersupport.referrals.services import EVENT_MAX_AGE_YEARS
 from peersupport.resources.models import ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
 
@@ -135,10 +136,18 @@ class SupporterOut(Schema):
 
 class EventIn(Input):
     category: Category
-    occurred_on: date
-    summary: Summary
+    occurred_on: Annotated[date, Field(description="Not after today in the program's time zone, and "
+                                                   f"at most {EVENT_MAX_AGE_YEARS} years ago.")]
+    summary: Annotated[Summary, Field(description=(
+        "One non-clinical sentence (at most 200 characters) saying what kind of event it was. "
+        "Refused (422, with each problem in `errors`) if it carries patient details: names, record "
+        "or other long numbers, dates, exact ages, doses, bed or room numbers, or a second sentence."
+    ))]
     interventional: StrictBool = False
-    external_ref: Text100 = ""
+    external_ref: Annotated[Text100, Field(description=(
+        "The safety report's own reference. It must match the program's EXTERNAL_REF_PATTERN "
+        "(by default letters, digits and - _ / . only, at most 40 characters)."
+    ), examples=["SR-2291"])] = ""
 
 
 class InvolvedIn(Input):
@@ -146,10 +155,14 @@ class InvolvedIn(Input):
 
 
 class PreferencesIn(Input):
-    """A self-referral's own wishes for their supporter (extension)."""
+    """A self-referral's own wishes for their supporter (source `self` only; any other source
+    with wishes answers 422). Each from a fixed list, never free text."""
 
-    gender: Text40 = ""
-    specialty: Text100 = ""
+    gender: GenderPreference | Literal[""] | None = None
+    specialty: Annotated[Text100, Field(description=(
+        "One of the specialties of the program's active supporters (the self-referral form "
+        "lists them); empty for no preference."
+    ))] = ""
     role_type: RoleType | None = None
 
 

@@ -38,6 +38,12 @@ class CaseQuerySet(models.QuerySet):
     def with_details(self) -> "CaseQuerySet":
         return self.select_related("peer", "referral", "supporter__person")
 
+    def with_referral_links(self) -> "CaseQuerySet":
+        """With the later referrals linked to each case ("also referred in #N"), in one query."""
+        return self.prefetch_related(
+            models.Prefetch("referral_links", queryset=CaseReferralLink.objects.select_related("referral"))
+        )
+
 
 class Case(models.Model):
     """One involved clinician (the peer) of one referral."""
@@ -107,6 +113,27 @@ class Case(models.Model):
             CaseState.DECLINED: "closing",
             CaseState.UNREACHABLE: "closing",
         }.get(self.state, "")
+
+
+class CaseReferralLink(models.Model):
+    """A later referral of a peer whose case was still open: linked to that case, not a second one.
+
+    The director sees "also referred in #N" on the case and in the queue; the referrer's receipt
+    is the same as if a case had been opened (referrer blindness).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referral_links")
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="case_links")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["referral_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "referral"], name="one_link_per_case_and_referral"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.referral_id} also for {self.case}"
 
 
 class OverrideReason(models.TextChoices):

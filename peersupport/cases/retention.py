@@ -11,9 +11,14 @@ identifying details are removed and only what the program's counts need is kept.
 - clears the matching reasons of its assignments (they name the peer's specialty and wishes);
 - blanks the address, subject, body and last error of the emails about it, and deletes those
   not yet sent;
-- once every case of a referral is purged, blanks the referral's sentence, external reference,
-  self-referral wishes and idempotency key, and coarsens the event's date the same way (its
-  receipt time stays: it is the referrer's record, and must not change with what the peers chose).
+- coarsens the date on which a later referral was linked to the case (`CaseReferralLink`: the
+  link itself is kept, it names no one);
+- once every case of a referral is purged, its own and those it was linked to (a peer who
+  already had an open case), blanks the referral's sentence, external reference and
+  self-referral wishes, and coarsens the event's date the same way (its receipt time stays: it
+  is the referrer's record, and must not change with what the peers chose). The keyed hashes of
+  its Idempotency-Key and body stay, so a late replay still answers the same receipt and
+  creates nothing.
 
 What stays is anonymous: state, category, source, dates by month, the supporter, and the
 structured records (outreach channels, answers, encounter minutes, modes and topics, resource
@@ -41,6 +46,7 @@ from peersupport.cases.models import (
     Assignment,
     AssignmentDecline,
     Case,
+    CaseReferralLink,
     CaseState,
     Encounter,
     OutreachAttempt,
@@ -64,6 +70,7 @@ CASE_RECORD_DATES: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (AssignmentDecline, ("declined_at",)),
     (SafetyEscalation, ("raised_at",)),
     (StepNotice, ("sent_at",)),
+    (CaseReferralLink, ("linked_at",)),
 ]
 CASE_DATES = ("created_at", "assigned_at", "closed_at", "responded_at")
 # The receipt time stays as it is: it is the referrer's record, and a change to it would tell
@@ -120,11 +127,20 @@ def expired_cases(cutoff: datetime) -> models.QuerySet[Case]:
 
 
 def referrals_to_purge() -> models.QuerySet[Referral]:
-    """Referrals not yet purged all of whose cases are purged."""
+    """Referrals not yet purged all of whose cases (their own and those linked) are purged."""
+    own = Case.objects.filter(referral=models.OuterRef("pk"))
+    linked = CaseReferralLink.objects.filter(referral=models.OuterRef("pk"))
+    some_purged = models.Exists(own.filter(purged_at__isnull=False)) | models.Exists(
+        linked.filter(case__purged_at__isnull=False))
+    some_not = models.Exists(own.filter(purged_at__isnull=True)) | models.Exists(
+        linked.filter(case__purged_at__isnull=True))
+    return Referral.objects.filter(some_purged, purged_at__isnull=True).exclude(some_not)
+
+
+def _has_unpurged_case(referral: Referral) -> bool:
     return (
-        Referral.objects.filter(purged_at__isnull=True, cases__isnull=False)
-        .exclude(cases__purged_at__isnull=True)
-        .distinct()
+        referral.cases.filter(purged_at__isnull=True).exists()
+        or referral.case_links.filter(case__purged_at__isnull=True).exists()
     )
 
 
@@ -172,20 +188,19 @@ def _purge_case(case_id: int, cutoff: datetime, now: datetime, retention_days: i
 
 def _purge_referral(referral_id: int, now: datetime) -> bool:
     referral = Referral.objects.filter(pk=referral_id, purged_at__isnull=True).select_for_update().first()
-    if referral is None or not referral.cases.exists() or referral.cases.filter(purged_at__isnull=True).exists():
+    if referral is None or _has_unpurged_case(referral):
+        return False
+    if not (referral.cases.exists() or referral.case_links.exists()):
         return False
     for name in REFERRAL_DATES:
         setattr(referral, name, to_month(getattr(referral, name)))
     referral.summary = ""
     referral.external_ref = ""
     referral.preferences = {}
-    referral.idempotency_key = None
-    referral.request_fingerprint = ""
     referral.purged_at = now
-    referral.save(update_fields=[*REFERRAL_DATES, "summary", "external_ref", "preferences",
-                                 "idempotency_key", "request_fingerprint", "purged_at"])
+    referral.save(update_fields=[*REFERRAL_DATES, "summary", "external_ref", "preferences", "purged_at"])
     audit_record(actor=None, action="referral.purged", obj=referral,
-                 detail={"cases": referral.cases.count()})
+                 detail={"cases": referral.cases.count(), "linked_cases": referral.case_links.count()})
     return True
 
 

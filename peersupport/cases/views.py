@@ -36,7 +36,9 @@ def _audit_shown(user: User, cases: list[Case]) -> None:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     waiting = cases_for_user(request.user).awaiting_assignment()
-    page = Paginator(waiting.with_details().most_overdue_first(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        waiting.with_details().with_referral_links().most_overdue_first(), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     _audit_shown(request.user, shown)
     # Referrals with more than one waiting clinician are best assigned together, by plan.

@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "access.denied": "Tried to open it and was refused",
     # The case's steps: opening the case for a step, then the step itself.
     "case.create": "Started the case from a referral",
+    "case.also_referred": "Linked a later referral of you to this case",
     "case.assign": "Opened it to assign a supporter",
     "case.assigned": "Assigned a supporter",
     "case.reassigned": "Assigned a different supporter",

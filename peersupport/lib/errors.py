@@ -6,9 +6,11 @@ class ServiceError(Exception):
 
     status = 422
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, errors: list[dict[str, object]] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        # Each problem with where it is, as the API's 422 lists them: {"loc", "msg", "type"}.
+        self.errors = errors
 
 
 class InvalidInput(ServiceError):

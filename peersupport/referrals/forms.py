@@ -1,25 +1,46 @@
 """Referral forms: the shape of the input only. The rules (dates, ids, length) are the service's."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from peersupport.accounts.models import Role, User
-from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
-from peersupport.referrals.services import PREFERENCE_KEYS, ReferralInput
+from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
+from peersupport.referrals.services import (
+    PREFERENCE_KEYS,
+    Problem,
+    ReferralInput,
+    referral_problems,
+    specialty_choices,
+)
 from peersupport.roster.models import RoleType
 
 CATEGORY_CHOICES = [("", "Choose the kind of event")] + Category.choices
 # Referring a colleague: every source but "self", which has its own page.
 REFERRAL_SOURCE_CHOICES = [(value, label) for value, label in Source.choices if value != Source.SELF]
-GENDER_CHOICES = [
-    ("", "No preference"),
-    ("female", "A woman"),
-    ("male", "A man"),
-    ("non-binary", "A non-binary colleague"),
-]
+GENDER_CHOICES = [("", "No preference")] + GenderPreference.choices
 ROLE_PREFERENCE_CHOICES = [("", "No preference")] + RoleType.choices
 SUMMARY_WARNING = "One sentence, no patient details, no clinical narrative."
+# Beside the sentence: what the service refuses, in a few words.
+SUMMARY_GUIDANCE = (
+    "Say what kind of event it was. Leave out names, record or bed numbers, dates, ages and doses: "
+    "the supporter needs none of them."
+)
+# Where each problem the service finds is shown, by its place in the API's body.
+FIELD_FOR_LOC = {
+    "event.category": "category",
+    "event.occurred_on": "occurred_on",
+    "event.summary": "summary",
+    "event.interventional": "interventional",
+    "source": "source",
+    "involved": "involved_ids",
+    "involved.employee_id": "involved_ids",
+    "preferences.gender": "gender",
+    "preferences.specialty": "specialty",
+    "preferences.role_type": "role_type",
+}
 
 
 def new_idempotency_key() -> str:
@@ -54,12 +75,37 @@ class EventFields(forms.Form):
     summary = forms.CharField(
         label="Describe the event in one sentence",
         required=False,
+        help_text=SUMMARY_GUIDANCE,
         widget=forms.Textarea(attrs={"maxlength": SUMMARY_MAX_LENGTH, "rows": 2}),
     )
     interventional = forms.BooleanField(
         label="It happened during a procedure (interventional)", required=False
     )
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """Show each of the service's problems beside its field, once, and the rest above the form."""
+        already = set(self.errors)  # the form's own finding says best what is wrong there
+        for problem in problems:
+            name = FIELD_FOR_LOC.get(".".join(part for part in problem.loc if isinstance(part, str)))
+            name = name if name in self.fields else None
+            if name in already:
+                continue
+            if problem.message not in self.errors.get(name or NON_FIELD_ERRORS, []):
+                self.add_error(name, problem.message)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        # A form refused for one field is checked for everything else too: every problem at once.
+        if self.errors:
+            self.add_problems(referral_problems(self.partial_input(), check_involved=self.names_involved))
+        return self.cleaned_data
+
+    names_involved = True
+
+    def partial_input(self) -> ReferralInput:
+        """What was given, with blanks where a field could not be read."""
+        raise NotImplementedError
 
 
 class ReferralForm(EventFields):
@@ -89,36 +135,50 @@ class ReferralForm(EventFields):
     def to_input(self) -> ReferralInput:
         data = self.cleaned_data
         return ReferralInput(
-            category=data["category"],
-            occurred_on=data["occurred_on"],
-            summary=data["summary"],
+            category=data.get("category", ""),
+            occurred_on=data.get("occurred_on"),
+            summary=data.get("summary", ""),
             involved_employee_ids=self.involved_employee_ids(),
-            source=data["source"],
-            interventional=data["interventional"],
+            source=data.get("source", Source.COLLEAGUE),
+            interventional=data.get("interventional", False),
         )
+
+    partial_input = to_input
 
 
 class SelfReferralForm(EventFields):
     gender = forms.ChoiceField(
         choices=GENDER_CHOICES, required=False, label="I would prefer a supporter who is"
     )
-    specialty = forms.CharField(
-        max_length=100, required=False, label="…from this specialty",
-        widget=forms.TextInput(attrs={"list": "specialties", "autocomplete": "off"}),
-    )
+    # From the specialties of the program's supporters: a wish, never free text about the peer.
+    specialty = forms.ChoiceField(choices=[("", "No preference")], required=False, label="…from this specialty")
     role_type = forms.ChoiceField(
         choices=ROLE_PREFERENCE_CHOICES, required=False, label="…in this professional role"
     )
 
+    # The clinician is the signed-in person (or the one a personal link names): not a field.
+    names_involved = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        specialty = cast(forms.ChoiceField, self.fields["specialty"])
+        specialty.choices = [("", "No preference")] + [(s, s) for s in specialty_choices()]
+
+    def partial_input(self) -> ReferralInput:
+        return self._input([])
+
     def to_input(self, user: User) -> ReferralInput:
+        return self._input([user.person.employee_id])
+
+    def _input(self, involved: list[str]) -> ReferralInput:
         data = self.cleaned_data
-        preferences = {key: data[key].strip() for key in PREFERENCE_KEYS if data[key].strip()}
+        preferences = {key: data[key].strip() for key in PREFERENCE_KEYS if (data.get(key) or "").strip()}
         return ReferralInput(
-            category=data["category"],
-            occurred_on=data["occurred_on"],
-            summary=data["summary"],
-            involved_employee_ids=[user.person.employee_id],
+            category=data.get("category", ""),
+            occurred_on=data.get("occurred_on"),
+            summary=data.get("summary", ""),
+            involved_employee_ids=involved,
             source=Source.SELF,
-            interventional=data["interventional"],
+            interventional=data.get("interventional", False),
             preferences=preferences,
         )

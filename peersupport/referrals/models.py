@@ -21,6 +21,14 @@ class Source(models.TextChoices):
     SAFETY_REPORT_OPT_IN = "safety_report_opt_in", "Opt-in box on a safety report"
 
 
+class GenderPreference(models.TextChoices):
+    """A self-referral's wish about the supporter's gender: a short fixed list, never free text."""
+
+    FEMALE = "female", "A woman"
+    MALE = "male", "A man"
+    NON_BINARY = "non-binary", "A non-binary colleague"
+
+
 SUMMARY_MAX_LENGTH = 200
 
 
@@ -44,7 +52,10 @@ class Referral(models.Model):
     involved_count = models.PositiveIntegerField(default=0)
     # A self-referral's stated wishes, e.g. {"gender": "female", "specialty": "Surgery"}.
     preferences = models.JSONField(default=dict, blank=True)
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 - NULL keeps the unique constraint to keyed requests
+    # A keyed hash (HMAC from SECRET_KEY) of the Idempotency-Key, never the key itself, and one of
+    # the request body: both outlive the retention purge, so a late replay still answers the
+    # original receipt (see `referrals.idempotency`).
+    idempotency_key_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL keeps the unique constraint to keyed requests
     request_fingerprint = models.CharField(max_length=64, blank=True)
     # When the retention purge blanked the sentence, reference and wishes (all its cases purged).
     purged_at = models.DateTimeField(null=True, blank=True)
@@ -53,9 +64,9 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["received_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["referred_by", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="referral_idempotency_key_per_user",
+                fields=["referred_by", "idempotency_key_hash"],
+                condition=Q(idempotency_key_hash__isnull=False),
+                name="referral_idempotency_key_hash_per_user",
             )
         ]
 

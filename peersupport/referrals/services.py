@@ -1,32 +1,55 @@
-"""Referral intake: one referral per event, one case per involved clinician."""
+"""Referral intake: one referral per event, one case per involved clinician.
+
+Every path in (the referral form, the self-referral form, the API) calls `referral_create`, so
+every rule lives here (or in a module called from here): the sentence without patient details
+(`summary_check`), wishes from fixed lists and only on a self-referral, the external reference's
+pattern, the event's date, who may be referred, and one open case per clinician. All problems
+are collected and refused together (`ReferralRefused`), each with where it is and in plain words.
+"""
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record, audit_record_many, audited_atomic
-from peersupport.cases.models import Case, CaseState
+from peersupport.cases.models import Case, CaseReferralLink, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
-from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Referral, Source
-from peersupport.roster.models import Person, RoleType
+from peersupport.referrals import idempotency
+from peersupport.referrals.models import (
+    SUMMARY_MAX_LENGTH,
+    Category,
+    GenderPreference,
+    Referral,
+    Source,
+)
+from peersupport.referrals.summary_check import summary_findings
+from peersupport.roster.models import Person, RoleType, Supporter, SupporterStatus
 
 PREFERENCE_KEYS = ("gender", "specialty", "role_type")
 MAX_INVOLVED = 500
+# An event more than this many years ago is refused: far more often a mistyped year (1926 for
+# 2026) than a real event. Litigation, which can come years after the care in question, is
+# referred with the date the clinician was served or named; the sentence can say how long ago
+# the care was ("care given six years ago").
+EVENT_MAX_AGE_YEARS = 10
+SPECIALTY_CHOICES_MAX = 300
 
 
 @dataclass(frozen=True)
 class ReferralInput:
     category: str
-    occurred_on: date
+    occurred_on: date | None  # None only while a form with a bad date is checked for other problems
     summary: str
     involved_employee_ids: list[str]
     source: str
@@ -39,7 +62,7 @@ class ReferralInput:
         canonical = json.dumps(
             {
                 "category": self.category,
-                "occurred_on": self.occurred_on.isoformat(),
+                "occurred_on": self.occurred_on.isoformat() if self.occurred_on else None,
                 "summary": self.summary,
                 "involved": self.involved_employee_ids,
                 "source": self.source,
@@ -52,51 +75,224 @@ class ReferralInput:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a referral: where (`loc`, in the API body's terms), in plain words."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    code: str
+
+    def as_error(self) -> dict[str, object]:
+        return {"loc": list(self.loc), "msg": self.message, "type": self.code}
+
+
+class ReferralRefused(InvalidInput):
+    """Every problem of a referral at once; nothing was created."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(" ".join(p.message for p in problems), errors=[p.as_error() for p in problems])
+        self.problems = problems
+
+
+def tidy_summary(summary: str) -> str:
+    return " ".join((summary or "").split())
+
+
 def clean_summary(summary: str) -> str:
-    summary = " ".join((summary or "").split())
-    if not summary:
-        raise InvalidInput("The description is required: one non-clinical sentence.")
-    if len(summary) > SUMMARY_MAX_LENGTH:
-        raise InvalidInput(
-            f"The description is {len(summary)} characters; keep it to one sentence of at most "
-            f"{SUMMARY_MAX_LENGTH} characters, with no patient details."
-        )
+    """The sentence with spaces tidied; refused (with every reason) if it breaks a rule."""
+    problems: list[Problem] = []
+    summary = _check_summary(summary, problems)
+    if problems:
+        raise ReferralRefused(problems)
     return summary
 
 
-def _validate(data: ReferralInput, program: ProgramSettings) -> tuple[str, list[Person]]:
-    if data.category not in Category.values:
-        raise InvalidInput(f"Unknown category {data.category!r}; use one of {', '.join(Category.values)}.")
-    if data.source not in Source.values:
-        raise InvalidInput(f"Unknown source {data.source!r}; use one of {', '.join(Source.values)}.")
-    if data.occurred_on > timezone.localdate() + timedelta(days=1):
-        raise InvalidInput("The event's date is in the future.")
-    summary = clean_summary(data.summary)
-    unknown_keys = set(data.preferences) - set(PREFERENCE_KEYS)
-    if unknown_keys:
-        raise InvalidInput(f"Unknown preference {sorted(unknown_keys)[0]!r}; use {', '.join(PREFERENCE_KEYS)}.")
+def _check_summary(summary: str, problems: list[Problem]) -> str:
+    loc = ("event", "summary")
+    summary = tidy_summary(summary)
+    if not summary:
+        problems.append(Problem(loc, "The description is required: one non-clinical sentence about "
+                                     "what kind of event it was.", "summary.required"))
+        return summary
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        problems.append(Problem(loc, f"The description is {len(summary)} characters; keep it to one "
+                                     f"sentence of at most {SUMMARY_MAX_LENGTH} characters, with no "
+                                     "patient details.", "summary.too_long"))
+    # Far too long is refused anyway; the patterns read a bounded text, however much was sent.
+    for finding in summary_findings(summary[:SUMMARY_MAX_LENGTH * 2], _names_of_referable_people):
+        problems.append(Problem(loc, finding.message, f"summary.{finding.rule}"))
+    return summary
 
-    wanted = list(dict.fromkeys(e.strip() for e in data.involved_employee_ids if e and e.strip()))
+
+def _names_of_referable_people(candidates: list[str]) -> list[str]:
+    """Which of these capitalized word runs are names on the roster: one indexed query.
+
+    Only people the referral form's type-ahead would show are looked at, so a refusal tells
+    nothing about anyone else on the roster.
+    """
+    served = ProgramSettings.current().served_role_types
+    return list(Person.objects.referable(served).filter(name__in=candidates).values_list("name", flat=True))
+
+
+def specialty_choices() -> list[str]:
+    """The specialties a self-referral may wish for: those of the program's active supporters."""
+    return list(
+        Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True)
+        .exclude(person__specialty="")
+        .order_by("person__specialty")
+        .values_list("person__specialty", flat=True)
+        .distinct()[:SPECIALTY_CHOICES_MAX]
+    )
+
+
+def _is_specialty_choice(specialty: str) -> bool:
+    return Supporter.objects.filter(
+        status=SupporterStatus.ACTIVE, person__active=True, person__specialty=specialty
+    ).exists()
+
+
+def earliest_event_date(today: date) -> date:
+    try:
+        return today.replace(year=today.year - EVENT_MAX_AGE_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - EVENT_MAX_AGE_YEARS, day=28)
+
+
+def _check_event(data: ReferralInput, problems: list[Problem]) -> None:
+    if data.category not in Category.values:
+        labels = ", ".join(label.lower() for label in Category.labels)
+        message = ("Choose the kind of event." if not data.category else
+                   f"“{data.category}” is not a kind of event the program knows; choose one of: {labels}.")
+        problems.append(Problem(("event", "category"), message, "category.unknown"))
+    if data.source not in Source.values:
+        labels = ", ".join(Source.values)
+        problems.append(Problem(("source",), f"“{data.source}” is not a source the program knows; "
+                                             f"use one of: {labels}.", "source.unknown"))
+    _check_date(data.occurred_on, problems)
+    external_ref = data.external_ref.strip()
+    if external_ref and not re.fullmatch(settings.EXTERNAL_REF_PATTERN, external_ref):
+        problems.append(Problem(
+            ("event", "external_ref"),
+            f"The external reference “{external_ref[:60]}” is not in the form the program accepts "
+            f"({_external_ref_form()}). Send the safety report's own reference, "
+            "never a patient's record number.",
+            "external_ref.pattern",
+        ))
+
+
+def _external_ref_form() -> str:
+    if settings.EXTERNAL_REF_PATTERN == settings.DEFAULT_EXTERNAL_REF_PATTERN:
+        return "letters, digits and - _ / . only, at most 40 characters"
+    return f"it must match {settings.EXTERNAL_REF_PATTERN}"
+
+
+def _check_date(occurred_on: date | None, problems: list[Problem]) -> None:
+    loc = ("event", "occurred_on")
+    if occurred_on is None:
+        problems.append(Problem(loc, "Give the date of the event.", "occurred_on.required"))
+        return
+    # The program's calendar decides: a referrer in a time zone ahead of it may have to give
+    # the program's today for an event just after their midnight (the message says which day).
+    today = timezone.localdate()
+    if occurred_on > today:
+        problems.append(Problem(loc, f"The event's date ({occurred_on:%B} {occurred_on.day}, "
+                                     f"{occurred_on.year}) is in the future: today is {today:%B} "
+                                     f"{today.day}, {today.year} in the program's time zone.",
+                                "occurred_on.future"))
+    elif occurred_on < earliest_event_date(today):
+        problems.append(Problem(loc, f"The event's date ({occurred_on.year}) is more than "
+                                     f"{EVENT_MAX_AGE_YEARS} years ago. Check the year; for a "
+                                     "lawsuit, give the date the clinician was served or named.",
+                                "occurred_on.too_old"))
+
+
+def _check_preferences(data: ReferralInput, problems: list[Problem], *, for_oneself: bool) -> dict[str, str]:
+    wishes = {key: value.strip() for key, value in data.preferences.items() if value and value.strip()}
+    if not wishes:
+        return {}
+    unknown = sorted(set(wishes) - set(PREFERENCE_KEYS))
+    for key in unknown:
+        problems.append(Problem(("preferences", key), f"Unknown preference “{key}”: the wishes are "
+                                                      f"{', '.join(PREFERENCE_KEYS)}.", "preferences.unknown"))
+    if not for_oneself:
+        problems.append(Problem(("preferences",), "Wishes about the supporter are taken only when "
+                                                  "clinicians ask for support for themselves (source "
+                                                  "“self”); a referral of a colleague carries none.",
+                                "preferences.not_self"))
+        return {}
+    gender = wishes.get("gender")
+    if gender is not None and gender not in GenderPreference.values:
+        problems.append(Problem(("preferences", "gender"), f"Choose the supporter's gender from the list "
+                                                           f"({', '.join(GenderPreference.values)}), or "
+                                                           "leave it empty for no preference.",
+                                "preferences.gender"))
+    role_type = wishes.get("role_type")
+    if role_type is not None and role_type not in RoleType.values:
+        problems.append(Problem(("preferences", "role_type"), "Choose the supporter's professional role "
+                                                              f"from the list ({', '.join(RoleType.values)}).",
+                                "preferences.role_type"))
+    specialty = wishes.get("specialty")
+    if specialty is not None and not _is_specialty_choice(specialty):
+        problems.append(Problem(("preferences", "specialty"), "Choose a specialty from the list of the "
+                                                              "program's supporters, or leave it empty for "
+                                                              "no preference.", "preferences.specialty"))
+    return {key: value for key, value in wishes.items() if key in PREFERENCE_KEYS}
+
+
+def _served_roles(program: ProgramSettings) -> str:
+    labels = [RoleType(r).label.lower() + "s" for r in program.served_role_types]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _check_involved(data: ReferralInput, program: ProgramSettings, problems: list[Problem]) -> list[Person]:
+    typed = [e.strip() for e in data.involved_employee_ids]
+    wanted = list(dict.fromkeys(e for e in typed if e))
     if not wanted:
-        raise InvalidInput("Name at least one involved clinician.")
+        problems.append(Problem(("involved",), "Name at least one involved clinician: search for them "
+                                               "by name, or type their employee id.", "involved.required"))
+        return []
     if len(wanted) > MAX_INVOLVED:
-        raise InvalidInput(f"At most {MAX_INVOLVED} clinicians in one referral.")
+        problems.append(Problem(("involved",), f"At most {MAX_INVOLVED} clinicians in one referral; "
+                                               "for more, send several referrals.", "involved.too_many"))
+        return []
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=wanted)}
-    unknown = [e for e in wanted if e not in people]
-    if unknown:
-        raise InvalidInput(f"Unknown employee_id: {', '.join(unknown)}.")
-    inactive = [e for e in wanted if not people[e].active]
-    if inactive:
-        raise InvalidInput(f"Not active on the roster: {', '.join(inactive)}.")
     served = set(program.served_role_types)
-    unserved = [e for e in wanted if people[e].role_type not in served]
-    if unserved:
-        labels = ", ".join(RoleType(r).label.lower() + "s" for r in program.served_role_types)
-        raise InvalidInput(
-            f"The program does not serve the professional role of: {', '.join(unserved)} "
-            f"(it currently serves {labels})."
-        )
-    return summary, [people[e] for e in wanted]
+    for employee_id in wanted:
+        person = people.get(employee_id)
+        loc: tuple[str | int, ...] = ("involved", typed.index(employee_id), "employee_id")
+        if person is None or not person.active:
+            # Someone who has left is "not found" too: the referral says nothing about them.
+            problems.append(Problem(loc, f"We could not find anyone with employee id {employee_id} among "
+                                         "the current staff on the roster. Check the id, or search for "
+                                         "them by name.", "involved.unknown"))
+        elif person.role_type not in served:
+            problems.append(Problem(loc, f"The program does not yet serve the professional role of "
+                                         f"{employee_id}: it currently serves {_served_roles(program)}. "
+                                         "Please leave them out of this referral; their employee "
+                                         "assistance program can help them, and the program office can "
+                                         "say where else to turn.", "involved.role_not_served"))
+    return [people[e] for e in wanted if e in people]
+
+
+def referral_problems(data: ReferralInput, *, check_involved: bool = True) -> list[Problem]:
+    """Every problem of a referral, without creating anything (a form shows them all at once)."""
+    problems: list[Problem] = []
+    _validate(data, ProgramSettings.current(), problems, check_involved=check_involved)
+    return problems
+
+
+def _validate(
+    data: ReferralInput, program: ProgramSettings, problems: list[Problem], *, check_involved: bool = True,
+    for_oneself: bool | None = None,
+) -> tuple[str, list[Person], dict[str, str]]:
+    people = _check_involved(data, program, problems) if check_involved else []
+    _check_event(data, problems)
+    summary = _check_summary(data.summary, problems)
+    if for_oneself is None:
+        for_oneself = data.source == Source.SELF
+    wishes = _check_preferences(data, problems, for_oneself=for_oneself)
+    return summary, people, wishes
 
 
 def referral_create(
@@ -117,20 +313,31 @@ def referral_create(
         existing = _existing(referred_by, idempotency_key, fingerprint)
         if existing:
             return existing, False
-    summary, people = _validate(data, program)
+    problems: list[Problem] = []
+    # Asking for oneself: through a personal link, or signed in with one's own name alone (a
+    # request from the safety report's opt-in box is one too). Only then are wishes taken.
+    asker = self_person if self_person is not None else (referred_by.person if referred_by is not None else None)
+    for_oneself = self_person is not None or data.source == Source.SELF or (
+        data.source == Source.SAFETY_REPORT_OPT_IN and asker is not None
+        and [e.strip() for e in data.involved_employee_ids] == [asker.employee_id])
+    summary, people, wishes = _validate(data, program, problems, for_oneself=for_oneself)
     if self_person is not None:
         if data.source not in (Source.SELF, Source.SAFETY_REPORT_OPT_IN) or [p.pk for p in people] != [self_person.pk]:
-            raise InvalidInput("A request through a personal link names exactly one clinician: yourself.")
+            problems.append(Problem(("involved",), "A request through a personal link names exactly one "
+                                                   "clinician: yourself.", "involved.not_self"))
     elif referred_by is None:
         raise InvalidInput("A referral needs the login that makes it.")
     elif data.source == Source.SELF and not (
         referred_by.person_id and [p.pk for p in people] == [referred_by.person_id]
     ):
-        raise InvalidInput("A self-referral names exactly one clinician: yourself.")
+        problems.append(Problem(("involved",), "A self-referral names exactly one clinician: yourself.",
+                                "involved.not_self"))
+    if problems:
+        raise ReferralRefused(problems)
     try:
         with audited_atomic():
-            referral = _create(referred_by, data, summary, people, program, idempotency_key, fingerprint,
-                               reengagement_of)
+            referral = _create(referred_by, data, summary, people, wishes, program, idempotency_key,
+                               fingerprint, reengagement_of)
     except IntegrityError:
         # A concurrent request with the same key won the race: answer what it created.
         existing = (_existing(referred_by, idempotency_key, fingerprint)
@@ -142,8 +349,9 @@ def referral_create(
 
 
 def _existing(user: User, key: str, fingerprint: str) -> Referral | None:
-    referral = Referral.objects.filter(referred_by=user, idempotency_key=key).first()
-    if referral is not None and referral.request_fingerprint != fingerprint:
+    """The referral this key already made (even after the retention purge), if any."""
+    referral = Referral.objects.filter(referred_by=user, idempotency_key_hash__in=idempotency.key_hashes(key)).first()
+    if referral is not None and not idempotency.fingerprint_matches(referral.request_fingerprint, fingerprint):
         raise InvalidInput("This Idempotency-Key was already used with a different request body.")
     return referral
 
@@ -153,11 +361,14 @@ def _create(
     data: ReferralInput,
     summary: str,
     people: list[Person],
+    wishes: dict[str, str],
     program: ProgramSettings,
     idempotency_key: str | None,
     fingerprint: str,
     reengagement_of: Case | None = None,
 ) -> Referral:
+    if data.occurred_on is None:  # refused by _validate already; said again for the type checker
+        raise InvalidInput("Give the date of the event.")
     now = timezone.now()
     referral = Referral.objects.create(
         category=data.category,
@@ -169,28 +380,53 @@ def _create(
         referred_by=user,
         received_at=now,
         involved_count=len(people),
-        preferences={k: v for k, v in data.preferences.items() if v},
-        idempotency_key=idempotency_key or None,
-        request_fingerprint=fingerprint,
+        preferences=wishes,
+        idempotency_key_hash=idempotency.key_hash(idempotency_key) if idempotency_key else None,
+        request_fingerprint=idempotency.fingerprint_hash(fingerprint),
     )
+    # Under the audit trail's lock (`audited_atomic`), so two referrals of one peer at the same
+    # moment cannot both miss the other's case.
+    already_open = _open_cases([person.pk for person in people])
+    new_people = [person for person in people if person.pk not in already_open]
     due = now + timedelta(hours=program.assignment_due_hours)
-    earlier = _latest_closed_cases([person.pk for person in people])
-    if reengagement_of is not None and reengagement_of.peer_id in {person.pk for person in people}:
+    earlier = _latest_closed_cases([person.pk for person in new_people])
+    if reengagement_of is not None and reengagement_of.peer_id in {person.pk for person in new_people}:
         # The case the peer comes back from, even if it is still waiting to be closed.
         earlier[int(reengagement_of.peer_id or 0)] = reengagement_of.pk
     cases = Case.objects.bulk_create(
         Case(referral=referral, peer=person, created_at=now, next_due_at=due,
              reengagement_of_id=earlier.get(person.pk))
-        for person in people
+        for person in new_people
+    )
+    links = CaseReferralLink.objects.bulk_create(
+        CaseReferralLink(case_id=case_id, referral=referral, linked_at=now) for case_id in already_open.values()
     )
     audit_record(actor=user, action="referral.create", obj=referral,
-                 detail={"involved_count": len(people), "source": data.source})
+                 detail={"involved_count": len(people), "source": data.source, "linked_cases": len(links)})
     audit_record_many(actor=user, action="case.create", object_type="case",
                       object_ids=[case.pk for case in cases], detail={"referral": referral.pk})
-    subject, body = render_new_referral_email(len(cases))
-    for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
-        outbox_enqueue(kind="new_referral", to=director.email, subject=subject, body=body)
+    audit_record_many(actor=user, action="case.also_referred", object_type="case",
+                      object_ids=[link.case_id for link in links], detail={"referral": referral.pk})
+    if cases:
+        subject, body = render_new_referral_email(len(cases))
+        for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
+            outbox_enqueue(kind="new_referral", to=director.email, subject=subject, body=body)
     return referral
+
+
+def _open_cases(person_ids: list[int]) -> dict[int, int]:
+    """Each person's open case, if any (the earliest, should there be more): one query.
+
+    "Open" is `OPEN_STATES`: waiting for a supporter or in active support. A peer who declined
+    or could not be reached is not in support, even before their case is closed: a new event is
+    a new reason to reach out, so it opens a new case.
+    """
+    found: dict[int, int] = {}
+    rows = Case.objects.open().filter(peer_id__in=person_ids).order_by("peer_id", "created_at", "pk")
+    for peer_id, case_id in rows.values_list("peer_id", "pk"):
+        if peer_id is not None:
+            found.setdefault(peer_id, case_id)
+    return found
 
 
 def _latest_closed_cases(person_ids: list[int]) -> dict[int, int]:

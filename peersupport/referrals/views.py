@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peersupport.cases.access import cases_for_user
 from peersupport.cases.services import referral_apply_plan, referral_plan
 from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_user, require_may_refer
 from peersupport.referrals.forms import (
     SUMMARY_WARNING,
@@ -20,8 +21,8 @@ from peersupport.referrals.forms import (
     new_idempotency_key,
 )
 from peersupport.referrals.models import Referral, Source
-from peersupport.referrals.services import referral_create
-from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.referrals.services import ReferralRefused, referral_create
+from peersupport.roster.models import Person
 from peersupport.support.selectors import is_own_request
 
 
@@ -31,6 +32,9 @@ def _create(request: HttpRequest, form, data) -> Referral | None:
         referral, _ = referral_create(
             referred_by=request.user, data=data, idempotency_key=form.cleaned_data["key"] or None
         )
+    except ReferralRefused as exc:
+        form.add_problems(exc.problems)
+        return None
     except ServiceError as exc:
         form.add_error(None, exc.detail)
         return None
@@ -50,7 +54,10 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     else:
         form = ReferralForm(initial={"source": default_source(request.user), "key": new_idempotency_key()})
     chosen = [e for e in form.data.getlist("involved") if "\x00" not in e] if form.is_bound else []
-    people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=chosen[:500])
+    # Only whom the type-ahead itself would show (active, in a served role): a redrawn form must
+    # not tell who else is on the roster.
+    referable = Person.objects.referable(ProgramSettings.current().served_role_types)
+    people = {p.employee_id: p for p in referable.filter(employee_id__in=chosen[:500])
               .only("employee_id", "name", "department")}
     chips = [people[e] for e in dict.fromkeys(chosen) if e in people]
     return render(request, "referrals/new.html",
@@ -82,18 +89,8 @@ def support_ask(request: HttpRequest, source: str = Source.SELF) -> HttpResponse
 
 def render_self_referral(request: HttpRequest, form: SelfReferralForm, *, action: str, status: int) -> HttpResponse:
     """The self-referral form, signed in or through a personal link (`action`: where it is sent)."""
-    # Specialties the team can offer (a few hundred at most), not the whole roster's.
-    specialties = (
-        Supporter.objects.filter(status=SupporterStatus.ACTIVE)
-        .exclude(person__specialty="")
-        .values_list("person__specialty", flat=True)
-        .distinct()
-        .order_by("person__specialty")[:300]
-    )
     return render(request, "referrals/ask.html",
-                  {"form": form, "specialties": specialties, "summary_warning": SUMMARY_WARNING,
-                   "action": action},
-                  status=status)
+                  {"form": form, "summary_warning": SUMMARY_WARNING, "action": action}, status=status)
 
 
 @login_required

@@ -30,6 +30,11 @@ class PersonQuerySet(models.QuerySet):
             | Q(name__icontains=" " + text)
         )
 
+    def referable(self, served_role_types: list[str]) -> "PersonQuerySet":
+        """Who a referral may name, and all the referral form may show: active people in a
+        role the program serves."""
+        return self.filter(active=True, role_type__in=served_role_types)
+
 
 class Person(models.Model):
     """Anyone on the roster: a clinician the program may serve, and possibly a supporter."""

@@ -33,7 +33,7 @@ GENDER_SUGGESTIONS = ("female", "male", "non-binary")
 def _lookup_people():
     """Active people the program serves: the referral form may name only them."""
     program = ProgramSettings.current()
-    return Person.objects.filter(active=True, role_type__in=program.served_role_types).only(
+    return Person.objects.referable(program.served_role_types).only(
         "employee_id", "name", "department"
     )
 

@@ -15,6 +15,7 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.lib.middleware import client_ip
 from peersupport.referrals.forms import SelfReferralForm, new_idempotency_key
 from peersupport.referrals.models import Source
+from peersupport.referrals.services import ReferralRefused
 from peersupport.referrals.views import render_self_referral, support_ask
 from peersupport.resources.selectors import crisis_resources
 from peersupport.support.forms import AskEmailForm
@@ -94,6 +95,8 @@ def link_form(request: HttpRequest, token: str) -> HttpResponse:
                 link_self_refer(link=link, data=self_referral_input(form, link))
             except LinkRefused as refused:
                 return _refused(request, refused.problem)
+            except ReferralRefused as refused:
+                form.add_problems(refused.problems)
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:

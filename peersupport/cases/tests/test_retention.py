@@ -85,7 +85,7 @@ def test_a_case_closed_past_the_retention_period_loses_its_identifying_details(t
     assert case.state == CaseState.CLOSED and case.supporter_id == team["supporter"].pk
     referral = Referral.objects.get(pk=case.referral_id)
     assert (referral.summary, referral.external_ref, referral.preferences) == ("", "", {})
-    assert referral.purged_at == NOW and referral.idempotency_key is None
+    assert referral.purged_at == NOW
     assert all(a.reasons == [] for a in Assignment.objects.filter(case=case))
     # The roster entry stays: only its link to the case is gone.
     peer.refresh_from_db()
@@ -230,7 +230,7 @@ def test_each_purge_is_audited_with_counts_and_never_content(team):
     assert case_entry.detail["counts"]["encounter"] == 1 and case_entry.detail["retention_days"] == 365
     assert case_entry.via == "command"
     referral_entry = AuditEntry.objects.get(action="referral.purged", object_id=str(case.referral_id))
-    assert referral_entry.detail == {"cases": 1}
+    assert referral_entry.detail == {"cases": 1, "linked_cases": 0}
     run = AuditEntry.objects.get(action="retention.purge")
     assert run.detail == {**result.summary()} and run.detail["cases"] == 1
     everything = json.dumps(list(AuditEntry.objects.values("detail", "object_id", "actor_label")))

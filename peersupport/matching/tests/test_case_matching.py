@@ -88,9 +88,11 @@ def test_the_peers_earlier_supporter_is_suggested_first_with_the_case_it_was(dir
     assert second.supporter.person.person_id == star.person_id
 
 
-def test_an_open_case_of_the_peer_counts_for_continuity_too(director, referrer, peer, star, supporter_b):
+def test_a_declined_case_not_yet_closed_counts_for_continuity_too(director, referrer, peer, star, supporter_b):
     other = refer(referrer, peer).cases.get()
     assign(director, other, supporter_b, override_reason="other")
+    # Declined but not closed yet: the one-open-case rule lets a new event open a new case.
+    Case.objects.filter(pk=other.pk).update(state=CaseState.DECLINED)
     case = refer(referrer, make_person(), peer).cases.get(peer=peer)
     [first, *_] = suggestions_for_case(fresh(case))
     assert first.supporter.person.person_id == supporter_b.person_id
@@ -222,9 +224,9 @@ def api_get(client, user, path: str):
 def test_api_suggestions_leave_out_a_colleagues_supporter_and_give_the_continuity_reason(
     client, director, referrer, colleagues, star, supporter_a, supporter_b
 ):
+    earlier = supported_before(director, referrer, colleagues[1], supporter_b)
     first, second = refer(referrer, *colleagues).cases.order_by("pk")
     assign(director, first, star)
-    earlier = supported_before(director, referrer, colleagues[1], supporter_b)
     Case.objects.filter(pk=second.pk).update(reengagement_of=earlier)
     response = api_get(client, director, f"/cases/{second.pk}/suggestions")
     assert response.status_code == 200

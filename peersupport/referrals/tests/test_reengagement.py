@@ -35,11 +35,12 @@ def test_new_case_links_the_peers_most_recent_closed_case(referrer, db):
     assert list(recent.reengagements.all()) == [new]
 
 
-def test_a_first_referral_or_a_still_open_case_is_not_a_reengagement(referrer, db):
+def test_a_first_referral_is_not_a_reengagement_and_a_still_open_case_gets_no_second(referrer, db):
     newcomer, returning = make_person(), make_person()
-    refer(referrer, returning)  # still open
+    [open_case] = refer(referrer, returning)  # still open
     cases = refer(referrer, newcomer, returning)
-    assert [c.reengagement_of_id for c in cases] == [None, None]
+    assert [(c.peer, c.reengagement_of_id) for c in cases] == [(newcomer, None)]
+    assert list(open_case.referral_links.values_list("referral__involved_count", flat=True)) == [2]
 
 
 def test_one_query_finds_the_earlier_cases_of_everyone_involved(referrer, director, db):

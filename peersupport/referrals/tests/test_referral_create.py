@@ -65,8 +65,8 @@ def test_unknown_employee_is_named_and_nothing_is_created(referrer, two_peers):
     [
         ({"summary": "x" * 201}, "201 characters"),
         ({"summary": "   "}, "required"),
-        ({"category": "gossip"}, "Unknown category"),
-        ({"source": "rumour"}, "Unknown source"),
+        ({"category": "gossip"}, "“gossip” is not a kind of event"),
+        ({"source": "rumour"}, "“rumour” is not a source"),
         ({"occurred_on": date.today() + timedelta(days=5)}, "future"),
         ({"involved_employee_ids": []}, "at least one"),
         ({"preferences": {"religion": "x"}}, "Unknown preference"),

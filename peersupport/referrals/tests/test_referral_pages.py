@@ -76,7 +76,7 @@ def test_the_same_form_sent_twice_makes_one_referral(client, referrer, peers):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"involved_ids": "E999"}, "Unknown employee_id: E999"),
+        ({"involved_ids": "E999"}, "We could not find anyone with employee id E999"),
         ({"summary": "x" * 201}, "201 characters"),
         ({"occurred_on": (timezone.localdate() + timedelta(days=3)).isoformat()}, "in the future"),
         ({"involved": [], "involved_ids": ""}, "Name at least one involved clinician"),
