@@ -62,8 +62,12 @@ def may_act(user: User, case: Case) -> bool:
 def allowed_actions(user: User, case: Case) -> dict[str, bool]:
     acting = may_act(user, case)
     allowed = {action: acting and case.state in states for action, states in ACTION_STATES.items()}
+    supporter = is_case_supporter(user, case)
     # Handing a case back is the supporter's own decision; the director reassigns instead.
-    allowed["hand_back"] = allowed["hand_back"] and is_case_supporter(user, case)
+    allowed["hand_back"] = allowed["hand_back"] and supporter
+    # The outreach panel is the supporter's own words ("Hi Linh, this is …") sent from their own
+    # phone: no one else reaches out in their name.
+    allowed["outreach"] = allowed["outreach"] and supporter
     return allowed
 
 
