@@ -29,6 +29,7 @@ MAX_ROWS = 200
 ACTION_LABELS = {
     "case.view": "Opened the case",
     "case.list": "Saw it in a list of cases",
+    "case.plan_view": "Saw it in a joint plan for the event",
     "case.subject_view": "You looked at it on this page",
     "case.assigned": "Assigned a supporter",
     "case.closed": "Closed the case",
