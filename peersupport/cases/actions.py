@@ -16,6 +16,7 @@ from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.cases.access import case_for_user, is_case_supporter
 from peersupport.cases.models import (
+    CLOSING,
     AssignmentDecline,
     Case,
     CaseState,
@@ -29,6 +30,7 @@ from peersupport.cases.models import (
     Response,
     ResponseRecord,
     SafetyEscalation,
+    step_after_conversations,
 )
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.emails import (
@@ -191,8 +193,10 @@ def case_record_encounter(*, actor: User, case_id: int, data: EncounterInput) ->
             follow_up_planned=data.follow_up_planned, recorded_by=actor,
         )
         now = timezone.now()
-        due = (now + timedelta(days=program.follow_up_due_days) if data.follow_up_planned
-               else now + timedelta(days=program.close_due_days))
+        # Closing is next once the guide's closing was covered or no follow-up is planned.
+        step = step_after_conversations(list(case.encounters.all()))
+        due = now + (timedelta(days=program.close_due_days) if step == CLOSING
+                     else timedelta(days=program.follow_up_due_days))
         _move(case, next_due_at=due)
         audit_record(actor=actor, action="case.encounter_recorded", obj=case,
                      detail={"encounter": encounter.pk, "mode": data.mode, "minutes": data.minutes})
