@@ -76,6 +76,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "two-factor-enrol": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
     # What the program holds about the signed-in person: everyone sees their own, only theirs.
     "my-data": {GET: allow(EVERYONE)},
+    # The site's icon, for browsers that ask for /favicon.ico.
+    "favicon": {GET: PUBLIC},
     # referrals
     "referral-new": {GET: allow(REFERRERS), POST: allow(REFERRERS)},
     "referral-receipt": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
