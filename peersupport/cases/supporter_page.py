@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.cases.access import is_case_supporter
+from peersupport.cases.actions import undo_response_until
 from peersupport.cases.forms import EncounterForm
 from peersupport.cases.models import CLOSING, Case, CaseState, GuideTopic, OutreachChannel
 from peersupport.cases.timeline import sheets_sent
@@ -122,6 +123,8 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
         "check_in_on_more": len(encounters) >= USUAL_ENCOUNTERS,
         "channels": CHANNELS,
     }
+    if context["may_act"]:
+        context["undo_until"] = undo_response_until(case)
     if allowed["outreach"]:
         context["outreach"] = outreach_for(case)
     if allowed["response"]:

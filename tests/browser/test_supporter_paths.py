@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from peersupport.cases.actions import UNDO_WINDOW
 from peersupport.cases.models import Case, CaseState
+from peersupport.notifications.services import outbox_flush
 from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.browser
@@ -64,7 +66,8 @@ def test_a_decline_sends_the_peer_resources_and_an_open_door(
     encouragement = phone.get_by_test_id("encouragement")
     encouragement.wait_for()
     assert "A decline is not a failure" in encouragement.inner_text()
-    assert "sent them its resources and an open invitation" in encouragement.inner_text()
+    assert "will send them its resources and an open invitation" in encouragement.inner_text()
+    phone.get_by_test_id("undo-response").wait_for()  # a mistaken tap can be taken back, for a while
     assert phone.get_by_test_id("case-state").inner_text() == "Declined"
     assert_no_horizontal_scroll(phone)
     assert_accessible(phone)  # the encouragement, the resources and closing, on the phone
@@ -72,6 +75,8 @@ def test_a_decline_sends_the_peer_resources_and_an_open_door(
     # The worker sends Dana the resources and the way back, and nothing about the event.
     assert not _mail_to(smtp_server, dana.email)
     deliver_mail()
+    assert not _mail_to(smtp_server, dana.email)  # held while the decline can be undone
+    outbox_flush(now=timezone.now() + UNDO_WINDOW)
     [mail] = _mail_to(smtp_server, dana.email)
     body = mail.get_content()
     assert mail["Reply-To"] == team.supporter.person.email
