@@ -27,10 +27,18 @@ def _receipt(page, case: Case) -> str:
     return page.get_by_test_id("receipt").inner_text()
 
 
+def _tap_menu_link(phone, name: str) -> None:
+    """On a phone the main menu is folded: open it, then tap the page's link."""
+    menu = phone.get_by_test_id("nav-menu")
+    if not menu.evaluate("el => el.open"):
+        menu.locator("summary").tap()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=name).tap()
+
+
 def _open_from_my_peers(phone, peer_name: str, assert_no_horizontal_scroll) -> None:
     """From anywhere, the supporter taps "My peers", then their peer's case."""
-    with phone.expect_navigation():
-        phone.get_by_role("link", name="My peers").tap()
+    _tap_menu_link(phone, "My peers")
     assert_no_horizontal_scroll(phone)
     card = phone.get_by_test_id("my-case").filter(has_text=peer_name)
     card.get_by_test_id("open-case").tap()
@@ -156,8 +164,7 @@ def test_an_acceptance_a_conversation_a_resource_and_closing(
     phone.get_by_test_id("closed-thanks").wait_for()
     assert phone.get_by_test_id("case-state").inner_text() == "Closed"
     assert_no_horizontal_scroll(phone)
-    with phone.expect_navigation():
-        phone.get_by_role("link", name="My peers").tap()
+    _tap_menu_link(phone, "My peers")
     assert [c.get_attribute("data-case-id") for c in phone.get_by_test_id("my-case").all()] == [str(late.pk)]
 
     # The director, at a desk, sees each step and how long after the referral it came.
