@@ -225,11 +225,15 @@ def safety(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_user(request.user, case_id)
     if not may_act(request.user, case):
         raise PermissionDenied("Only the case's supporter, or the director, raises a safety concern on it.")
-    status, error = 200, ""
+    status, error, unconfirmed = 200, "", request.method == "POST"
     if case.state not in ACTION_STATES["safety"]:
         status, error = 409, "A safety concern can be raised only on a case that is still open."
+    elif unconfirmed:
+        # Sent without the confirmation: nothing is raised; the page asks again.
+        status = InvalidInput.status
     return render(request, "cases/safety_confirm.html",
-                  {"case": case, "error": error, "crisis_resources": crisis_resources()}, status=status)
+                  {"case": case, "error": error, "unconfirmed": unconfirmed, "crisis_resources": crisis_resources()},
+                  status=status)
 
 
 @case_action

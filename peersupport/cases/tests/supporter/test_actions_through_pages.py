@@ -294,7 +294,8 @@ def test_raising_it_asks_to_confirm_then_tells_the_director_and_shows_crisis_lin
     # The button opens a page that asks to confirm (with the crisis lines): nothing is raised yet.
     confirm = as_supporter.get(reverse("case-safety", args=[case.pk])).content.decode()
     assert 'data-testid="confirm-safety"' in confirm and "Call or text 988" in confirm
-    assert post(as_supporter, "case-safety", case).status_code == 200  # a post without the confirmation
+    unconfirmed = post(as_supporter, "case-safety", case)  # a post without the confirmation
+    assert unconfirmed.status_code == 422 and "confirm below" in unconfirmed.content.decode()
     assert not SafetyEscalation.objects.exists()
     response = post(as_supporter, "case-safety", case, {"confirmed": "yes"})
     assert response.status_code == 302
