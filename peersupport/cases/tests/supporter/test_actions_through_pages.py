@@ -332,7 +332,8 @@ def test_the_director_acts_on_any_case(client, director, case):
 ])
 def test_no_one_else_acts_on_the_case(client, request, case, persona, status):
     login_as(client, request, persona)
-    for name, data in [("case-outreach", {"channel": "text"}), ("case-close", {}), ("case-safety", {})]:
+    for name, data in [("case-outreach", {"channel": "text"}), ("case-close", {}),
+                       ("case-safety", {"confirmed": "yes"})]:
         assert post(client, name, case, data).status_code == status
     case.refresh_from_db()
     assert case.state == CaseState.ASSIGNED and not OutreachAttempt.objects.exists()
