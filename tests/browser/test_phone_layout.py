@@ -13,7 +13,7 @@ from peersupport.testing.factories import make_person
 pytestmark = pytest.mark.browser
 
 # The case page after outreach measured about 6,500 px tall on a phone before the folds (5,000 here,
-# with a short resource directory); about 2,900 with them.
+# with a short resource directory); about 2,850 with them.
 CASE_PAGE_MAX_HEIGHT = 3_200
 PAGE_SIZE = "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
 WIDE_TABLES = """() => [...document.querySelectorAll("table")]
