@@ -71,3 +71,14 @@ def test_a_plain_text_template_is_rendered_unescaped_even_without_autoescape_off
     assert "autoescape" not in template.read_text()
     assert emails.render_plain_text("notifications/outreach_text.txt", {
         "peer_first_name": "A&B", "supporter_name": "<C>", "supporter_phone": ""}).startswith("Hi A&B, this is <C>,")
+
+
+def test_no_code_renders_a_plain_text_template_through_the_html_escaping_loader():
+    """A new plain-text message must go through `render_plain_text`, not `render_to_string`."""
+    import re
+
+    root = Path(emails.__file__).resolve().parents[1]
+    escaping = re.compile(r"render_to_string\([^)]*\.txt", re.S)
+    found = [str(path.relative_to(root.parent)) for path in root.rglob("*.py")
+             if "tests" not in path.parts and escaping.search(path.read_text())]
+    assert found == []
