@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "peersupport.lib.middleware.NoStoreMiddleware",
+    # Our 400/403/404/405 pages in every mode (Django's technical pages list every URL under DEBUG).
+    "peersupport.front.errors.ErrorPageMiddleware",
     # Marks what is audited during the request with where it came from (web or API, address).
     "peersupport.audit.middleware.AuditOriginMiddleware",
     # Audits every refused request (401, 403, a view's 404); inside the audit origin set above.

@@ -52,6 +52,7 @@ class World:
             "case-sheet": {"resource": self.resource.pk},
             "case-sheet-send": {"resource": self.resource.pk},
             "case-hand-back": {"reason": "no_capacity"},
+            "case-safety": {"confirmed": "yes"},
             "case-legal-hold": {"legal_hold": "on"},
             "person-new": {"employee_id": "E9999", "name": "Robin Roster", "role_type": "physician", "rank": 3},
             "person-edit": {"name": "Alex Supporter", "role_type": "physician", "rank": 3},

@@ -8,13 +8,13 @@ in). Each kind has its own salt and lifetime: an invitation lasts `LOGIN_INVITE_
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
 from peersupport.accounts.models import User
+from peersupport.notifications.emails import render_plain_text
 
 INVITE_KIND = "login_invite"
 RESET_KIND = "password_link"
@@ -79,8 +79,8 @@ def address_digest(address: str) -> str:
 
 
 def _render(name: str, context: dict[str, object]) -> tuple[str, str]:
-    subject = render_to_string(f"notifications/{name}_subject.txt", context)
-    body = render_to_string(f"notifications/{name}_body.txt", context)
+    subject = render_plain_text(f"notifications/{name}_subject.txt", context)
+    body = render_plain_text(f"notifications/{name}_body.txt", context)
     return " ".join(subject.split()), body.strip() + "\n"
 
 

@@ -89,6 +89,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "login-two-factor-reset": {GET: allow(STAFF), POST: allow(STAFF)},
     # What the program holds about the signed-in person: everyone sees their own, only theirs.
     "my-data": {GET: allow(EVERYONE)},
+    # The site's icon, for browsers that ask for /favicon.ico.
+    "favicon": {GET: PUBLIC},
     # referrals
     "referral-new": {GET: allow(REFERRERS), POST: allow(REFERRERS)},
     "referral-receipt": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
@@ -113,11 +115,13 @@ WEB: dict[str, dict[str, Rule]] = {
     "case-assign": {POST: allow(STAFF)},
     "case-outreach": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-response": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "case-response-undo": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-encounter": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-resource": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-sheet-send": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-close": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
-    "case-safety": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    # GET: the page that asks to confirm; POST with the confirmation tells the director.
+    "case-safety": {GET: allow(CASE_ACTORS, Scope.OWN_CASE), POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     # Handing back is the supporter's own decision; the director reassigns instead.
     "case-hand-back": {GET: allow({SUPPORTER}, Scope.OWN_CASE), POST: allow({SUPPORTER}, Scope.OWN_CASE)},
     "case-legal-hold": {POST: allow({DIRECTOR})},

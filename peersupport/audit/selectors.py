@@ -10,6 +10,7 @@ CASE_ACCESS_LOG_SIZE = 50
 ACTION_LABELS = {
     "case.view": "Opened the case",
     "case.list": "Saw it in a list",
+    "case.plan_view": "Saw it in a joint plan",
     "case.create": "Created it with the referral",
     "case.assign": "Opened it to assign a supporter",
     "case.assigned": "Assigned a supporter",

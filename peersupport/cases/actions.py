@@ -16,6 +16,7 @@ from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.cases.access import case_for_user, is_case_supporter
 from peersupport.cases.models import (
+    CLOSING,
     AssignmentDecline,
     Case,
     CaseState,
@@ -29,6 +30,7 @@ from peersupport.cases.models import (
     Response,
     ResponseRecord,
     SafetyEscalation,
+    step_after_conversations,
 )
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.emails import (
@@ -38,11 +40,15 @@ from peersupport.notifications.emails import (
     render_outreach_email,
     render_safety_escalation_email,
 )
+from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
 from peersupport.resources.models import Resource
 
 MAX_ENCOUNTER_MINUTES = 600
+# A "No, thank you" is one tap: for this long it can be undone, and the open invitation waits.
+UNDO_WINDOW = timedelta(minutes=2)
+OPEN_INVITATION = "open_invitation"
 
 
 def _open_for_action(actor: User, case_id: int, action: str, allowed: Iterable[str]) -> Case:
@@ -114,7 +120,8 @@ def case_record_response(*, actor: User, case_id: int, response: str) -> Case:
         elif response == Response.DECLINED:
             _move(case, state=CaseState.DECLINED, responded_at=now,
                   next_due_at=now + timedelta(days=program.close_due_days))
-            _send_open_invitation(case)
+            # Held back while a tap on the wrong button can still be undone (`case_undo_response`).
+            _send_open_invitation(case, send_after=now + UNDO_WINDOW)
         else:
             _move(case, next_due_at=now + timedelta(hours=program.next_attempt_due_hours))
             _mark_unreachable_if_due(case, program, actor, now)
@@ -150,14 +157,61 @@ def case_mark_unreachable_when_due(*, case_id: int, now: datetime | None = None)
         return _mark_unreachable_if_due(case, program, None, now or timezone.now())
 
 
-def _send_open_invitation(case: Case) -> None:
+def _send_open_invitation(case: Case, *, send_after: datetime | None = None) -> None:
     if not case.peer.email:
         return
     resources = list(Resource.objects.filter(active=True).order_by("category", "name"))
     subject, body = render_open_invitation_email(case, resources)
     _, _, supporter_email = _supporter_contact(case)
-    outbox_enqueue(kind="open_invitation", to=case.peer.email, reply_to=supporter_email, subject=subject,
-                   body=body, case=case)
+    outbox_enqueue(kind=OPEN_INVITATION, to=case.peer.email, reply_to=supporter_email, subject=subject,
+                   body=body, case=case, send_after=send_after)
+
+
+def _undoable_decline(case: Case, now: datetime) -> ResponseRecord | None:
+    """The decline that can still be undone: the case's last answer, recorded within `UNDO_WINDOW`."""
+    if case.state != CaseState.DECLINED:
+        return None
+    last = case.responses.order_by("-recorded_at", "-pk").first()
+    if last is None or last.response != Response.DECLINED or now >= last.recorded_at + UNDO_WINDOW:
+        return None
+    return last
+
+
+def undo_response_until(case: Case) -> datetime | None:
+    """Until when the peer's decline can still be undone, or None."""
+    decline = _undoable_decline(case, timezone.now())
+    return decline.recorded_at + UNDO_WINDOW if decline else None
+
+
+def case_undo_response(*, actor: User, case_id: int) -> Case:
+    """Take back a "No, thank you" recorded a moment ago by mistake: the case is waiting for the
+    peer's answer again, and the open invitation (held back until the window closes) is not sent."""
+    program = ProgramSettings.current()
+    with audited_atomic():
+        case = _open_for_action(actor, case_id, "case.response_undo", (CaseState.DECLINED,))
+        now = timezone.now()
+        decline = _undoable_decline(case, now)
+        if decline is None:
+            raise Conflict(f"A decline can be undone only in its first {UNDO_WINDOW.seconds // 60} minutes; "
+                           "this one stands. The peer can still come back at any time.")
+        # Locked: a worker that claimed the email first wins, and the decline then stands.
+        invitations = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(case=case, kind=OPEN_INVITATION, created_at__gte=decline.recorded_at)
+        )
+        if any(message.status != OutboxStatus.PENDING for message in invitations):
+            raise Conflict("The open invitation has already gone out, so the decline stands. "
+                           "The peer can still come back at any time.")
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in invitations]).delete()
+        decline.delete()
+        # Due again as before the answer: the next try after the last contact.
+        last_contact = max([*case.outreach_attempts.values_list("made_at", flat=True),
+                            *case.responses.values_list("recorded_at", flat=True)], default=now)
+        _move(case, state=CaseState.OUTREACH_MADE, responded_at=None,
+              next_due_at=last_contact + timedelta(hours=program.next_attempt_due_hours))
+        audit_record(actor=actor, action="case.response_undone", obj=case,
+                     detail={"response": Response.DECLINED.value, "invitations_withdrawn": len(invitations)})
+    return case
 
 
 @dataclass(frozen=True)
@@ -191,8 +245,10 @@ def case_record_encounter(*, actor: User, case_id: int, data: EncounterInput) ->
             follow_up_planned=data.follow_up_planned, recorded_by=actor,
         )
         now = timezone.now()
-        due = (now + timedelta(days=program.follow_up_due_days) if data.follow_up_planned
-               else now + timedelta(days=program.close_due_days))
+        # Closing is next once the guide's closing was covered or no follow-up is planned.
+        step = step_after_conversations(list(case.encounters.all()))
+        due = now + (timedelta(days=program.close_due_days) if step == CLOSING
+                     else timedelta(days=program.follow_up_due_days))
         _move(case, next_due_at=due)
         audit_record(actor=actor, action="case.encounter_recorded", obj=case,
                      detail={"encounter": encounter.pk, "mode": data.mode, "minutes": data.minutes})

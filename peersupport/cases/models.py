@@ -44,6 +44,10 @@ class CaseQuerySet(models.QuerySet):
             models.Prefetch("referral_links", queryset=CaseReferralLink.objects.select_related("referral"))
         )
 
+    def with_encounters(self) -> "CaseQuerySet":
+        """For a list that shows each case's next step (which follows its conversations)."""
+        return self.prefetch_related("encounters")
+
 
 class Case(models.Model):
     """One involved clinician (the peer) of one referral."""
@@ -105,11 +109,14 @@ class Case(models.Model):
 
     @property
     def next_step(self) -> str:
+        if self.state == CaseState.ACCEPTED:
+            # An unsaved case (an email's preview) has had no conversation yet. Lists of cases
+            # prefetch `encounters` (`CaseQuerySet.with_encounters`), so this costs no query each.
+            return step_after_conversations([] if self._state.adding else list(self.encounters.all()))
         return {
             CaseState.AWAITING_ASSIGNMENT: "assignment",
             CaseState.ASSIGNED: "first outreach",
             CaseState.OUTREACH_MADE: "response",
-            CaseState.ACCEPTED: "conversation",
             CaseState.DECLINED: "closing",
             CaseState.UNREACHABLE: "closing",
         }.get(self.state, "")
@@ -134,6 +141,20 @@ class CaseReferralLink(models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.referral_id} also for {self.case}"
+
+
+FIRST_CONVERSATION, FOLLOW_UP, CLOSING = "first conversation", "follow-up conversation", "closing"
+
+
+def step_after_conversations(encounters: "list[Encounter]") -> str:
+    """What comes after the conversations so far: the first one; another, if the last one
+    planned it; or closing, once the guide's closing was covered or no follow-up is planned."""
+    if not encounters:
+        return FIRST_CONVERSATION
+    last = max(encounters, key=lambda e: (e.held_on, e.pk or 0))
+    if any(GuideTopic.CLOSING in e.topics for e in encounters) or not last.follow_up_planned:
+        return CLOSING
+    return FOLLOW_UP
 
 
 class OverrideReason(models.TextChoices):

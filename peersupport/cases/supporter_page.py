@@ -7,12 +7,15 @@ still refuse an out-of-turn action with 409, and a test keeps the two in step.
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.cases.access import is_case_supporter
+from peersupport.cases.actions import undo_response_until
 from peersupport.cases.forms import EncounterForm
-from peersupport.cases.models import Case, CaseState, GuideTopic, OutreachChannel
+from peersupport.cases.models import CLOSING, Case, CaseState, GuideTopic, OutreachChannel
+from peersupport.cases.timeline import sheets_sent
 from peersupport.front.templatetags.front_tags import dial
 from peersupport.notifications.emails import first_name, outreach_text, render_outreach_email
 from peersupport.program.models import ProgramSettings
@@ -62,8 +65,12 @@ def may_act(user: User, case: Case) -> bool:
 def allowed_actions(user: User, case: Case) -> dict[str, bool]:
     acting = may_act(user, case)
     allowed = {action: acting and case.state in states for action, states in ACTION_STATES.items()}
+    supporter = is_case_supporter(user, case)
     # Handing a case back is the supporter's own decision; the director reassigns instead.
-    allowed["hand_back"] = allowed["hand_back"] and is_case_supporter(user, case)
+    allowed["hand_back"] = allowed["hand_back"] and supporter
+    # The outreach panel is the supporter's own words ("Hi Linh, this is …") sent from their own
+    # phone: no one else reaches out in their name.
+    allowed["outreach"] = allowed["outreach"] and supporter
     return allowed
 
 
@@ -81,10 +88,20 @@ def outreach_for(case: Case) -> Outreach:
     return Outreach(message=message, sms_href=sms, mailto_href=mailto)
 
 
+def _sections(case: Case) -> tuple[str, ...]:
+    sections = SECTIONS.get(case.state, ())
+    if case.state == S.ACCEPTED and case.next_step == CLOSING:
+        # The conversations are done: closing comes first, another conversation stays possible.
+        return ("close", *(s for s in sections if s != "close"))
+    return sections
+
+
 def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm | None = None) -> dict:
     """Everything the supporter's part of the case page needs (also shown to the director)."""
     allowed = allowed_actions(user, case)
     allowed["resources"] = allowed["resource"] or allowed["sheet"]
+    # One query for the record below and for the case's next step, which follows its conversations.
+    prefetch_related_objects([case], "encounters")
     encounters = list(case.encounters.all())
     for encounter in encounters:
         encounter.topic_labels = [GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
@@ -92,11 +109,13 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
     context: dict = {
         "may_act": may_act(user, case),
         "allowed": allowed,
-        "sections": [s for s in SECTIONS.get(case.state, ()) if allowed.get(s)],
+        "sections": [s for s in _sections(case) if allowed.get(s)],
         "peer_first_name": first_name(case.peer.name) if case.peer_id else "",
         "attempts": list(case.outreach_attempts.all()),
         "encounters": encounters,
+        "responses": list(case.responses.all()),
         "shares": list(case.resource_shares.select_related("resource")),
+        "sheets": sheets_sent(case),
         "escalations": escalations,
         "crisis_resources": crisis_resources() if escalations else [],
         "is_litigation": case.referral.category == Category.LITIGATION,
@@ -104,6 +123,8 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
         "check_in_on_more": len(encounters) >= USUAL_ENCOUNTERS,
         "channels": CHANNELS,
     }
+    if context["may_act"]:
+        context["undo_until"] = undo_response_until(case)
     if allowed["outreach"]:
         context["outreach"] = outreach_for(case)
     if allowed["response"]:

@@ -6,7 +6,10 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Case, CaseState, Encounter, Response
+
+SHEET_SENT = "case.information_sheet_sent"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,25 @@ class TimelineEntry:
     after_referral: str = ""
 
 
+@dataclass(frozen=True)
+class SheetSent:
+    """An information sheet the program emailed the peer: when, and how many resources on it."""
+
+    at: datetime
+    resources: int
+
+    @property
+    def description(self) -> str:
+        return f"{self.resources} resource{'s' if self.resources != 1 else ''}"
+
+
+def sheets_sent(case: Case) -> list[SheetSent]:
+    """Each information sheet emailed to the peer, oldest first, from the case's audit trail (the
+    service writes that entry in the transaction that queues the email)."""
+    entries = AuditEntry.objects.for_object("case", case.pk).filter(action=SHEET_SENT).order_by("at", "pk")
+    return [SheetSent(at=entry.at, resources=len(entry.detail.get("resources", []))) for entry in entries]
+
+
 def _conversation_time(encounter: Encounter) -> datetime:
     if timezone.localdate(encounter.recorded_at) == encounter.held_on:
         return encounter.recorded_at
@@ -39,7 +61,8 @@ def _after(referred_at: datetime, entry: TimelineEntry) -> str:
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
-    """The case's steps in order: referred, assigned, outreach, response, conversations, closed.
+    """The case's steps in order: referred, assigned, outreach, response, conversations,
+    resources and sheets, closed.
 
     A handful of small queries, one per kind of record; call it for a case the user has already
     opened through `case_for_user` (which audits the access).
@@ -75,6 +98,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         TimelineEntry(s.shared_at, "Connected to a resource" if s.facilitated else "Resource shared",
                       s.resource.name)
         for s in case.resource_shares.select_related("resource")
+    ]
+    entries += [
+        TimelineEntry(sheet.at, "Information sheet emailed", sheet.description) for sheet in sheets_sent(case)
     ]
     if case.closed_at:
         entries.append(TimelineEntry(case.closed_at, "Closed"))

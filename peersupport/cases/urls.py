@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:case_id>/assign/", views.case_assign_view, name="case-assign"),
     path("cases/<int:case_id>/outreach/", views_supporter.outreach, name="case-outreach"),
     path("cases/<int:case_id>/response/", views_supporter.response, name="case-response"),
+    path("cases/<int:case_id>/response/undo/", views_supporter.response_undo, name="case-response-undo"),
     path("cases/<int:case_id>/encounters/", views_supporter.encounter, name="case-encounter"),
     path("cases/<int:case_id>/resources/", views_supporter.resource, name="case-resource"),
     path("cases/<int:case_id>/sheet/", views_supporter.sheet, name="case-sheet"),

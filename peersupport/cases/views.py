@@ -62,7 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
     if form.is_valid() and form.cleaned_data["state"]:
         cases = cases.filter(state=form.cleaned_data["state"])
-    page = Paginator(cases.with_details().order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+    page = Paginator(cases.with_details().with_encounters().order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     shown = list(page.object_list)
@@ -75,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def my_cases(request: HttpRequest) -> HttpResponse:
     """"My peers": every case not yet closed, including a decline still to be closed."""
     cases = list(
-        cases_for_user(request.user).exclude(state=CaseState.CLOSED).with_details()
+        cases_for_user(request.user).exclude(state=CaseState.CLOSED).with_details().with_encounters()
         .most_overdue_first()[:MY_CASES_MAX]
     )
     _audit_shown(request.user, cases)

@@ -30,7 +30,7 @@ from peersupport.cases.forms import (
 )
 from peersupport.cases.guide import GUIDE
 from peersupport.cases.models import CaseState, OutreachChannel, Response
-from peersupport.cases.supporter_page import ACTION_STATES, USUAL_ENCOUNTERS
+from peersupport.cases.supporter_page import ACTION_STATES, USUAL_ENCOUNTERS, may_act
 from peersupport.cases.views import _case_page
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
@@ -84,8 +84,10 @@ def _after_contact(case) -> str:
         return (ENCOURAGEMENT[CaseState.UNREACHABLE].format(name=name)
                 + " The program has marked them unreachable and sent them the resources and an open invitation.")
     if case.state == CaseState.DECLINED:
+        minutes = actions.UNDO_WINDOW.seconds // 60
         return (ENCOURAGEMENT[CaseState.DECLINED].format(name=name)
-                + " The program has sent them the resources and an open invitation.")
+                + f" In {minutes} minutes the program will send them the resources and an open invitation;"
+                + " tapped by mistake? Undo it on this page until then.")
     if case.state == CaseState.ACCEPTED:
         return f"{name} would like to talk. The conversation guide is there whenever you need it."
     return ""
@@ -209,14 +211,40 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @case_action
-@require_POST
+@require_http_methods(["GET", "POST"])
 def safety(request: HttpRequest, case_id: int) -> HttpResponse:
-    def do() -> str:
-        actions.case_raise_safety_escalation(actor=request.user, case_id=case_id)
-        return ("The director has been told and will contact you. If anyone is in danger right now, "
-                "call emergency services. The crisis lines are at the top of this page.")
+    """Someone's safety is at risk: a page that says what happens next asks to confirm, then the
+    director is told. A post without the confirmation only shows that page."""
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        def do() -> str:
+            actions.case_raise_safety_escalation(actor=request.user, case_id=case_id)
+            return ("The director has been told and will contact you. If anyone is in danger right now, "
+                    "call emergency services. The crisis lines are at the top of this page.")
 
-    return _act(request, case_id, Form({}), do, anchor="main")
+        return _act(request, case_id, Form({}), do, anchor="main")
+    case = case_for_user(request.user, case_id)
+    if not may_act(request.user, case):
+        raise PermissionDenied("Only the case's supporter, or the director, raises a safety concern on it.")
+    status, error, unconfirmed = 200, "", request.method == "POST"
+    if case.state not in ACTION_STATES["safety"]:
+        status, error = 409, "A safety concern can be raised only on a case that is still open."
+    elif unconfirmed:
+        # Sent without the confirmation: nothing is raised; the page asks again.
+        status = InvalidInput.status
+    return render(request, "cases/safety_confirm.html",
+                  {"case": case, "error": error, "unconfirmed": unconfirmed, "crisis_resources": crisis_resources()},
+                  status=status)
+
+
+@case_action
+@require_POST
+def response_undo(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Take back a "No, thank you" tapped a moment ago by mistake."""
+    def do() -> str:
+        actions.case_undo_response(actor=request.user, case_id=case_id)
+        return "Undone: the case is waiting for the peer's answer again, and no invitation was sent."
+
+    return _act(request, case_id, Form({}), do, anchor="response")
 
 
 @case_action

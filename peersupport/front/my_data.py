@@ -37,6 +37,7 @@ ACTION_LABELS = {
     # Reading a case.
     "case.view": "Opened the case",
     "case.list": "Saw it in a list of cases",
+    "case.plan_view": "Saw it in a joint plan for the event",
     "case.subject_view": "You looked at it on this page",
     "case.suggestions": "Looked at the supporters suggested for it",
     "case.sheet_view": "Opened the printable information sheet",
@@ -51,6 +52,8 @@ ACTION_LABELS = {
     "case.outreach_recorded": "Recorded a try at reaching you",
     "case.response": "Opened it to record your answer",
     "case.response_recorded": "Recorded your answer",
+    "case.response_undo": "Opened it to take back a decline just recorded",
+    "case.response_undone": "Took back a decline recorded a moment before",
     "case.unreachable": "Recorded that you could not be reached",
     "case.encounter": "Opened it to record a conversation",
     "case.encounter_recorded": "Recorded that a conversation took place",

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from peersupport.front import views, views_my_data
+from peersupport.front import errors, views, views_my_data
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/data/", views_my_data.my_data, name="my-data"),
+    path("favicon.ico", errors.favicon, name="favicon"),
 ]

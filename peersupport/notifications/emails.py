@@ -7,7 +7,7 @@ Bodies carry only what the next step needs, never clinical details.
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context, Engine
 
 from peersupport.cases.models import CaseState
 from peersupport.support.links import talk_link_url
@@ -44,9 +44,17 @@ def render_set_aside_email(count: int) -> tuple[str, str]:
     })
 
 
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template (an email, a text message, a mailto body), rendered without HTML
+    escaping: "Deb O'Neil" stays "Deb O'Neil", not "Deb O&#x27;Neil". An HTML page that shows the
+    result escapes it there, once."""
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
-    subject = render_to_string(f"notifications/{name}_subject.txt", context)
-    body = render_to_string(f"notifications/{name}_body.txt", context)
+    subject = render_plain_text(f"notifications/{name}_subject.txt", context)
+    body = render_plain_text(f"notifications/{name}_body.txt", context)
     # A subject is one header line; the body ends with exactly one newline.
     return " ".join(subject.split()), body.strip() + "\n"
 
@@ -57,7 +65,7 @@ def first_name(name: str) -> str:
 
 def outreach_text(case: "Case", supporter_name: str, supporter_phone: str) -> str:
     """The warm first message, for the supporter to send from their phone or through us."""
-    return render_to_string(
+    return render_plain_text(
         "notifications/outreach_text.txt",
         {"peer_first_name": first_name(case.peer.name), "supporter_name": supporter_name,
          "supporter_phone": supporter_phone},

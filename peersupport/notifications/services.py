@@ -58,8 +58,12 @@ def outbox_enqueue(
     body: str,
     reply_to: str = "",
     case: "Case | None" = None,
+    send_after: datetime | None = None,
 ) -> OutboxMessage:
-    """Write an email to the outbox; call it inside the transaction of the change it reports."""
+    """Write an email to the outbox; call it inside the transaction of the change it reports.
+
+    `send_after` holds it back until then (e.g. while an answer can still be undone): until it
+    is sent, the row can be deleted with the change it reported."""
     if not to:
         # A row without a recipient could only ever fail; better the caller hears it now.
         raise ValueError("An outbox message needs a recipient address.")
@@ -72,10 +76,11 @@ def outbox_enqueue(
         body=body,
         message_id=make_msgid(domain=_message_id_domain()),
         case=case,
+        next_attempt_at=send_after or timezone.now(),
     )
     # robust: by the time this runs the caller's change is committed. A failed enqueue must not
     # turn a saved change into an error page; `outbox_flush` sends the row anyway.
-    transaction.on_commit(partial(_schedule_delivery, message.pk), robust=True)
+    transaction.on_commit(partial(_schedule_delivery, message.pk, run_after=send_after), robust=True)
     return message
 
 

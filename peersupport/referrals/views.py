@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import cases_for_user
 from peersupport.cases.services import referral_apply_plan, referral_plan
 from peersupport.lib.errors import InvalidInput, ServiceError
@@ -104,6 +106,17 @@ def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
                   {"referral": referral, "own_request": is_own_request(request.user, referral)})
 
 
+def _plan_applied(assigned: list, still_waiting: int) -> str:
+    """What applying the plan did, counted exactly: peers, and the distinct supporters they went to."""
+    peers, supporters = len(assigned), len({case.supporter_id for case in assigned})
+    said = (f"The plan is applied: {peers} peer{pluralize(peers)} assigned to {supporters} "
+            f"supporter{pluralize(supporters)}, and {'each' if supporters > 1 else 'the'} supporter was notified.")
+    if still_waiting:
+        said += (f" {still_waiting} still need{pluralize(still_waiting, 's,')} a supporter: "
+                 "assign them from their case pages.")
+    return said
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_plan_page(request: HttpRequest, referral_id: int) -> HttpResponse:
@@ -114,13 +127,17 @@ def referral_plan_page(request: HttpRequest, referral_id: int) -> HttpResponse:
         except ServiceError as exc:
             error, status = exc.detail, exc.status
         else:
-            messages.success(request, f"The plan is applied: {len(assigned)} supporters assigned and notified.")
+            waiting = cases_for_user(request.user).filter(referral_id=referral_id).awaiting_assignment().count()
+            messages.success(request, _plan_applied(assigned, waiting))
             return redirect("queue")
     referral, proposal = referral_plan(actor=request.user, referral_id=referral_id)
-    cases = (
+    cases = list(
         cases_for_user(request.user).filter(referral=referral).awaiting_assignment()
         .select_related("peer").order_by("pk")
     )
+    # The page names each peer: a read of each case, so "who has seen this case" includes it.
+    audit_record_many(actor=request.user, action="case.plan_view", object_type="case",
+                      object_ids=[case.pk for case in cases])
     rows = [{"case": case, "suggestion": proposal.get(case.pk)} for case in cases]
     return render(request, "referrals/plan.html",
                   {"referral": referral, "rows": rows, "has_plan": bool(proposal), "error": error},

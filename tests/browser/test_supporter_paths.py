@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from peersupport.cases.actions import UNDO_WINDOW
 from peersupport.cases.models import Case, CaseState
+from peersupport.notifications.services import outbox_flush
 from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.browser
@@ -25,10 +27,18 @@ def _receipt(page, case: Case) -> str:
     return page.get_by_test_id("receipt").inner_text()
 
 
+def _tap_menu_link(phone, name: str) -> None:
+    """On a phone the main menu is folded: open it, then tap the page's link."""
+    menu = phone.get_by_test_id("nav-menu")
+    if not menu.evaluate("el => el.open"):
+        menu.locator("summary").tap()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=name).tap()
+
+
 def _open_from_my_peers(phone, peer_name: str, assert_no_horizontal_scroll) -> None:
     """From anywhere, the supporter taps "My peers", then their peer's case."""
-    with phone.expect_navigation():
-        phone.get_by_role("link", name="My peers").tap()
+    _tap_menu_link(phone, "My peers")
     assert_no_horizontal_scroll(phone)
     card = phone.get_by_test_id("my-case").filter(has_text=peer_name)
     card.get_by_test_id("open-case").tap()
@@ -64,7 +74,8 @@ def test_a_decline_sends_the_peer_resources_and_an_open_door(
     encouragement = phone.get_by_test_id("encouragement")
     encouragement.wait_for()
     assert "A decline is not a failure" in encouragement.inner_text()
-    assert "sent them its resources and an open invitation" in encouragement.inner_text()
+    assert "will send them its resources and an open invitation" in encouragement.inner_text()
+    phone.get_by_test_id("undo-response").wait_for()  # a mistaken tap can be taken back, for a while
     assert phone.get_by_test_id("case-state").inner_text() == "Declined"
     assert_no_horizontal_scroll(phone)
     assert_accessible(phone)  # the encouragement, the resources and closing, on the phone
@@ -72,6 +83,8 @@ def test_a_decline_sends_the_peer_resources_and_an_open_door(
     # The worker sends Dana the resources and the way back, and nothing about the event.
     assert not _mail_to(smtp_server, dana.email)
     deliver_mail()
+    assert not _mail_to(smtp_server, dana.email)  # held while the decline can be undone
+    outbox_flush(now=timezone.now() + UNDO_WINDOW)
     [mail] = _mail_to(smtp_server, dana.email)
     body = mail.get_content()
     assert mail["Reply-To"] == team.supporter.person.email
@@ -151,8 +164,7 @@ def test_an_acceptance_a_conversation_a_resource_and_closing(
     phone.get_by_test_id("closed-thanks").wait_for()
     assert phone.get_by_test_id("case-state").inner_text() == "Closed"
     assert_no_horizontal_scroll(phone)
-    with phone.expect_navigation():
-        phone.get_by_role("link", name="My peers").tap()
+    _tap_menu_link(phone, "My peers")
     assert [c.get_attribute("data-case-id") for c in phone.get_by_test_id("my-case").all()] == [str(late.pk)]
 
     # The director, at a desk, sees each step and how long after the referral it came.

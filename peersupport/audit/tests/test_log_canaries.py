@@ -168,7 +168,7 @@ def run_the_program(smtp_server, supporter_a, supporter_b) -> None:
                                            "mode": "phone", "topics": ["opening", "story"]}),
                        ("case-resource", {"resource": eap.pk, "facilitated": "1"}),
                        ("case-sheet-send", {"resource": [eap.pk]}),
-                       ("case-safety", {})]:
+                       ("case-safety", {"confirmed": "yes"})]:
         assert web.post(reverse(name, args=[first.pk]), data).status_code in (200, 302), name
     assert web.get(reverse("case", args=[first.pk])).status_code == 200
     assert web.get(reverse("case", args=[second.pk])).status_code == 404

@@ -3,10 +3,17 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from peersupport.accounts.models import Role
-from peersupport.cases.actions import case_raise_safety_escalation, case_record_outreach, case_record_response
+from peersupport.cases.actions import (
+    UNDO_WINDOW,
+    case_raise_safety_escalation,
+    case_record_outreach,
+    case_record_response,
+)
 from peersupport.cases.services import case_assign
+from peersupport.notifications.services import outbox_flush
 from peersupport.notifications.testing import run_worker_until_idle
 from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.resources.models import Resource
@@ -45,6 +52,9 @@ def test_declined_peer_receives_resources_and_an_open_invitation_without_the_eve
     case_record_outreach(actor=supporter, case_id=case.pk, channel="call")
     case_record_response(actor=supporter, case_id=case.pk, response="declined")
     run_worker_until_idle()
+    # Held while the decline can still be undone, then sent.
+    assert not delivered(smtp_server, "robin@example.org")
+    outbox_flush(now=timezone.now() + UNDO_WINDOW)
 
     [mail] = delivered(smtp_server, "robin@example.org")
     body = mail.get_content()

@@ -4,10 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.front.tests.helpers import SUMMARY, assign, login_as, refer
-from peersupport.testing.factories import make_person, make_supporter
+from peersupport.program.models import ProgramSettings
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 
 @pytest.fixture
@@ -207,3 +209,39 @@ def test_plan_page_shows_the_table_and_applies_it(client, director, referrer, su
     assert not referral.cases.filter(supporter__isnull=True).exists()
     again = client.post(url)
     assert again.status_code == 409 and "Nothing to plan" in again.content.decode()
+
+
+def test_applying_a_plan_counts_peers_and_distinct_supporters(client, director, referrer, supporter_a, supporter_b):
+    referral = refer(referrer, *(make_person() for _ in range(3)))
+    # Supporters may take two peers of one event here, so peers and supporters differ in number.
+    ProgramSettings.objects.update_or_create(pk=1, defaults={"one_peer_per_supporter_per_event": False})
+    client.force_login(director)
+    response = client.post(reverse("referral-plan", args=[referral.pk]), follow=True)
+    said = [str(m) for m in response.context["messages"]][0]
+    assigned = referral.cases.exclude(supporter=None)
+    peers, supporters = assigned.count(), assigned.values("supporter").distinct().count()
+    assert supporters < peers or referral.cases.filter(supporter=None).exists()
+    assert said.startswith(f"The plan is applied: {peers} peers assigned to {supporters} supporters,")
+    assert f"{peers} supporters" not in said
+
+
+def test_the_plan_page_audits_a_read_of_each_case_it_names(client, director, referrer, supporter_a, supporter_b):
+    first = make_person(name="First Peer")
+    referral = refer(referrer, first, make_person(name="Second Peer"))
+    client.force_login(director)
+    client.get(reverse("referral-plan", args=[referral.pk]))
+    seen = AuditEntry.objects.filter(action="case.plan_view", object_type="case", actor=director)
+    assert sorted(seen.values_list("object_id", flat=True)) == sorted(str(c.pk) for c in referral.cases.all())
+    # "Who has seen this case", on the case's own page...
+    page = client.get(reverse("case", args=[referral.cases.get(peer=first).pk])).content.decode()
+    assert "Saw it in a joint plan" in page
+    # ... and on the peer's own page of what the program holds about them.
+    client.force_login(make_user(Role.CLINICIAN, person=first))
+    assert "Saw it in a joint plan" in client.get(reverse("my-data")).content.decode()
+
+
+def test_the_queue_links_each_row_to_its_case_not_the_referrers_receipt(client, director, referrer, case):
+    client.force_login(director)
+    page = client.get(reverse("queue")).content.decode()
+    assert f'<a href="{reverse("case", args=[case.pk])}" data-testid="queue-case-link">#{case.pk}</a>' in page
+    assert reverse("referral-receipt", args=[case.referral_id]) not in page

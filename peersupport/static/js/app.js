@@ -46,6 +46,31 @@
     button.addEventListener("click", function () { copy(button); });
   });
 
+  // The main menu: open (one row) on a wide screen, a "Menu" to tap on a phone.
+  var menu = document.querySelector("[data-nav-menu]");
+  if (menu && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 48rem)");
+    var fit = function () { menu.open = wide.matches; };
+    fit();
+    if (wide.addEventListener) wide.addEventListener("change", fit);
+  }
+
+  // Tables of three or more columns stack into cards on a phone (see app.css): each cell is
+  // labelled with its column's heading, so the card still says what each value is.
+  document.querySelectorAll("table.table").forEach(function (table) {
+    var headings = Array.prototype.map.call(
+      table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    if (headings.length < 3) return;
+    table.classList.add("table--stack");
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        if (headings[column] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", headings[column]);
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

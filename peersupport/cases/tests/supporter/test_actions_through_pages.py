@@ -287,10 +287,17 @@ def test_the_director_reassigns_rather_than_hands_back(client, director, case):
 
 # Safety escalation
 
-def test_one_tap_raises_it_tells_the_director_and_shows_crisis_lines(as_supporter, case, director, directory):
+def test_raising_it_asks_to_confirm_then_tells_the_director_and_shows_crisis_lines(as_supporter, case, director,
+                                                                                   directory):
     before = page_of(as_supporter, case)
     assert 'data-testid="raise-safety"' in before and 'data-testid="crisis-resources"' not in before
-    response = post(as_supporter, "case-safety", case)
+    # The button opens a page that asks to confirm (with the crisis lines): nothing is raised yet.
+    confirm = as_supporter.get(reverse("case-safety", args=[case.pk])).content.decode()
+    assert 'data-testid="confirm-safety"' in confirm and "Call or text 988" in confirm
+    unconfirmed = post(as_supporter, "case-safety", case)  # a post without the confirmation
+    assert unconfirmed.status_code == 422 and "confirm below" in unconfirmed.content.decode()
+    assert not SafetyEscalation.objects.exists()
+    response = post(as_supporter, "case-safety", case, {"confirmed": "yes"})
     assert response.status_code == 302
     assert SafetyEscalation.objects.filter(case=case).count() == 1
     assert OutboxMessage.objects.filter(kind="safety_escalation", to=director.email).exists()
@@ -305,7 +312,8 @@ def test_one_tap_raises_it_tells_the_director_and_shows_crisis_lines(as_supporte
 
 def test_no_safety_escalation_on_a_closed_case(as_supporter, case):
     set_state(case, CaseState.CLOSED)
-    assert post(as_supporter, "case-safety", case).status_code == 409
+    assert post(as_supporter, "case-safety", case, {"confirmed": "yes"}).status_code == 409
+    assert as_supporter.get(reverse("case-safety", args=[case.pk])).status_code == 409
     assert not SafetyEscalation.objects.exists()
 
 
@@ -324,7 +332,8 @@ def test_the_director_acts_on_any_case(client, director, case):
 ])
 def test_no_one_else_acts_on_the_case(client, request, case, persona, status):
     login_as(client, request, persona)
-    for name, data in [("case-outreach", {"channel": "text"}), ("case-close", {}), ("case-safety", {})]:
+    for name, data in [("case-outreach", {"channel": "text"}), ("case-close", {}),
+                       ("case-safety", {"confirmed": "yes"})]:
         assert post(client, name, case, data).status_code == status
     case.refresh_from_db()
     assert case.state == CaseState.ASSIGNED and not OutreachAttempt.objects.exists()

@@ -77,12 +77,14 @@ def test_the_supporter_sees_only_the_buttons_the_state_allows(client, request, c
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_the_director_sees_the_same_actions_but_never_hands_back(client, director, case, directory, state):
+def test_the_director_sees_the_same_actions_but_never_hands_back_or_reaches_out(client, director, case,
+                                                                              directory, state):
     set_state(case, state)
     client.force_login(director)
     page = client.get(reverse("case", args=[case.pk])).content.decode()
     for action, ids in BUTTONS.items():
-        expected = state in ACTION_STATES[action] and action != "hand_back"
+        # The outreach panel is the supporter's own message, sent in their name.
+        expected = state in ACTION_STATES[action] and action not in ("hand_back", "outreach")
         assert all((f'data-testid="{i}"' in page) == expected for i in ids), action
 
 
