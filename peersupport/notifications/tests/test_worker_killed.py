@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from peersupport.lib.subprocesses import SharedDatabase, child_env, manage, start_manage
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
+from peersupport.notifications.testing import wait_until_worker_idle
 
 from .conftest import BODY, enqueue_sample
 
@@ -97,7 +98,7 @@ def test_worker_killed_before_the_server_accepted_loses_nothing_and_sends_once(s
     assert received["Message-ID"] == message.message_id
     assert received.get_content().replace("\r\n", "\n") == BODY
     assert message.status == OutboxStatus.SENT
-    time.sleep(0.2)
+    wait_until_worker_idle()  # whatever was still to be sent has been sent by now
     assert len(smtp_server.messages) == 1
 
 
