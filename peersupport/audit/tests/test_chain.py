@@ -127,7 +127,7 @@ def test_verify_audit_exits_non_zero_when_broken(trail):
     assert refused.value.returncode == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.postgres(reason="concurrent writers need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_writers_appending_at_the_same_moment_keep_one_unbroken_chain():
     director = make_user(Role.DIRECTOR)

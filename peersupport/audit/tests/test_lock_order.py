@@ -42,7 +42,7 @@ from peersupport.roster.services import PersonInput, SupporterInput, person_upse
 from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises whole transactions"),
+    pytest.mark.postgres(reason="SQLite serialises whole transactions"),
     pytest.mark.django_db(transaction=True),
 ]
 
