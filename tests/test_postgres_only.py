@@ -57,3 +57,16 @@ def test_with_require_postgres_a_skipped_postgres_test_fails_the_run(run_sample)
         "include it: *row locks need PostgreSQL (this run uses sqlite)*",
     ])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_tests_that_need_postgresql_say_so_with_the_marker():
+    """A test that skipped itself on SQLite by its own `skipif` or `pytest.skip` would not be
+    caught by REQUIRE_POSTGRES: such tests carry `@pytest.mark.postgres` instead."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    own_skip = re.compile(r"skipif\([^)]*vendor|vendor[^\n]*:\s*\n\s*pytest\.skip\(")
+    offenders = [str(path.relative_to(root)) for folder in ("peersupport", "tests")
+                 for path in sorted((root / folder).rglob("*.py")) if own_skip.search(path.read_text())]
+    assert offenders == []
