@@ -48,9 +48,10 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
 
-# pytest-django creates (and drops) the database test_<name>, here test_test.
+# pytest-django creates (and drops) the database test_<name>, here test_test. REQUIRE_POSTGRES=1:
+# a test marked `postgres` that is skipped (as it is on SQLite) fails the run instead.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
+	DATABASE_URL=$(POSTGRES_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
 
 # The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
 # is never run, as its browser download is not available here.

@@ -5,6 +5,11 @@ import pytest
 from peersupport.accounts.models import Role
 from peersupport.testing.factories import make_person, make_supporter, make_user
 
+# pytester: tests of the suite's own hooks run pytest on a small sample.
+# postgres_only: a test marked `postgres` is skipped on SQLite, and fails if skipped when
+# REQUIRE_POSTGRES=1 (`make test-postgres`).
+pytest_plugins = ["pytester", "peersupport.testing.postgres_only"]
+
 SCHEMA_FUZZING = "test_api_schema_fuzzing.py"
 
 

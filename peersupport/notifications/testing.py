@@ -283,3 +283,22 @@ class DatabaseThreads:
             return call()
         finally:
             connections.close_all()
+
+
+def wait_until_worker_idle() -> None:
+    """Run the real worker until its queue is empty, then check that nothing is left that could
+    still send: no delivery task ready to run and no email claimed by a sender.
+
+    Sending is synchronous (the loopback server keeps a message before it answers 250), so once
+    this returns every email that was going to be sent has arrived: a check that nothing was sent
+    twice can follow at once, with no pause for a late send.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from peersupport.notifications.models import OutboxMessage, OutboxStatus
+
+    run_worker_until_idle()
+    ready = DBTaskResult.objects.ready().count()
+    claimed = OutboxMessage.objects.filter(status=OutboxStatus.SENDING).count()
+    if ready or claimed:
+        raise AssertionError(f"the worker is not idle: {ready} task(s) ready to run, {claimed} email(s) being sent")

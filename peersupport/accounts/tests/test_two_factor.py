@@ -75,6 +75,8 @@ def test_a_wrong_code_is_refused(client, half_signed_in, director):
 def test_a_malformed_code_is_refused_with_a_clear_message(client, half_signed_in, code):
     response = client.post(reverse("two-factor"), {"code": code})
     assert response.status_code == 422
+    said = "This field is required." if not code else "Type the 6 digits your app shows."
+    assert said in response.content.decode()
     assert client.get(reverse("queue")).status_code == 302
 
 

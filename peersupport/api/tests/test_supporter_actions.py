@@ -317,6 +317,8 @@ def test_a_retired_resource_cannot_be_shared(call, supporter_a, assigned_case, r
     Resource.objects.filter(pk=resource.pk).update(active=False)
     response = call(supporter_a, "POST", f"/cases/{case.pk}/resources", {"resource_id": resource.pk})
     assert response.status_code == 422
+    assert f"No resource with id {resource.pk}" in response.json()["detail"]
+    assert not ResourceShare.objects.exists()
 
 
 @pytest.mark.parametrize("raw", ["", "{", "null"])

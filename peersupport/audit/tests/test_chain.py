@@ -38,6 +38,16 @@ def raw(sql: str, params: list | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
+def rehash(pk: int) -> str:
+    """Give an entry changed behind the application's back a valid hash of its contents as they
+    now read, chained on the prev_hash it carries: the entry then verifies on its own."""
+    entry = AuditEntry.objects.get(pk=pk)
+    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    digest = entry_digest(fields, entry.prev_hash, from_database=True)
+    raw("UPDATE audit_auditentry SET entry_hash = %s WHERE id = %s", [digest, pk])
+    return digest
+
+
 @pytest.fixture
 def trail(db) -> list[AuditEntry]:
     """A few entries of every kind: single, several at once, from the web with an address."""
@@ -78,8 +88,12 @@ def test_an_edited_detail_is_detected(trail):
 
 
 def test_an_edit_that_also_rewrites_its_own_hash_breaks_the_next_link(trail):
-    raw("UPDATE audit_auditentry SET entry_hash = %s WHERE id = %s", ["f" * 64, trail[1].pk])
-    with pytest.raises(CommandError, match=f"entry {trail[1].pk} was changed"):
+    # The edited entry carries a valid hash of its new contents, so it verifies on its own:
+    # only the next entry's link to it can show the edit.
+    raw("UPDATE audit_auditentry SET actor_label = 'someone.else@example.org' WHERE id = %s", [trail[1].pk])
+    rehash(trail[1].pk)
+    with pytest.raises(CommandError, match=f"entry {trail[2].pk} does not follow the entry before it "
+                                           f"\\(after entry {trail[1].pk}\\)"):
         verify()
 
 
@@ -91,12 +105,18 @@ def test_a_deleted_entry_is_detected_at_the_next_one(trail):
 
 
 def test_an_inserted_entry_is_detected(trail):
-    # A forged entry that copies a real one's hashes still cannot sit between two real ones.
-    forged = trail[1]
-    raw("INSERT INTO audit_auditentry (at, actor_label, action, object_type, object_id, via, detail, "
-        "prev_hash, entry_hash) VALUES (%s, 'x', 'case.view', 'case', '1', 'web', '{}', %s, %s)",
-        [forged.at, forged.prev_hash, forged.entry_hash])
-    with pytest.raises(CommandError, match="BROKEN"):
+    # A forged entry put between two real ones, chained on the one before it and carrying a
+    # valid hash of its own contents, verifies on its own: the real entry after it no longer
+    # follows it, and that is what gives it away.
+    before, after = trail[1], trail[2]
+    raw("UPDATE audit_auditentry SET id = id + 1000 WHERE id > %s", [before.pk])  # room for one entry
+    forged_pk = before.pk + 1
+    raw("INSERT INTO audit_auditentry (id, at, actor_label, action, object_type, object_id, via, detail, "
+        "prev_hash, entry_hash) VALUES (%s, %s, 'x', 'case.view', 'case', '1', 'web', '{}', %s, %s)",
+        [forged_pk, before.at, before.entry_hash, "0" * 64])
+    rehash(forged_pk)
+    with pytest.raises(CommandError, match=f"entry {after.pk + 1000} does not follow the entry before it "
+                                           f"\\(after entry {forged_pk}\\)"):
         verify()
 
 
@@ -107,7 +127,7 @@ def test_verify_audit_exits_non_zero_when_broken(trail):
     assert refused.value.returncode == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.postgres(reason="concurrent writers need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_writers_appending_at_the_same_moment_keep_one_unbroken_chain():
     director = make_user(Role.DIRECTOR)

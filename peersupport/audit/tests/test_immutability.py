@@ -62,7 +62,7 @@ def test_the_database_refuses_update_and_delete(entry, statement):
     assert AuditEntry.objects.get().action == "case.view"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL trigger")
+@pytest.mark.postgres(reason="the PostgreSQL trigger")
 def test_on_postgresql_a_row_trigger_guards_the_table(entry):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -7,10 +7,12 @@ for the row, would deadlock: PostgreSQL would abort one of them and the user wou
 through, each in its own real transaction, and watches every statement: a row lock (`FOR UPDATE`)
 taken without the chain's lock, in a transaction that then appends to the trail, fails it.
 A second test plays the interleaving that deadlocked before (PostgreSQL aborted one side with
-"deadlock detected") between two real connections.
+"deadlock detected") between two real connections: the update goes on once PostgreSQL shows the
+assignment waiting for a lock, not after a fixed pause.
 """
 
 import dataclasses
+import time
 from datetime import timedelta
 
 import pytest
@@ -40,7 +42,7 @@ from peersupport.roster.services import PersonInput, SupporterInput, person_upse
 from peersupport.testing.factories import make_person, make_supporter, make_user
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises whole transactions"),
+    pytest.mark.postgres(reason="SQLite serialises whole transactions"),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -126,12 +128,29 @@ def test_every_audited_transaction_takes_the_chain_lock_before_any_row_lock():
     assert watch.violations == []
 
 
+def waiting_for_a_lock(pid: int) -> bool:
+    """Whether the backend `pid` is waiting for a lock another transaction holds (pg_locks is read
+    live, unlike pg_stat_activity, which keeps one snapshot per transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [pid])
+        return bool(cursor.fetchone()[0])
+
+
+def wait_until_blocked(pid: int, timeout: float = 10) -> bool:
+    """Poll until PostgreSQL shows the backend `pid` waiting for a lock; False after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not waiting_for_a_lock(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def test_updating_a_supporter_while_a_director_assigns_them_does_not_deadlock(monkeypatch):
     """The interleaving that deadlocked before the chain's lock came first: the supporter's row
     is locked by the update, the director's assignment audits its read of the case and then asks
     for that row, and the update then audits."""
     import threading
-    import time
 
     from django.db import connections
 
@@ -142,15 +161,19 @@ def test_updating_a_supporter_while_a_director_assigns_them_does_not_deadlock(mo
     supporter = make_supporter(make_person(department="Surgery"), capacity=5)
     case = refer(make_user(Role.REFERRER), make_person(department="Emergency")).cases.get()
     row_locked = threading.Event()
+    assigner: dict[str, int] = {}
+    assigner_connected = threading.Event()
     real_audit = roster_services.audit_record
+    outcomes: dict[str, object] = {}
 
-    def audit_after_a_pause(**kwargs):
+    def audit_once_the_assignment_waits(**kwargs):
         row_locked.set()  # the supporter's row is locked by now
-        time.sleep(1.0)  # long enough for the assignment to reach the same row
+        # The update goes on only once the assignment is stuck behind a lock this transaction
+        # holds (the chain's lock; before the fix, the supporter's row).
+        outcomes["assignment blocked"] = wait_until_blocked(assigner["pid"])
         return real_audit(**kwargs)
 
-    monkeypatch.setattr(roster_services, "audit_record", audit_after_a_pause)
-    outcomes: dict[str, object] = {}
+    monkeypatch.setattr(roster_services, "audit_record", audit_once_the_assignment_waits)
 
     def update():
         try:
@@ -163,6 +186,10 @@ def test_updating_a_supporter_while_a_director_assigns_them_does_not_deadlock(mo
             connections.close_all()
 
     def assign():
+        with connection.cursor() as cursor:  # this thread's own connection, the one that will wait
+            cursor.execute("SELECT pg_backend_pid()")
+            assigner["pid"] = cursor.fetchone()[0]
+        assigner_connected.set()
         row_locked.wait(10)
         try:
             outcomes["assign"] = case_assign(actor=director, case_id=case.pk, override_reason="availability",
@@ -172,11 +199,13 @@ def test_updating_a_supporter_while_a_director_assigns_them_does_not_deadlock(mo
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=update), threading.Thread(target=assign)]
-    for thread in threads:
-        thread.start()
+    threads = [threading.Thread(target=assign), threading.Thread(target=update)]
+    threads[0].start()
+    assert assigner_connected.wait(10)
+    threads[1].start()
     for thread in threads:
         thread.join(30)
+    assert outcomes["assignment blocked"], "the assignment never waited for the update: the test proves nothing"
     assert not isinstance(outcomes["update"], Exception), outcomes["update"]
     assert not isinstance(outcomes["assign"], Exception), outcomes["assign"]
     assert Supporter.objects.get(pk=supporter.pk).capacity == 6

@@ -5,7 +5,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from peersupport.accounts.models import ApiToken, Role
@@ -41,7 +41,7 @@ def run_together(*calls):
     return outcomes
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres(reason="row locks need PostgreSQL")
 @pytest.mark.parametrize("same_supporter", [True, False])
 def test_two_directors_assigning_at_once_one_wins_one_conflicts(same_supporter):
     directors = [make_user(Role.DIRECTOR), make_user(Role.ADMINISTRATOR)]
@@ -76,7 +76,7 @@ def test_two_directors_assigning_at_once_one_wins_one_conflicts(same_supporter):
     assert OutboxMessage.objects.filter(kind="assignment").count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres(reason="row locks need PostgreSQL")
 def test_two_cases_racing_for_the_last_slot_never_exceed_the_limit():
     director = make_user(Role.DIRECTOR)
     referrer = make_user(Role.REFERRER)
@@ -102,7 +102,7 @@ def test_two_cases_racing_for_the_last_slot_never_exceed_the_limit():
     assert Case.objects.filter(supporter=supporter).count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres(reason="row locks need PostgreSQL")
 def test_two_directors_assigning_at_once_through_the_api_one_gets_200_the_other_409():
     directors = [make_user(Role.DIRECTOR), make_user(Role.DIRECTOR)]
     tokens = [ApiToken.issue(director)[1] for director in directors]

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from peersupport.accounts.models import Role
@@ -18,7 +17,7 @@ from peersupport.testing.factories import make_person, make_supporter, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres(reason="row locks need PostgreSQL")
 def test_two_runs_at_once_send_each_notice_once():
     director = make_user(Role.DIRECTOR)
     supporter = make_supporter(make_person(department="Surgery"), capacity=5)

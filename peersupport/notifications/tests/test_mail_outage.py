@@ -21,7 +21,7 @@ from peersupport.cases.models import Case, CaseState
 from peersupport.front.tests.helpers import login_as, refer
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import SET_ASIDE_NOTICE, outbox_flush
-from peersupport.notifications.testing import SilentMailServer, run_worker_until_idle
+from peersupport.notifications.testing import SilentMailServer, run_worker_until_idle, wait_until_worker_idle
 from peersupport.referrals.models import Referral
 from peersupport.testing.factories import make_person, make_user
 
@@ -115,9 +115,8 @@ def test_intake_and_assignment_answer_at_once_while_the_mail_server_hangs_and_ma
     # Exactly once: neither the sweeper nor a later worker run sends anything again.
     clock.shift(timedelta(hours=2))
     assert outbox_flush() == 0
-    run_worker_until_idle()
     call_command("send_outbox", verbosity=0)
-    time.sleep(0.1)
+    wait_until_worker_idle()
     assert len(smtp_server.messages) == 4
 
 

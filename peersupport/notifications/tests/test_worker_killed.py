@@ -7,14 +7,14 @@ both times with the same Message-ID, so mail clients fold the two into one.
 """
 
 import signal
-import time
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from peersupport.lib.subprocesses import SharedDatabase, child_env, manage, start_manage
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
+from peersupport.notifications.testing import wait_until_worker_idle
 
 from .conftest import BODY, enqueue_sample
 
@@ -67,9 +67,9 @@ def restart_after_reclaim(message, shared_db, smtp_server) -> None:
     message.refresh_from_db()
     # Nothing is lost: the dead worker's claim is still on the row.
     assert message.status == OutboxStatus.SENDING
-    wait = (message.claimed_at - timezone.now()).total_seconds() + RECLAIM_SECONDS + 0.1
-    if wait > 0:
-        time.sleep(wait)
+    # The claim grows older than the restarted worker's reclaim time: moved back, not waited out.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        claimed_at=message.claimed_at - timedelta(seconds=RECLAIM_SECONDS + 1))
     shared_db.publish()
     manage(*SWEEP, env=worker_env(shared_db, smtp_server, reclaim_seconds=RECLAIM_SECONDS))
     shared_db.collect()
@@ -97,7 +97,7 @@ def test_worker_killed_before_the_server_accepted_loses_nothing_and_sends_once(s
     assert received["Message-ID"] == message.message_id
     assert received.get_content().replace("\r\n", "\n") == BODY
     assert message.status == OutboxStatus.SENT
-    time.sleep(0.2)
+    wait_until_worker_idle()  # whatever was still to be sent has been sent by now
     assert len(smtp_server.messages) == 1
 
 

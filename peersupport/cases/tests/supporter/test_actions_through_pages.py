@@ -262,11 +262,13 @@ def test_hand_back_asks_first_then_returns_the_case_to_the_queue(as_supporter, c
     assert as_supporter.get(reverse("case", args=[case.pk])).status_code == 404
 
 
-def test_hand_back_without_a_reason_changes_nothing(as_supporter, case):
+def test_hand_back_with_a_reason_not_on_the_list_changes_nothing(as_supporter, case):
+    supporter_id = case.supporter_id
     response = as_supporter.post(reverse("case-hand-back", args=[case.pk]), {"reason": "bored"})
     assert response.status_code == 422 and "Select a valid choice" in response.content.decode()
     case.refresh_from_db()
-    assert case.state == CaseState.ASSIGNED
+    assert (case.state, case.supporter_id) == (CaseState.ASSIGNED, supporter_id)
+    assert not AssignmentDecline.objects.exists() and not OutboxMessage.objects.filter(kind="handback").exists()
 
 
 def test_hand_back_after_the_peer_answered_is_a_conflict(as_supporter, case):

@@ -91,7 +91,11 @@ def test_the_director_sees_the_same_actions_but_never_hands_back_or_reaches_out(
 def test_the_administrator_sees_the_record_but_no_actions(client, administrator, case):
     set_state(case, CaseState.OUTREACH_MADE)
     client.force_login(administrator)
-    page = client.get(reverse("case", args=[case.pk])).content.decode()
+    response = client.get(reverse("case", args=[case.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-testid="case-state">{CaseState.OUTREACH_MADE.label}<' in page
+    assert 'data-testid="case-supporter">Alex Supporter<' in page
     assert not any(f'data-testid="{i}"' in page for ids in BUTTONS.values() for i in ids)
 
 
