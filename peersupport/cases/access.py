@@ -55,4 +55,4 @@ def case_for_user(
 
 
 def is_case_supporter(user: User, case: Case) -> bool:
-    return bool(case.supporter_id and user.person_id and case.supporter.person_id == user.person_id)
+    return bool(user.person_id and case.supporter is not None and case.supporter.person_id == user.person_id)

@@ -128,7 +128,7 @@ def referrals_to_purge() -> models.QuerySet[Referral]:
     )
 
 
-def _coarsen(queryset: models.QuerySet, fields: tuple[str, ...], **also: Any) -> int:
+def _coarsen(queryset: models.QuerySet[Any], fields: tuple[str, ...], **also: Any) -> int:
     rows = list(queryset)
     for row in rows:
         for name in fields:

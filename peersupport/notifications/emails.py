@@ -13,6 +13,7 @@ from peersupport.cases.models import CaseState
 
 if TYPE_CHECKING:
     from peersupport.cases.models import Case
+    from peersupport.resources.models import Resource
 
 
 def render_assignment_email(case: "Case") -> tuple[str, str]:
@@ -57,7 +58,7 @@ def outreach_text(case: "Case", supporter_name: str, supporter_phone: str) -> st
     """The warm first message, for the supporter to send from their phone or through us."""
     return render_to_string(
         "notifications/outreach_text.txt",
-        {"peer_first_name": first_name(case.peer.name), "supporter_name": supporter_name,
+        {"peer_first_name": first_name(case.unpurged_peer.name), "supporter_name": supporter_name,
          "supporter_phone": supporter_phone},
     ).strip()
 
@@ -66,18 +67,18 @@ def render_outreach_email(case: "Case", supporter_name: str, supporter_phone: st
     return _render("outreach", {"outreach_text": outreach_text(case, supporter_name, supporter_phone)})
 
 
-def render_open_invitation_email(case: "Case", resources: list) -> tuple[str, str]:
+def render_open_invitation_email(case: "Case", resources: list["Resource"]) -> tuple[str, str]:
     """After a decline or no answer: resources and an open door. Never the event."""
     return _render("open_invitation", {
-        "peer_first_name": first_name(case.peer.name),
+        "peer_first_name": first_name(case.unpurged_peer.name),
         "resources": resources,
         "invitation_url": f"{settings.SITE_URL}/support/ask/",
     })
 
 
-def render_information_sheet_email(case: "Case", resources: list) -> tuple[str, str]:
+def render_information_sheet_email(case: "Case", resources: list["Resource"]) -> tuple[str, str]:
     return _render("information_sheet", {
-        "peer_first_name": first_name(case.peer.name),
+        "peer_first_name": first_name(case.unpurged_peer.name),
         "resources": resources,
         "invitation_url": f"{settings.SITE_URL}/support/ask/",
     })

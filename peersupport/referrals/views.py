@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.cases.access import cases_for_user
 from peersupport.cases.services import referral_apply_plan, referral_plan
 from peersupport.lib.errors import InvalidInput, ServiceError
@@ -21,7 +22,7 @@ from peersupport.referrals.services import referral_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 
 
-def _create(request: HttpRequest, form, data) -> Referral | None:
+def _create(request: SignedInRequest, form, data) -> Referral | None:
     """Run the service; its refusal becomes a message on the form, and nothing changes."""
     try:
         referral, _ = referral_create(
@@ -35,7 +36,7 @@ def _create(request: HttpRequest, form, data) -> Referral | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: SignedInRequest) -> HttpResponse:
     require_may_refer(request.user)
     status = 200
     if request.method == "POST":
@@ -55,7 +56,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def support_ask(request: HttpRequest) -> HttpResponse:
+def support_ask(request: SignedInRequest) -> HttpResponse:
     if not request.user.person_id:
         raise PermissionDenied(
             "Your login is not linked to your entry on the staff roster, so we cannot take a request "
@@ -84,7 +85,7 @@ def support_ask(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_receipt(request: SignedInRequest, referral_id: int) -> HttpResponse:
     """What the referrer may know: that it arrived. Nothing here changes with what happens next."""
     referral = referral_for_user(request.user, referral_id)
     return render(request, "referrals/receipt.html", {"referral": referral})
@@ -92,7 +93,7 @@ def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_plan_page(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_plan_page(request: SignedInRequest, referral_id: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.resources.access import require_resource_manager
 from peersupport.resources.forms import ResourceForm
@@ -47,7 +48,7 @@ def _form_page(request: HttpRequest, form: ResourceForm, resource: Resource | No
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
+def resource_new(request: SignedInRequest) -> HttpResponse:
     require_resource_manager(request.user)
     if request.method == "GET":
         return _form_page(request, ResourceForm(), None, 200)
@@ -65,7 +66,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
+def resource_edit(request: SignedInRequest, resource_id: int) -> HttpResponse:
     require_resource_manager(request.user)
     resource = get_object_or_404(Resource, pk=resource_id)
     if request.method == "GET":
@@ -84,7 +85,7 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_set_active(request: HttpRequest, resource_id: int, active: bool) -> HttpResponse:
+def resource_set_active(request: SignedInRequest, resource_id: int, active: bool) -> HttpResponse:
     require_resource_manager(request.user)
     resource = get_object_or_404(Resource, pk=resource_id)
     if active:
