@@ -17,7 +17,7 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
+        code: str = self.cleaned_data["code"].replace(" ", "")
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Type the 6 digits your app shows.")
         return code

@@ -72,7 +72,7 @@ def _who(entry: AuditEntry, user: User) -> tuple[str, str]:
         return (entry.actor_label if entry.actor_label != "anonymous" else "The program's own jobs"), ""
     if actor.pk == user.pk:
         return "You", actor.get_role_display()
-    name = actor.person.name if actor.person_id else actor.email
+    name = actor.person.name if actor.person is not None else actor.email
     return name, actor.get_role_display()
 
 
@@ -85,7 +85,8 @@ def _cases(person: Person) -> list[Case]:
     )
     for case in cases:
         for encounter in case.encounters.all():
-            encounter.topic_labels = [GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
+            encounter.topic_labels = [  # type: ignore[attr-defined]  # for the template, beside the encounter
+                GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
     return cases
 
 

@@ -156,7 +156,7 @@ class SupporterTable:
     def eligible(self, case: CaseFacts, rules: Rules) -> np.ndarray:
         """The case-dependent hard rules, as a mask over the table's supporters."""
         peer = case.peer
-        ok = self.person_id != peer.person_id
+        ok: np.ndarray = self.person_id != peer.person_id
         ok &= ~self._involved(case.involved_person_ids)
         if case.declined_by_person_ids:
             ok &= ~np.isin(self.person_id, np.fromiter(case.declined_by_person_ids, dtype=self.person_id.dtype))
@@ -276,8 +276,8 @@ def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules
     result: dict[int, Suggestion] = {}
     for row, index in chosen:
         case, supporter = cases[row], table.supporters[index]
-        points, reasons = score(case, supporter, rules)
-        result[case.case_id] = Suggestion(case.case_id, supporter, points, reasons)
+        case_points, reasons = score(case, supporter, rules)
+        result[case.case_id] = Suggestion(case.case_id, supporter, case_points, reasons)
     return result
 
 
