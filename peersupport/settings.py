@@ -164,6 +164,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "peersupport.accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "peersupport.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, named here for the lockout page
 AXES_RESET_ON_SUCCESS = True
 # A try while locked neither counts nor extends the lock: it ends LOGIN_LOCKOUT_MINUTES after
 # the failure that set it.

@@ -1,6 +1,7 @@
 """Request types for annotations: what a view may assume about `request.user` behind its gate."""
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from peersupport.accounts.models import User
 
@@ -11,3 +12,4 @@ class SignedInRequest(HttpRequest):
     takes this type so that `request.user` is a `User`, never the anonymous one."""
 
     user: User
+    htmx: HtmxDetails  # set on every request by django-htmx's middleware

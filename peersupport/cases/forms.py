@@ -30,7 +30,8 @@ class AssignForm(forms.Form):
     override_reason = forms.ChoiceField(required=False, choices=[("", "—")] + OverrideReason.choices)
 
     def employee_id(self) -> str:
-        return self.cleaned_data["supporter"].strip()
+        employee_id: str = self.cleaned_data["supporter"]
+        return employee_id.strip()
 
 
 class OverrideForm(AssignForm):

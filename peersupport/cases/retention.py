@@ -149,8 +149,8 @@ def _purge_case(case_id: int, cutoff: datetime, now: datetime, retention_days: i
         return None
     counts: dict[str, int] = {}
     for model, dates in CASE_RECORD_DATES:
-        extra = {"reasons": []} if model is Assignment else {}
-        counts[model._meta.model_name] = _coarsen(model.objects.filter(case=case), dates, **extra)
+        extra: dict[str, Any] = {"reasons": []} if model is Assignment else {}
+        counts[str(model._meta.model_name)] = _coarsen(model._default_manager.filter(case=case), dates, **extra)
     emails = OutboxMessage.objects.filter(case=case)
     counts["emails_deleted"], _ = emails.filter(status__in=UNSENT).delete()
     counts["emails_blanked"] = _coarsen(

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 
 from peersupport.accounts.models import Role, User
+from peersupport.lib.errors import InvalidInput
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, Source
 from peersupport.referrals.services import PREFERENCE_KEYS, ReferralInput
 from peersupport.roster.models import RoleType
@@ -111,6 +112,8 @@ class SelfReferralForm(EventFields):
     )
 
     def to_input(self, user: User) -> ReferralInput:
+        if user.person is None:  # the view asks a login without a roster entry to be linked first
+            raise InvalidInput("Your login is not linked to a roster entry.")
         data = self.cleaned_data
         preferences = {key: data[key].strip() for key in PREFERENCE_KEYS if data[key].strip()}
         return ReferralInput(

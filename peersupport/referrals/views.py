@@ -12,17 +12,18 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.referrals.access import referral_for_user, require_may_refer
 from peersupport.referrals.forms import (
     SUMMARY_WARNING,
+    EventFields,
     ReferralForm,
     SelfReferralForm,
     default_source,
     new_idempotency_key,
 )
 from peersupport.referrals.models import Referral
-from peersupport.referrals.services import referral_create
+from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 
 
-def _create(request: SignedInRequest, form, data) -> Referral | None:
+def _create(request: SignedInRequest, form: EventFields, data: ReferralInput) -> Referral | None:
     """Run the service; its refusal becomes a message on the form, and nothing changes."""
     try:
         referral, _ = referral_create(
@@ -46,7 +47,7 @@ def referral_new(request: SignedInRequest) -> HttpResponse:
         status = InvalidInput.status
     else:
         form = ReferralForm(initial={"source": default_source(request.user), "key": new_idempotency_key()})
-    chosen = [e for e in form.data.getlist("involved") if "\x00" not in e] if form.is_bound else []
+    chosen = [e for e in request.POST.getlist("involved") if "\x00" not in e] if form.is_bound else []
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=chosen[:500])
               .only("employee_id", "name", "department")}
     chips = [people[e] for e in dict.fromkeys(chosen) if e in people]

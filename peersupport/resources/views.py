@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peersupport.accounts.models import User
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.resources.access import require_resource_manager
@@ -21,7 +22,7 @@ from peersupport.resources.services import (
 )
 
 
-def _may_manage(user) -> bool:
+def _may_manage(user: User) -> bool:
     try:
         require_resource_manager(user)
     except PermissionDenied:
@@ -31,7 +32,7 @@ def _may_manage(user) -> bool:
 
 @login_required
 @require_GET
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: SignedInRequest) -> HttpResponse:
     manager = _may_manage(request.user)
     resources = list(Resource.objects.order_by("name", "pk"))
     context = {

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,7 +21,7 @@ from peersupport.roster.forms import (
     SupporterFilterForm,
     SupporterForm,
 )
-from peersupport.roster.models import Person, Supporter
+from peersupport.roster.models import Person, PersonQuerySet, Supporter
 from peersupport.roster.services import person_upsert, supporter_upsert
 
 PAGE_SIZE = 50
@@ -31,7 +33,7 @@ CHOICES_MAX = 500
 GENDER_SUGGESTIONS = ("female", "male", "non-binary")
 
 
-def _lookup_people():
+def _lookup_people() -> PersonQuerySet:
     """Active people the program serves: the referral form may name only them."""
     program = ProgramSettings.current()
     return Person.objects.filter(active=True, role_type__in=program.served_role_types).only(
@@ -70,10 +72,11 @@ def _distinct(field: str) -> list[str]:
         values = Person.objects.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
         return list(values.distinct()[:CHOICES_MAX])
 
-    return cache.get_or_set(f"roster:choices:{field}", compute, CHOICES_TTL_SECONDS)
+    values: list[str] = cache.get_or_set(f"roster:choices:{field}", compute, CHOICES_TTL_SECONDS) or []
+    return values
 
 
-def _datalists() -> dict[str, list[str]]:
+def _datalists() -> dict[str, Sequence[str]]:
     return {
         "departments": _distinct("department"),
         "specialties": _distinct("specialty"),
