@@ -20,7 +20,7 @@ unexport PYTHONDONTWRITEBYTECODE
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[dev,test,lint,postgres]"
 	touch $@
 
 setup: $(BIN)/.installed
@@ -46,6 +46,7 @@ run: demo
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
 
 # pytest-django creates (and drops) the database test_<name>, here test_test. REQUIRE_POSTGRES=1:
@@ -80,6 +81,7 @@ audit: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: setup
 	$(PY) bench/run.py

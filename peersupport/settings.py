@@ -5,6 +5,7 @@ beside the project. `DATABASE_URL` switches to PostgreSQL. `PEERSUPPORT_ENV=prod
 the production checks: a real `SECRET_KEY` is required and cookies are secure.
 """
 
+import importlib.util
 import ipaddress
 import os
 import re
@@ -143,6 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not any(
+    importlib.util.find_spec(driver) for driver in ("psycopg", "psycopg2")
+):
+    # Production installs leave the driver out unless asked for; say so instead of Django's
+    # bare "Error loading psycopg2 or psycopg module".
+    raise ImproperlyConfigured(
+        "DATABASE_URL names PostgreSQL, but its driver is not installed: pip install '.[postgres]'."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -169,6 +178,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "peersupport.accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "peersupport.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, named here for the lockout page
 AXES_RESET_ON_SUCCESS = True
 # A try while locked neither counts nor extends the lock: it ends LOGIN_LOCKOUT_MINUTES after
 # the failure that set it.

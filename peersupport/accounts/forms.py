@@ -1,6 +1,10 @@
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+
+from peersupport.accounts.models import User
 
 
 class CodeForm(forms.Form):
@@ -19,7 +23,7 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
+        code: str = self.cleaned_data["code"].replace(" ", "")
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Type the 6 digits your app shows.")
         return code
@@ -41,9 +45,11 @@ class InviteForm(forms.Form):
         help_text="Needed for a peer supporter or a clinician: their login opens their own entry.",
     )
 
-    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = roles
 
 
 class ForgotPasswordForm(forms.Form):
@@ -54,10 +60,17 @@ class ForgotPasswordForm(forms.Form):
     )
 
 
-class ChoosePasswordForm(SetPasswordForm):
+if TYPE_CHECKING:
+    # Generic in the type stubs only: at run time Django's form takes no type parameter.
+    _SetPasswordForm = SetPasswordForm[User]
+else:
+    _SetPasswordForm = SetPasswordForm
+
+
+class ChoosePasswordForm(_SetPasswordForm):
     """Django's form (checked against AUTH_PASSWORD_VALIDATORS), with our words."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         first, second = self.fields["new_password1"], self.fields["new_password2"]
         first.label = "New password"

@@ -26,7 +26,7 @@ class _LinkTokens(PasswordResetTokenGenerator):
     def max_age_seconds(self) -> int:
         raise NotImplementedError
 
-    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]  # narrower user type than Django's
+    def check_token(self, user: User | None, token: str | None) -> bool:
         if not super().check_token(user, token):
             return False
         issued = base36_to_int(str(token).split("-")[0])
@@ -54,10 +54,10 @@ reset_tokens = ResetTokens()
 class EitherLink(PasswordResetTokenGenerator):
     """What the set-password page accepts: an invitation's token or a "Forgot password" one."""
 
-    def make_token(self, user: User) -> str:  # type: ignore[override]  # narrower user type than Django's
+    def make_token(self, user: User) -> str:
         raise NotImplementedError("Make a link with invite_tokens or reset_tokens.")
 
-    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]  # as above
+    def check_token(self, user: User | None, token: str | None) -> bool:
         return invite_tokens.check_token(user, token) or reset_tokens.check_token(user, token)
 
 

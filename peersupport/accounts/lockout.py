@@ -7,12 +7,15 @@ records of every failure and lockout (AccessAttempt, AccessFailureLog, AccessLog
 unlocks early with `manage.py axes_reset_username EMAIL`.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def username(request, credentials: dict | None) -> str | None:
+def username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
     """The email as the login matches it (case and surrounding spaces do not matter)."""
     source = credentials if credentials else getattr(request, "POST", {})
     value = source.get("username") if source else None
@@ -31,7 +34,9 @@ def lockout_message() -> str:
     )
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
     """The sign-in page again, with the reason, answered 429 (nothing is checked meanwhile)."""
     form = AuthenticationForm(request, initial={"username": username(request, credentials) or ""})
     return render(

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -25,11 +26,12 @@ MAY_REFER = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR, Role.REFERRER, Role.IN
                        Role.CLINICIAN, Role.SUPPORTER})
 
 
-class AccountManager(UserManager):
-    def get_by_natural_key(self, username: str):
+class AccountManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         # Django's sign-in form does not enforce the field's length. No address is longer than
         # the field, and SQLite refuses (500) a case-insensitive match on a very long one.
-        if len(username) > self.model._meta.get_field("email").max_length:
+        max_length = self.model._meta.get_field("email").max_length
+        if username is None or (max_length is not None and len(username) > max_length):
             raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
@@ -43,7 +45,7 @@ class User(AbstractUser):
         "roster.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
 
-    objects = AccountManager()
+    objects: ClassVar[AccountManager] = AccountManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -64,7 +66,7 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> "ApiTokenQuerySet":
         """Not revoked, not past API_TOKEN_MAX_DAYS, and its login still active."""
         tokens = self.filter(revoked_at__isnull=True, user__is_active=True)
@@ -92,7 +94,7 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @property
-    def expires_at(self):
+    def expires_at(self) -> datetime | None:
         days = settings.API_TOKEN_MAX_DAYS
         return self.created_at + timedelta(days=days) if days else None
 

@@ -46,10 +46,9 @@ def user_add(
         if person is None:
             raise InvalidInput(f"Unknown employee_id: {employee_id}.")
     with audited_atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        created = user is None
-        if created:
-            user = User(email=email, username=email)
+        existing = User.objects.filter(email__iexact=email).first()
+        created = existing is None
+        user = existing if existing is not None else User(email=email, username=email)
         user.role = role
         if person is not None:
             taken = User.objects.filter(person=person).exclude(pk=user.pk).first()
@@ -80,7 +79,7 @@ def api_token_issue(*, email: str) -> str:
     return key
 
 
-def api_token_revoke(*, prefix: str, actor=None) -> ApiToken:
+def api_token_revoke(*, prefix: str, actor: User | None = None) -> ApiToken:
     """Revoke one token, named by the prefix that `api_token --list` shows (audited)."""
     prefix = (prefix or "").strip().rstrip("…")
     if len(prefix) < 8:
@@ -110,7 +109,7 @@ def cut_off(user: User) -> CutOff:
     return CutOff(sessions=ended, tokens=revoked)
 
 
-def user_deactivate(*, email: str, actor=None) -> tuple[User, CutOff]:
+def user_deactivate(*, email: str, actor: User | None = None) -> tuple[User, CutOff]:
     """The login can no longer sign in; its open sessions end and its API tokens stop working."""
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None:
@@ -124,7 +123,7 @@ def user_deactivate(*, email: str, actor=None) -> tuple[User, CutOff]:
     return user, done
 
 
-def two_factor_reset(*, email: str, actor=None) -> int:
+def two_factor_reset(*, email: str, actor: User | None = None) -> int:
     """Forget the user's authenticator (a lost phone): they enrol again at their next sign-in.
 
     Their open sessions end too, since one of them may be on the lost phone.
@@ -141,7 +140,7 @@ def two_factor_reset(*, email: str, actor=None) -> int:
         ended = end_user_sessions(user)
         audit_record(actor=actor, action="two_factor.reset", obj=user,
                      detail={"devices_removed": removed, "sessions_ended": ended})
-    return removed
+    return int(removed)
 
 
 # Logins managed from the web (the director and the administrator, `peersupport.accounts.access`)

@@ -14,6 +14,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 
 from peersupport.accounts.models import User, UserSession
 
@@ -24,7 +25,7 @@ IDLE = "idle"
 TOO_LONG = "too_long"
 
 
-def session_opened(request, user: User) -> None:
+def session_opened(request: HttpRequest, user: User) -> None:
     """A sign-in: stamp the session's start and index it under the user."""
     now = time.time()
     request.session[STARTED_KEY] = now
@@ -36,13 +37,13 @@ def session_opened(request, user: User) -> None:
     )
 
 
-def session_closed(request) -> None:
+def session_closed(request: HttpRequest) -> None:
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         UserSession.objects.filter(session_key=key).delete()
 
 
-def rotate_session_key(request) -> None:
+def rotate_session_key(request: HttpRequest) -> None:
     """A new session key for the same session (after a change of privilege), kept in the index."""
     old_key = request.session.session_key
     request.session.cycle_key()

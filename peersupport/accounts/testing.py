@@ -12,23 +12,28 @@ username=..., password=...)` (force_login needs nothing).
 """
 
 import time
+from typing import TYPE_CHECKING
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from peersupport.accounts.models import User
 from peersupport.accounts.two_factor import DEVICE_NAME, confirmed_device, requires_two_factor
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 _django_force_login = Client.force_login
 
 
-def force_login_unverified(client: Client, user, backend: str | None = None) -> None:
+def force_login_unverified(client: Client, user: User, backend: str | None = None) -> None:
     """Signed in with the password only."""
     _django_force_login(client, user, backend)
 
 
-def force_login_verified(client: Client, user, backend: str | None = None) -> None:
+def force_login_verified(client: Client, user: User, backend: str | None = None) -> None:
     """Signed in, and past the second step where the role has one."""
     _django_force_login(client, user, backend)
     if requires_two_factor(user):
@@ -38,7 +43,7 @@ def force_login_verified(client: Client, user, backend: str | None = None) -> No
         session.save()
 
 
-def enrolled_device(user) -> TOTPDevice:
+def enrolled_device(user: User) -> TOTPDevice:
     """The user's confirmed authenticator, set up now if they have none."""
     return confirmed_device(user) or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
 
@@ -64,7 +69,7 @@ def fresh_totp_code(device: TOTPDevice) -> str:
         time.sleep(0.5)
 
 
-def pass_second_step(page, email: str, *, keyboard: bool = False) -> None:
+def pass_second_step(page: "Page", email: str, *, keyboard: bool = False) -> None:
     """In a browser test (Playwright page): a director or administrator on the code page gives
     the code their authenticator app would show, computed from the device's key, enrolling first
     if they have no authenticator yet. Does nothing on any other page."""

@@ -17,7 +17,9 @@ from datetime import datetime
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,11 +34,11 @@ def two_factor_roles() -> frozenset[str]:
     return PROGRAM_STAFF | frozenset(settings.TWO_FACTOR_ROLES)
 
 
-def requires_two_factor(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in two_factor_roles()
+def requires_two_factor(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and isinstance(user, User) and user.role in two_factor_roles()
 
 
-def second_step_pending(user) -> bool:
+def second_step_pending(user: User | AnonymousUser) -> bool:
     """Signed in with the password but not yet with the code (fails closed without OTPMiddleware)."""
     if not requires_two_factor(user):
         return False
@@ -67,7 +69,7 @@ def qr_svg(device: TOTPDevice) -> str:
     image = qrcode.make(
         device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4
     )
-    svg = image.to_string(encoding="unicode")
+    svg: str = image.to_string(encoding="unicode")
     return svg.replace(
         "<svg ", '<svg class="qr-code" role="img" aria-label="QR code of the secret below" ', 1
     )
@@ -89,7 +91,7 @@ def check_code(device: TOTPDevice, code: str) -> CodeCheck:
         return CodeCheck(ok=bool(device.verify_token(code)))
 
 
-def mark_verified(request, device: TOTPDevice) -> None:
+def mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
     """The session passed the second step: remember the device and give the session a new key."""
     from peersupport.accounts.sessions import rotate_session_key
 

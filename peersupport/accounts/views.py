@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.forms import CodeForm
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.accounts.two_factor import (
     CodeCheck,
     check_code,
@@ -56,7 +57,7 @@ def _refusal(form: CodeForm, result: CodeCheck) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not second_step_pending(user):
         return redirect(_next_url(request))
@@ -83,7 +84,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+def two_factor_enrol(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not requires_two_factor(user):
         return redirect(_next_url(request))

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,6 +22,7 @@ from peersupport.accounts.access import (
 )
 from peersupport.accounts.forms import InviteForm, LoginSearchForm
 from peersupport.accounts.models import User
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.accounts.services import login_deactivate, login_invite, login_two_factor_reset
 from peersupport.accounts.two_factor import requires_two_factor
 from peersupport.lib.errors import InvalidInput, ServiceError
@@ -41,7 +42,7 @@ def _may_invite_again(user: User, login: User) -> bool:
 
 @login_required
 @require_GET
-def logins(request: HttpRequest) -> HttpResponse:
+def logins(request: SignedInRequest) -> HttpResponse:
     form = LoginSearchForm(request.GET)
     found = logins_for_user(request.user).annotate(
         two_step=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
@@ -65,7 +66,7 @@ def logins(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def login_invite_page(request: HttpRequest) -> HttpResponse:
+def login_invite_page(request: SignedInRequest) -> HttpResponse:
     require_login_manager(request.user)
     roles = manageable_roles(request.user)
     # "Invite again" on the Logins page opens this form filled in with the login as it was.
@@ -90,7 +91,7 @@ def login_invite_page(request: HttpRequest) -> HttpResponse:
                   {"form": form, "invite_days": settings.LOGIN_INVITE_DAYS}, status=status)
 
 
-def _confirm_page(request: HttpRequest, login_id: int, *, template: str, act: Callable[..., object],
+def _confirm_page(request: SignedInRequest, login_id: int, *, template: str, act: Callable[..., object],
                   done: str) -> HttpResponse:
     """A page that asks first (GET) and acts on the confirming POST, with a plain refusal."""
     login = login_for_user(request.user, login_id)
@@ -108,7 +109,7 @@ def _confirm_page(request: HttpRequest, login_id: int, *, template: str, act: Ca
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def login_deactivate_page(request: HttpRequest, login_id: int) -> HttpResponse:
+def login_deactivate_page(request: SignedInRequest, login_id: int) -> HttpResponse:
     return _confirm_page(request, login_id, template="accounts/login_deactivate.html", act=login_deactivate,
                          done="{email} is deactivated: it cannot sign in, and its sessions and API tokens "
                               "have ended.")
@@ -116,7 +117,7 @@ def login_deactivate_page(request: HttpRequest, login_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def login_two_factor_reset_page(request: HttpRequest, login_id: int) -> HttpResponse:
+def login_two_factor_reset_page(request: SignedInRequest, login_id: int) -> HttpResponse:
     return _confirm_page(request, login_id, template="accounts/login_two_factor_reset.html",
                          act=login_two_factor_reset,
                          done="{email}'s two-step sign-in is reset: they set up their app again at "

@@ -48,7 +48,7 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_set.html"
     success_url = reverse_lazy("password-set-done")
 
-    def get_user(self, uidb64: str) -> User | None:  # type: ignore[override]  # narrower than Django's
+    def get_user(self, uidb64: str) -> User | None:
         """Only an active login chooses a password: a link sent before a deactivation stops working."""
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None

@@ -1,7 +1,7 @@
 """The integration API, version 1: bearer-token auth, JSON errors, one router per area."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -129,6 +129,12 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
     return parts
 
 
+class FieldError(TypedDict):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
 def _describe(loc: list[str | int], error_type: str, msg: str) -> str:
     name = ".".join(str(part) for part in loc) or "request body"
     if error_type == "extra_forbidden":
@@ -142,7 +148,7 @@ def _describe(loc: list[str | int], error_type: str, msg: str) -> str:
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [
+    errors: list[FieldError] = [
         {"loc": _field(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
         for e in exc.errors
     ]

@@ -4,9 +4,9 @@ Each endpoint is one service call; the service takes the case through the access
 that the action fits the case's state (409 otherwise) and records it in one transaction.
 """
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.api.cases import CaseId
 from peersupport.api.schemas import (
     CaseDetailOut,
@@ -55,7 +55,7 @@ ACTION = responses({200: CaseDetailOut}, 400, 404, 409, 422)
     'number of days is reached. With `"send_email": true` (only with `"channel": "email"`) the '
     "program emails the peer the warm note, replies going to the supporter. " + WHO + ANSWERS,
 )
-def case_outreach(request: HttpRequest, case_id: CaseId, payload: OutreachIn) -> Case:
+def case_outreach(request: SignedInRequest, case_id: CaseId, payload: OutreachIn) -> Case:
     return case_record_outreach(actor=request.user, case_id=case_id, channel=payload.channel,
                                 send_email=payload.send_email)
 
@@ -69,7 +69,7 @@ def case_outreach(request: HttpRequest, case_id: CaseId, payload: OutreachIn) ->
     "would). After `declined` or `unreachable` the peer is emailed the resources and an open "
     "invitation, with nothing about the event. " + WHO + ANSWERS,
 )
-def case_response(request: HttpRequest, case_id: CaseId, payload: ResponseIn) -> Case:
+def case_response(request: SignedInRequest, case_id: CaseId, payload: ResponseIn) -> Case:
     return case_record_response(actor=request.user, case_id=case_id, response=payload.response)
 
 
@@ -82,7 +82,7 @@ def case_response(request: HttpRequest, case_id: CaseId, payload: ResponseIn) ->
     "(a `notes` field too) answers 422, as do a date in the future or before the event. The "
     "case's `encounters` (by date) include the new one. " + WHO + ANSWERS,
 )
-def case_encounter(request: HttpRequest, case_id: CaseId, payload: EncounterIn) -> Case:
+def case_encounter(request: SignedInRequest, case_id: CaseId, payload: EncounterIn) -> Case:
     data = EncounterInput(held_on=payload.held_on, minutes=payload.minutes, mode=payload.mode,
                           topics=tuple(payload.topics), follow_up_planned=payload.follow_up_planned)
     return case_record_encounter(actor=request.user, case_id=case_id, data=data).case
@@ -96,7 +96,7 @@ def case_encounter(request: HttpRequest, case_id: CaseId, payload: EncounterIn) 
     "warm hand-off rather than information only. An unknown or retired resource answers 422. "
     + WHO + ANSWERS,
 )
-def case_resource(request: HttpRequest, case_id: CaseId, payload: ResourceShareIn) -> Case:
+def case_resource(request: SignedInRequest, case_id: CaseId, payload: ResourceShareIn) -> Case:
     return case_record_resource(actor=request.user, case_id=case_id, resource_id=payload.resource_id,
                                 facilitated=payload.facilitated).case
 
@@ -108,7 +108,7 @@ def case_resource(request: HttpRequest, case_id: CaseId, payload: ResourceShareI
     description="Once the peer has accepted or declined, or is unreachable. The body is an empty "
     "object; any field answers 422. " + WHO + ANSWERS,
 )
-def case_close_post(request: HttpRequest, case_id: CaseId, payload: EmptyIn) -> Case:
+def case_close_post(request: SignedInRequest, case_id: CaseId, payload: EmptyIn) -> Case:
     return case_close(actor=request.user, case_id=case_id)
 
 
@@ -121,7 +121,7 @@ def case_close_post(request: HttpRequest, case_id: CaseId, payload: EmptyIn) -> 
     "director's queue, and this supporter is not suggested for it again. Only the case's "
     "supporter (the director reassigns instead: 403); another supporter's case answers 404.",
 )
-def case_hand_back_post(request: HttpRequest, case_id: CaseId, payload: HandBackIn) -> Case:
+def case_hand_back_post(request: SignedInRequest, case_id: CaseId, payload: HandBackIn) -> Case:
     return case_hand_back(actor=request.user, case_id=case_id, reason=payload.reason)
 
 
@@ -134,7 +134,7 @@ def case_hand_back_post(request: HttpRequest, case_id: CaseId, payload: HandBack
     "on an open case; other roles 403, another supporter's case 404, an unassigned or closed "
     "case 409.",
 )
-def case_safety_escalation(request: HttpRequest, case_id: CaseId, payload: EmptyIn) -> Status[SafetyEscalationOut]:
+def case_safety_escalation(request: SignedInRequest, case_id: CaseId, payload: EmptyIn) -> Status[SafetyEscalationOut]:
     escalation = case_raise_safety_escalation(actor=request.user, case_id=case_id)
     return Status(201, SafetyEscalationOut(escalation_id=escalation.pk, case_id=case_id,
                                            raised_at=escalation.raised_at))
@@ -149,7 +149,7 @@ def case_safety_escalation(request: HttpRequest, case_id: CaseId, payload: Empty
     "until the case is closed. An unknown or retired resource, or a peer without an email "
     "address, answers 422. " + WHO,
 )
-def case_information_sheet(request: HttpRequest, case_id: CaseId,
+def case_information_sheet(request: SignedInRequest, case_id: CaseId,
                            payload: InformationSheetIn) -> Status[InformationSheetOut]:
     case_send_information_sheet(actor=request.user, case_id=case_id, resource_ids=payload.resource_ids)
     return Status(202, InformationSheetOut(case_id=case_id, resource_ids=sorted(set(payload.resource_ids))))

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Path, Query, Router
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.api.schemas import AssignmentIn, CaseDetailOut, CaseOut, LegalHoldIn, SuggestionOut, responses
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user, require_program_staff
@@ -30,7 +31,7 @@ CaseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
     "and `offset`; the `X-Total-Count` header gives the number of matching cases.",
 )
 def case_list(
-    request: HttpRequest,
+    request: SignedInRequest,
     response: HttpResponse,
     state: CaseState | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
@@ -55,7 +56,7 @@ def case_list(
     "contract's fields: `outreach_attempts`, `responded_at`, `closed_at`, and the structured "
     "`encounters` and shared `resources` (never what was said).",
 )
-def case_get(request: HttpRequest, case_id: CaseId) -> Case:
+def case_get(request: SignedInRequest, case_id: CaseId) -> Case:
     return case_for_user(request.user, case_id)
 
 
@@ -72,7 +73,7 @@ def case_get(request: HttpRequest, case_id: CaseId) -> Case:
     "before (case #N)\".",
 )
 def case_suggestions(
-    request: HttpRequest,
+    request: SignedInRequest,
     case_id: CaseId,
     limit: Annotated[int, Query(ge=1, le=10_000)] = SUGGESTION_COUNT,
 ) -> list[Suggestion]:
@@ -91,7 +92,7 @@ def case_suggestions(
     'the case already has a supporter (send `"reassign": true` to change it) or someone '
     "else changed it at the same moment.",
 )
-def case_assignment(request: HttpRequest, case_id: CaseId, payload: AssignmentIn) -> Case:
+def case_assignment(request: SignedInRequest, case_id: CaseId, payload: AssignmentIn) -> Case:
     return case_assign(
         actor=request.user,
         case_id=case_id,
@@ -109,5 +110,5 @@ def case_assignment(request: HttpRequest, case_id: CaseId, payload: AssignmentIn
     "retention purge leaves the case as it is, however long ago it closed. 409 when the case's "
     "details were already purged. Audited.",
 )
-def case_legal_hold(request: HttpRequest, case_id: CaseId, payload: LegalHoldIn) -> Case:
+def case_legal_hold(request: SignedInRequest, case_id: CaseId, payload: LegalHoldIn) -> Case:
     return case_set_legal_hold(actor=request.user, case_id=case_id, hold=payload.legal_hold)

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Status
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.api.schemas import NO_NUL, PersonIn, PersonOut, SupporterIn, SupporterOut, responses
 from peersupport.roster.access import (
     person_for_user,
@@ -32,7 +32,7 @@ EmployeeIdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL
     summary="Create or update a person",
     description="Director, administrator, integration. 201 when created, 200 when updated.",
 )
-def person_put(request: HttpRequest, employee_id: EmployeeIdPath, payload: PersonIn) -> Status[Person]:
+def person_put(request: SignedInRequest, employee_id: EmployeeIdPath, payload: PersonIn) -> Status[Person]:
     require_roster_writer(request.user)
     person, created = person_upsert(
         actor=request.user, employee_id=employee_id, data=PersonInput(**payload.model_dump())
@@ -46,7 +46,7 @@ def person_put(request: HttpRequest, employee_id: EmployeeIdPath, payload: Perso
     summary="A person on the roster",
     description="Director, administrator.",
 )
-def person_get(request: HttpRequest, employee_id: EmployeeIdPath) -> Person:
+def person_get(request: SignedInRequest, employee_id: EmployeeIdPath) -> Person:
     return person_for_user(request.user, employee_id)
 
 
@@ -58,7 +58,7 @@ def person_get(request: HttpRequest, employee_id: EmployeeIdPath) -> Person:
     "201 when the person becomes a supporter, 200 when updated.",
 )
 def supporter_put(
-    request: HttpRequest, employee_id: EmployeeIdPath, payload: SupporterIn
+    request: SignedInRequest, employee_id: EmployeeIdPath, payload: SupporterIn
 ) -> Status[Supporter]:
     require_supporter_manager(request.user)
     fields = payload.model_dump()
@@ -75,7 +75,7 @@ def supporter_put(
     summary="A supporter (extension)",
     description="Director, administrator.",
 )
-def supporter_get(request: HttpRequest, employee_id: EmployeeIdPath) -> Supporter:
+def supporter_get(request: SignedInRequest, employee_id: EmployeeIdPath) -> Supporter:
     require_supporter_manager(request.user)
     return get_object_or_404(
         Supporter.objects.select_related("person"), person__employee_id=employee_id

@@ -1,11 +1,11 @@
 """Referrals: intake, the referrer's receipt, and the joint assignment plan."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
 from peersupport.accounts.models import Role
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.api.schemas import NO_NUL, PlanItemOut, ReceiptOut, ReferralIn, responses
 from peersupport.cases.services import referral_plan
 from peersupport.lib.errors import InvalidInput
@@ -39,7 +39,7 @@ IdempotencyKey = Annotated[
     "the referral it already recorded. An unknown employee_id answers 422 naming it.",
 )
 def referral_post(
-    request: HttpRequest, payload: ReferralIn, idempotency_key: IdempotencyKey = None
+    request: SignedInRequest, payload: ReferralIn, idempotency_key: IdempotencyKey = None
 ) -> Status[Referral]:
     require_may_refer(request.user)
     if request.user.role == Role.INTEGRATION and not idempotency_key:
@@ -70,7 +70,7 @@ def referral_post(
     description="For whoever made it (and program staff): that it arrived, nothing that "
     "depends on what happened afterwards.",
 )
-def referral_get(request: HttpRequest, referral_id: ReferralId) -> Referral:
+def referral_get(request: SignedInRequest, referral_id: ReferralId) -> Referral:
     return referral_for_user(request.user, referral_id)
 
 
@@ -83,7 +83,7 @@ def referral_get(request: HttpRequest, referral_id: ReferralId) -> Referral:
     "the program's one-peer-per-event rule is on, no supporter gets two cases of the referral, "
     "nor any case if they already support one of its assigned cases.",
 )
-def referral_plan_get(request: HttpRequest, referral_id: ReferralId) -> list[dict]:
+def referral_plan_get(request: SignedInRequest, referral_id: ReferralId) -> list[dict[str, Any]]:
     _, proposal = referral_plan(actor=request.user, referral_id=referral_id)
     return [
         {

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.api.schemas import ResourceIn, ResourceOut, responses
 from peersupport.resources.access import require_resource_manager
 from peersupport.resources.models import Resource
@@ -27,7 +28,7 @@ def resource_list(request: HttpRequest) -> list[Resource]:
     summary="Add a resource",
     description="Director, administrator.",
 )
-def resource_post(request: HttpRequest, payload: ResourceIn) -> Status[Resource]:
+def resource_post(request: SignedInRequest, payload: ResourceIn) -> Status[Resource]:
     require_resource_manager(request.user)
     resource = resource_create(actor=request.user, data=ResourceInput(**payload.model_dump()))
     return Status(201, resource)

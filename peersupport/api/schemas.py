@@ -8,18 +8,21 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from peersupport.cases.actions import MAX_ENCOUNTER_MINUTES
 from peersupport.cases.models import (
+    Case,
     CaseState,
     DeclineReason,
+    Encounter,
     EncounterMode,
     GuideTopic,
     OutreachChannel,
     OverrideReason,
+    ResourceShare,
     Response,
 )
-from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
+from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Referral, Source
 from peersupport.referrals.services import EVENT_MAX_AGE_YEARS
 from peersupport.resources.models import ResourceCategory
-from peersupport.roster.models import Experience, RoleType, SupporterStatus
+from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
 
 # No NUL character (\u0000) in any text: PostgreSQL cannot store one, and no one types one.
 NO_NUL = r"^[^\x00]*$"
@@ -97,8 +100,8 @@ class PersonOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_supervisor_employee_id(obj) -> str | None:
-        return obj.supervisor.employee_id if obj.supervisor_id else None
+    def resolve_supervisor_employee_id(obj: Person) -> str | None:
+        return obj.supervisor.employee_id if obj.supervisor is not None else None
 
 
 class SupporterIn(Input):
@@ -123,11 +126,11 @@ class SupporterOut(Schema):
     on_call: bool
 
     @staticmethod
-    def resolve_employee_id(obj) -> str:
+    def resolve_employee_id(obj: Supporter) -> str:
         return obj.person.employee_id
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: Supporter) -> str:
         return obj.person.name
 
 
@@ -181,7 +184,7 @@ class ReceiptOut(Schema):
     involved_count: int
 
     @staticmethod
-    def resolve_referral_id(obj) -> int:
+    def resolve_referral_id(obj: Referral) -> int:
         return obj.pk
 
 
@@ -219,16 +222,16 @@ class CaseOut(Schema):
     next_step: str = Field(description="The step that is due next, e.g. 'first outreach'.")
 
     @staticmethod
-    def resolve_case_id(obj) -> int:
+    def resolve_case_id(obj: Case) -> int:
         return obj.pk
 
     @staticmethod
-    def resolve_event(obj):
+    def resolve_event(obj: Case) -> Referral:
         return obj.referral  # the event is stored with the referral
 
     @staticmethod
-    def resolve_supporter(obj):
-        return obj.supporter.person if obj.supporter_id else None
+    def resolve_supporter(obj: Case) -> Person | None:
+        return obj.supporter.person if obj.supporter is not None else None
 
 
 class EncounterOut(Schema):
@@ -251,11 +254,11 @@ class ResourceShareOut(Schema):
     shared_at: datetime
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: ResourceShare) -> str:
         return obj.resource.name
 
     @staticmethod
-    def resolve_category(obj) -> str:
+    def resolve_category(obj: ResourceShare) -> str:
         return obj.resource.category
 
 
@@ -273,15 +276,15 @@ class CaseDetailOut(CaseOut):
     resources: list[ResourceShareOut] = Field(description="Resources shared with the peer or connected to.")
 
     @staticmethod
-    def resolve_outreach_attempts(obj) -> int:
+    def resolve_outreach_attempts(obj: Case) -> int:
         return obj.outreach_attempts.count()
 
     @staticmethod
-    def resolve_encounters(obj) -> list:
+    def resolve_encounters(obj: Case) -> list[Encounter]:
         return list(obj.encounters.all())
 
     @staticmethod
-    def resolve_resources(obj) -> list:
+    def resolve_resources(obj: Case) -> list[ResourceShare]:
         return list(obj.resource_shares.select_related("resource"))
 
 
@@ -360,7 +363,7 @@ class HandBackOut(Schema):
     state: CaseState
 
     @staticmethod
-    def resolve_case_id(obj) -> int:
+    def resolve_case_id(obj: Case) -> int:
         return obj.pk
 
 

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
@@ -11,7 +12,7 @@ def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., 
     """Ninja answers a wrong method with a plain-text 405; the contract wants JSON errors."""
 
     @wraps(view)  # keeps ninja's csrf_exempt marker
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and response.has_header("Allow"):
             allow = response["Allow"]

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -11,16 +12,16 @@ class AuditTrailImmutable(Exception):
     """The audit trail is append-only: entries are never changed or deleted by the application."""
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     """New entries join the hash chain; existing ones can be read, never changed."""
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["AuditEntry"]:
-        objs = list(objs)
-        if not objs:
-            return objs
+    def bulk_create(self, objs: Iterable["AuditEntry"], *args: Any, **kwargs: Any) -> list["AuditEntry"]:
+        entries = list(objs)
+        if not entries:
+            return entries
         with transaction.atomic(using=self.db, savepoint=False):
-            chain.seal(objs, using=self.db)
-            return super().bulk_create(objs, *args, **kwargs)
+            chain.seal(entries, using=self.db)
+            return super().bulk_create(entries, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
         raise AuditTrailImmutable("Audit entries cannot be changed.")
@@ -31,7 +32,7 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutable("Audit entries cannot be deleted.")
 
-    def _raw_delete(self, using: str) -> int:
+    def _raw_delete(self, using: str | None) -> int:
         raise AuditTrailImmutable("Audit entries cannot be deleted.")
 
     def for_object(self, object_type: str, object_id: int | str) -> "AuditEntryQuerySet":

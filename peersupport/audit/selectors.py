@@ -2,8 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from peersupport.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from peersupport.cases.models import Case
 
 CASE_ACCESS_LOG_SIZE = 50
 # What an entry means, in the program's words; anything else is shown by its action code.
@@ -45,7 +49,7 @@ def _row(entry: AuditEntry) -> AccessRow:
     )
 
 
-def case_access_log(case, limit: int = CASE_ACCESS_LOG_SIZE) -> list[AccessRow]:
+def case_access_log(case: "Case", limit: int = CASE_ACCESS_LOG_SIZE) -> list[AccessRow]:
     """Who has seen or changed this case, newest first: what the director sees on its page.
 
     Includes refused attempts (`access.denied`) at the case's address, so a colleague probing a

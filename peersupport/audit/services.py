@@ -103,7 +103,7 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: str, object_type: str, object_ids: list[int], detail: dict | None = None
+    *, actor: Any, action: str, object_type: str, object_ids: list[int], detail: dict[str, Any] | None = None
 ) -> None:
     """One row per object, in one query (e.g. a list page that shows several cases)."""
     if not object_ids:

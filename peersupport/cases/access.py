@@ -56,7 +56,7 @@ def case_for_user(
 
 
 def is_case_supporter(user: User, case: Case) -> bool:
-    return bool(case.supporter_id and user.person_id and case.supporter.person_id == user.person_id)
+    return bool(user.person_id and case.supporter is not None and case.supporter.person_id == user.person_id)
 
 
 # The person's own record (`/my/data/`): open to every active login, about that login only.

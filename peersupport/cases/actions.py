@@ -8,6 +8,7 @@ the next due time, audits, and queues any email — all in one transaction.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -61,7 +62,7 @@ def _open_for_action(actor: User, case_id: int, action: str, allowed: Iterable[s
     return case
 
 
-def _move(case: Case, **fields) -> Case:
+def _move(case: Case, **fields: Any) -> Case:
     """Apply a change with a version check: a racing request loses with 409, never corrupts."""
     fields["version"] = case.version + 1
     if not Case.objects.filter(pk=case.pk, version=case.version).update(**fields):
@@ -72,7 +73,7 @@ def _move(case: Case, **fields) -> Case:
 
 
 def _supporter_contact(case: Case) -> tuple[str, str, str]:
-    person = case.supporter.person if case.supporter_id else None
+    person = case.supporter.person if case.supporter is not None else None
     return (person.name, person.phone, person.email) if person else ("", "", "")
 
 
@@ -89,10 +90,10 @@ def case_record_outreach(*, actor: User, case_id: int, channel: str, send_email:
         now = timezone.now()
         name, phone, email = _supporter_contact(case)
         if send_email:
-            if not case.peer.email:
+            if not case.unpurged_peer.email:
                 raise InvalidInput("The peer has no email address on the roster; reach out another way.")
             subject, body = render_outreach_email(case, name, phone)
-            outbox_enqueue(kind="outreach", to=case.peer.email, reply_to=email, subject=subject, body=body,
+            outbox_enqueue(kind="outreach", to=case.unpurged_peer.email, reply_to=email, subject=subject, body=body,
                            case=case)
         OutreachAttempt.objects.create(case=case, supporter=case.supporter, channel=channel, made_at=now,
                                        sent_by_program=send_email)
@@ -158,12 +159,12 @@ def case_mark_unreachable_when_due(*, case_id: int, now: datetime | None = None)
 
 
 def _send_open_invitation(case: Case, *, send_after: datetime | None = None) -> None:
-    if not case.peer.email:
+    if not case.unpurged_peer.email:
         return
     resources = list(Resource.objects.filter(active=True).order_by("category", "name"))
     subject, body = render_open_invitation_email(case, resources)
     _, _, supporter_email = _supporter_contact(case)
-    outbox_enqueue(kind=OPEN_INVITATION, to=case.peer.email, reply_to=supporter_email, subject=subject,
+    outbox_enqueue(kind=OPEN_INVITATION, to=case.unpurged_peer.email, reply_to=supporter_email, subject=subject,
                    body=body, case=case, send_after=send_after)
 
 
@@ -282,11 +283,11 @@ def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list
         case = _open_for_action(actor, case_id, "case.information_sheet",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
                                  CaseState.UNREACHABLE))
-        if not case.peer.email:
+        if not case.unpurged_peer.email:
             raise InvalidInput("The peer has no email address on the roster; print the sheet instead.")
         subject, body = render_information_sheet_email(case, resources)
         _, _, supporter_email = _supporter_contact(case)
-        outbox_enqueue(kind="information_sheet", to=case.peer.email, reply_to=supporter_email,
+        outbox_enqueue(kind="information_sheet", to=case.unpurged_peer.email, reply_to=supporter_email,
                        subject=subject, body=body, case=case)
         audit_record(actor=actor, action="case.information_sheet_sent", obj=case,
                      detail={"resources": [r.pk for r in resources]})
@@ -307,7 +308,7 @@ def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
         raise InvalidInput(f"Unknown reason {reason!r}; use one of {', '.join(DeclineReason.values)}.")
     with audited_atomic():
         case = case_for_user(actor, case_id, action="case.hand_back", for_update=True)
-        if not is_case_supporter(actor, case):
+        if case.supporter is None or not is_case_supporter(actor, case):
             raise PermissionDenied("Only the case's supporter can hand it back.")
         if case.state not in (CaseState.ASSIGNED, CaseState.OUTREACH_MADE):
             raise Conflict("A case can be handed back only before the peer has answered.")

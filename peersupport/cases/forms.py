@@ -1,6 +1,7 @@
 """Case forms: the shape of the input. Which supporter may take a case is `case_assign`'s rule."""
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 
@@ -29,7 +30,8 @@ class AssignForm(forms.Form):
     override_reason = forms.ChoiceField(required=False, choices=[("", "—")] + OverrideReason.choices)
 
     def employee_id(self) -> str:
-        return self.cleaned_data["supporter"].strip()
+        employee_id: str = self.cleaned_data["supporter"]
+        return employee_id.strip()
 
 
 class OverrideForm(AssignForm):
@@ -44,8 +46,9 @@ class OverrideForm(AssignForm):
         error_messages={"required": "Give a reason for choosing a supporter outside the suggestions."},
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         chosen = (data.get("supporter") or "").strip()
         typed = (data.get("employee_id_typed") or "").strip()
         if not chosen and not typed:
@@ -82,7 +85,7 @@ class EncounterForm(forms.Form):
     )
     follow_up_planned = forms.BooleanField(label="We plan to talk again", required=False)
 
-    def __init__(self, *args, today: date | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if today is not None:
             self.fields["held_on"].initial = today
@@ -104,9 +107,9 @@ class SheetForm(forms.Form):
         coerce=int, error_messages={"required": "Choose at least one resource for the sheet."},
     )
 
-    def __init__(self, *args, resource_ids: list[int], **kwargs) -> None:
+    def __init__(self, *args: Any, resource_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resource"].choices = [(pk, pk) for pk in resource_ids]
+        cast(forms.TypedMultipleChoiceField, self.fields["resource"]).choices = [(pk, pk) for pk in resource_ids]
 
 
 class HandBackForm(forms.Form):

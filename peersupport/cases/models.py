@@ -1,6 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from peersupport.lib.errors import Conflict
+
+if TYPE_CHECKING:
+    from peersupport.roster.models import Person
 
 
 class CaseState(models.TextChoices):
@@ -25,7 +32,7 @@ PURGED_LABEL = "(details purged)"
 HOLDING_STATES = (CaseState.ASSIGNED, CaseState.OUTREACH_MADE, CaseState.ACCEPTED)
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> "CaseQuerySet":
         return self.filter(state__in=OPEN_STATES)
 
@@ -101,7 +108,14 @@ class Case(models.Model):
     @property
     def peer_name(self) -> str:
         """The peer's name, or a plain note once the retention purge has unlinked them."""
-        return self.peer.name if self.peer_id else PURGED_LABEL
+        return self.peer.name if self.peer is not None else PURGED_LABEL
+
+    @property
+    def unpurged_peer(self) -> "Person":
+        """The peer, for a case the retention purge has not reached (every case not yet closed)."""
+        if self.peer is None:
+            raise Conflict("This case's identifying details have been purged.")
+        return self.peer
 
     @property
     def is_open(self) -> bool:
@@ -119,7 +133,7 @@ class Case(models.Model):
             CaseState.OUTREACH_MADE: "response",
             CaseState.DECLINED: "closing",
             CaseState.UNREACHABLE: "closing",
-        }.get(self.state, "")
+        }.get(CaseState(self.state), "")
 
 
 class CaseReferralLink(models.Model):

@@ -144,7 +144,7 @@ def _has_unpurged_case(referral: Referral) -> bool:
     )
 
 
-def _coarsen(queryset: models.QuerySet, fields: tuple[str, ...], **also: Any) -> int:
+def _coarsen(queryset: models.QuerySet[Any], fields: tuple[str, ...], **also: Any) -> int:
     rows = list(queryset)
     for row in rows:
         for name in fields:
@@ -165,8 +165,8 @@ def _purge_case(case_id: int, cutoff: datetime, now: datetime, retention_days: i
         return None
     counts: dict[str, int] = {}
     for model, dates in CASE_RECORD_DATES:
-        extra = {"reasons": []} if model is Assignment else {}
-        counts[model._meta.model_name] = _coarsen(model.objects.filter(case=case), dates, **extra)
+        extra: dict[str, Any] = {"reasons": []} if model is Assignment else {}
+        counts[str(model._meta.model_name)] = _coarsen(model._default_manager.filter(case=case), dates, **extra)
     emails = OutboxMessage.objects.filter(case=case)
     counts["emails_deleted"], _ = emails.filter(status__in=UNSENT).delete()
     counts["emails_blanked"] = _coarsen(

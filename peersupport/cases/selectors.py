@@ -4,22 +4,23 @@ The retention purge keeps exactly what these need, so they are the same before a
 (a test holds the two together). Months are in the program's time zone.
 """
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from peersupport.cases.models import Case, Encounter, OutreachAttempt, ResourceShare, ResponseRecord
 
 
-def _counts(queryset, *fields: str) -> dict[Any, int]:
+def _counts(queryset: QuerySet[Any], *fields: str) -> dict[Any, int]:
     rows = queryset.order_by().values(*fields).annotate(n=Count("pk"))
     if len(fields) == 1:
         return {row[fields[0]]: row["n"] for row in rows}
     return {tuple(row[name] for name in fields): row["n"] for row in rows}
 
 
-def _month_key(value) -> str:
+def _month_key(value: date | None) -> str:
     return value.strftime("%Y-%m") if value is not None else ""
 
 

@@ -1,6 +1,7 @@
 """State changes of a case: one service each, one transaction, audited, mail via the outbox."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from peersupport.notifications.emails import render_assignment_email
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_program_staff
+from peersupport.referrals.models import Referral
 from peersupport.roster.models import Supporter
 
 
@@ -81,6 +83,8 @@ def case_assign(
                 f"one peer of an event; to choose them anyway, give an override_reason "
                 f"({', '.join(OverrideReason.values)})."
             )
+        chosen: Suggestion | None
+        position: int | None
         if planned is not None:
             # The joint plan is the program's own suggestion for the group as a whole.
             chosen, position = planned, None
@@ -115,10 +119,13 @@ def _lock_supporter(employee_id: str) -> Supporter:
         raise InvalidInput(f"No supporter with employee_id {employee_id}.") from None
 
 
-def _apply(case, supporter, actor, program, chosen, position, override_reason, via_plan) -> Case:
+def _apply(
+    case: Case, supporter: Supporter, actor: User, program: ProgramSettings, chosen: Suggestion | None,
+    position: int | None, override_reason: str, via_plan: bool,
+) -> Case:
     now = timezone.now()
     previous = case.supporter
-    fields = {
+    fields: dict[str, Any] = {
         "supporter": supporter,
         "assigned_at": now,
         "version": case.version + 1,
@@ -162,7 +169,7 @@ def _apply(case, supporter, actor, program, chosen, position, override_reason, v
     return case
 
 
-def referral_plan(*, actor: User, referral_id: int):
+def referral_plan(*, actor: User, referral_id: int) -> tuple[Referral, dict[int, Suggestion]]:
     """The best joint assignment of a referral's unassigned cases (read-only)."""
     referral = referral_for_program_staff(actor, referral_id)
     proposal = plan_for_referral(referral.pk)

@@ -5,6 +5,7 @@ still refuse an out-of-turn action with 409, and a test keeps the two in step.
 """
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.db.models import prefetch_related_objects
@@ -75,16 +76,16 @@ def allowed_actions(user: User, case: Case) -> dict[str, bool]:
 
 
 def outreach_for(case: Case) -> Outreach:
-    person = case.supporter.person if case.supporter_id else None
+    person = case.supporter.person if case.supporter is not None else None
     name, phone = (person.name, person.phone) if person else ("", "")
     message = outreach_text(case, name, phone)
     sms = mailto = ""
-    if case.peer.phone:
+    if case.unpurged_peer.phone:
         # `?&body=` is read by both iOS and Android messaging apps.
-        sms = f"sms:{dial(case.peer.phone)}?&body={quote(message, safe='')}"
-    if case.peer.email:
+        sms = f"sms:{dial(case.unpurged_peer.phone)}?&body={quote(message, safe='')}"
+    if case.unpurged_peer.email:
         subject, body = render_outreach_email(case, name, phone)
-        mailto = f"mailto:{case.peer.email}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+        mailto = f"mailto:{case.unpurged_peer.email}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
     return Outreach(message=message, sms_href=sms, mailto_href=mailto)
 
 
@@ -96,7 +97,7 @@ def _sections(case: Case) -> tuple[str, ...]:
     return sections
 
 
-def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm | None = None) -> dict:
+def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm | None = None) -> dict[str, Any]:
     """Everything the supporter's part of the case page needs (also shown to the director)."""
     allowed = allowed_actions(user, case)
     allowed["resources"] = allowed["resource"] or allowed["sheet"]
@@ -104,13 +105,14 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
     prefetch_related_objects([case], "encounters")
     encounters = list(case.encounters.all())
     for encounter in encounters:
-        encounter.topic_labels = [GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
+        encounter.topic_labels = [  # type: ignore[attr-defined]  # for the template, beside the encounter
+            GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values]
     escalations = list(case.escalations.order_by("-raised_at", "-pk"))
-    context: dict = {
+    context: dict[str, Any] = {
         "may_act": may_act(user, case),
         "allowed": allowed,
         "sections": [s for s in _sections(case) if allowed.get(s)],
-        "peer_first_name": first_name(case.peer.name) if case.peer_id else "",
+        "peer_first_name": first_name(case.peer.name) if case.peer is not None else "",
         "attempts": list(case.outreach_attempts.all()),
         "encounters": encounters,
         "responses": list(case.responses.all()),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError
-from django.db.models import Count, F, IntegerField, Min, Q, Value
+from django.db.models import Count, F, IntegerField, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,6 +65,8 @@ class NoticeCounts:
 
 def step_key(case: Case) -> str:
     """Names one due step: its state and its due time (in UTC, so it never depends on TIME_ZONE)."""
+    if case.next_due_at is None:
+        raise ValueError(f"Case {case.pk} has no step due.")
     return f"{case.state}@{case.next_due_at.astimezone(UTC):%Y-%m-%dT%H:%M}"
 
 
@@ -90,7 +92,8 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
             if (case.pk, step, StepNotice.Kind.REMINDER) not in sent and _remind(case, step, directors, now):
                 counts.reminders += 1
             if (
-                case.next_due_at < escalate_before
+                case.next_due_at is not None
+                and case.next_due_at < escalate_before
                 and (case.pk, step, StepNotice.Kind.ESCALATION) not in sent
                 and _escalate(case, step, directors, now)
             ):
@@ -125,7 +128,7 @@ def _due_batches(now: datetime) -> Iterator[list[Case]]:
         .select_related("supporter__person")
         .order_by("next_due_at", "pk")
     )
-    after: tuple[datetime, int] | None = None
+    after: tuple[datetime | None, int] | None = None
     while True:
         page = due
         if after is not None:
@@ -148,7 +151,7 @@ def _remind(case: Case, step: str, directors: list[str], now: datetime) -> bool:
 
 
 def _escalate(case: Case, step: str, directors: list[str], now: datetime) -> bool:
-    person = case.supporter.person if case.supporter_id else None
+    person = case.supporter.person if case.supporter is not None else None
     subject, body = render_step_escalation_email(
         case, due_at=case.next_due_at, now=now,
         supporter_name=person.name if person else "", supporter_phone=person.phone if person else "",
@@ -202,7 +205,7 @@ def overdue_cases(cases: CaseQuerySet, now: datetime) -> CaseQuerySet:
     )
 
 
-def supporter_loads(program: ProgramSettings, now: datetime):
+def supporter_loads(program: ProgramSettings, now: datetime) -> QuerySet[Supporter]:
     """Active supporters, and anyone else still holding cases, most loaded first (one query)."""
     holding = Q(cases__state__in=HOLDING_STATES)
     return (
@@ -210,7 +213,7 @@ def supporter_loads(program: ProgramSettings, now: datetime):
         .annotate(
             open_case_count=Count("cases", filter=holding),
             overdue_count=Count("cases", filter=Q(cases__state__in=DUE_STATES, cases__next_due_at__lt=now)),
-            case_limit=Coalesce(F("capacity"), Value(program.default_case_limit), output_field=IntegerField()),
+            effective_limit=Coalesce(F("capacity"), Value(program.default_case_limit), output_field=IntegerField()),
         )
         .filter(Q(status=SupporterStatus.ACTIVE) | Q(open_case_count__gt=0))
         .order_by("-open_case_count", "-overdue_count", "person__name", "pk")

@@ -1,12 +1,15 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user
@@ -34,7 +37,7 @@ def _audit_shown(user: User, cases: list[Case]) -> None:
 
 @role_required(PROGRAM_STAFF, "Only the program's director and administrator work the queue.")
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     waiting = cases_for_user(request.user).awaiting_assignment()
     page = Paginator(
         waiting.with_details().with_referral_links().most_overdue_first(), PAGE_SIZE
@@ -57,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: SignedInRequest) -> HttpResponse:
     cases = cases_for_user(request.user)
     form = CaseFilterForm(request.GET)
     if form.is_valid() and form.cleaned_data["state"]:
@@ -72,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @role_required({Role.SUPPORTER}, "This page lists a supporter's own cases.")
 @require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: SignedInRequest) -> HttpResponse:
     """"My peers": every case not yet closed, including a decline still to be closed."""
     cases = list(
         cases_for_user(request.user).exclude(state=CaseState.CLOSED).with_details().with_encounters()
@@ -84,7 +87,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     case_id: int,
     *,
     reassign: bool = False,
@@ -94,7 +97,7 @@ def _case_page(
     status: int = 200,
 ) -> HttpResponse:
     case = case_for_user(request.user, case_id)
-    context: dict = {"case": case, "is_staff": request.user.role in PROGRAM_STAFF, "error": error}
+    context: dict[str, Any] = {"case": case, "is_staff": request.user.role in PROGRAM_STAFF, "error": error}
     context.update(supporter_context(request.user, case, encounter_form=encounter_form))
     if request.user.role == Role.DIRECTOR:
         context.update(case_access=case_access_log(case), case_access_limit=CASE_ACCESS_LOG_SIZE)
@@ -127,13 +130,13 @@ def _case_page(
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: SignedInRequest, case_id: int) -> HttpResponse:
     return _case_page(request, case_id, reassign=request.GET.get("reassign") == "1")
 
 
 @role_required(PROGRAM_STAFF, "Only the program's director and administrator assign supporters.")
 @require_POST
-def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_assign_view(request: SignedInRequest, case_id: int) -> HttpResponse:
     override = request.POST.get("override") == "1"
     form = OverrideForm(request.POST) if override else AssignForm(request.POST)
     reassign = request.POST.get("reassign") in ("on", "true", "1")
@@ -141,7 +144,7 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
         # Shown at the top of the page too, where the reloaded page opens.
         error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
         return _case_page(request, case_id, reassign=reassign, error=error,
-                          override_form=form if override else None, status=InvalidInput.status)
+                          override_form=form if isinstance(form, OverrideForm) else None, status=InvalidInput.status)
     try:
         case = case_assign(
             actor=request.user,
@@ -153,7 +156,7 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     except ServiceError as exc:
         return _case_page(request, case_id, reassign=reassign, error=exc.detail,
-                          override_form=form if override else None, status=exc.status)
-    name = case.supporter.person.name
+                          override_form=form if isinstance(form, OverrideForm) else None, status=exc.status)
+    name = case.supporter.person.name if case.supporter is not None else ""
     messages.success(request, f"{name} is now this peer's supporter and has been sent the details.")
     return redirect("case", case.pk)

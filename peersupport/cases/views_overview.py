@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import cases_for_user
 from peersupport.cases.models import CaseState
@@ -23,7 +24,7 @@ SUPPORTERS_MAX = 50
 
 @role_required(PROGRAM_STAFF, "Only the program's director and administrator see the overview.")
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     program = ProgramSettings.current()
     cases = cases_for_user(request.user)

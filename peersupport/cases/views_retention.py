@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from peersupport.accounts.models import Role
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.cases.retention import case_set_legal_hold
 from peersupport.cases.views import _case_page
 from peersupport.front.decorators import role_required
@@ -19,7 +20,7 @@ class LegalHoldForm(forms.Form):
 
 @role_required({Role.DIRECTOR}, "Only the program director places or lifts a legal hold.")
 @require_POST
-def legal_hold(request: HttpRequest, case_id: int) -> HttpResponse:
+def legal_hold(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
         return _case_page(request, case_id, error="Choose whether to place or lift the legal hold.",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.cases import actions
 from peersupport.cases.access import CASE_ROLES, case_for_user, is_case_supporter
 from peersupport.cases.forms import (
@@ -29,7 +30,7 @@ from peersupport.cases.forms import (
     SheetForm,
 )
 from peersupport.cases.guide import GUIDE
-from peersupport.cases.models import CaseState, OutreachChannel, Response
+from peersupport.cases.models import Case, CaseState, OutreachChannel, Response
 from peersupport.cases.supporter_page import ACTION_STATES, USUAL_ENCOUNTERS, may_act
 from peersupport.cases.views import _case_page
 from peersupport.front.decorators import role_required
@@ -56,7 +57,7 @@ def _form_error(form: Form) -> str:
 
 
 def _act(
-    request: HttpRequest,
+    request: SignedInRequest,
     case_id: int,
     form: Form,
     do: Callable[[], str],
@@ -77,9 +78,9 @@ def _act(
     return redirect(reverse("case", args=[case_id]) + (f"#{anchor}" if anchor else ""))
 
 
-def _after_contact(case) -> str:
+def _after_contact(case: Case) -> str:
     """What to tell the supporter once an attempt or an answer is recorded."""
-    name = first_name(case.peer.name)
+    name = first_name(case.unpurged_peer.name)
     if case.state == CaseState.UNREACHABLE:
         return (ENCOURAGEMENT[CaseState.UNREACHABLE].format(name=name)
                 + " The program has marked them unreachable and sent them the resources and an open invitation.")
@@ -95,7 +96,7 @@ def _after_contact(case) -> str:
 
 @case_action
 @require_POST
-def outreach(request: HttpRequest, case_id: int) -> HttpResponse:
+def outreach(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = OutreachForm(request.POST)
 
     def do() -> str:
@@ -113,7 +114,7 @@ def outreach(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_POST
-def response(request: HttpRequest, case_id: int) -> HttpResponse:
+def response(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = ResponseForm(request.POST)
 
     def do() -> str:
@@ -128,7 +129,7 @@ def response(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_POST
-def encounter(request: HttpRequest, case_id: int) -> HttpResponse:
+def encounter(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = EncounterForm(request.POST, today=timezone.localdate())
 
     def do() -> str:
@@ -143,7 +144,7 @@ def encounter(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_POST
-def resource(request: HttpRequest, case_id: int) -> HttpResponse:
+def resource(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = ResourceShareForm(request.POST)
 
     def do() -> str:
@@ -157,13 +158,13 @@ def resource(request: HttpRequest, case_id: int) -> HttpResponse:
     return _act(request, case_id, form, do, anchor="resources")
 
 
-def _sheet_form(request: HttpRequest) -> SheetForm:
+def _sheet_form(request: SignedInRequest) -> SheetForm:
     return SheetForm(request.POST, resource_ids=[r.pk for r in active_resources()])
 
 
 @case_action
 @require_POST
-def sheet_send(request: HttpRequest, case_id: int) -> HttpResponse:
+def sheet_send(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = _sheet_form(request)
 
     def do() -> str:
@@ -181,7 +182,7 @@ def _resource_ids(values: list[str]) -> list[int]:
 
 @case_action
 @require_http_methods(["GET", "POST"])
-def sheet(request: HttpRequest, case_id: int) -> HttpResponse:
+def sheet(request: SignedInRequest, case_id: int) -> HttpResponse:
     """A clean, printable sheet: resources and the way back to the program. No peer, no event."""
     case_for_user(request.user, case_id, action="case.sheet_view")
     if request.method == "POST":
@@ -202,7 +203,7 @@ def sheet(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_POST
-def close(request: HttpRequest, case_id: int) -> HttpResponse:
+def close(request: SignedInRequest, case_id: int) -> HttpResponse:
     def do() -> str:
         actions.case_close(actor=request.user, case_id=case_id)
         return "The case is closed. Thank you for being there for a colleague."
@@ -212,7 +213,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_http_methods(["GET", "POST"])
-def safety(request: HttpRequest, case_id: int) -> HttpResponse:
+def safety(request: SignedInRequest, case_id: int) -> HttpResponse:
     """Someone's safety is at risk: a page that says what happens next asks to confirm, then the
     director is told. A post without the confirmation only shows that page."""
     if request.method == "POST" and request.POST.get("confirmed") == "yes":
@@ -238,7 +239,7 @@ def safety(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_POST
-def response_undo(request: HttpRequest, case_id: int) -> HttpResponse:
+def response_undo(request: SignedInRequest, case_id: int) -> HttpResponse:
     """Take back a "No, thank you" tapped a moment ago by mistake."""
     def do() -> str:
         actions.case_undo_response(actor=request.user, case_id=case_id)
@@ -249,7 +250,7 @@ def response_undo(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @case_action
 @require_http_methods(["GET", "POST"])
-def hand_back(request: HttpRequest, case_id: int) -> HttpResponse:
+def hand_back(request: SignedInRequest, case_id: int) -> HttpResponse:
     """The supporter declines the assignment, after a confirmation of what that means."""
     case = case_for_user(request.user, case_id)
     if not is_case_supporter(request.user, case):

@@ -137,10 +137,10 @@ def demo_logins() -> list[DemoLogin]:
     """The demo's logins, in the order a visitor would try them."""
     order = [Role.DIRECTOR, Role.ADMINISTRATOR, Role.SUPPORTER, Role.REFERRER, Role.CLINICIAN,
              Role.LEADER, Role.INTEGRATION]
-    users = User.objects.filter(email__iendswith="@" + data.DOMAIN).select_related(
+    found = User.objects.filter(email__iendswith="@" + data.DOMAIN).select_related(
         "person__supporter"
     )
-    users = sorted(users, key=lambda u: (order.index(u.role), u.email))
+    users = sorted(found, key=lambda u: (order.index(Role(u.role)), u.email))
     keys = {
         device.user_id: b32encode(device.bin_key).decode()
         for device in TOTPDevice.objects.filter(user__in=users, confirmed=True).order_by("-pk")
@@ -164,7 +164,7 @@ def _enrol_demo_authenticators(users: Iterable[User]) -> None:
 
 
 def _describe(user: User) -> str:
-    fixed = {
+    fixed: dict[str, str] = {
         Role.ADMINISTRATOR: "Program office",
         Role.REFERRER: "Patient Safety Office",
         Role.LEADER: "Chief Medical Officer (reports only)",
@@ -240,6 +240,8 @@ def _play(story: data.Story, users: dict[str, User], roster: Roster, now: dateti
     received = now - timedelta(hours=story.hours_ago)
     by = users[story.by]
     if story.source == "self":
+        if by.person is None:
+            raise LookupError(f"The demo's self-referral by {story.by} needs a roster entry.")
         peers = [by.person]
     else:
         peers = [roster.pick(i.department, i.role_type, i.specialty) for i in story.involved]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest
 
 from peersupport.accounts.models import Role
@@ -40,7 +42,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def navigation(request: HttpRequest) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_role": "", "nav_items": []}

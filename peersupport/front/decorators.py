@@ -6,16 +6,20 @@ these only say which roles may open a page at all. They answer 403, never a sile
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from peersupport.accounts.models import User
 
 View = Callable[..., HttpResponse]
 
 
-def require_role(user, roles: Iterable[str], message: str) -> None:
-    if not user.is_authenticated or not user.is_active or user.role not in roles:
+def require_role(user: User | AnonymousUser, roles: Iterable[str], message: str) -> None:
+    if not isinstance(user, User) or not user.is_active or user.role not in roles:
         raise PermissionDenied(message)
 
 
@@ -26,7 +30,7 @@ def role_required(roles: Iterable[str], message: str = "Your role does not use t
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             require_role(request.user, roles, message)
             return view(request, *args, **kwargs)
 

@@ -177,7 +177,7 @@ def _who(entry: AuditEntry, user: User) -> tuple[str, str]:
         return (NOT_SIGNED_IN if entry.via in REQUEST_ORIGINS else PROGRAM_JOBS), ""
     if actor.pk == user.pk:
         return "You", actor.get_role_display()
-    name = actor.person.name if actor.person_id else actor.email
+    name = actor.person.name if actor.person is not None else actor.email
     return name, actor.get_role_display()
 
 

@@ -1,16 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, Role
+from peersupport.accounts.requests import SignedInRequest
 
 API_DOCS_URL = "/api/v1/docs"
 
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Each role starts where its work is."""
     role = request.user.role
     if role in PROGRAM_STAFF:

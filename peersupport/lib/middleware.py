@@ -1,5 +1,5 @@
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,11 +12,12 @@ def client_ip(request: HttpRequest) -> str | None:
     Each proxy appends the address it was reached from, so entries to the left of the last
     untrusted one were written by the client itself and prove nothing.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     proxies = settings.TRUSTED_PROXIES
     if not remote or not proxies or not _within(remote, proxies):
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
         try:
             address = ipaddress.ip_address(hop)
@@ -27,7 +28,7 @@ def client_ip(request: HttpRequest) -> str | None:
     return remote
 
 
-def _within(address: str, networks) -> bool:
+def _within(address: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -9,11 +9,14 @@ import logging
 import re
 import smtplib
 import traceback
+from types import TracebackType
 
 from django.db import IntegrityError, OperationalError
 
 EMAIL_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:]+@[^\s<>()\[\]{}'\",;:]+")
 REDACTED = "<address>"
+# What sys.exc_info() returns: the shape logging hands a formatter.
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
 def describe_error(exc: BaseException) -> str:
@@ -48,7 +51,7 @@ class RedactingFormatter(logging.Formatter):
     in its chain, but not what an arbitrary exception's message quotes — a name, an address or
     an event's text in a `ValueError` would tell whoever reads the logs who is being supported."""
 
-    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+    def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 - logging's name
         _, exc, _ = ei
         if exc is None:
             return super().formatException(ei)

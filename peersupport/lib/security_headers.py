@@ -69,7 +69,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         nonce = new_nonce()
-        request.csp_nonce = nonce
+        request.csp_nonce = nonce  # type: ignore[attr-defined]  # a request takes new attributes; templates read this one
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", render_policy(CONTENT_SECURITY_POLICY, nonce))
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

@@ -39,7 +39,7 @@ class SharedDatabase:
         if connection.vendor == "postgresql":
             self.url = postgres_url(connection.settings_dict)
         elif connection.vendor == "sqlite":
-            if connection.is_in_memory_db():
+            if connection.is_in_memory_db():  # type: ignore[attr-defined]  # the SQLite wrapper (vendor above) has it
                 self._file = directory / "shared.sqlite3"
                 self.url = f"sqlite:///{self._file}"
             else:
@@ -83,7 +83,7 @@ def child_env(database_url: str, **overrides: str) -> dict[str, str]:
     return env
 
 
-def start_manage(*args: str, env: dict[str, str]) -> subprocess.Popen:
+def start_manage(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     """Start `manage.py ARGS` in a child process; the caller waits for it or kills it."""
     return subprocess.Popen(  # noqa: S603 - our own manage.py, arguments from the test  # nosec B603
         [sys.executable, str(MANAGE_PY), *args],
@@ -95,7 +95,7 @@ def start_manage(*args: str, env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def manage(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+def manage(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run `manage.py ARGS` in a child process to the end; fail with its output if it fails."""
     process = start_manage(*args, env=env)
     try:

@@ -157,7 +157,7 @@ class SupporterTable:
         """The case-dependent hard rules, and the one-peer-per-event rule when it is on, as a
         mask over the table's supporters: `core.suggest`'s list, in bulk."""
         peer = case.peer
-        ok = self.person_id != peer.person_id
+        ok: np.ndarray = self.person_id != peer.person_id
         ok &= ~self._involved(case.involved_person_ids)
         if case.declined_by_person_ids:
             ok &= ~np.isin(self.person_id, np.fromiter(case.declined_by_person_ids, dtype=self.person_id.dtype))
@@ -293,8 +293,8 @@ def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules
     result: dict[int, Suggestion] = {}
     for row, index in chosen:
         case, supporter = cases[row], table.supporters[index]
-        points, reasons = score(case, supporter, rules)
-        result[case.case_id] = Suggestion(case.case_id, supporter, points, reasons)
+        case_points, reasons = score(case, supporter, rules)
+        result[case.case_id] = Suggestion(case.case_id, supporter, case_points, reasons)
     return result
 
 

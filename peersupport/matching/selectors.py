@@ -27,7 +27,7 @@ from peersupport.matching.core import (
 )
 from peersupport.matching.wishes import UnmetWish, unmet_wishes, wishes_for_display
 from peersupport.program.models import ProgramSettings
-from peersupport.roster.models import Person, RoleType, Supporter, SupporterStatus
+from peersupport.roster.models import Person, RoleType, Supporter, SupporterQuerySet, SupporterStatus
 
 # The director sees this many suggestions; choosing anyone further down needs a reason.
 SUGGESTION_COUNT = 5
@@ -73,7 +73,7 @@ def supporter_facts(supporters: Iterable[Supporter], default_limit: int) -> list
             status=s.status,
             trained_on=s.trained_on,
             case_limit=s.case_limit(default_limit),
-            open_cases=s.holding_count,
+            open_cases=s.holding_count,  # type: ignore[attr-defined]  # annotated by supporters_with_load()
             paused_until=s.paused_until,
             last_assigned_at=s.last_assigned_at,
             experience=frozenset(s.experience or ()),
@@ -83,7 +83,7 @@ def supporter_facts(supporters: Iterable[Supporter], default_limit: int) -> list
     ]
 
 
-def supporters_with_load():
+def supporters_with_load() -> SupporterQuerySet:
     return Supporter.objects.select_related("person").annotate(
         holding_count=Count("cases", filter=Q(cases__state__in=HOLDING_STATES))
     )
@@ -125,7 +125,7 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
     return [
         CaseFacts(
             case_id=case.pk,
-            peer=person_facts(case.peer),
+            peer=person_facts(case.unpurged_peer),
             category=case.referral.category,
             interventional=case.referral.interventional,
             involved_person_ids=frozenset(involved[case.referral_id]),

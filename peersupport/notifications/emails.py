@@ -14,6 +14,7 @@ from peersupport.support.links import talk_link_url
 
 if TYPE_CHECKING:
     from peersupport.cases.models import Case
+    from peersupport.resources.models import Resource
     from peersupport.roster.models import Person
 
 
@@ -67,7 +68,7 @@ def outreach_text(case: "Case", supporter_name: str, supporter_phone: str) -> st
     """The warm first message, for the supporter to send from their phone or through us."""
     return render_plain_text(
         "notifications/outreach_text.txt",
-        {"peer_first_name": first_name(case.peer.name), "supporter_name": supporter_name,
+        {"peer_first_name": first_name(case.unpurged_peer.name), "supporter_name": supporter_name,
          "supporter_phone": supporter_phone},
     ).strip()
 
@@ -76,7 +77,7 @@ def render_outreach_email(case: "Case", supporter_name: str, supporter_phone: st
     return _render("outreach", {"outreach_text": outreach_text(case, supporter_name, supporter_phone)})
 
 
-def _peer_links(case: "Case") -> dict[str, str]:
+def _peer_links(case: "Case") -> dict[str, str | int]:
     """The peer's own "I'd like to talk now" link (signed, single-use, expiring: no sign-in), and
     the public ask page for when that link has expired."""
     return {
@@ -86,18 +87,18 @@ def _peer_links(case: "Case") -> dict[str, str]:
     }
 
 
-def render_open_invitation_email(case: "Case", resources: list) -> tuple[str, str]:
+def render_open_invitation_email(case: "Case", resources: list["Resource"]) -> tuple[str, str]:
     """After a decline or no answer: resources and an open door. Never the event."""
     return _render("open_invitation", {
-        "peer_first_name": first_name(case.peer.name),
+        "peer_first_name": first_name(case.unpurged_peer.name),
         "resources": resources,
         **_peer_links(case),
     })
 
 
-def render_information_sheet_email(case: "Case", resources: list) -> tuple[str, str]:
+def render_information_sheet_email(case: "Case", resources: list["Resource"]) -> tuple[str, str]:
     return _render("information_sheet", {
-        "peer_first_name": first_name(case.peer.name),
+        "peer_first_name": first_name(case.unpurged_peer.name),
         "resources": resources,
         **_peer_links(case),
     })

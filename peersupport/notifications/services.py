@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage, make_msgid
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -124,7 +124,8 @@ def outbox_flush(now: datetime | None = None) -> int:
 def retry_delay(attempts: int) -> timedelta:
     """Back-off after the given number of failed attempts: 30 s, 1 min, 2 min, … up to 1 hour."""
     # The exponent is capped so a large OUTBOX_MAX_ATTEMPTS cannot overflow timedelta.
-    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), MAX_RETRY)
+    factor: float = 2 ** min(attempts - 1, 16)
+    return min(FIRST_RETRY * factor, MAX_RETRY)
 
 
 def _due(now: datetime) -> Q:
@@ -203,7 +204,7 @@ def _record_failure(message: OutboxMessage, exc: Exception, claimed_at: datetime
     return OutboxStatus.PENDING.value
 
 
-def set_aside_messages():
+def set_aside_messages() -> QuerySet[OutboxMessage]:
     """The emails set aside after their last attempt, oldest first (not the notices about them)."""
     return (
         OutboxMessage.objects.filter(status=OutboxStatus.FAILED)

@@ -98,7 +98,8 @@ def restore_database(path: Path, *, using: str = DEFAULT_DB_ALIAS, force: bool =
         try:
             _refuse_unless_empty(connection, force)
             target = connection.settings_dict["NAME"]
-            if not connection.is_in_memory_db() and Path(target).resolve() == path.resolve():
+            in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's wrapper has it
+            if not in_memory and Path(target).resolve() == path.resolve():
                 raise BackupError("The backup is the database itself.")
             connection.ensure_connection()
             source.backup(connection.connection)

@@ -1,5 +1,8 @@
 """The program settings form: one field per setting, one number per matching weight."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 
 from peersupport.program.models import WEIGHT_LABELS, ProgramSettings
@@ -89,7 +92,8 @@ class ProgramSettingsForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": 30, "max": 3650}),
     )
 
-    def __init__(self, *args, program: ProgramSettings, read_only: bool = False, **kwargs) -> None:
+    def __init__(self, data: Mapping[str, Any] | None = None, *, program: ProgramSettings, read_only: bool = False,
+                 **kwargs: Any) -> None:
         weights = program.effective_weights()
         initial = {
             "served_role_types": program.served_role_types,
@@ -103,7 +107,7 @@ class ProgramSettingsForm(forms.Form):
             **{name: getattr(program, name) for name in TIMING_FIELDS},
             **{WEIGHT_PREFIX + key: weights[key] for key in WEIGHT_LABELS},
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         for key, label in WEIGHT_LABELS.items():
             self.fields[WEIGHT_PREFIX + key] = forms.FloatField(
                 label=label, widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": "0.5"})

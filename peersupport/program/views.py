@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.front.decorators import require_role, role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.program.forms import ProgramSettingsForm
@@ -13,7 +14,7 @@ from peersupport.program.services import program_settings_update
 
 @role_required(PROGRAM_STAFF, "Only the program's director and administrator see the program settings.")
 @require_http_methods(["GET", "POST"])
-def program_settings(request: HttpRequest) -> HttpResponse:
+def program_settings(request: SignedInRequest) -> HttpResponse:
     """The director sets the program's rules; the administrator may read them."""
     program = ProgramSettings.current()
     may_edit = request.user.role == Role.DIRECTOR

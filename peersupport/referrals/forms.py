@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from peersupport.accounts.models import Role, User
+from peersupport.lib.errors import InvalidInput
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
 from peersupport.referrals.services import (
     PREFERENCE_KEYS,
@@ -168,6 +169,8 @@ class SelfReferralForm(EventFields):
         return self._input([])
 
     def to_input(self, user: User) -> ReferralInput:
+        if user.person is None:  # the view asks a login without a roster entry to be linked first
+            raise InvalidInput("Your login is not linked to a roster entry.")
         return self._input([user.person.employee_id])
 
     def _input(self, involved: list[str]) -> ReferralInput:

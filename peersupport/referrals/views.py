@@ -9,26 +9,29 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import cases_for_user
+from peersupport.cases.models import Case
 from peersupport.cases.services import referral_apply_plan, referral_plan
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_user, require_may_refer
 from peersupport.referrals.forms import (
     SUMMARY_WARNING,
+    EventFields,
     ReferralForm,
     SelfReferralForm,
     default_source,
     new_idempotency_key,
 )
 from peersupport.referrals.models import Referral, Source
-from peersupport.referrals.services import ReferralRefused, referral_create
+from peersupport.referrals.services import ReferralInput, ReferralRefused, referral_create
 from peersupport.roster.models import Person
 from peersupport.support.selectors import is_own_request
 
 
-def _create(request: HttpRequest, form, data) -> Referral | None:
+def _create(request: SignedInRequest, form: EventFields, data: ReferralInput) -> Referral | None:
     """Run the service; its refusal becomes a message on the form, and nothing changes."""
     try:
         referral, _ = referral_create(
@@ -45,7 +48,7 @@ def _create(request: HttpRequest, form, data) -> Referral | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: SignedInRequest) -> HttpResponse:
     require_may_refer(request.user)
     status = 200
     if request.method == "POST":
@@ -55,7 +58,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         status = InvalidInput.status
     else:
         form = ReferralForm(initial={"source": default_source(request.user), "key": new_idempotency_key()})
-    chosen = [e for e in form.data.getlist("involved") if "\x00" not in e] if form.is_bound else []
+    chosen = [e for e in request.POST.getlist("involved") if "\x00" not in e] if form.is_bound else []
     # Only whom the type-ahead itself would show (active, in a served role): a redrawn form must
     # not tell who else is on the roster.
     referable = Person.objects.referable(ProgramSettings.current().served_role_types)
@@ -68,7 +71,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def support_ask(request: HttpRequest, source: str = Source.SELF) -> HttpResponse:
+def support_ask(request: SignedInRequest, source: str = Source.SELF) -> HttpResponse:
     """Asking for support for oneself, signed in (the public path is peersupport.support.views.ask)."""
     if not request.user.person_id:
         raise PermissionDenied(
@@ -97,7 +100,7 @@ def render_self_referral(request: HttpRequest, form: SelfReferralForm, *, action
 
 @login_required
 @require_GET
-def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_receipt(request: SignedInRequest, referral_id: int) -> HttpResponse:
     """What the referrer may know: that it arrived. Nothing here changes with what happens next."""
     referral = referral_for_user(request.user, referral_id)
     # Asking for oneself: the receipt speaks to the person. Any other referral keeps the one
@@ -106,7 +109,7 @@ def referral_receipt(request: HttpRequest, referral_id: int) -> HttpResponse:
                   {"referral": referral, "own_request": is_own_request(request.user, referral)})
 
 
-def _plan_applied(assigned: list, still_waiting: int) -> str:
+def _plan_applied(assigned: list[Case], still_waiting: int) -> str:
     """What applying the plan did, counted exactly: peers, and the distinct supporters they went to."""
     peers, supporters = len(assigned), len({case.supporter_id for case in assigned})
     said = (f"The plan is applied: {peers} peer{pluralize(peers)} assigned to {supporters} "
@@ -119,7 +122,7 @@ def _plan_applied(assigned: list, still_waiting: int) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_plan_page(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_plan_page(request: SignedInRequest, referral_id: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:

@@ -41,7 +41,7 @@ def _locked(resource_id: int) -> Resource:
     return resource
 
 
-def resource_create(*, actor: User, data: ResourceInput) -> Resource:
+def resource_create(*, actor: User | None, data: ResourceInput) -> Resource:
     """Add a resource to the directory (audited)."""
     fields = _cleaned(data)
     with audited_atomic():

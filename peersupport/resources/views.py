@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peersupport.accounts.models import User
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.resources.access import require_resource_manager
 from peersupport.resources.forms import ResourceForm
@@ -20,7 +22,7 @@ from peersupport.resources.services import (
 )
 
 
-def _may_manage(user) -> bool:
+def _may_manage(user: User) -> bool:
     try:
         require_resource_manager(user)
     except PermissionDenied:
@@ -30,7 +32,7 @@ def _may_manage(user) -> bool:
 
 @login_required
 @require_GET
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: SignedInRequest) -> HttpResponse:
     manager = _may_manage(request.user)
     resources = list(Resource.objects.order_by("name", "pk"))
     context = {
@@ -47,7 +49,7 @@ def _form_page(request: HttpRequest, form: ResourceForm, resource: Resource | No
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
+def resource_new(request: SignedInRequest) -> HttpResponse:
     require_resource_manager(request.user)
     if request.method == "GET":
         return _form_page(request, ResourceForm(), None, 200)
@@ -65,7 +67,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
+def resource_edit(request: SignedInRequest, resource_id: int) -> HttpResponse:
     require_resource_manager(request.user)
     resource = get_object_or_404(Resource, pk=resource_id)
     if request.method == "GET":
@@ -84,7 +86,7 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_set_active(request: HttpRequest, resource_id: int, active: bool) -> HttpResponse:
+def resource_set_active(request: SignedInRequest, resource_id: int, active: bool) -> HttpResponse:
     require_resource_manager(request.user)
     resource = get_object_or_404(Resource, pk=resource_id)
     if active:

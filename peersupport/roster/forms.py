@@ -1,11 +1,14 @@
 """Roster forms: the shape of the input. The rules are `person_upsert`'s and `supporter_upsert`'s."""
 
+from typing import Any
+
 from django import forms
 
 from peersupport.roster.models import (
     RANK_LABELS,
     Experience,
     Person,
+    PersonQuerySet,
     RoleType,
     Supporter,
     SupporterStatus,
@@ -28,7 +31,7 @@ class RosterFilterForm(forms.Form):
     site = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"list": "sites"}))
     active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
 
-    def filter(self, people):
+    def filter(self, people: PersonQuerySet) -> PersonQuerySet:
         data = self.cleaned_data
         people = people.search(data["q"])
         # Exact matches keep each filter on its index; the datalists offer the exact spellings.
@@ -61,7 +64,7 @@ class PersonForm(forms.Form):
                              widget=forms.TextInput(attrs={"list": "genders"}))
     active = forms.BooleanField(label="Active on the roster", required=False, initial=True)
 
-    def __init__(self, *args, person: Person | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
         if person is not None:
             kwargs.setdefault("initial", {
                 "employee_id": person.employee_id,
@@ -85,7 +88,7 @@ class PersonForm(forms.Form):
             self.fields["employee_id"].disabled = True
 
     def clean_employee_id(self) -> str:
-        employee_id = self.cleaned_data["employee_id"].strip()
+        employee_id: str = self.cleaned_data["employee_id"].strip()
         if self.person is None and Person.objects.filter(employee_id=employee_id).exists():
             raise forms.ValidationError(f"{employee_id} is already on the roster; edit that entry instead.")
         return employee_id
@@ -125,7 +128,7 @@ class SupporterForm(forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date"}))
     on_call = forms.BooleanField(label="On call now", required=False)
 
-    def __init__(self, *args, supporter: Supporter | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, supporter: Supporter | None = None, **kwargs: Any) -> None:
         if supporter is not None:
             kwargs.setdefault("initial", {
                 "status": supporter.status,

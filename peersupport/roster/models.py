@@ -17,7 +17,7 @@ class RoleType(models.TextChoices):
 RANK_LABELS = {1: "trainee", 2: "junior", 3: "established", 4: "senior", 5: "chief / leader"}
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(models.QuerySet["Person"]):
     def search(self, text: str) -> "PersonQuerySet":
         """Type-ahead: employee id or the start of any word of the name."""
         text = text.strip()
@@ -92,7 +92,7 @@ class Experience(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SupporterQuerySet(models.QuerySet):
+class SupporterQuerySet(models.QuerySet["Supporter"]):
     def with_open_cases(self) -> "SupporterQuerySet":
         from peersupport.cases.models import HOLDING_STATES
 

@@ -47,7 +47,7 @@ def _clean_employee_id(employee_id: str) -> str:
     return employee_id
 
 
-def person_upsert(*, actor: User, employee_id: str, data: PersonInput) -> tuple[Person, bool]:
+def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) -> tuple[Person, bool]:
     """Create or update a roster entry. Returns (person, created)."""
     employee_id = _clean_employee_id(employee_id)
     name = " ".join((data.name or "").split())
@@ -101,7 +101,7 @@ def person_upsert(*, actor: User, employee_id: str, data: PersonInput) -> tuple[
     return person, created
 
 
-def supporter_upsert(*, actor: User, employee_id: str, data: SupporterInput) -> tuple[Supporter, bool]:
+def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInput) -> tuple[Supporter, bool]:
     """Make a person a supporter, or update their status, limit, training and experience."""
     person = Person.objects.filter(employee_id=employee_id).first()
     if person is None:

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -8,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import require_may_refer
@@ -18,7 +21,7 @@ from peersupport.roster.forms import (
     SupporterFilterForm,
     SupporterForm,
 )
-from peersupport.roster.models import Person, Supporter
+from peersupport.roster.models import Person, PersonQuerySet, Supporter
 from peersupport.roster.services import person_upsert, supporter_upsert
 
 PAGE_SIZE = 50
@@ -30,7 +33,7 @@ CHOICES_MAX = 500
 GENDER_SUGGESTIONS = ("female", "male", "non-binary")
 
 
-def _lookup_people():
+def _lookup_people() -> PersonQuerySet:
     """Active people the program serves: the referral form may name only them."""
     program = ProgramSettings.current()
     return Person.objects.referable(program.served_role_types).only(
@@ -40,7 +43,7 @@ def _lookup_people():
 
 @login_required
 @require_GET
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: SignedInRequest) -> HttpResponse:
     """Type-ahead for the referral form: name, employee id and department, nothing more."""
     require_may_refer(request.user)
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
@@ -54,7 +57,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def lookup_chip(request: HttpRequest) -> HttpResponse:
+def lookup_chip(request: SignedInRequest) -> HttpResponse:
     """One chosen clinician as a removable chip (empty if already chosen or not on the roster)."""
     require_may_refer(request.user)
     employee_id = request.GET.get("employee_id", "").strip()
@@ -69,10 +72,11 @@ def _distinct(field: str) -> list[str]:
         values = Person.objects.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
         return list(values.distinct()[:CHOICES_MAX])
 
-    return cache.get_or_set(f"roster:choices:{field}", compute, CHOICES_TTL_SECONDS)
+    values: list[str] = cache.get_or_set(f"roster:choices:{field}", compute, CHOICES_TTL_SECONDS) or []
+    return values
 
 
-def _datalists() -> dict[str, list[str]]:
+def _datalists() -> dict[str, Sequence[str]]:
     return {
         "departments": _distinct("department"),
         "specialties": _distinct("specialty"),
@@ -83,7 +87,7 @@ def _datalists() -> dict[str, list[str]]:
 
 @login_required
 @require_GET
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: SignedInRequest) -> HttpResponse:
     require_roster_reader(request.user)
     form = RosterFilterForm(request.GET)
     people = Person.objects.select_related("supporter")
@@ -97,7 +101,7 @@ def _person_form_page(request: HttpRequest, form: PersonForm, person: Person | N
                   {"form": form, "person": person, **_datalists()}, status=status)
 
 
-def _save_person(request: HttpRequest, form: PersonForm, employee_id: str) -> Person | None:
+def _save_person(request: SignedInRequest, form: PersonForm, employee_id: str) -> Person | None:
     try:
         person, created = person_upsert(actor=request.user, employee_id=employee_id, data=form.to_input())
     except ServiceError as exc:
@@ -109,7 +113,7 @@ def _save_person(request: HttpRequest, form: PersonForm, employee_id: str) -> Pe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: SignedInRequest) -> HttpResponse:
     require_roster_reader(request.user)
     if request.method == "POST":
         form = PersonForm(request.POST)
@@ -121,7 +125,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
+def person_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
     person = person_for_user(request.user, employee_id)
     if request.method == "POST":
         form = PersonForm(request.POST, person=person)
@@ -133,7 +137,7 @@ def person_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
+def supporter_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
     require_supporter_manager(request.user)
     person = person_for_user(request.user, employee_id)
     supporter = Supporter.objects.filter(person=person).first()
@@ -161,7 +165,7 @@ def supporter_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def supporters(request: HttpRequest) -> HttpResponse:
+def supporters(request: SignedInRequest) -> HttpResponse:
     require_supporter_manager(request.user)
     form = SupporterFilterForm(request.GET)
     default_limit = ProgramSettings.current().default_case_limit
@@ -179,7 +183,7 @@ def supporters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def supporter_add(request: HttpRequest) -> HttpResponse:
+def supporter_add(request: SignedInRequest) -> HttpResponse:
     """Find someone on the roster to add to the supporter team (then `supporter_edit` sets them up).
 
     The type-ahead asks this page again (htmx) for its results only; without JavaScript, the

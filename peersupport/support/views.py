@@ -4,6 +4,8 @@ Every page here is public (no sign-in). None of them shows anything that depends
 the roster or on the team.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.models import User
+from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.lib.middleware import client_ip
 from peersupport.referrals.forms import SelfReferralForm, new_idempotency_key
@@ -42,7 +45,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     source = _source(request)
     if isinstance(request.user, User) and request.user.person_id:
         # On the roster and signed in: the form itself, at once.
-        return support_ask(request, source=source)
+        return support_ask(cast(SignedInRequest, request), source=source)
     status = 200
     if request.method == "POST":
         form = AskEmailForm(request.POST)

@@ -44,7 +44,9 @@ def api_mount() -> str:
     return reverse(f"{api.urls_namespace}:api-root")
 
 
-def _walk(patterns: list, prefix: str, namespace: str | None) -> Iterator[tuple[str, URLPattern, str | None]]:
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str, namespace: str | None
+) -> Iterator[tuple[str, URLPattern, str | None]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)

@@ -59,7 +59,7 @@ def test_overview_shows_counts_late_steps_and_loads(client, director, world, sup
     assert "Finn Fresh" not in page
 
     loads = {s.pk: s for s in response.context["loads"]}
-    assert (loads[supporter_a.pk].open_case_count, loads[supporter_a.pk].case_limit,
+    assert (loads[supporter_a.pk].open_case_count, loads[supporter_a.pk].effective_limit,
             loads[supporter_a.pk].overdue_count) == (1, 2, 1)
     assert (loads[supporter_b.pk].open_case_count, loads[supporter_b.pk].overdue_count) == (1, 0)
     assert 'data-testid="load-row"' in page and "1 / 2" in page

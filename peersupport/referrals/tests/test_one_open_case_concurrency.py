@@ -4,7 +4,6 @@ the other referral linked to it."""
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from peersupport.accounts.models import Role
 from peersupport.cases.models import Case, CaseReferralLink
@@ -16,7 +15,7 @@ from peersupport.testing.factories import make_person, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL")
+@pytest.mark.postgres(reason="concurrent transactions need PostgreSQL")
 def test_two_referrals_of_one_clinician_at_once_open_one_case_and_link_the_other():
     referrers = [make_user(Role.REFERRER), make_user(Role.INTEGRATION)]
     for _ in range(3):

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from peersupport.notifications.testing import run_worker_until_idle
@@ -35,7 +35,7 @@ def test_the_worker_mails_the_link_to_a_person_on_the_roster_and_nothing_for_an_
     assert len(smtp_server.messages) == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.postgres(reason="concurrent writers need PostgreSQL")
 def test_two_sends_of_one_link_at_the_same_instant_make_one_referral():
     peer = make_person(email="dana@example.org")
     token = make_token(ASK, person_id=peer.pk)

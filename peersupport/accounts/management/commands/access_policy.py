@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from peersupport.accounts.policy import as_markdown
@@ -6,5 +8,5 @@ from peersupport.accounts.policy import as_markdown
 class Command(BaseCommand):
     help = "Print the access-policy table (who may use each page and API route) as Markdown."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(as_markdown())

@@ -1,6 +1,7 @@
 import os
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.services import user_add
@@ -10,7 +11,7 @@ from peersupport.lib.errors import ServiceError
 class Command(BaseCommand):
     help = "Create or update a login with a role, linked to the roster entry when given."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--employee-id", dest="employee_id")
@@ -19,8 +20,8 @@ class Command(BaseCommand):
             help="Read the password from this environment variable (never from the command line).",
         )
 
-    def handle(self, *args, email: str, role: str, employee_id: str | None, password_env: str | None,
-               **options) -> None:
+    def handle(self, *args: Any, email: str, role: str, employee_id: str | None, password_env: str | None,
+               **options: Any) -> None:
         password = None
         if password_env:
             password = os.environ.get(password_env)

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peersupport.accounts.models import ApiToken, User
 from peersupport.accounts.services import api_token_issue, api_token_revoke
@@ -12,13 +14,13 @@ class Command(BaseCommand):
         "revoked; with --revoke PREFIX, stop one token working (audited)."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", nargs="?", help="The user to issue a token for, or whose tokens to list.")
         parser.add_argument("--list", dest="list_tokens", action="store_true",
                             help="List the user's tokens instead of issuing one.")
         parser.add_argument("--revoke", metavar="PREFIX", help="Revoke the token that starts with PREFIX.")
 
-    def handle(self, *args, email: str | None, list_tokens: bool, revoke: str | None, **options) -> None:
+    def handle(self, *args: Any, email: str | None, list_tokens: bool, revoke: str | None, **options: Any) -> None:
         try:
             if revoke:
                 token = api_token_revoke(prefix=revoke)

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peersupport.accounts.services import two_factor_reset
 from peersupport.lib.errors import ServiceError
@@ -8,10 +10,10 @@ class Command(BaseCommand):
     help = ("Forget a login's authenticator app (a lost or replaced phone) and end its sessions; "
             "a director or administrator then sets up a new one at their next sign-in.")
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
 
-    def handle(self, *args, email: str, **options) -> None:
+    def handle(self, *args: Any, email: str, **options: Any) -> None:
         try:
             removed = two_factor_reset(email=email)
         except ServiceError as error:

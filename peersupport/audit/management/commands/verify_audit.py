@@ -49,7 +49,7 @@ class Command(BaseCommand):
         try:
             report = verify_rows(rows)
         finally:
-            rows.close()  # stopping early must still release the database cursor
+            rows.close()  # type: ignore[attr-defined]  # a generator (the stubs say Iterator); stopping early must still release the cursor
         if not report.ok:
             raise CommandError(
                 f"Audit trail BROKEN: {report.problem}. "
