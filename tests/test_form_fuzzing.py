@@ -492,7 +492,7 @@ def test_printable_sheet_shows_a_sheet_for_any_choice_and_changes_nothing(data, 
         transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize("step", ["two-factor", "two-factor-enrol"])
+@pytest.mark.parametrize("step", ["two-factor", "two-factor-enroll"])
 @given(data=st.data(), encoding=ENCODING)
 @FUZZ
 def test_two_factor_forms_refuse_bad_codes_with_a_message_and_let_no_one_past(step, data, encoding, client, world):

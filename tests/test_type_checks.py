@@ -1,5 +1,5 @@
 """The type checker's ground rules (`make test` runs mypy on peersupport/), and the few
-behaviours that the type fixes pinned down."""
+behaviors that the type fixes pinned down."""
 
 import re
 from datetime import UTC, datetime

@@ -67,14 +67,14 @@ def set_password_url(user: User, tokens: _LinkTokens) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def normalise_address(address: str) -> str:
+def normalize_address(address: str) -> str:
     """An email address as logins match it: no surrounding spaces, any case."""
     return (address or "").replace("\x00", "").strip().lower()
 
 
 def address_digest(address: str) -> str:
     """A keyed hash of an address: lets requests be counted without keeping what was typed."""
-    return salted_hmac("peersupport.accounts.links.address", normalise_address(address),
+    return salted_hmac("peersupport.accounts.links.address", normalize_address(address),
                        algorithm="sha256").hexdigest()
 
 

@@ -1,6 +1,6 @@
 """How django-axes sees our sign-in form, and what a locked-out visitor is shown.
 
-Failures are counted per account (the normalised email), from any address: a hospital's
+Failures are counted per account (the normalized email), from any address: a hospital's
 clinicians often share one outgoing address, and behind a proxy every visitor would share
 the proxy's, so counting per address would lock out everyone at once. Axes keeps its own
 records of every failure and lockout (AccessAttempt, AccessFailureLog, AccessLog); an operator

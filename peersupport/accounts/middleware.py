@@ -78,7 +78,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _exempt(request) and second_step_pending(request.user):
-            allowed = {reverse("two-factor"), reverse("two-factor-enrol"), reverse("logout")}
+            allowed = {reverse("two-factor"), reverse("two-factor-enroll"), reverse("logout")}
             if request.path not in allowed:
                 return send_to(request, reverse("two-factor"))
         return self.get_response(request)

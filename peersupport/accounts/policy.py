@@ -73,7 +73,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "logout": {POST: PUBLIC},
     # The second sign-in step (it passes straight through for roles without one).
     "two-factor": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
-    "two-factor-enrol": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
+    "two-factor-enroll": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
     # Forgot password, and the page an emailed link opens: signed out, and the same answer whether
     # or not the address has a login.
     "password-forgot": {GET: PUBLIC, POST: PUBLIC},

@@ -12,7 +12,7 @@ from peersupport.accounts.links import (
     INVITE_KIND,
     RESET_KIND,
     address_digest,
-    normalise_address,
+    normalize_address,
     render_invite_email,
     render_reset_email,
 )
@@ -124,7 +124,7 @@ def user_deactivate(*, email: str, actor: User | None = None) -> tuple[User, Cut
 
 
 def two_factor_reset(*, email: str, actor: User | None = None) -> int:
-    """Forget the user's authenticator (a lost phone): they enrol again at their next sign-in.
+    """Forget the user's authenticator (a lost phone): they enroll again at their next sign-in.
 
     Their open sessions end too, since one of them may be on the lost phone.
     """
@@ -178,7 +178,7 @@ def login_invite(*, actor: User, email: str, role: str, employee_id: str = "") -
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     require_login_manager(actor)
-    email = normalise_address(email)
+    email = normalize_address(email)
     try:
         validate_email(email)
     except ValidationError:
@@ -265,7 +265,7 @@ def password_link_request(*, email: str, now: datetime | None = None) -> None:
     and otherwise only a shortened keyed hash, never the address typed.
     """
     now = now or timezone.now()
-    address = normalise_address(email)
+    address = normalize_address(email)
     digest = address_digest(address)
     since = now - timedelta(hours=1)
     with audited_atomic():
@@ -305,5 +305,5 @@ def password_set_from_link(*, login: User, password: str) -> int:
         ended = end_user_sessions(login)
         audit_record(actor=None, action="auth.password_set", obj=login,
                      detail={"first": first, "sessions_ended": ended})
-    axes_reset(username=normalise_address(login.email))
+    axes_reset(username=normalize_address(login.email))
     return ended

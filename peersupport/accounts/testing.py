@@ -75,7 +75,7 @@ def pass_second_step(page: "Page", email: str, *, keyboard: bool = False) -> Non
     if they have no authenticator yet. Does nothing on any other page."""
     if "/accounts/two-factor/" not in page.url:
         return
-    enrolling = "/enrol/" in page.url
+    enrolling = "/enroll/" in page.url
     device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=not enrolling).latest("pk")
     code = fresh_totp_code(device)
     if keyboard:

@@ -2,8 +2,8 @@
 
 After the password, a director or administrator gives the 6-digit code from an authenticator
 app; until then the session reaches nothing but the two-step pages and sign-out
-(`TwoFactorRequiredMiddleware`). The first time, the enrolment page shows a new secret (as a QR
-code and as text) and a correct code confirms it. A login may enrol only while it has no
+(`TwoFactorRequiredMiddleware`). The first time, the enrollment page shows a new secret (as a QR
+code and as text) and a correct code confirms it. A login may enroll only while it has no
 confirmed device: replacing a lost phone is the operator's `reset_two_factor EMAIL`.
 
 Devices are django-otp's `TOTPDevice`s; a verified session carries django-otp's device id

@@ -4,7 +4,7 @@ from peersupport.accounts import views, views_logins, views_password
 
 urlpatterns = [
     path("accounts/two-factor/", views.two_factor, name="two-factor"),
-    path("accounts/two-factor/enrol/", views.two_factor_enrol, name="two-factor-enrol"),
+    path("accounts/two-factor/enroll/", views.two_factor_enroll, name="two-factor-enroll"),
     # Forgot password, and the page an emailed link (invitation or reset) opens.
     path("accounts/password/forgot/", views_password.password_forgot, name="password-forgot"),
     path("accounts/password/forgot/sent/", views_password.password_forgot_sent, name="password-forgot-sent"),

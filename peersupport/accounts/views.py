@@ -1,4 +1,4 @@
-"""The second sign-in step: give the code, or enrol an authenticator app the first time."""
+"""The second sign-in step: give the code, or enroll an authenticator app the first time."""
 
 from urllib.parse import urlencode
 
@@ -63,7 +63,7 @@ def two_factor(request: SignedInRequest) -> HttpResponse:
         return redirect(_next_url(request))
     device = confirmed_device(user)
     if device is None:
-        return redirect(_with_next(reverse("two-factor-enrol"), request))
+        return redirect(_with_next(reverse("two-factor-enroll"), request))
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -84,7 +84,7 @@ def two_factor(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_enrol(request: SignedInRequest) -> HttpResponse:
+def two_factor_enroll(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not requires_two_factor(user):
         return redirect(_next_url(request))
@@ -114,4 +114,4 @@ def two_factor_enrol(request: SignedInRequest) -> HttpResponse:
         "secret": secret_text(device),
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }
-    return render(request, "accounts/two_factor_enrol.html", context, status=status)
+    return render(request, "accounts/two_factor_enroll.html", context, status=status)

@@ -59,7 +59,7 @@ _SECTIONS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "Don't fix, judge or compare stories. You don't need the right words; being there is the help.",
         ),
     ),
-    GuideTopic.NORMALISING: (
+    GuideTopic.NORMALIZING: (
         "Let them know their reaction is common and usually eases with time.",
         (
             "Many of us feel exactly this after an event like this: guilt, doubt, poor sleep, "

@@ -231,7 +231,7 @@ class GuideTopic(models.TextChoices):
     OPENING = "opening", "Opening and invitation"
     STORY = "story", "Inviting the story"
     LISTENING = "listening", "Listening and reflecting"
-    NORMALISING = "normalising", "Normalising the reaction"
+    NORMALIZING = "normalizing", "Normalizing the reaction"
     REFRAMING = "reframing", "Reframing"
     SENSE_MAKING = "sense_making", "Making sense of it"
     COPING = "coping", "Coping: sleep, home, time off"

@@ -134,7 +134,7 @@ def _apply(
         fields["state"] = CaseState.ASSIGNED
     if fields.get("state", case.state) == CaseState.ASSIGNED:
         fields["next_due_at"] = now + timedelta(hours=program.first_outreach_due_hours)
-    # The conditional update is the last line of defence against a lost update.
+    # The conditional update is the last line of defense against a lost update.
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(**fields)
     if not updated:
         raise Conflict("Someone else changed this case a moment ago; reload it and try again.")

@@ -167,7 +167,7 @@ AREA_CODES: tuple[str, ...] = ("202", "312", "415", "503", "612", "617", "718", 
 # The directory of resources, in our own words. Only the 988 Lifeline is a real service.
 RESOURCES: tuple[tuple[str, str, str, str], ...] = (
     ("Employee Assistance Program", "counseling", "+1 555 0140 · eap@riverside.example",
-     "Free, confidential short-term counselling for staff and their households, day or night. "
+     "Free, confidential short-term counseling for staff and their households, day or night. "
      "Nothing is shared with your department."),
     ("Clinician Wellness Clinic", "counseling", "+1 555 0141 · wellness@riverside.example",
      "Psychologists who see only clinicians, with an appointment within three working days and "
@@ -176,7 +176,7 @@ RESOURCES: tuple[tuple[str, str, str, str], ...] = (
      "An eight-week evening course in small groups, led by a trained teacher; places held for "
      "peers referred by a supporter."),
     ("Sleep and Stress Coaching (CBT)", "stress_reduction", "+1 555 0143",
-     "Four to six sessions of cognitive behavioural coaching for poor sleep, worry and "
+     "Four to six sessions of cognitive behavioral coaching for poor sleep, worry and "
      "replaying events, by video or in person."),
     ("Risk & Legal Counsel Hotline", "medicolegal", "+1 555 0144 · legal@riverside.example",
      "The hospital's legal team answers questions about reports, statements and your rights, "

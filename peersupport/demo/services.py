@@ -154,7 +154,7 @@ def demo_totp_key(email: str) -> str:
     return hashlib.sha256(f"{data.SEED}:{email}".encode()).hexdigest()[:40]
 
 
-def _enrol_demo_authenticators(users: Iterable[User]) -> None:
+def _enroll_demo_authenticators(users: Iterable[User]) -> None:
     """Directors and administrators sign in with a code as well; the demo sets up their
     authenticator so a visitor can use its printed key (or `manage.py demo_code`) at once."""
     for user in users:
@@ -204,7 +204,7 @@ def _make_users(roster: Roster) -> dict[str, User]:
         users[local], _ = user_add(email=f"{local}@{data.DOMAIN}", role=role,
                                    employee_id=employee_id)
     _set_demo_password(users.values())
-    _enrol_demo_authenticators(users.values())
+    _enroll_demo_authenticators(users.values())
     users["referrer"] = users["safety"]
     return users
 
@@ -323,9 +323,9 @@ def _set_state(case_id: int, involved: data.Involved, received: datetime, story:
             case_record_encounter(actor=director, case_id=case_id, data=EncounterInput(
                 held_on=held_on, minutes=35 + 10 * number, mode="phone" if number == 0 else "in_person",
                 topics=DEMO_TOPICS[number], follow_up_planned=number + 1 < talks))
-        counselling = Resource.objects.filter(category="counseling").order_by("pk").first()
-        if counselling is not None and case_id % 3 == 0:
-            case_record_resource(actor=director, case_id=case_id, resource_id=counselling.pk, facilitated=True)
+        counseling = Resource.objects.filter(category="counseling").order_by("pk").first()
+        if counseling is not None and case_id % 3 == 0:
+            case_record_resource(actor=director, case_id=case_id, resource_id=counseling.pk, facilitated=True)
     if involved.state == CaseState.CLOSED:
         case_close(actor=director, case_id=case_id)
         Case.objects.filter(pk=case_id).update(closed_at=received + timedelta(days=story.closed_after_days or 7))
@@ -335,7 +335,7 @@ def _set_state(case_id: int, involved: data.Involved, received: datetime, story:
 
 
 DEMO_TOPICS = (
-    ("opening", "story", "listening", "normalising", "coping", "resources"),
+    ("opening", "story", "listening", "normalizing", "coping", "resources"),
     ("opening", "sense_making", "reframing", "coping", "closing"),
 )
 

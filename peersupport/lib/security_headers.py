@@ -1,4 +1,4 @@
-"""The browser-side defences Django does not set itself: a Content-Security-Policy with a fresh
+"""The browser-side defenses Django does not set itself: a Content-Security-Policy with a fresh
 nonce for every request, a Permissions-Policy and a Cross-Origin-Resource-Policy.
 
 Django's own SecurityMiddleware sets HSTS (in production), nosniff, Referrer-Policy and

@@ -1,7 +1,7 @@
 """The matching core: plain Python over plain data, no ORM.
 
 Hard rules filter, preferences score, every suggestion explains itself. The joint plan for a
-referral with many involved clinicians maximises the sum of the suggestion scores subject to
+referral with many involved clinicians maximizes the sum of the suggestion scores subject to
 each supporter's remaining case limit.
 
 The pieces live in small modules (facts, scoring, planning); this module is the one entry

@@ -245,7 +245,7 @@ class SupporterTable:
 def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules: Rules) -> dict[int, Suggestion]:
     """The best joint assignment: case_id -> the chosen suggestion.
 
-    Maximises, first, the number of cases assigned and then the sum of their scores, each
+    Maximizes, first, the number of cases assigned and then the sum of their scores, each
     supporter taking at most their remaining slots (case_limit - open_cases). A case with no
     eligible supporter left is absent.
 
@@ -309,7 +309,7 @@ def _solve(
     copies = np.minimum(slots[supporters], np.bincount(column_of_pair, minlength=supporters.size))
     owner = np.repeat(np.arange(supporters.size), copies)
 
-    # Maximise the sum of BIG + score over the chosen pairs; a pair that is not a candidate is
+    # Maximize the sum of BIG + score over the chosen pairs; a pair that is not a candidate is
     # worth 0, and the solver choosing it means "unassigned". With BIG above (2n + 1) times
     # the largest |score|, one more assigned case outweighs any difference in scores (k + 1
     # pairs are worth at least (k + 1)(BIG - top), k pairs at most k(BIG + top)), so the

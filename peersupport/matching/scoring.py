@@ -77,7 +77,7 @@ def score(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> tuple[flo
 
     # Continuity is a weighted preference like the others, not a fixed "first" place: so the
     # director reads one ranked list with one score per supporter, can weigh it on the settings
-    # page, and the joint plan (which maximises the total score) leans the same way as the
+    # page, and the joint plan (which maximizes the total score) leans the same way as the
     # single-case list. Its default weight outweighs every other preference that can differ
     # between the peer's earlier supporter and anyone else, so that supporter comes first,
     # unless the peer has stated a wish the earlier supporter does not meet.

@@ -1,6 +1,6 @@
 """Specialty families of a 400-bed hospital, for the "related specialty" preference.
 
-A supporter from a neighbouring specialty knows the peer's working world (the same theatres,
+A supporter from a neighboring specialty knows the peer's working world (the same theatres,
 the same kind of night) without sitting in the peer's own department, so they score just below
 a same-specialty supporter. A few specialties belong to two families because they straddle two
 worlds (a trauma surgeon lives in both the operating theatre and the emergency department).
@@ -85,7 +85,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 # Every specialty once, in the table's order (the demo data draws from this list).
 SPECIALTIES: list[str] = list(dict.fromkeys(name for names in FAMILIES.values() for name in names))
 
-# Names as people type them vary in case; the roster is not normalised, so neither is the lookup.
+# Names as people type them vary in case; the roster is not normalized, so neither is the lookup.
 _FAMILIES_BY_NAME: dict[str, frozenset[str]] = {
     name.casefold(): frozenset(family for family, names in FAMILIES.items() if name in names) for name in SPECIALTIES
 }

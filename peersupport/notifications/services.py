@@ -268,7 +268,7 @@ def _send(message: OutboxMessage) -> None:
         to=[message.to],
         reply_to=[message.reply_to] if message.reply_to else None,
         headers={
-            # The stored id, so a retry after an ambiguous failure is recognisably the same email.
+            # The stored id, so a retry after an ambiguous failure is recognizably the same email.
             "Message-ID": message.message_id,
             # RFC 3834: keeps vacation responders from answering a notification.
             "Auto-Submitted": "auto-generated",

@@ -84,7 +84,7 @@ class ProgramSettingsForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": 1, "max": 20}),
     )
     small_count_threshold = forms.IntegerField(
-        label="Smallest count shown in reports", help_text="Smaller counts are hidden so no one can be recognised.",
+        label="Smallest count shown in reports", help_text="Smaller counts are hidden so no one can be recognized.",
         widget=forms.NumberInput(attrs={"min": 5, "max": 100}),
     )
     retention_days = forms.IntegerField(

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class ResourceCategory(models.TextChoices):
-    COUNSELING = "counseling", "Counselling"
+    COUNSELING = "counseling", "Counseling"
     STRESS_REDUCTION = "stress_reduction", "Stress reduction"
     MEDICOLEGAL = "medicolegal", "Medicolegal advice"
     DISCLOSURE_COACHING = "disclosure_coaching", "Disclosure and apology coaching"

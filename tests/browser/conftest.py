@@ -183,7 +183,7 @@ def team(transactional_db) -> Team:
         make_user(Role.SUPPORTER, person=person, email=email, password=PASSWORD)
     resources = [
         Resource.objects.create(name="Employee Assistance Program", category="counseling",
-                                contact="+1 555 0140", description="Free, confidential counselling."),
+                                contact="+1 555 0140", description="Free, confidential counseling."),
         Resource.objects.create(name="Mindful Minutes", category="stress_reduction", contact="Room 4B"),
         Resource.objects.create(name="Risk & Legal Counsel Hotline", category="medicolegal",
                                 contact="+1 555 0144"),

@@ -143,7 +143,7 @@ def test_an_acceptance_a_conversation_a_resource_and_closing(
     assert encounter.get_by_label("Date").input_value() == timezone.localdate().isoformat()
     encounter.get_by_label("How many minutes").fill("35")
     encounter.get_by_label("Phone", exact=True).check()
-    for topic in ("Opening and invitation", "Listening and reflecting", "Normalising the reaction"):
+    for topic in ("Opening and invitation", "Listening and reflecting", "Normalizing the reaction"):
         encounter.get_by_label(topic).check()
     assert not encounter.get_by_label("We plan to talk again").is_checked()
     phone.get_by_test_id("record-encounter").tap()
@@ -154,7 +154,7 @@ def test_an_acceptance_a_conversation_a_resource_and_closing(
     assert not phone.get_by_test_id("encounter-check").count()  # one conversation: no check yet
     assert_no_horizontal_scroll(phone)
 
-    # A warm hand-off to counselling, then close.
+    # A warm hand-off to counseling, then close.
     phone.get_by_test_id("resources-section").get_by_label("Resource", exact=True).select_option(
         label="Employee Assistance Program")
     phone.get_by_test_id("resource-connected").tap()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "a long browser password"
 
 
-def test_an_administrator_enrols_then_signs_in_with_a_code(site, new_page, assert_accessible,
+def test_an_administrator_enrolls_then_signs_in_with_a_code(site, new_page, assert_accessible,
                                                             assert_no_horizontal_scroll):
     admin = make_user(Role.ADMINISTRATOR, email="office@example.org", password=PASSWORD)
     page = new_page(phone=True)
@@ -23,8 +23,8 @@ def test_an_administrator_enrols_then_signs_in_with_a_code(site, new_page, asser
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    # First sign-in: the enrolment page, with the secret as a QR code and as text.
-    page.wait_for_url("**/accounts/two-factor/enrol/**")
+    # First sign-in: the enrollment page, with the secret as a QR code and as text.
+    page.wait_for_url("**/accounts/two-factor/enroll/**")
     qr = page.get_by_role("img", name="QR code of the secret below")
     assert qr.is_visible()
     assert page.get_by_role("navigation", name="Main").count() == 0  # nowhere else to go yet

@@ -142,13 +142,13 @@ def test_whole_sign_in_through_the_pages(client, director):
     assert client.get(reverse("queue")).status_code == 200
 
 
-def test_first_sign_in_enrols_an_authenticator(client, director):
+def test_first_sign_in_enrolls_an_authenticator(client, director):
     force_login_unverified(client, director)
     response = client.get(reverse("queue"))
     assert response["Location"].startswith(reverse("two-factor"))
     response = client.get(response["Location"])
-    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor-enrol"))
-    page = client.get(reverse("two-factor-enrol")).content.decode()
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor-enroll"))
+    page = client.get(reverse("two-factor-enroll")).content.decode()
     assert "<svg" in page and 'role="img"' in page and "<path" in page  # the QR code, inline SVG
     device = TOTPDevice.objects.get(user=director)
     assert not device.confirmed
@@ -157,14 +157,14 @@ def test_first_sign_in_enrols_an_authenticator(client, director):
     secret = b32encode(device.bin_key).decode()
     assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in page  # and as text
     # Reloading shows the same secret (the app may have scanned it already).
-    assert client.get(reverse("two-factor-enrol")).content.decode().count(secret[:4]) >= 1
+    assert client.get(reverse("two-factor-enroll")).content.decode().count(secret[:4]) >= 1
     assert TOTPDevice.objects.filter(user=director).count() == 1
     # A wrong code does not confirm it.
-    assert client.post(reverse("two-factor-enrol"), {"code": wrong_code(device)}).status_code == 422
+    assert client.post(reverse("two-factor-enroll"), {"code": wrong_code(device)}).status_code == 422
     device.refresh_from_db()
     assert not device.confirmed
     device.throttle_reset()
-    response = client.post(reverse("two-factor-enrol"), {"code": code_for(device), "next": "/queue/"})
+    response = client.post(reverse("two-factor-enroll"), {"code": code_for(device), "next": "/queue/"})
     assert response.status_code == 302 and response["Location"] == "/queue/"
     device.refresh_from_db()
     assert device.confirmed
@@ -172,11 +172,11 @@ def test_first_sign_in_enrols_an_authenticator(client, director):
     assert AuditEntry.objects.filter(action="two_factor.enrol", object_id=str(director.pk)).exists()
 
 
-def test_enrolment_is_closed_once_an_authenticator_is_confirmed(client, half_signed_in, director):
+def test_enrollment_is_closed_once_an_authenticator_is_confirmed(client, half_signed_in, director):
     # Otherwise a stolen password would be enough to put the thief's phone in place of the owner's.
-    response = client.get(reverse("two-factor-enrol"))
+    response = client.get(reverse("two-factor-enroll"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor"))
-    assert client.post(reverse("two-factor-enrol"), {"code": "123456"}).status_code == 302
+    assert client.post(reverse("two-factor-enroll"), {"code": "123456"}).status_code == 302
     assert list(TOTPDevice.objects.filter(user=director)) == [half_signed_in]
 
 
@@ -204,7 +204,7 @@ def test_the_api_is_unaffected(client, director):
     assert response.status_code == 200
 
 
-def test_reset_two_factor_sends_the_director_back_to_enrolment(client, director, half_signed_in):
+def test_reset_two_factor_sends_the_director_back_to_enrollment(client, director, half_signed_in):
     assert client.post(reverse("two-factor"), {"code": code_for(half_signed_in)}).status_code == 302
     out = StringIO()
     call_command("reset_two_factor", director.email.upper(), stdout=out)
@@ -214,7 +214,7 @@ def test_reset_two_factor_sends_the_director_back_to_enrolment(client, director,
     assert client.get(reverse("queue"))["Location"].startswith(reverse("login"))
     force_login_unverified(client, director)
     response = client.get(reverse("two-factor"))
-    assert response["Location"].startswith(reverse("two-factor-enrol"))
+    assert response["Location"].startswith(reverse("two-factor-enroll"))
     assert AuditEntry.objects.filter(action="two_factor.reset", object_id=str(director.pk)).exists()
 
 
@@ -223,7 +223,7 @@ def test_a_hospital_may_ask_supporters_for_a_code_too(client, settings, supporte
     user = supporter_a.person.user
     client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     response = client.get(reverse("my-cases"), follow=True)
-    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-enrol"))
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-enroll"))
     assert "my cases" not in response.content.decode().lower()
 
 

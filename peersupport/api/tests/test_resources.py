@@ -6,7 +6,7 @@ from peersupport.audit.models import AuditEntry
 from peersupport.resources.models import Resource
 
 EAP = {"name": "Employee Assistance Program", "category": "counseling",
-       "contact": "+1 555 0199", "description": "Free, confidential counselling, 24/7."}
+       "contact": "+1 555 0199", "description": "Free, confidential counseling, 24/7."}
 
 
 def test_director_adds_a_resource_201_with_its_id(call, director):

@@ -33,7 +33,7 @@ ENCOUNTER = {"held_on": "2026-11-22", "minutes": 40, "mode": "phone", "topics": 
 @pytest.fixture
 def resource(db) -> Resource:
     return Resource.objects.create(name="Employee Assistance Program", category="counseling",
-                                   contact="+1 555 0199", description="Free, confidential counselling.")
+                                   contact="+1 555 0199", description="Free, confidential counseling.")
 
 
 def advance(case: Case, to: str) -> Case:

@@ -46,7 +46,7 @@ def test_timeline_lists_each_step_in_order_with_its_time(walk, director, referre
     walk(30)
     case_record_encounter(actor=actor, case_id=case.pk,
                           data=EncounterInput(held_on=date(2026, 12, 2), minutes=40, mode="phone"))
-    resource = Resource.objects.create(name="Staff counselling", category="counseling")
+    resource = Resource.objects.create(name="Staff counseling", category="counseling")
     case_record_resource(actor=actor, case_id=case.pk, resource_id=resource.pk, facilitated=True)
     walk(50)
     case_close(actor=actor, case_id=case.pk)

@@ -133,7 +133,7 @@ def test_referrals_made_are_receipts_only_the_same_whether_the_colleague_accepte
         client.force_login(referrer)
         pages[answer] = without_csrf(client.get(URL).content.decode())
 
-    def normalised(html: str) -> str:
+    def normalized(html: str) -> str:
         html = re.sub(r"[a-z]+-referrer@example.org", "<email>", html)
         html = re.sub(r"\d+ [A-Z][a-z]+ \d{4}(, \d{2}:\d{2})?", "<time>", html)
         return re.sub(r"\d+", "<n>", html)
@@ -141,7 +141,7 @@ def test_referrals_made_are_receipts_only_the_same_whether_the_colleague_accepte
     assert "Casey Colleague" not in pages["accepted"] and 'data-testid="my-referral"' in pages["accepted"]
     for word in ("Accepted", "Declined", "Closed", "purged"):
         assert word not in pages["accepted"] and word not in pages["declined"]
-    assert normalised(pages["accepted"]) == normalised(pages["declined"])
+    assert normalized(pages["accepted"]) == normalized(pages["declined"])
 
 
 def test_a_login_without_a_roster_entry_sees_its_login_and_referrals_only(client, referrer):

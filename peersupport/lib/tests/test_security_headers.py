@@ -1,4 +1,4 @@
-"""The browser-side defences: a Content-Security-Policy with a fresh nonce on every answer, the
+"""The browser-side defenses: a Content-Security-Policy with a fresh nonce on every answer, the
 deployment headers, and templates that need nothing the policy forbids."""
 
 import re

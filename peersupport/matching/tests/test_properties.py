@@ -74,7 +74,7 @@ def choices(**options: Sequence[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """One option per field, all decoded from a single drawn byte string (a byte per field).
 
     Bytes rather than one big integer: hypothesis draws big integers mostly small, which would
-    leave every later field at its first option. It still favours zero bytes, so each field's
+    leave every later field at its first option. It still favors zero bytes, so each field's
     first option is the plain one (eligible, no wish, no one else involved).
     """
     assert all(0 < len(values) <= 256 for values in options.values())

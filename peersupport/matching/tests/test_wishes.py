@@ -69,7 +69,7 @@ def test_a_paused_or_colleague_holding_supporter_is_counted_under_its_own_rule()
     ]
 
 
-def test_wishes_read_as_a_person_and_as_labelled_values() -> None:
+def test_wishes_read_as_a_person_and_as_labeled_values() -> None:
     assert describe({"gender": "female", "role_type": "app", "specialty": "Surgery"}) == (
         "a woman who is an advanced practice provider in Surgery"
     )

@@ -17,7 +17,7 @@ from peersupport.resources.services import (
 PERSONAS = ["director", "administrator", "supporter_a", "referrer", "leader", "outsider", "integration"]
 MANAGERS = {"director", "administrator"}
 EAP = {"name": "Employee Assistance Program", "category": "counseling", "contact": "+1 555 0199",
-       "description": "Free, confidential counselling, 24/7."}
+       "description": "Free, confidential counseling, 24/7."}
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_the_directory_is_grouped_by_category_in_its_own_order(client, request, 
     Resource.objects.create(name="Old Line", category="counseling", active=False)
     login_as(client, request, "supporter_a")
     html = client.get(reverse("resources")).content.decode()
-    assert html.index("Counselling") < html.index("Medicolegal advice") < html.index(">Crisis<")
+    assert html.index("Counseling") < html.index("Medicolegal advice") < html.index(">Crisis<")
     assert html.index("Employee Assistance Program") < html.index("Legal Hotline") < html.index("Crisis Lifeline")
     assert "Old Line" not in html and 'data-testid="resource-edit"' not in html
     assert 'data-testid="resource-new"' not in html

@@ -56,7 +56,7 @@
   }
 
   // Tables of three or more columns stack into cards on a phone (see app.css): each cell is
-  // labelled with its column's heading, so the card still says what each value is.
+  // labeled with its column's heading, so the card still says what each value is.
   document.querySelectorAll("table.table").forEach(function (table) {
     var headings = Array.prototype.map.call(
       table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });

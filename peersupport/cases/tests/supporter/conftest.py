@@ -21,7 +21,7 @@ def peer(db):
 def directory(db) -> dict[str, Resource]:
     return {
         "eap": Resource.objects.create(name="Employee Assistance Program", category="counseling",
-                                       contact="+1 555 0140", description="Free, confidential counselling."),
+                                       contact="+1 555 0140", description="Free, confidential counseling."),
         "legal": Resource.objects.create(name="Risk & Legal Counsel Hotline", category="medicolegal",
                                          contact="+1 555 0144"),
         "crisis": Resource.objects.create(name="Crisis Lifeline", category="crisis", contact="Call or text 988",
