@@ -16,3 +16,12 @@ def test_every_test_named_in_the_security_document_exists():
         if not (ROOT / path).is_file() or not re.search(rf"^def {name}\(", (ROOT / path).read_text(), re.M)
     ]
     assert missing == []
+
+
+def test_the_access_policy_appendix_is_the_policy_table_as_it_stands():
+    from peersupport.accounts.policy import as_markdown
+
+    document = (ROOT / "docs" / "security.md").read_text()
+    appendix = document.split("## Appendix: the access-policy table", 1)[1]
+    table = "\n".join(line for line in appendix.splitlines() if line.startswith("|"))
+    assert table == as_markdown(), "reprint it: python manage.py access_policy"
