@@ -1,5 +1,7 @@
 """The program page at /support/: public, in our own words, the crisis lines, no roster or team."""
 
+from django.urls import reverse
+
 from peersupport.accounts.models import Role
 from peersupport.resources.models import Resource
 from peersupport.testing.factories import make_person, make_supporter, make_user
@@ -25,3 +27,9 @@ def test_the_program_page_names_no_one_on_the_roster_or_the_team(client, db):
     page = client.get("/support/").content.decode()
     for secret in ("Quinn", "Listener", "quinn@", "Rory", "rory@", supporter.person.employee_id):
         assert secret not in page
+
+
+def test_the_sign_in_page_offers_the_public_ask_path_to_a_clinician_with_no_account(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("support-ask")}"' in page
+    assert "You need no account" in page
