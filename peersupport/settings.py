@@ -208,6 +208,8 @@ API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 LOGIN_INVITE_DAYS = int(os.environ.get("LOGIN_INVITE_DAYS", "7"))
 PASSWORD_LINK_MINUTES = int(os.environ.get("PASSWORD_LINK_MINUTES", "60"))
 PASSWORD_LINK_REQUESTS_PER_HOUR = int(os.environ.get("PASSWORD_LINK_REQUESTS_PER_HOUR", "3"))
+# One client address may ask for that many an hour, whatever addresses it types.
+PASSWORD_LINK_REQUESTS_PER_CLIENT = int(os.environ.get("PASSWORD_LINK_REQUESTS_PER_CLIENT", "30"))
 # Django's own limit on any such link: the longer of the two (each kind then checks its own).
 PASSWORD_RESET_TIMEOUT = max(LOGIN_INVITE_DAYS * 24 * 60 * 60, PASSWORD_LINK_MINUTES * 60)
 

@@ -46,8 +46,10 @@ from peersupport.program.forms import WEIGHT_PREFIX
 from peersupport.program.models import WEIGHT_LABELS
 from peersupport.program.services import NUMBER_BOUNDS
 from peersupport.referrals.models import Category, Source
+from peersupport.referrals.services import specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
+from peersupport.support.links import ASK, make_token
 from peersupport.testing.factories import make_person
 
 # Per form: 6 in `make test`, a quick pass over every form; `make test-fuzz` (in CI) asks for 100.
@@ -249,6 +251,8 @@ def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[st
         "resources": resources, "peers": peers,
         "supporters": [supporter_a.person.employee_id, supporter_b.person.employee_id],
         "candidate": make_person(name="Sam Candidate", employee_id="C1"),  # on the roster, not a supporter
+        # A personal link, as /support/ask/ emails it: each example is rolled back, so it is unused in each.
+        "link_token": make_token(ASK, person_id=outsider.person_id),
     }
 
 
@@ -282,7 +286,8 @@ def self_referral_fields(w) -> Fields:
     return {
         **_event_fields(),
         "gender": choice(["", "female", "male", "non-binary"]),
-        "specialty": st.one_of(st.just("Surgery"), PLAIN),
+        # The roster's specialties are the choices (a wish from a fixed list); anything else is refused.
+        "specialty": st.one_of(choice(["", *specialty_choices()]), PLAIN),
         "role_type": choice(["", *RoleType.values]),
     }
 
@@ -377,6 +382,9 @@ FORMS = {
     # The peer's own path, signed out (who: None): asking for a personal link by work email.
     "ask-for-a-link": (None, lambda w: reverse("support-ask"), lambda w: {
         "email": st.one_of(st.just(w["clinician"].person.email), st.emails().map(str), PLAIN)}),
+    # The self-referral form a personal link opens, signed out: its referral has no login behind it.
+    "self-referral-by-link": (None, lambda w: reverse("support-link", args=[w["link_token"]]),
+                              self_referral_fields),
     "assignment-and-override": ("director", case_url("case-assign", "waiting"), assignment_fields),
     "outreach": ("supporter", case_url("case-outreach", "assigned"),
                  lambda w: {"channel": choice(OutreachChannel.values), "send_email": choice(["", "", "on"])}),

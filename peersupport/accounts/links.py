@@ -78,6 +78,11 @@ def address_digest(address: str) -> str:
                        algorithm="sha256").hexdigest()
 
 
+def client_digest(client_ip: str | None) -> str:
+    """A keyed hash of a client's IP address, so requests from one client can be counted."""
+    return salted_hmac("peersupport.accounts.links.client", client_ip or "unknown", algorithm="sha256").hexdigest()
+
+
 def _render(name: str, context: dict[str, object]) -> tuple[str, str]:
     subject = render_plain_text(f"notifications/{name}_subject.txt", context)
     body = render_plain_text(f"notifications/{name}_body.txt", context)

@@ -121,18 +121,27 @@ class UserSession(models.Model):
 
 
 class PasswordLinkRequest(models.Model):
-    """One "forgot password" request, kept only long enough to limit how often an address asks.
+    """One "forgot password" request, kept only long enough to limit how often an address, or a
+    client, asks.
 
-    The address is kept as a keyed hash (`accounts.links.address_digest`), whether or not a login
-    has it: the table never says which addresses have an account, and never holds an address typed
-    by someone without one.
+    The address and the client's IP address are kept as keyed hashes (`accounts.links.address_digest`,
+    `client_digest`), whether or not a login has the address: the table never says which addresses
+    have an account. The address typed is kept only until the worker has looked it up (seconds
+    later), then blanked; a request over a limit never keeps it.
     """
 
     address_digest = models.CharField(max_length=64)
+    client_digest = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The address typed, until the worker has looked it up; blank after.
+    email = models.CharField(max_length=254, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["address_digest", "requested_at"])]
+        indexes = [
+            models.Index(fields=["address_digest", "requested_at"]),
+            models.Index(fields=["client_digest", "requested_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.address_digest[:12]}… at {self.requested_at:%Y-%m-%d %H:%M}"

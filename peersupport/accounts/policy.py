@@ -166,6 +166,7 @@ API: dict[str, dict[str, Rule]] = {
     "/cases/{case_id}/legal-hold": {POST: allow({DIRECTOR})},
     "/cases/{case_id}/outreach": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "/cases/{case_id}/response": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
+    "/cases/{case_id}/response/undo": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "/cases/{case_id}/encounters": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "/cases/{case_id}/resources": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "/cases/{case_id}/close": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},

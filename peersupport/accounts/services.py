@@ -1,10 +1,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from peersupport.accounts.access import require_login_manager, require_may_manage_role
@@ -12,6 +15,7 @@ from peersupport.accounts.links import (
     INVITE_KIND,
     RESET_KIND,
     address_digest,
+    client_digest,
     normalize_address,
     render_invite_email,
     render_reset_email,
@@ -27,6 +31,8 @@ from peersupport.roster.models import Person, Supporter
 ROSTER_ROLES = frozenset({Role.SUPPORTER, Role.CLINICIAN})
 # Django's username column is shorter than an email may be; logins use the email as username.
 LOGIN_EMAIL_MAX = 150
+# How much of an address's keyed hash the audit trail keeps for an address that is no login.
+ADDRESS_HASH_LENGTH = 16
 
 
 def user_add(
@@ -256,36 +262,82 @@ def login_two_factor_reset(*, actor: User, login_id: int) -> int:
 # "Forgot password": a link by email, and never a word about whether the address has a login
 
 
-def password_link_request(*, email: str, now: datetime | None = None) -> None:
-    """Email a link to choose a new password, if the address is an active login's.
+def password_link_request(*, email: str, client_ip: str | None = None, now: datetime | None = None) -> None:
+    """Take a request for a link to choose a new password, unless its address or its client asked too often.
 
-    The caller learns nothing either way. Each address gets at most
-    PASSWORD_LINK_REQUESTS_PER_HOUR links an hour, whether or not it has a login (the count is
-    kept under a keyed hash of the address). The audit trail names the login when there is one,
-    and otherwise only a shortened keyed hash, never the address typed.
+    The request does the same database work whatever the address: it counts the recent requests
+    for the limits, then writes one row and queues one task (or, over a limit, writes only the
+    audit entry). Whether the address is an active login's is decided later, by the worker
+    (`password_link_process`), so neither the answer nor the time it takes tells anyone whether
+    an account exists. Each address gets at most PASSWORD_LINK_REQUESTS_PER_HOUR links an hour,
+    and each client address may ask PASSWORD_LINK_REQUESTS_PER_CLIENT times an hour, both counted
+    under keyed hashes. The caller answers the same page either way.
     """
     now = now or timezone.now()
     address = normalize_address(email)
     digest = address_digest(address)
-    since = now - timedelta(hours=1)
+    client = client_digest(client_ip)
+    recent = PasswordLinkRequest.objects.filter(requested_at__gte=now - timedelta(hours=1))
+    limited = (
+        recent.filter(address_digest=digest).count() >= settings.PASSWORD_LINK_REQUESTS_PER_HOUR
+        or recent.filter(client_digest=client).count() >= settings.PASSWORD_LINK_REQUESTS_PER_CLIENT
+    )
     with audited_atomic():
-        PasswordLinkRequest.objects.filter(requested_at__lt=since).delete()
-        recent = PasswordLinkRequest.objects.filter(address_digest=digest, requested_at__gte=since).count()
-        throttled = recent >= settings.PASSWORD_LINK_REQUESTS_PER_HOUR
-        if not throttled:
-            PasswordLinkRequest.objects.create(address_digest=digest, requested_at=now)
-        login = None
-        if len(address) <= LOGIN_EMAIL_MAX:
-            login = User.objects.filter(email__iexact=address, is_active=True).first()
-        if login is None:
+        if limited:
+            # Nothing kept but the keyed hash: whether a login has the address is never looked up.
             audit_record(actor=None, action="auth.password_link_requested", object_type="user",
-                         detail={"login": False, "address_hash": digest[:16], "throttled": throttled})
+                         detail={"address_hash": digest[:ADDRESS_HASH_LENGTH], "throttled": True})
             return
-        audit_record(actor=None, action="auth.password_link_requested", obj=login,
-                     detail={"login": True, "throttled": throttled})
-        if not throttled:
-            subject, body = render_reset_email(login)
-            outbox_enqueue(kind=RESET_KIND, to=login.email, subject=subject, body=body)
+        request = PasswordLinkRequest.objects.create(address_digest=digest, client_digest=client,
+                                                     requested_at=now,
+                                                     # Longer than any login's: it cannot be one.
+                                                     email=address if len(address) <= LOGIN_EMAIL_MAX else "")
+        transaction.on_commit(partial(_schedule_password_link, request.pk), robust=True)
+
+
+def _schedule_password_link(request_id: int) -> None:
+    from peersupport.accounts.tasks import process_password_link_request
+
+    process_password_link_request.enqueue(request_id)
+
+
+def password_link_process(request_id: int, *, now: datetime | None = None) -> bool:
+    """The worker's half of "Forgot password": email a link if the address is an active login's.
+
+    Safe to run again. The address typed is blanked in the same transaction. The audit trail names
+    the login when there is one, and otherwise keeps only a shortened keyed hash, never the
+    address typed. Returns whether a link was sent.
+    """
+    now = now or timezone.now()
+    sent = False
+    with audited_atomic():
+        claimed = PasswordLinkRequest.objects.filter(pk=request_id, processed_at__isnull=True).update(
+            processed_at=now)
+        request = PasswordLinkRequest.objects.filter(pk=request_id).first() if claimed else None
+        if request is not None:
+            login = None
+            if request.email and len(request.email) <= LOGIN_EMAIL_MAX:
+                login = User.objects.filter(email__iexact=request.email, is_active=True).first()
+            if login is None:
+                audit_record(actor=None, action="auth.password_link_requested", object_type="user",
+                             detail={"login": False, "address_hash": request.address_digest[:ADDRESS_HASH_LENGTH],
+                                     "throttled": False})
+            else:
+                audit_record(actor=None, action="auth.password_link_requested", obj=login,
+                             detail={"login": True, "throttled": False})
+                subject, body = render_reset_email(login)
+                outbox_enqueue(kind=RESET_KIND, to=login.email, subject=subject, body=body)
+                sent = True
+            PasswordLinkRequest.objects.filter(pk=request_id).update(email="")
+    forget_old_password_link_requests(now=now)
+    return sent
+
+
+def forget_old_password_link_requests(*, now: datetime | None = None) -> None:
+    """Requests older than the limits' hour are deleted, once the worker has looked them up."""
+    now = now or timezone.now()
+    PasswordLinkRequest.objects.filter(requested_at__lt=now - timedelta(hours=1)).filter(
+        Q(processed_at__isnull=False) | Q(email="")).delete()
 
 
 def password_set_from_link(*, login: User, password: str) -> int:

@@ -1,7 +1,8 @@
 """Forgot password, and choosing a password through an emailed link (invitation or reset).
 
 The "Forgot password" page answers every well-formed address the same way, in the same words,
-with the same status; whether an email goes out is `password_link_request`'s business. After a
+with the same status, and does the same database work for it; whether an email goes out is
+decided later by the worker (`password_link_process`). After a
 password is chosen the person signs in as usual, so a director or an administrator still gives
 the code from their app.
 """
@@ -19,6 +20,7 @@ from peersupport.accounts.links import EitherLink
 from peersupport.accounts.models import User
 from peersupport.accounts.services import password_link_request
 from peersupport.lib.errors import InvalidInput
+from peersupport.lib.middleware import client_ip
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +28,8 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     form = ForgotPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            password_link_request(email=form.cleaned_data["email"])
+            password_link_request(email=form.cleaned_data["email"], client_ip=client_ip(request))
+            # The same answer for a login and an unknown address, over a limit or not.
             return redirect("password-forgot-sent")
         status = InvalidInput.status
     else:

@@ -32,6 +32,7 @@ from peersupport.cases.actions import (
     case_record_resource,
     case_record_response,
     case_send_information_sheet,
+    case_undo_response,
 )
 from peersupport.cases.models import Case
 
@@ -71,6 +72,20 @@ def case_outreach(request: SignedInRequest, case_id: CaseId, payload: OutreachIn
 )
 def case_response(request: SignedInRequest, case_id: CaseId, payload: ResponseIn) -> Case:
     return case_record_response(actor=request.user, case_id=case_id, response=payload.response)
+
+
+@router.post(
+    "/cases/{int:case_id}/response/undo",
+    response=ACTION,
+    summary="Undo a decline recorded a moment ago",
+    description="A `declined` recorded by mistake can be taken back in its first two minutes, as on "
+    "the case page: the case is `outreach_made` again, waiting for the peer's answer, and the open "
+    "invitation (held back for those two minutes) is withdrawn. The body is an empty object; any "
+    "field answers 422. After the two minutes, once the invitation has gone out, or when the last "
+    "answer is not a decline, the decline stands: 409. " + WHO + ANSWERS,
+)
+def case_response_undo(request: SignedInRequest, case_id: CaseId, payload: EmptyIn) -> Case:
+    return case_undo_response(actor=request.user, case_id=case_id)
 
 
 @router.post(

@@ -1,7 +1,9 @@
 """Sign-ins, sign-outs and refused sign-ins, from Django's auth signals.
 
 The signals are the only place Django reports these, whichever view or backend did the work.
-The password is never read; the name tried at a refused sign-in is kept as typed, shortened.
+The password is never read. A refused sign-in names the login when the name typed is one;
+otherwise it keeps only a shortened keyed hash of what was typed, never the typed address itself
+(the same as "Forgot password" for an unknown address).
 """
 
 from typing import Any
@@ -14,7 +16,8 @@ from django.http import HttpRequest
 from peersupport.audit.services import audit_record
 from peersupport.lib.middleware import client_ip
 
-ATTEMPTED_NAME_LENGTH = 254
+# How much of the keyed hash an entry keeps: enough to see the same name tried again, no more.
+ADDRESS_HASH_LENGTH = 16
 
 
 def _ip(request: HttpRequest | None) -> str | None:
@@ -35,6 +38,26 @@ def record_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwarg
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
 def record_sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                           **kwargs: Any) -> None:
-    tried = credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or ""
-    audit_record(actor=None, action="auth.sign_in_failed", object_type="user",
-                 detail={"username": str(tried)[:ATTEMPTED_NAME_LENGTH]}, ip=_ip(request))
+    from peersupport.accounts.links import address_digest
+
+    tried = str(credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or "")
+    login = _login_named(tried)
+    if login is None:
+        # Not a login: what was typed may be anyone's address (or a password typed in the wrong box).
+        audit_record(actor=None, action="auth.sign_in_failed", object_type="user",
+                     detail={"login": False, "address_hash": address_digest(tried)[:ADDRESS_HASH_LENGTH]},
+                     ip=_ip(request))
+        return
+    audit_record(actor=None, action="auth.sign_in_failed", obj=login, detail={"login": True}, ip=_ip(request))
+
+
+def _login_named(tried: str) -> Any:
+    """The login whose address was typed (any letter case, as sign-in matches it), or None."""
+    from peersupport.accounts.links import normalize_address
+
+    model = get_user_model()
+    address = normalize_address(tried)
+    longest = model._meta.get_field("email").max_length or 0
+    if not address or len(address) > longest:
+        return None
+    return model._default_manager.filter(email__iexact=address).first()

@@ -122,6 +122,9 @@ def _case_page(
                 matching=matching,
                 suggestions=ranked[:SUGGESTION_COUNT],
                 more_supporters=ranked[SUGGESTION_COUNT:SUGGESTION_COUNT + MORE_SUPPORTERS_MAX],
+                # Left out of the suggestions by the one-peer-per-event rule, yet still eligible: offered
+                # in the same list, marked, and (as anyone outside the suggestions) only with a reason.
+                held_back=matching.held_back[:MORE_SUPPORTERS_MAX],
                 override_form=override_form or OverrideForm(),
                 suggestion_count=SUGGESTION_COUNT,
             )

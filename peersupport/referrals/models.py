@@ -46,7 +46,7 @@ class Referral(models.Model):
     external_ref = models.CharField(max_length=100, blank=True)
     source = models.CharField(max_length=30, choices=Source.choices)
     referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="referrals"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
     received_at = models.DateTimeField(default=timezone.now)
     involved_count = models.PositiveIntegerField(default=0)

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.accounts.models import PasswordLinkRequest, Role
-from peersupport.accounts.services import login_invite
+from peersupport.accounts.services import login_invite, password_link_process
 from peersupport.accounts.testing import force_login_unverified
 from peersupport.audit.models import AuditEntry
 from peersupport.notifications.models import OutboxMessage
@@ -32,10 +34,20 @@ def comparable(response, typed: str = "") -> str:
     return page.replace(typed, "TYPED-ADDRESS") if typed else page
 
 
-def ask(client: Client, email: str):
-    """Forgot password, as a visitor does it: the form, then the page it leads to."""
-    first = client.post(reverse("password-forgot"), {"email": email})
-    return first, client.get(first["Location"]) if first.status_code == 302 else None
+def ask(client: Client, email: str, *, ip: str = "203.0.113.7", process: bool = True):
+    """Forgot password, as a visitor does it: the form, then the page it leads to. Then, unless
+    told not to, what the worker does for each request waiting (the task's own wiring is tested
+    end to end with the real worker)."""
+    first = client.post(reverse("password-forgot"), {"email": email}, REMOTE_ADDR=ip)
+    page = client.get(first["Location"]) if first.status_code == 302 else None
+    if process:
+        process_waiting()
+    return first, page
+
+
+def process_waiting() -> None:
+    for pk in PasswordLinkRequest.objects.filter(processed_at__isnull=True).values_list("pk", flat=True):
+        password_link_process(pk)
 
 
 def link_in(message: OutboxMessage) -> str:
@@ -94,11 +106,28 @@ def test_the_audit_names_a_login_but_never_an_unknown_address(referrer):
     assert not PasswordLinkRequest.objects.filter(address_digest__icontains="nobody").exists()
 
 
+def test_asking_does_the_same_database_work_for_a_login_and_an_unknown_address(referrer):
+    """The request does not look the address up at all (the worker does), so it takes the same time."""
+    def statements(email: str, ip: str) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            ask(Client(), email, ip=ip, process=False)
+        return [re.sub(r'"s\d+_x\d+"', '"savepoint"', q["sql"].split(" WHERE ")[0].split(" VALUES ")[0])
+                for q in queries.captured_queries]
+
+    known = statements(referrer.email, "203.0.113.1")
+    assert known == statements("nobody.here@example.org", "203.0.113.2")
+    assert not any('"accounts_user"' in sql for sql in statements(referrer.email, "203.0.113.3"))
+    assert not OutboxMessage.objects.exists()  # nothing is sent before the worker looks
+    process_waiting()
+    assert OutboxMessage.objects.filter(to=referrer.email).count() == 2  # asked twice; the other is unknown
+    assert set(PasswordLinkRequest.objects.values_list("email", flat=True)) == {""}
+
+
 def test_an_address_gets_at_most_three_links_an_hour_known_or_not(referrer, time_machine):
     start = timezone.now()
     time_machine.move_to(start, tick=False)
-    for address in (referrer.email, "nobody.here@example.org"):
-        answers = [ask(Client(), address)[0] for _ in range(5)]
+    for n, address in enumerate((referrer.email, "nobody.here@example.org")):
+        answers = [ask(Client(), address, ip=f"203.0.113.{n * 10 + i}")[0] for i in range(5)]
         assert {a.status_code for a in answers} == {302}  # the same answer, sent or not
     assert OutboxMessage.objects.filter(to=referrer.email).count() == 3
     throttled = AuditEntry.objects.filter(action="auth.password_link_requested", detail__throttled=True)
@@ -108,6 +137,38 @@ def test_an_address_gets_at_most_three_links_an_hour_known_or_not(referrer, time
     assert OutboxMessage.objects.filter(to=referrer.email).count() == 4
     # Requests older than the hour are not kept.
     assert PasswordLinkRequest.objects.filter(requested_at__lt=start + timedelta(seconds=1)).count() == 0
+
+
+def test_one_client_asking_for_many_addresses_is_limited_with_the_same_answer(referrer, settings, time_machine):
+    settings.PASSWORD_LINK_REQUESTS_PER_CLIENT = 4
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    answers = [ask(Client(), f"guess{n}@example.org", ip="198.51.100.9") for n in range(4)]
+    limited_post, limited_page = ask(Client(), referrer.email, ip="198.51.100.9")
+    assert limited_post.status_code == 302 and limited_post["Location"] == reverse("password-forgot-sent")
+    assert comparable(limited_page) == comparable(answers[0][1])
+    assert not OutboxMessage.objects.exists()  # over the client's limit: no link, even to a login
+    entry = AuditEntry.objects.filter(action="auth.password_link_requested").latest("pk")
+    assert entry.detail["throttled"] is True and entry.object_id == ""
+    # Another client is not limited, and the keyed hash of the client address is all that is kept.
+    ask(Client(), referrer.email, ip="198.51.100.10")
+    assert OutboxMessage.objects.filter(to=referrer.email).count() == 1
+    assert not PasswordLinkRequest.objects.filter(client_digest__contains="198.51").exists()
+    time_machine.move_to(start + timedelta(hours=1, seconds=1), tick=False)
+    ask(Client(), referrer.email, ip="198.51.100.9")
+    assert OutboxMessage.objects.filter(to=referrer.email).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_emails_a_login_and_nothing_for_an_unknown_address(smtp_server):
+    login = make_user(Role.REFERRER, email="rita@example.org")
+    ask(Client(), "Rita@Example.org", process=False)
+    ask(Client(), "nobody.here@example.org", process=False)
+    run_worker_until_idle()
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == login.email and LINK.search(mail.get_content())
+    assert list(PasswordLinkRequest.objects.values_list("email", flat=True)) == ["", ""]
+    assert len(smtp_server.messages) == 1
 
 
 # Choosing the password

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
-from peersupport.cases.actions import case_close, case_record_outreach, case_record_response
+from peersupport.cases.actions import UNDO_WINDOW, case_close, case_record_outreach, case_record_response
 from peersupport.cases.models import (
     AssignmentDecline,
     Case,
@@ -183,6 +183,37 @@ def test_information_sheet_is_queued_for_the_peer(call, supporter_a, assigned_ca
     assert call(supporter_a, "POST", path, {"resource_ids": [resource.pk, 999]}).status_code == 422
 
 
+def test_a_decline_is_undone_within_two_minutes_and_the_invitation_withdrawn(call, supporter_a, assigned_case):
+    path = f"/cases/{assigned_case.pk}"
+    call(supporter_a, "POST", f"{path}/outreach", {"channel": "call"})
+    call(supporter_a, "POST", f"{path}/response", {"response": "declined"})
+    assert OutboxMessage.objects.filter(kind="open_invitation").exists()
+    response = call(supporter_a, "POST", f"{path}/response/undo", {})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "outreach_made" and body["responded_at"] is None and body["next_step"] == "response"
+    assert not OutboxMessage.objects.filter(kind="open_invitation").exists()
+    assert not ResponseRecord.objects.filter(case=assigned_case, response="declined").exists()
+    entry = AuditEntry.objects.get(action="case.response_undone")
+    assert entry.actor == supporter_a.person.user and entry.via == "api"
+    assert entry.detail == {"response": "declined", "invitations_withdrawn": 1}
+
+
+def test_after_two_minutes_the_decline_stands_409(call, supporter_a, director, assigned_case, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    path = f"/cases/{assigned_case.pk}"
+    call(supporter_a, "POST", f"{path}/outreach", {"channel": "call"})
+    call(supporter_a, "POST", f"{path}/response", {"response": "declined"})
+    time_machine.shift(UNDO_WINDOW + timedelta(seconds=1))
+    case = Case.objects.get(pk=assigned_case.pk)
+    before = recorded(case)
+    for persona in (supporter_a, director):
+        response = call(persona, "POST", f"{path}/response/undo", {})
+        assert response.status_code == 409 and "2 minutes" in response.json()["detail"]
+    assert recorded(case) == before and case.state == CaseState.DECLINED
+    assert OutboxMessage.objects.filter(kind="open_invitation").count() == 1
+
+
 # Who may act ---------------------------------------------------------------------------------
 
 # (action, the state it fits, body, success status)
@@ -195,6 +226,7 @@ ACTIONS: list[tuple[str, str, Any, int]] = [
     ("hand-back", CaseState.ASSIGNED, {"reason": "no_capacity"}, 200),
     ("safety-escalation", CaseState.ACCEPTED, {}, 201),
     ("information-sheet", CaseState.DECLINED, {"resource_ids": ["{resource}"]}, 202),
+    ("response/undo", CaseState.DECLINED, {}, 200),
 ]
 
 
@@ -253,6 +285,8 @@ OUT_OF_ORDER = [
     ("response", CaseState.DECLINED, {"response": "accepted"}),
     ("hand-back", CaseState.ACCEPTED, {"reason": "other"}),
     ("information-sheet", CaseState.ASSIGNED, {"resource_ids": ["{resource}"]}),
+    ("response/undo", CaseState.OUTREACH_MADE, {}),  # nothing to undo
+    ("response/undo", CaseState.ACCEPTED, {}),  # only a decline can be undone
     *[(action, CaseState.CLOSED, body) for action, _, body, _ in ACTIONS],  # anything after close
 ]
 
@@ -297,6 +331,7 @@ BAD_INPUT = [
     ("hand-back", CaseState.ASSIGNED, {"reason": "bored"}, "reason"),
     ("safety-escalation", CaseState.ASSIGNED, {"details": "x"}, "'details'"),
     ("information-sheet", CaseState.DECLINED, {"resource_ids": []}, "resource_ids"),
+    ("response/undo", CaseState.DECLINED, {"reason": "mistake"}, "'reason'"),
 ]
 
 
@@ -352,7 +387,7 @@ def test_supporter_reads_the_directory_but_may_not_add_to_it(call, supporter_a, 
 def test_the_actions_are_documented(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for action in ("outreach", "response", "encounters", "resources", "close", "hand-back",
-                   "safety-escalation", "information-sheet"):
+                   "safety-escalation", "information-sheet", "response/undo"):
         operation = paths[f"/api/v1/cases/{{case_id}}/{action}"]["post"]
         assert {"401", "403", "404", "409", "422"} <= set(operation["responses"])
         assert operation["description"]

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from peersupport.accounts.links import address_digest
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
 from peersupport.testing.factories import make_user
@@ -33,19 +34,30 @@ def test_a_sign_in_is_recorded_with_the_address(client, referrer_login):
     assert (entry.object_type, entry.object_id) == ("user", str(referrer_login.pk))
 
 
-def test_a_refused_sign_in_keeps_the_name_tried_and_never_the_password(client, referrer_login):
+def test_a_refused_sign_in_names_the_login_and_never_keeps_the_password(client, referrer_login):
     wrong = "Tr0ub4dor&3-not-it"
     assert sign_in(client, "Rita.Referrer@example.org", wrong).status_code == 200
     entry = AuditEntry.objects.get(action="auth.sign_in_failed")
     assert entry.actor is None and entry.ip == ADDRESS
-    assert entry.detail == {"username": "Rita.Referrer@example.org"}
+    assert (entry.object_type, entry.object_id) == ("user", str(referrer_login.pk))
+    assert entry.detail == {"login": True}
     everything = json.dumps(list(AuditEntry.objects.values()), default=str)
     assert wrong not in everything and PASSWORD not in everything
 
 
-def test_a_very_long_name_tried_is_shortened(client, referrer_login):
-    sign_in(client, "x" * 5000, "whatever")
-    assert len(AuditEntry.objects.get(action="auth.sign_in_failed").detail["username"]) == 254
+@pytest.mark.parametrize("typed", ["Nobody.Here@example.org", "x" * 5000, "correct horse battery staple"])
+def test_a_refused_sign_in_with_a_name_that_is_no_login_keeps_only_a_shortened_keyed_hash(client, referrer_login,
+                                                                                        typed):
+    sign_in(client, typed, "whatever")
+    entry = AuditEntry.objects.get(action="auth.sign_in_failed")
+    assert entry.actor is None and entry.object_id == "" and entry.ip == ADDRESS
+    assert entry.detail == {"login": False, "address_hash": address_digest(typed)[:16]}
+    everything = json.dumps(list(AuditEntry.objects.values()), default=str).lower()
+    assert typed.lower()[:20] not in everything and "nobody" not in everything
+    # The same name tried again is recognizable as the same, whatever its letter case.
+    sign_in(client, typed.upper(), "whatever")
+    again = AuditEntry.objects.filter(action="auth.sign_in_failed").latest("pk")
+    assert again.detail == entry.detail
 
 
 def test_signing_out_is_recorded(client, referrer_login):

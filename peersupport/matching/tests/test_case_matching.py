@@ -282,6 +282,26 @@ def test_director_sees_who_is_held_back_by_the_one_peer_rule(client, director, r
     assert f"already supports a colleague from the same event (case #{first.pk})" in page
 
 
+def test_the_director_picks_a_held_back_supporter_from_the_list_with_a_reason(client, director, referrer, colleagues,
+                                                                               star, supporter_a):
+    first, second = refer(referrer, *colleagues).cases.order_by("pk")
+    assign(director, first, star)
+    client.force_login(director)
+    page = client.get(reverse("case", args=[second.pk])).content.decode()
+    select = page[page.index('<select id="override-supporter"'):]
+    select = select[:select.index("</select>")]
+    assert (f'<option value="{star.person.employee_id}">Sam Star — supports a colleague from this event '
+            f"(case #{first.pk})</option>") in select
+    chosen = {"override": "1", "version": fresh(second).version, "supporter": star.person.employee_id}
+    refused = client.post(reverse("case-assign", args=[second.pk]), chosen)
+    assert refused.status_code == 422 and "Give a reason" in refused.content.decode()
+    assert fresh(second).state == CaseState.AWAITING_ASSIGNMENT
+    done = client.post(reverse("case-assign", args=[second.pk]), {**chosen, "override_reason": "peer_request"})
+    assert done.status_code == 302
+    record = Assignment.objects.get(case=second)
+    assert record.supporter == star and record.override_reason == "peer_request"
+
+
 def test_the_assigned_supporter_never_sees_the_wishes_or_the_peers_other_cases(client, director, referrer, peer,
                                                                                 star, supporter_b):
     supported_before(director, referrer, peer, supporter_b)
