@@ -44,6 +44,9 @@ elif not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Under DEBUG a server error still shows the program's own 500 page (its traceback is logged);
+# set this to see Django's technical page instead, on a developer's machine only.
+DEBUG_TECHNICAL_500 = env_bool("DEBUG_TECHNICAL_500", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Links in emails point here.

@@ -3,13 +3,16 @@
 Django shows its technical pages while DEBUG is on: a stale email link to a handed-back case
 would list every URL pattern of the site. This middleware answers a refused or missing page with
 our templates whatever DEBUG says, and keeps an expected refusal out of the error log: a 403
-writes one line ("Forbidden: /path"), never a traceback. The API keeps its JSON errors, and a
-server error under DEBUG still shows Django's page, for the developer.
+writes one line ("Forbidden: /path"), never a traceback. A server error shows our 500 page too
+(with DEBUG off Django renders it itself); under DEBUG its traceback still goes to the log, and a
+developer who wants Django's technical page sets `DEBUG_TECHNICAL_500`. The API keeps its JSON
+errors.
 """
 
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -63,6 +66,12 @@ class ErrorPageMiddleware:
             logging.getLogger(f"django.security.{exception.__class__.__name__}").error(
                 "Suspicious request refused: %s", exception.__class__.__name__)
             return error_page(request, 400, exception)
+        if settings.DEBUG and not settings.DEBUG_TECHNICAL_500:
+            # Django would show its technical page, with the settings and the request's data.
+            logging.getLogger("django.request").error(
+                "Internal Server Error: %s", request.path, exc_info=exception,
+                extra={"status_code": 500, "request": request})
+            return error_page(request, 500, exception)
         return None
 
 

@@ -63,8 +63,7 @@ def test_a_request_too_large_to_read_shows_our_400(client, debug, settings, dire
     assert "Traceback" not in html
 
 
-def test_a_server_error_shows_our_500_when_debug_is_off(client, settings, director, monkeypatch):
-    settings.DEBUG = False
+def test_a_server_error_shows_our_500_in_every_mode(client, debug, director, monkeypatch, caplog):
     from peersupport.cases import views
 
     def broken(*args, **kwargs):
@@ -73,9 +72,13 @@ def test_a_server_error_shows_our_500_when_debug_is_off(client, settings, direct
     monkeypatch.setattr(views, "cases_for_user", broken)
     client.raise_request_exception = False
     client.force_login(director)
-    response = client.get(reverse("queue"))
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get(reverse("queue"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode() and HOME_LINK in response.content.decode()
+    assert "Traceback" not in response.content.decode() and "SECRET_KEY" not in response.content.decode()
+    # The developer still finds where it broke, in the log.
+    assert any(record.exc_info for record in caplog.records if record.name == "django.request")
 
 
 def test_the_api_keeps_its_json_errors(client, debug):
