@@ -29,7 +29,7 @@ from peersupport.referrals.models import GenderPreference, Source
 from peersupport.referrals.services import ReferralRefused, clean_summary, specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Person, Supporter, SupporterStatus
-from peersupport.support.services import served_person_with_address
+from peersupport.support.tests.helpers import ask, link_in, process_all
 from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -215,13 +215,23 @@ class TestLoadedDemo:
         assert f"Also referred (referral #{link.referral_id})" in timeline
         assert case.peer.name in readme_try_it() and link.referral.external_ref in readme_try_it()
 
-    def test_a_clinician_with_no_login_can_ask_for_support_at_the_address_the_readme_names(self, demo_output):
+    def test_a_clinician_with_no_login_can_ask_for_support_at_the_address_the_readme_names(self, demo_output, client):
         try_it = demo_try_it()
         person = Person.objects.get(email=try_it.ask_email)
         assert person.active and person.role_type in ProgramSettings.current().served_role_types
         assert not User.objects.filter(person=person).exists() and not person.cases.exists()
-        assert served_person_with_address(try_it.ask_email) == person
         assert try_it.ask_email in demo_output and try_it.ask_email in readme_try_it()
+        # The whole path: the address, the emailed link, the form with wishes, a case waiting.
+        ask(client, try_it.ask_email)
+        process_all()
+        [message] = OutboxMessage.objects.filter(to=person.email, kind="personal_link")
+        url = link_in(message.body, "/support/link/")
+        wishes = {"gender": "male", "specialty": specialty_choices()[0]}
+        sent = client.post(url, {"category": "medical_error", "occurred_on": timezone.localdate().isoformat(),
+                                 "summary": "A dose was given twice on the ward overnight.", **wishes})
+        assert sent.status_code == 302
+        case = Case.objects.select_related("referral").get(peer=person)
+        assert case.state == CaseState.AWAITING_ASSIGNMENT and case.referral.preferences == wishes
 
     def test_a_supporter_login_can_decline_and_the_peer_comes_back_with_one_click(self, demo_output, client):
         try_it = demo_try_it()

@@ -3,7 +3,9 @@
 Deterministic (one seeded random generator), loaded once into an empty program by
 `manage.py load_demo`. The roster, supporters, logins, referrals and assignments go through the
 same services the web pages and the API use, so the audit trail, the outbox and the matching
-see exactly what they would see in real use.
+see exactly what they would see in real use. That includes the peer's own path: a request
+through the personal link from /support/ask/ and a return through "I'd like to talk now" are
+made with real signed links, read and used up as the public pages do (`_ask_through_link`).
 
 Two things are done directly, and why:
 - The demo's history is written now and then moved back in time (received, assigned and closed
