@@ -266,7 +266,7 @@ STORIES: tuple[Story, ...] = (
     # the new referral links to it ("also referred in #N") and opens one for the resident only.
     Story("patient_death",
           "A young patient died in the emergency department after a long resuscitation.",
-          "safety_report", by="integration", hours_ago=1.75, external_ref="SR-4821",
+          "safety_report", by="integration", hours_ago=1.25, external_ref="SR-4821",
           involved=(Involved("Emergency Medicine", tag="emergency-attending"),
                     Involved("Emergency Medicine", role_type="resident"))),
     # Asked for support through the emailed link from /support/ask/, with wishes: a neurologist
