@@ -272,7 +272,9 @@ def _make_supporter_logins(supporters: list[Supporter]) -> list[User]:
     """Logins for the supporters holding the demo's open cases (then other active ones)."""
     holding = list(
         Supporter.objects.filter(cases__state__in=HOLDING_STATES)
-        .order_by("cases__assigned_at").values_list("pk", flat=True)
+        # The case's id breaks a tie (a joint referral's cases are assigned at one time), so the
+        # logins are the same on every database: the README names supporter2's case.
+        .order_by("cases__assigned_at", "cases__pk").values_list("pk", flat=True)
     )
     active = [s.pk for s in supporters if s.status == SupporterStatus.ACTIVE]
     chosen = list(dict.fromkeys(holding + active))[:SUPPORTER_LOGINS]
