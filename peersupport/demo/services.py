@@ -92,7 +92,7 @@ class DemoTryIt:
     # A clinician with no login, for /support/ask/ (the emailed link prints in the worker's output).
     ask_email: str
     # A supporter login holding a case that waits for the peer's answer: their "No, thank you"
-    # sends the peer the open invitation with "I'd like to talk now". None once there is none.
+    # sends the peer the open invitation with "I'd like to talk now". Empty once there is none.
     decline_login: str = ""
     decline_peer: str = ""
     decline_case_id: int | None = None
