@@ -4,21 +4,32 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.accounts.models import ApiToken, Role, User
-from peersupport.cases.models import Case, CaseState, StepNotice
+from peersupport.audit.models import AuditEntry
+from peersupport.cases.actions import OPEN_INVITATION, case_record_response
+from peersupport.cases.models import Case, CaseReferralLink, CaseState, Response, StepNotice
 from peersupport.cases.timeliness import DUE_STATES, send_due_notices
 from peersupport.demo import data as demo_data
+from peersupport.demo.services import demo_try_it
+from peersupport.matching.selectors import suggestions_for_case
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
+from peersupport.program.models import ProgramSettings
+from peersupport.referrals.models import GenderPreference, Source
+from peersupport.referrals.services import ReferralRefused, clean_summary, specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.support.tests.helpers import ask, link_in, process_all
 from peersupport.testing.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +160,128 @@ class TestLoadedDemo:
         output = load_demo()
         assert "already loaded" in output
         assert (Person.objects.count(), Case.objects.count(), User.objects.count()) == before
+
+
+    def test_a_waiting_self_referral_shows_the_director_its_wishes_and_why_one_cannot_be_met(
+        self, demo_output, client
+    ):
+        case = Case.objects.select_related("referral").get(pk=demo_try_it().wishes_case_id)
+        referral = case.referral
+        # Asked through the emailed personal link (no login), with wishes from the fixed lists.
+        assert case.state == CaseState.AWAITING_ASSIGNMENT and referral.source == Source.SELF
+        assert referral.referred_by is None and not User.objects.filter(person=case.peer).exists()
+        assert referral.preferences["gender"] in GenderPreference.values
+        assert referral.preferences["specialty"] in specialty_choices()
+        page = director_page(client, case)
+        wishes = section(page, 'data-testid="wishes"', "</dl>")
+        assert "Gender" in wishes and referral.preferences["specialty"] in wishes
+        unmet = section(page, 'data-testid="unmet-wish"', "</p>")
+        assert f"No eligible supporter is in {referral.preferences['specialty']}" in unmet
+        assert "own-department rule" in unmet
+        assert case.peer.name in readme_try_it()
+
+    def test_a_waiting_return_shows_continuity_with_the_earlier_supporter_suggested_first(self, demo_output, client):
+        case = Case.objects.select_related("reengagement_of__supporter__person").get(
+            pk=demo_try_it().continuity_case_id)
+        earlier = case.reengagement_of
+        assert case.state == CaseState.AWAITING_ASSIGNMENT and earlier is not None
+        assert earlier.peer_id == case.peer_id and earlier.supporter is not None
+        assert earlier.closed_at is not None and timezone.now() - earlier.closed_at < timedelta(days=365)
+        supporter = earlier.supporter.person
+        assert suggestions_for_case(case)[0].employee_id == supporter.employee_id
+        page = director_page(client, case)
+        assert f"Case #{earlier.pk}</a>" in section(page, 'data-testid="continuity"', "</ul>")
+        assert (f"{supporter.name} supported this peer in case #{earlier.pk} and is suggested first"
+                in section(page, 'data-testid="earlier-suggested"', "</p>"))
+        assert f"supported this peer before (case #{earlier.pk})" in page
+        assert case.peer.name in readme_try_it() and supporter.name in readme_try_it()
+
+    def test_a_second_referral_of_a_waiting_clinician_shows_as_also_referred_in_queue_and_case(
+        self, demo_output, client
+    ):
+        case = Case.objects.get(pk=demo_try_it().also_referred_case_id)
+        [link] = CaseReferralLink.objects.filter(case=case).select_related("referral")
+        # A later referral through the real intake: it named the clinician again, opened no
+        # second case for them, and was linked when it was received.
+        assert link.referral.received_at > case.created_at and link.linked_at == link.referral.received_at
+        assert not Case.objects.filter(referral=link.referral, peer=case.peer).exists()
+        assert Case.objects.filter(peer=case.peer).count() == 1
+        assert AuditEntry.objects.for_object("case", case.pk).filter(action="case.also_referred").exists()
+        also = f'href="/referrals/{link.referral_id}/">#{link.referral_id}</a>'
+        assert also in section(director_page(client, case), 'data-testid="also-referred"', "</p>")
+        queue = client.get(reverse("queue")).content.decode()
+        assert also in section(queue, f'href="/cases/{case.pk}/"', 'data-testid="also-referred"', "</p>")
+        timeline = client.get(reverse("case", args=[case.pk])).content.decode()
+        assert f"Also referred (referral #{link.referral_id})" in timeline
+        assert case.peer.name in readme_try_it() and link.referral.external_ref in readme_try_it()
+
+    def test_a_clinician_with_no_login_can_ask_for_support_at_the_address_the_readme_names(self, demo_output, client):
+        try_it = demo_try_it()
+        person = Person.objects.get(email=try_it.ask_email)
+        assert person.active and person.role_type in ProgramSettings.current().served_role_types
+        assert not User.objects.filter(person=person).exists() and not person.cases.exists()
+        assert try_it.ask_email in demo_output and try_it.ask_email in readme_try_it()
+        # The whole path: the address, the emailed link, the form with wishes, a case waiting.
+        ask(client, try_it.ask_email)
+        process_all()
+        [message] = OutboxMessage.objects.filter(to=person.email, kind="personal_link")
+        url = link_in(message.body, "/support/link/")
+        wishes = {"gender": "male", "specialty": specialty_choices()[0]}
+        sent = client.post(url, {"category": "medical_error", "occurred_on": timezone.localdate().isoformat(),
+                                 "summary": "A dose was given twice on the ward overnight.", **wishes})
+        assert sent.status_code == 302
+        case = Case.objects.select_related("referral").get(peer=person)
+        assert case.state == CaseState.AWAITING_ASSIGNMENT and case.referral.preferences == wishes
+
+    def test_a_supporter_login_can_decline_and_the_peer_comes_back_with_one_click(self, demo_output, client):
+        try_it = demo_try_it()
+        case = Case.objects.select_related("supporter__person").get(pk=try_it.decline_case_id)
+        supporter = User.objects.get(email=try_it.decline_login)
+        assert case.state == CaseState.OUTREACH_MADE and case.supporter.person == supporter.person
+        assert try_it.decline_login in readme_try_it() and case.peer.name in readme_try_it()
+        assert try_it.decline_login in demo_output and case.peer.name in demo_output
+        case_record_response(actor=supporter, case_id=case.pk, response=Response.DECLINED)
+        invitation = OutboxMessage.objects.get(kind=OPEN_INVITATION, case=case)
+        [talk] = re.findall(r"https?://\S+/support/talk/\S+/", invitation.body)
+        path = talk.split("://", 1)[1].split("/", 1)[1]
+        assert client.post("/" + path).status_code == 302
+        back = Case.objects.get(reengagement_of=case)
+        assert back.state == CaseState.AWAITING_ASSIGNMENT
+        assert suggestions_for_case(back)[0].employee_id == case.supporter.person.employee_id
+
+    def test_the_summary_the_readme_gives_is_refused_with_its_reasons(self, demo_output):
+        [sentence] = re.findall(r"paste “([^”]+)”", readme_try_it())
+        with pytest.raises(ReferralRefused) as refused:
+            clean_summary(sentence)
+        codes = {problem.code for problem in refused.value.problems}
+        assert {"summary.record_number", "summary.dose"} <= codes, codes
+
+    def test_the_audit_trail_of_a_fresh_demo_verifies(self, demo_output):
+        out = StringIO()
+        call_command("verify_audit", stdout=out)
+        assert "chain intact" in out.getvalue()
+
+
+def director_page(client: Client, case: Case) -> str:
+    client.force_login(User.objects.get(email=f"director@{demo_data.DOMAIN}"))
+    response = client.get(reverse("case", args=[case.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(page: str, *marks: str) -> str:
+    """The page from the first mark on, through each next mark in turn, to the last one."""
+    start = page.index(marks[0])
+    end = start
+    for mark in marks[1:]:
+        end = page.index(mark, end)
+    return page[start:end + len(marks[-1])]
+
+
+def readme_try_it() -> str:
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    start = readme.index("### Try it")
+    return readme[start:readme.index("\n#", start + 1)]
 
 
 def load_demo_code() -> str:

@@ -4,22 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from peersupport.audit.labels import action_label
 from peersupport.audit.models import AuditEntry
 
 if TYPE_CHECKING:
     from peersupport.cases.models import Case
 
 CASE_ACCESS_LOG_SIZE = 50
-# What an entry means, in the program's words; anything else is shown by its action code.
-ACTION_LABELS = {
-    "case.view": "Opened the case",
-    "case.list": "Saw it in a list",
-    "case.plan_view": "Saw it in a joint plan",
-    "case.create": "Created it with the referral",
-    "case.assign": "Opened it to assign a supporter",
-    "case.assigned": "Assigned a supporter",
-    "access.denied": "Was refused",
-}
 VIA_LABELS = {"web": "web", "api": "API", "worker": "background worker", "command": "command line"}
 
 
@@ -35,7 +26,7 @@ class AccessRow:
 
 
 def _row(entry: AuditEntry) -> AccessRow:
-    what = ACTION_LABELS.get(entry.action, entry.action)
+    what = action_label(entry.action)  # the same words as the peer's own page
     if entry.action == "access.denied":
         what = f"{what} ({entry.detail.get('method', '')} {entry.detail.get('status', '')})".replace(" )", ")")
     return AccessRow(

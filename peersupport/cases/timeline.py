@@ -61,8 +61,8 @@ def _after(referred_at: datetime, entry: TimelineEntry) -> str:
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
-    """The case's steps in order: referred, assigned, outreach, response, conversations,
-    resources and sheets, closed.
+    """The case's steps in order: referred, also referred (a later referral linked to it),
+    assigned, outreach, response, conversations, resources and sheets, closed.
 
     A handful of small queries, one per kind of record; call it for a case the user has already
     opened through `case_for_user` (which audits the access).
@@ -101,6 +101,12 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     ]
     entries += [
         TimelineEntry(sheet.at, "Information sheet emailed", sheet.description) for sheet in sheets_sent(case)
+    ]
+    entries += [
+        # A later referral of the peer while this case was open: linked to it, no second case.
+        TimelineEntry(link.linked_at, f"Also referred (referral #{link.referral_id})",
+                      link.referral.get_category_display())
+        for link in case.referral_links.select_related("referral")
     ]
     if case.closed_at:
         entries.append(TimelineEntry(case.closed_at, "Closed"))

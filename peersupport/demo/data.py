@@ -212,6 +212,9 @@ class Involved:
     # or closed (then `outcome` says how the outreach ended: accepted, declined, unreachable).
     state: str = "awaiting_assignment"
     outcome: str = ""
+    # Names the person for a later story: the same tag there means the same clinician again
+    # (referred again while their case is open, or coming back after an earlier case).
+    tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,10 @@ class Story:
     summary: str
     source: str
     # Which demo login refers: referrer, director, clinician (who may refer themself) or
-    # integration (the safety-reporting system, with an external reference).
+    # integration (the safety-reporting system, with an external reference). Or no login: the
+    # peer asks through a personal link from /support/ask/ (PERSONAL_LINK, with the wishes in
+    # `preferences`), or clicks "I'd like to talk now" in the email after their earlier case
+    # (TALK_LINK: the event is the earlier case's, so `category` and `summary` repeat it).
     by: str
     hours_ago: float
     involved: tuple[Involved, ...] = ()
@@ -232,6 +238,12 @@ class Story:
     closed_after_days: float | None = None
     preferences: tuple[tuple[str, str], ...] = ()
 
+
+PERSONAL_LINK, TALK_LINK = "personal_link", "talk_link"
+
+# The clinician whose work email the README names for trying /support/ask/ in the demo: an
+# attending with no login and no case (tests/test_load_demo.py holds the demo to it).
+ASK_EMPLOYEE_ID = "E1006"
 
 STORIES: tuple[Story, ...] = (
     # Times are counted back from the load, and each open case's next step falls due after it by
@@ -248,7 +260,28 @@ STORIES: tuple[Story, ...] = (
                     Involved("Surgery", role_type="resident"))),
     Story("patient_death",
           "A young patient died in the emergency department after a long resuscitation.",
-          "leader", by="director", hours_ago=3.25, involved=(Involved("Emergency Medicine"),)),
+          "leader", by="director", hours_ago=3.25,
+          involved=(Involved("Emergency Medicine", tag="emergency-attending"),)),
+    # The safety report of the same death, later: the attending already has a case waiting, so
+    # the new referral links to it ("also referred in #N") and opens one for the resident only.
+    Story("patient_death",
+          "A young patient died in the emergency department after a long resuscitation.",
+          "safety_report", by="integration", hours_ago=1.25, external_ref="SR-4821",
+          involved=(Involved("Emergency Medicine", tag="emergency-attending"),
+                    Involved("Emergency Medicine", role_type="resident"))),
+    # Asked for support through the emailed link from /support/ask/, with wishes: a neurologist
+    # would like a woman from their own specialty, but the program's neurologists are in the
+    # peer's own department, so the director reads why that wish cannot be met.
+    Story("adverse_outcome",
+          "A patient I saw in clinic had a stroke the following week, and it keeps coming back to me.",
+          "self", by=PERSONAL_LINK, hours_ago=1.5,
+          preferences=(("gender", "female"), ("specialty", "Neurology")),
+          involved=(Involved("Neurology"),)),
+    # Came back with "I'd like to talk now" from the open invitation after declining a month ago:
+    # the supporter of that case is suggested first (continuity).
+    Story("medical_error", "A test result was missed and treatment started later than planned.",
+          "self", by=TALK_LINK, hours_ago=1,
+          involved=(Involved("Cardiology", role_type="fellow", tag="cardiology-fellow"),)),
     Story("patient_aggression",
           "Threatened and pushed by a visitor during a night shift on an inpatient unit.",
           "colleague", by="clinician", hours_ago=0.75,
@@ -281,7 +314,7 @@ STORIES: tuple[Story, ...] = (
           "safety_report", by="referrer", hours_ago=38 * 24, assigned_after_hours=3,
           closed_after_days=5,
           involved=(Involved("Cardiology", role_type="fellow", state="closed",
-                             outcome="declined"),)),
+                             outcome="declined", tag="cardiology-fellow"),)),
     Story("adverse_outcome",
           "A joint operation led to a serious complication and a second operation.",
           "safety_report", by="integration", hours_ago=52 * 24, interventional=True,

@@ -45,6 +45,14 @@ class Roster:
                 return person
         raise LookupError(f"The demo roster has no free {role_type} in {department}.")
 
+    def reserve(self, employee_id: str) -> Person:
+        """Keep this person out of every story (the demo names them for something else)."""
+        for person in self.people:
+            if person.employee_id == employee_id:
+                self.taken.add(person.pk)
+                return person
+        raise LookupError(f"The demo roster has no {employee_id}.")
+
     def _department(self, d: data.Department) -> None:
         rng = self.rng
         weights = [w for _, w, _ in d.specialties]

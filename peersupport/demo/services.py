@@ -3,7 +3,9 @@
 Deterministic (one seeded random generator), loaded once into an empty program by
 `manage.py load_demo`. The roster, supporters, logins, referrals and assignments go through the
 same services the web pages and the API use, so the audit trail, the outbox and the matching
-see exactly what they would see in real use.
+see exactly what they would see in real use. That includes the peer's own path: a request
+through the personal link from /support/ask/ and a return through "I'd like to talk now" are
+made with real signed links, read and used up as the public pages do (`_ask_through_link`).
 
 Two things are done directly, and why:
 - The demo's history is written now and then moved back in time (received, assigned and closed
@@ -49,6 +51,7 @@ from peersupport.cases.models import (
     HOLDING_STATES,
     Assignment,
     Case,
+    CaseReferralLink,
     CaseState,
     OutreachAttempt,
     Response,
@@ -65,6 +68,9 @@ from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.resources.models import Resource
 from peersupport.resources.services import ResourceInput, resource_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.support.links import ASK, TALK, make_token, read_token
+from peersupport.support.models import LinkUse
+from peersupport.support.services import link_self_refer, talk_reengage
 
 DIRECTOR_EMAIL = f"director@{data.DOMAIN}"
 SUPPORTER_LOGINS = 3
@@ -77,6 +83,24 @@ class DemoLogin:
     who: str
     # The authenticator key (base32) of a login that signs in with a code too, else "".
     totp_key: str = ""
+
+
+@dataclass(frozen=True)
+class DemoTryIt:
+    """Where to try the peer's own path and what the director sees, in the loaded demo."""
+
+    # A clinician with no login, for /support/ask/ (the emailed link prints in the worker's output).
+    ask_email: str
+    # A supporter login holding a case that waits for the peer's answer: their "No, thank you"
+    # sends the peer the open invitation with "I'd like to talk now". Empty once there is none.
+    decline_login: str = ""
+    decline_peer: str = ""
+    decline_case_id: int | None = None
+    # Cases waiting in the director's queue that show the peer's wishes (one of them unmet), an
+    # earlier supporter suggested first, and "also referred in #N".
+    wishes_case_id: int | None = None
+    continuity_case_id: int | None = None
+    also_referred_case_id: int | None = None
 
 
 @dataclass
@@ -108,11 +132,13 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         ProgramSettings.current()
         roster = Roster(rng)
         roster.build()
+        roster.reserve(data.ASK_EMPLOYEE_ID)  # no story may give them a case: README names them
         supporters = make_supporters(rng, roster, now)
         _make_resources()
         users = _make_users(roster)
+        tagged: dict[str, Person] = {}
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
-            _play(story, users, roster, now)
+            _play(story, users, roster, now, tagged)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")
@@ -146,6 +172,32 @@ def demo_logins() -> list[DemoLogin]:
         for device in TOTPDevice.objects.filter(user__in=users, confirmed=True).order_by("-pk")
     }
     return [DemoLogin(u.email, u.get_role_display(), _describe(u), keys.get(u.pk, "")) for u in users]
+
+
+def demo_try_it() -> DemoTryIt:
+    """The demo's people and cases for trying the peer's path, found in the database as it is
+    now (after a tester's decline, the next supporter login with such a case, if any)."""
+    asker = Person.objects.filter(employee_id=data.ASK_EMPLOYEE_ID).only("email").first()
+    waiting = Case.objects.awaiting_assignment().order_by("pk")
+    decline = (
+        Case.objects.filter(state=CaseState.OUTREACH_MADE, supporter__person__user__role=Role.SUPPORTER,
+                            supporter__person__user__email__iendswith="@" + data.DOMAIN)
+        .select_related("peer", "supporter__person__user").order_by("pk").first()
+    )
+    wishes = next((case.pk for case in waiting.filter(referral__source="self").select_related("referral")
+                   if case.referral.preferences), None)
+    continuity = waiting.filter(reengagement_of__isnull=False).values_list("pk", flat=True).first()
+    also_referred = waiting.filter(referral_links__isnull=False).values_list("pk", flat=True).first()
+    decline_user = decline.supporter.person.user if decline and decline.supporter else None
+    return DemoTryIt(
+        ask_email=asker.email if asker else "",
+        decline_login=decline_user.email if decline_user else "",
+        decline_peer=decline.peer_name if decline else "",
+        decline_case_id=decline.pk if decline else None,
+        wishes_case_id=wishes,
+        continuity_case_id=continuity,
+        also_referred_case_id=also_referred,
+    )
 
 
 def demo_totp_key(email: str) -> str:
@@ -220,7 +272,9 @@ def _make_supporter_logins(supporters: list[Supporter]) -> list[User]:
     """Logins for the supporters holding the demo's open cases (then other active ones)."""
     holding = list(
         Supporter.objects.filter(cases__state__in=HOLDING_STATES)
-        .order_by("cases__assigned_at").values_list("pk", flat=True)
+        # The case's id breaks a tie (a joint referral's cases are assigned at one time), so the
+        # logins are the same on every database: the README names supporter2's case.
+        .order_by("cases__assigned_at", "cases__pk").values_list("pk", flat=True)
     )
     active = [s.pk for s in supporters if s.status == SupporterStatus.ACTIVE]
     chosen = list(dict.fromkeys(holding + active))[:SUPPORTER_LOGINS]
@@ -234,36 +288,43 @@ def _make_supporter_logins(supporters: list[Supporter]) -> list[User]:
     return users
 
 
-def _play(story: data.Story, users: dict[str, User], roster: Roster, now: datetime) -> None:
+def _play(story: data.Story, users: dict[str, User], roster: Roster, now: datetime,
+          tagged: dict[str, Person]) -> None:
     """Refer, assign and close as the story says, then move it back to when it happened."""
     program = ProgramSettings.current()
     received = now - timedelta(hours=story.hours_ago)
-    by = users[story.by]
-    if story.source == "self":
+    if story.by in users and story.source == "self":
+        by = users[story.by]
         if by.person is None:
             raise LookupError(f"The demo's self-referral by {story.by} needs a roster entry.")
         peers = [by.person]
     else:
-        peers = [roster.pick(i.department, i.role_type, i.specialty) for i in story.involved]
+        peers = [_person(involved, roster, tagged) for involved in story.involved]
     watermark = OutboxMessage.objects.aggregate(top=Max("pk"))["top"] or 0
-    referral, _ = referral_create(
-        referred_by=by,
-        data=ReferralInput(
-            category=story.category,
-            occurred_on=timezone.localdate(received) - timedelta(days=1),
-            summary=story.summary,
-            involved_employee_ids=[p.employee_id for p in peers],
-            source=story.source,
-            interventional=story.interventional,
-            external_ref=story.external_ref,
-            preferences=dict(story.preferences),
-        ),
-        idempotency_key=f"demo-{story.external_ref}" if story.by == "integration" else None,
+    referral_data = ReferralInput(
+        category=story.category,
+        occurred_on=timezone.localdate(received) - timedelta(days=1),
+        summary=story.summary,
+        involved_employee_ids=[p.employee_id for p in peers],
+        source=story.source,
+        interventional=story.interventional,
+        external_ref=story.external_ref,
+        preferences=dict(story.preferences),
     )
+    if story.by in (data.PERSONAL_LINK, data.TALK_LINK):
+        referral = _ask_through_link(story.by, peers, referral_data, received)
+    else:
+        referral, _ = referral_create(
+            referred_by=users[story.by],
+            data=referral_data,
+            idempotency_key=f"demo-{story.external_ref}" if story.by == "integration" else None,
+        )
     Referral.objects.filter(pk=referral.pk).update(received_at=received)
     Case.objects.filter(referral=referral).update(
         created_at=received, next_due_at=received + timedelta(hours=program.assignment_due_hours)
     )
+    # A clinician whose case was still open when referred again: linked when it happened.
+    CaseReferralLink.objects.filter(referral=referral).update(linked_at=received)
     _backdate_outbox(watermark, received)
     if story.assigned_after_hours is None:
         return
@@ -286,6 +347,35 @@ def _play(story: data.Story, users: dict[str, User], roster: Roster, now: dateti
         _backdate_outbox(watermark, assigned)
         if involved.state != CaseState.ASSIGNED:
             _set_state(case.pk, involved, received, story, users["director"])
+
+
+def _person(involved: data.Involved, roster: Roster, tagged: dict[str, Person]) -> Person:
+    """The story's clinician: the one an earlier story tagged the same, or a new one."""
+    if involved.tag and involved.tag in tagged:
+        return tagged[involved.tag]
+    person = roster.pick(involved.department, involved.role_type, involved.specialty)
+    if involved.tag:
+        tagged[involved.tag] = person
+    return person
+
+
+def _ask_through_link(kind: str, peers: list[Person], referral_data: ReferralInput,
+                      received: datetime) -> Referral:
+    """A peer with no login asks for themself through a personal link, as the emailed link from
+    /support/ask/ (the self-referral form) or "I'd like to talk now" after their earlier case
+    does; the link is made, read and used up by the same code as a real one."""
+    [peer] = peers
+    if kind == data.TALK_LINK:
+        earlier = Case.objects.filter(peer=peer).order_by("-created_at", "-pk").first()
+        if earlier is None:
+            raise LookupError("The demo's return through \"I'd like to talk now\" needs an earlier case.")
+        link = read_token(TALK, make_token(TALK, person_id=peer.pk, case_id=earlier.pk))
+        referral = talk_reengage(link=link)
+    else:
+        link = read_token(ASK, make_token(ASK, person_id=peer.pk, source=referral_data.source))
+        referral = link_self_refer(link=link, data=referral_data)
+    LinkUse.objects.filter(nonce=link.nonce).update(used_at=received)
+    return referral
 
 
 def _set_state(case_id: int, involved: data.Involved, received: datetime, story: data.Story,

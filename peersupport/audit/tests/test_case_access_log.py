@@ -4,8 +4,10 @@ what and from where, refused attempts included. No one else sees that section.""
 import pytest
 from django.urls import reverse
 
+from peersupport.audit.labels import ACTION_LABELS
 from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log
 from peersupport.audit.services import audit_record_many
+from peersupport.cases.actions import case_record_outreach, case_record_response
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.testing.factories import make_person
 
@@ -36,7 +38,7 @@ def test_the_director_sees_who_opened_the_case_and_who_was_refused(client, case,
     assert section.index(director.email) < section.index(supporter_b.person.user.email) < section.index(
         supporter_user.email)
     assert "Opened the case" in section and "web · 10.1.2.3" in section
-    assert "Was refused (GET 404)" in section and "10.9.9.9" in section
+    assert "Tried to open it and was refused (GET 404)" in section and "10.9.9.9" in section
 
 
 def test_the_list_is_limited_and_newest_first(case, director):
@@ -59,3 +61,15 @@ def test_no_one_else_sees_who_has_seen_the_case(client, request, case, persona):
     response = client.get(reverse("case", args=[case.pk]))
     assert response.status_code == 200 and SECTION not in response.content.decode()
     assert "case_access" not in response.context
+
+
+def test_every_step_reads_in_the_same_words_as_on_the_peers_own_page(case, director, supporter_a, referrer):
+    actor = supporter_a.person.user
+    case_record_outreach(actor=actor, case_id=case.pk, channel="call")
+    case_record_response(actor=actor, case_id=case.pk, response="accepted")
+    refer(referrer, case.peer)  # a later referral of the peer while the case is open: linked
+    rows = case_access_log(case)
+    assert {"case.outreach_recorded", "case.response_recorded", "case.also_referred"} <= {r.action for r in rows}
+    # One list of words for both pages: never a raw action code, never a shorter list's words.
+    assert [(r.action, r.what) for r in rows] == [(r.action, ACTION_LABELS[r.action]) for r in rows]
+    assert "Recorded a try at reaching out" in {r.what for r in rows}

@@ -52,7 +52,7 @@ def test_timeline_lists_each_step_in_order_with_its_time(walk, director, referre
     case_close(actor=actor, case_id=case.pk)
     case = Case.objects.get(pk=case.pk)
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # one small query per kind of record
         timeline = case_timeline(case)
     assert [(e.label, e.at - START) for e in timeline] == [
         ("Referred", timedelta(0)),
@@ -103,3 +103,16 @@ def test_an_unreachable_peer_shows_when_they_became_so(walk, director, referrer,
     Case.objects.filter(pk=case.pk).update(state=CaseState.UNREACHABLE, responded_at=START + timedelta(days=5))
     labels = [e.label for e in case_timeline(Case.objects.get(pk=case.pk))]
     assert "Unreachable" in labels
+
+
+def test_a_later_referral_linked_to_the_open_case_shows_when_it_came(walk, director, referrer, supporter_a):
+    peer = make_person(name="Pat Peer")
+    case = assign(director, refer(referrer, peer).cases.get(), supporter_a)
+    walk(6)
+    again = refer(director, peer, category="medical_error")
+    assert not again.cases.exists()  # linked to the open case, not a second one
+    timeline = case_timeline(Case.objects.get(pk=case.pk))
+    [also] = [e for e in timeline if e.label.startswith("Also referred")]
+    assert also.label == f"Also referred (referral #{again.pk})" and also.detail == "Medical error"
+    assert also.at == START + timedelta(hours=6) and also.after_referral == "6\xa0hours"
+    assert [e.label for e in timeline] == ["Referred", "Assigned", also.label, "First outreach due"]

@@ -1,4 +1,4 @@
-"""Every action the code writes to the audit trail has a readable label on `/my/data/`.
+"""Every action the code writes to the audit trail has a readable label (`/my/data/`, the case page).
 
 The action strings are found in the source, so a new one fails here until it has a label. A
 recorder is `audit_record`, `audit_record_many`, a direct `AuditEntry(...)` or
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from peersupport.audit.labels import ACTION_LABELS
 from peersupport.cases.models import StepNotice
-from peersupport.front.my_data import ACTION_LABELS
 
 ROOT = Path(settings.BASE_DIR) / "peersupport"
 RECORDERS = {"audit_record": None, "audit_record_many": None, "AuditEntry": None}
@@ -162,4 +162,4 @@ def test_every_action_the_code_records_has_a_readable_label():
     assert {"case.view", "case.outreach", "case.reassigned", "case.assigned", "case.escalation",
             "access.denied", "subject_access.view", "auth.sign_in"} <= actions
     missing = sorted(actions - set(ACTION_LABELS))
-    assert missing == [], "give each a label in peersupport/front/my_data.py's ACTION_LABELS"
+    assert missing == [], "give each a label in peersupport/audit/labels.py's ACTION_LABELS"

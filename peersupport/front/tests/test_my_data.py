@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.accounts.models import Role
+from peersupport.audit.labels import ACTION_LABELS
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.access import case_for_user, cases_of_subject, supporter_case_counts
 from peersupport.cases.actions import (
@@ -22,7 +23,6 @@ from peersupport.cases.actions import (
 from peersupport.cases.models import Assignment, Case
 from peersupport.cases.retention import retention_purge
 from peersupport.cases.timeliness import send_due_notices
-from peersupport.front.my_data import ACTION_LABELS
 from peersupport.front.tests.helpers import SUMMARY, assign, refer, without_csrf
 from peersupport.referrals.access import referrals_made_by
 from peersupport.testing.factories import make_person, make_user
@@ -112,7 +112,7 @@ def test_looking_at_my_data_is_audited_as_a_read_of_each_case(client, clinician,
                                      object_id=str(clinician.pk)).count() == 1
     assert AuditEntry.objects.filter(action="case.subject_view", actor=clinician, object_id=str(case.pk)).count() == 1
     # The next visit lists that look too, as the person's own.
-    assert "You looked at it on this page" in client.get(URL).content.decode()
+    assert "Looked at it on “What the program holds about you”" in client.get(URL).content.decode()
 
 
 def test_referrals_made_are_receipts_only_the_same_whether_the_colleague_accepted_or_declined(
@@ -205,9 +205,10 @@ def test_every_entry_of_the_access_log_reads_in_words(client, clinician, directo
     rows = access_rows(client.get(URL).content.decode())
     labels = set(ACTION_LABELS.values())
     assert len(rows) >= 10 and [what for _, what in rows if what not in labels] == []
-    for words in ("Opened it to assign a supporter", "Assigned a supporter", "Recorded a try at reaching you",
-                  "Recorded your answer", "Opened it to record a conversation",
-                  "Recorded that a conversation took place", "Closed the case", "You looked at it on this page"):
+    for words in ("Opened it to assign a supporter", "Assigned a supporter", "Recorded a try at reaching out",
+                  "Recorded the answer to the offer of support", "Opened it to record a conversation",
+                  "Recorded that a conversation took place", "Closed the case",
+                  "Looked at it on “What the program holds about you”"):
         assert any(what == words for _, what in rows), words
 
 

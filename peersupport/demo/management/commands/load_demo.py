@@ -10,10 +10,12 @@ from django.urls import NoReverseMatch, reverse
 from peersupport.demo import data as demo_data
 from peersupport.demo.services import (
     DemoLogin,
+    DemoTryIt,
     database_holds_only_demo,
     demo_is_loaded,
     demo_load,
     demo_logins,
+    demo_try_it,
 )
 from peersupport.roster.models import Person
 
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo program is already loaded; nothing to do "
                               "(load_demo --reset loads it afresh).")
             self._print_logins(demo_logins())  # the API token was shown once, when it was loaded
+            self._print_try_it(demo_try_it())
             return
         elif Person.objects.exists():
             self.stderr.write(self.style.WARNING(
@@ -62,6 +65,7 @@ class Command(BaseCommand):
             f"({counts['open cases']} open cases, {counts['closed cases']} closed)."
         ))
         self._print_logins(result.logins, result.api_token)
+        self._print_try_it(demo_try_it())
 
     def _print_logins(self, logins: list[DemoLogin], token: str | None = None) -> None:
         try:
@@ -97,3 +101,21 @@ class Command(BaseCommand):
             write(f"API tokens are shown once; issue another with: "
                   f"python manage.py api_token {integration}")
         write(f"API documentation: {settings.SITE_URL}/api/v1/docs")
+
+    def _print_try_it(self, try_it: DemoTryIt) -> None:
+        write = self.stdout.write
+        site = settings.SITE_URL
+        write("")
+        write("Try the peer's own path (under make run, emails print in the worker's output):")
+        if try_it.ask_email:
+            write(f"  Ask with no login: signed out, open {site}/support/ask/ and give {try_it.ask_email}")
+        if try_it.decline_login:
+            write(f"  Decline, then come back: as {try_it.decline_login}, answer \"No, thank you\" on case "
+                  f"#{try_it.decline_case_id} ({try_it.decline_peer});")
+            write("    a few minutes later the worker prints the email to the peer: open \"I'd like to talk now\".")
+        shown = [(try_it.wishes_case_id, "the peer's wishes, and why one cannot be met"),
+                 (try_it.continuity_case_id, "continuity: an earlier supporter suggested first"),
+                 (try_it.also_referred_case_id, "\"also referred\": a second referral, no second case")]
+        for case_id, what in shown:
+            if case_id is not None:
+                write(f"  As the director: {what}: {site}/cases/{case_id}/")
