@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
@@ -47,9 +47,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        role = self.fields["role"]
-        assert isinstance(role, forms.ChoiceField)
-        role.choices = roles
+        cast(forms.ChoiceField, self.fields["role"]).choices = roles
 
 
 class ForgotPasswordForm(forms.Form):
