@@ -37,7 +37,8 @@ def case_list(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> list[Case]:
-    cases = cases_for_user(request.user).with_details().most_overdue_first()
+    # Each case's next step follows its conversations: fetched with the page, not once per case.
+    cases = cases_for_user(request.user).with_details().with_encounters().most_overdue_first()
     if state:
         cases = cases.filter(state=state)
     response["X-Total-Count"] = str(cases.count())

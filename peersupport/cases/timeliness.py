@@ -126,6 +126,7 @@ def _due_batches(now: datetime) -> Iterator[list[Case]]:
     due = (
         Case.objects.filter(state__in=DUE_STATES, next_due_at__lte=now)
         .select_related("supporter__person")
+        .with_encounters()  # the next step of an accepted case follows its conversations
         .order_by("next_due_at", "pk")
     )
     after: tuple[datetime | None, int] | None = None
@@ -201,6 +202,7 @@ def overdue_cases(cases: CaseQuerySet, now: datetime) -> CaseQuerySet:
     return (
         cases.filter(state__in=DUE_STATES, next_due_at__lt=now)
         .select_related("peer", "supporter__person")
+        .with_encounters()  # the page shows each case's next step, which follows its conversations
         .order_by("next_due_at", "pk")
     )
 

@@ -187,3 +187,27 @@ def test_assignment_to_an_unknown_case_is_404(call, director, supporter_a):
     response = call(director, "POST", "/cases/424242/assignment",
                     {"supporter": supporter_a.person.employee_id})
     assert response.status_code == 404
+
+
+def test_list_costs_the_same_queries_however_many_accepted_cases_with_conversations(call, director, referrer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from peersupport.cases.models import Encounter
+
+    def accepted_with_a_conversation(count: int) -> None:
+        for case in refer(referrer, *[make_person() for _ in range(count)]).cases.all():
+            Case.objects.filter(pk=case.pk).update(state=CaseState.ACCEPTED)
+            Encounter.objects.create(case=case, held_on=timezone.localdate(), minutes=30, mode="phone")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert call(director, "GET", "/cases?state=accepted").status_code == 200
+        return len(captured)
+
+    accepted_with_a_conversation(1)
+    call(director, "GET", "/cases?state=accepted")  # the token's first use is recorded once
+    one = queries()
+    accepted_with_a_conversation(4)
+    assert queries() == one
