@@ -9,7 +9,6 @@ in). Each kind has its own salt and lifetime: an invitation lasts `LOGIN_INVITE_
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
@@ -65,22 +64,6 @@ def set_password_url(user: User, tokens: _LinkTokens) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("password-set", kwargs={"uidb64": uidb64, "token": tokens.make_token(user)})
     return f"{settings.SITE_URL}{path}"
-
-
-def normalize_address(address: str) -> str:
-    """An email address as logins match it: no surrounding spaces, any case."""
-    return (address or "").replace("\x00", "").strip().lower()
-
-
-def address_digest(address: str) -> str:
-    """A keyed hash of an address: lets requests be counted without keeping what was typed."""
-    return salted_hmac("peersupport.accounts.links.address", normalize_address(address),
-                       algorithm="sha256").hexdigest()
-
-
-def client_digest(client_ip: str | None) -> str:
-    """A keyed hash of a client's IP address, so requests from one client can be counted."""
-    return salted_hmac("peersupport.accounts.links.client", client_ip or "unknown", algorithm="sha256").hexdigest()
 
 
 def _render(name: str, context: dict[str, object]) -> tuple[str, str]:

@@ -14,15 +14,13 @@ from peersupport.accounts.access import require_login_manager, require_may_manag
 from peersupport.accounts.links import (
     INVITE_KIND,
     RESET_KIND,
-    address_digest,
-    client_digest,
-    normalize_address,
     render_invite_email,
     render_reset_email,
 )
 from peersupport.accounts.models import ApiToken, PasswordLinkRequest, Role, User
 from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.lib.keyed import address_digest, client_digest, normalize_address
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.roster.models import Person, Supporter
 

@@ -38,7 +38,7 @@ def record_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwarg
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
 def record_sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                           **kwargs: Any) -> None:
-    from peersupport.accounts.links import address_digest
+    from peersupport.lib.keyed import address_digest
 
     tried = str(credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or "")
     login = _login_named(tried)
@@ -53,7 +53,7 @@ def record_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Htt
 
 def _login_named(tried: str) -> Any:
     """The login whose address was typed (any letter case, as sign-in matches it), or None."""
-    from peersupport.accounts.links import normalize_address
+    from peersupport.lib.keyed import normalize_address
 
     model = get_user_model()
     address = normalize_address(tried)

@@ -6,8 +6,6 @@ address is on the roster is decided later, by the worker (`ask_request_process`)
 shown and the time it takes cannot tell anyone whether a colleague is on the roster.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -20,6 +18,7 @@ from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.cases.access import case_of_link_holder
 from peersupport.cases.models import Case
 from peersupport.lib.errors import InvalidInput
+from peersupport.lib.keyed import address_digest, client_digest
 from peersupport.notifications.emails import render_personal_link_email
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
@@ -40,22 +39,14 @@ class AskVerdict:
     retry_minutes: int = 0
 
 
-def _key(kind: str, value: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def normalize_address(email: str) -> str:
-    return email.strip().lower()
-
-
 def ask_request_record(*, email: str, client_ip: str | None, source: str,
                        now: datetime | None = None) -> AskVerdict:
     """Take a request for a personal link, unless the address or the client asked too often."""
     now = now or timezone.now()
     window = timedelta(minutes=settings.SUPPORT_ASK_WINDOW_MINUTES)
     since = now - window
-    address_key = _key("address", normalize_address(email))
-    client_key = _key("client", client_ip or "unknown")
+    address_key = address_digest(email)
+    client_key = client_digest(client_ip)
     recent = AskRequest.objects.filter(created_at__gte=since)
     by_address = recent.filter(address_key=address_key).order_by("-created_at").values_list("created_at", flat=True)
     by_client = recent.filter(client_key=client_key).order_by("-created_at").values_list("created_at", flat=True)

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from peersupport.accounts.links import address_digest
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
+from peersupport.lib.keyed import address_digest
 from peersupport.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
