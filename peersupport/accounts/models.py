@@ -124,7 +124,7 @@ class PasswordLinkRequest(models.Model):
     """One "forgot password" request, kept only long enough to limit how often an address, or a
     client, asks.
 
-    The address and the client's IP address are kept as keyed hashes (`accounts.links.address_digest`,
+    The address and the client's IP address are kept as keyed hashes (`lib.keyed.address_digest`,
     `client_digest`), whether or not a login has the address: the table never says which addresses
     have an account. The address typed is kept only until the worker has looked it up (seconds
     later), then blanked; a request over a limit never keeps it.
