@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from peersupport.accounts.models import User
@@ -298,12 +299,14 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
         Person.objects.bulk_create(writes, update_conflicts=True, unique_fields=["employee_id"],
                                    update_fields=update_fields)
         if later:
-            # Second pass: supervisors who did not exist until the insert above.
+            # Second pass: supervisors who did not exist until the insert above, in one UPDATE.
             pk_of.update(Person.objects.filter(employee_id__in={s for _, s in later})
                          .values_list("employee_id", "pk"))
-            Person.objects.bulk_create(
-                [Person(employee_id=e, supervisor_id=pk_of[s], updated_at=now, **values[e]) for e, s in later],
-                update_conflicts=True, unique_fields=["employee_id"], update_fields=["supervisor"])
+            staff_of: dict[str, list[str]] = {}
+            for employee_id, supervisor in later:
+                staff_of.setdefault(supervisor, []).append(employee_id)
+            Person.objects.filter(employee_id__in=[e for e, _ in later]).update(supervisor_id=Case(
+                *(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
         created = sum(1 for employee_id in values if employee_id not in existing)
         counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
         audit_record(actor=actor, action="roster.batch", object_type="person",
