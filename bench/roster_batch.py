@@ -4,6 +4,10 @@ Run alone with `.venv/bin/python bench/roster_batch.py` (an SQLite file in a tem
 or BENCH_DATABASE_URL, e.g. a PostgreSQL database you can wipe); `bench/run.py` runs it too.
 It goes through the service behind `POST /api/v1/people/batch` and `/supporters/batch`, as an
 HR feed's nightly load would, with the issue's goal as the budget: the whole roster in 60 s.
+
+Measured on the 2-core build machine, shared: about 21 s on SQLite and 13 s on PostgreSQL through
+the service. Through the API (the same 100 calls of 1,000 as JSON, with a bearer token, through
+Django's test client in process, SQLite) it took 35 s: the rest is parsing and validating the JSON.
 """
 
 from __future__ import annotations
