@@ -220,7 +220,13 @@ def database_benchmarks() -> list[Result]:
     return run()
 
 
-BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks]
+def roster_batch_benchmarks() -> list[Result]:
+    from bench.roster_batch import roster_batch_benchmarks as run  # also runs alone
+
+    return run()
+
+
+BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks, roster_batch_benchmarks]
 
 
 def print_table(results: list[Result]) -> None:

@@ -70,6 +70,9 @@ class World:
         return {
             "PUT /people/{employee_id}": {"name": "Alex Supporter", "role_type": "physician", "rank": 3},
             "PUT /supporters/{employee_id}": {"status": "active", "capacity": 2},
+            "POST /people/batch": {"people": [{"employee_id": "E9998", "name": "Robin Roster"}]},
+            "POST /supporters/batch": {"supporters": [
+                {"employee_id": self.supporter_a.person.employee_id, "status": "paused", "capacity": 2}]},
             "POST /referrals": {
                 "event": {"category": "other", "occurred_on": today, "summary": "A hard night on the ward."},
                 "involved": [{"employee_id": self.case.peer.employee_id}], "source": "colleague",

@@ -154,6 +154,8 @@ API: dict[str, dict[str, Rule]] = {
     # roster
     "/people/{employee_id}": {GET: allow(STAFF), PUT: allow(ROSTER_WRITERS)},
     "/supporters/{employee_id}": {GET: allow(STAFF), PUT: allow(STAFF)},
+    "/people/batch": {POST: allow(ROSTER_WRITERS)},
+    "/supporters/batch": {POST: allow(STAFF)},
     # referrals
     "/referrals": {POST: allow(REFERRERS)},
     "/referrals/{referral_id}": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},

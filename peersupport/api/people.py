@@ -6,7 +6,17 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Status
 
 from peersupport.accounts.requests import SignedInRequest
-from peersupport.api.schemas import NO_NUL, PersonIn, PersonOut, SupporterIn, SupporterOut, responses
+from peersupport.api.schemas import (
+    NO_NUL,
+    BatchOut,
+    PeopleBatchIn,
+    PersonIn,
+    PersonOut,
+    SupporterIn,
+    SupporterOut,
+    SupportersBatchIn,
+    responses,
+)
 from peersupport.roster.access import (
     person_for_user,
     require_roster_writer,
@@ -14,16 +24,61 @@ from peersupport.roster.access import (
 )
 from peersupport.roster.models import Person, Supporter
 from peersupport.roster.services import (
+    BatchCounts,
     PersonInput,
     SupporterInput,
+    people_upsert_batch,
     person_upsert,
     supporter_upsert,
+    supporters_upsert_batch,
 )
 
 router = Router(tags=["roster"])
 
 # As on the roster: at most 40 characters, never a NUL (422, not a database error).
 EmployeeIdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL, examples=["E1042"])]
+
+ALL_OR_NOTHING = (
+    " Answers the numbers created, updated and unchanged (an item equal to what is stored is left "
+    "as it is). All or nothing: if any item is invalid, the answer is 422 naming each bad item by "
+    "index and field in `errors` (`loc` is [list, index, field]), and nothing changes. An "
+    "employee_id twice in one batch is an error for the later item."
+)
+
+
+# The batches come before /people/{employee_id}, so that "batch" is never read as an employee id.
+@router.post(
+    "/people/batch",
+    response=responses({200: BatchOut}, 400, 422),
+    summary="Create or update many people",
+    description="Director, administrator, integration. Up to 1,000 people a call, each the body of "
+    "`PUT /people/{employee_id}` with its `employee_id`, under the same rules. A supervisor may be "
+    "named later in the same batch or already be on the roster; any other is an error for that item."
+    + ALL_OR_NOTHING,
+)
+def people_batch(request: SignedInRequest, payload: PeopleBatchIn) -> BatchCounts:
+    require_roster_writer(request.user)
+    items = [(item.employee_id, PersonInput(**item.model_dump(exclude={"employee_id"})))
+             for item in payload.people]
+    return people_upsert_batch(actor=request.user, items=items)
+
+
+@router.post(
+    "/supporters/batch",
+    response=responses({200: BatchOut}, 400, 422),
+    summary="Make or update many supporters",
+    description="Director, administrator. Up to 1,000 supporter records a call, each the body of "
+    "`PUT /supporters/{employee_id}` with its `employee_id`, under the same rules. An employee_id not "
+    "on the roster is an error for that item." + ALL_OR_NOTHING,
+)
+def supporters_batch(request: SignedInRequest, payload: SupportersBatchIn) -> BatchCounts:
+    require_supporter_manager(request.user)
+    items = []
+    for item in payload.supporters:
+        fields = item.model_dump(exclude={"employee_id"})
+        fields["experience"] = tuple(fields["experience"])
+        items.append((item.employee_id, SupporterInput(**fields)))
+    return supporters_upsert_batch(actor=request.user, items=items)
 
 
 @router.put(

@@ -134,6 +134,31 @@ class SupporterOut(Schema):
         return obj.person.name
 
 
+class PersonBatchItem(PersonIn):
+    employee_id: EmployeeId
+
+
+class PeopleBatchIn(Input):
+    people: Annotated[list[PersonBatchItem], Field(max_length=1000, description=(
+        "Up to 1,000 people: each the body of `PUT /people/{employee_id}` with its `employee_id`."))]
+
+
+class SupporterBatchItem(SupporterIn):
+    employee_id: EmployeeId
+
+
+class SupportersBatchIn(Input):
+    supporters: Annotated[list[SupporterBatchItem], Field(max_length=1000, description=(
+        "Up to 1,000 supporter records: each the body of `PUT /supporters/{employee_id}` with its "
+        "`employee_id`."))]
+
+
+class BatchOut(Schema):
+    created: int
+    updated: int
+    unchanged: int = Field(description="Items equal to the record already stored: left as they are.")
+
+
 # Referrals ---------------------------------------------------------------------------------
 
 

@@ -74,6 +74,8 @@ ACTION_LABELS = {
     "person.update": "Changed a roster entry",
     "supporter.create": "Added a supporter to the team",
     "supporter.update": "Changed a supporter's record",
+    "roster.batch": "Loaded a batch of roster entries",
+    "supporter.batch": "Loaded a batch of supporter records",
     "resource.create": "Added a resource",
     "resource.update": "Changed a resource",
     "resource.activate": "Listed a resource again",

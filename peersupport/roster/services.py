@@ -1,11 +1,16 @@
 """Changes to the roster: people (from HR feeds or by hand) and supporters."""
 
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from peersupport.accounts.models import User
@@ -47,34 +52,35 @@ def _clean_employee_id(employee_id: str) -> str:
     return employee_id
 
 
-def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) -> tuple[Person, bool]:
-    """Create or update a roster entry. Returns (person, created)."""
-    employee_id = _clean_employee_id(employee_id)
+def _problem(field: str, message: str) -> InvalidInput:
+    """Bad input in one field: the message, and where it is (as the API's 422 lists problems)."""
+    return InvalidInput(message, errors=[{"loc": [field], "msg": message, "type": "value_error"}])
+
+
+def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
+    """The checked, normalized fields of a roster entry, except the supervisor (resolved by the
+    caller). The single PUT and the batch share it, so their rules cannot drift apart."""
     name = " ".join((data.name or "").split())
     if not name or len(name) > 200:
-        raise InvalidInput("A name is required (at most 200 characters).")
+        raise _problem("name", "A name is required (at most 200 characters).")
     if data.email:
         try:
             validate_email(data.email)
         except ValidationError:
-            raise InvalidInput(f"{data.email!r} is not an email address.") from None
+            raise _problem("email", f"{data.email!r} is not an email address.") from None
     if data.role_type not in RoleType.values:
-        raise InvalidInput(f"Unknown role_type {data.role_type!r}; use one of {', '.join(RoleType.values)}.")
+        raise _problem("role_type",
+                       f"Unknown role_type {data.role_type!r}; use one of {', '.join(RoleType.values)}.")
     if not 1 <= int(data.rank) <= 5:
-        raise InvalidInput("rank is 1 (trainee) to 5 (chief/leader).")
+        raise _problem("rank", "rank is 1 (trainee) to 5 (chief/leader).")
     for label, value, limit in (("phone", data.phone, 40), ("specialty", data.specialty, 100),
                                 ("department", data.department, 100), ("site", data.site, 100),
                                 ("gender", data.gender, 40)):
         if len(value or "") > limit:
-            raise InvalidInput(f"{label} is at most {limit} characters.")
-    supervisor = None
-    if data.supervisor_employee_id:
-        if data.supervisor_employee_id == employee_id:
-            raise InvalidInput("A person cannot be their own supervisor.")
-        supervisor = Person.objects.filter(employee_id=data.supervisor_employee_id).first()
-        if supervisor is None:
-            raise InvalidInput(f"Unknown supervisor_employee_id: {data.supervisor_employee_id}.")
-    values = {
+            raise _problem(label, f"{label} is at most {limit} characters.")
+    if data.supervisor_employee_id and data.supervisor_employee_id == employee_id:
+        raise _problem("supervisor_employee_id", "A person cannot be their own supervisor.")
+    return {
         "name": name,
         "email": data.email.strip(),
         "phone": data.phone.strip(),
@@ -83,12 +89,24 @@ def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) ->
         "department": data.department.strip(),
         "rank": int(data.rank),
         "interventional": data.interventional,
-        "supervisor": supervisor,
         "site": data.site.strip(),
         "gender": data.gender.strip(),
         "active": data.active,
-        "updated_at": timezone.now(),
     }
+
+
+def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) -> tuple[Person, bool]:
+    """Create or update a roster entry. Returns (person, created)."""
+    employee_id = _clean_employee_id(employee_id)
+    values: dict[str, Any] = _person_values(employee_id, data)
+    supervisor = None
+    if data.supervisor_employee_id:
+        supervisor = Person.objects.filter(employee_id=data.supervisor_employee_id).first()
+        if supervisor is None:
+            raise _problem("supervisor_employee_id",
+                           f"Unknown supervisor_employee_id: {data.supervisor_employee_id}.")
+    values["supervisor"] = supervisor
+    values["updated_at"] = timezone.now()
     try:
         with audited_atomic():
             person, created = Person.objects.select_for_update().update_or_create(
@@ -101,33 +119,252 @@ def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) ->
     return person, created
 
 
-def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInput) -> tuple[Supporter, bool]:
-    """Make a person a supporter, or update their status, limit, training and experience."""
-    person = Person.objects.filter(employee_id=employee_id).first()
-    if person is None:
-        raise InvalidInput(f"Unknown employee_id: {employee_id}. Add the person to the roster first.")
+def _supporter_values(data: SupporterInput) -> dict[str, Any]:
+    """The checked fields of a supporter record; shared by the single PUT and the batch."""
     if data.status not in SupporterStatus.values:
-        raise InvalidInput(f"Unknown status {data.status!r}; use one of {', '.join(SupporterStatus.values)}.")
+        raise _problem("status",
+                       f"Unknown status {data.status!r}; use one of {', '.join(SupporterStatus.values)}.")
     if data.capacity is not None and not 0 <= data.capacity <= 20:
-        raise InvalidInput("capacity is a number of cases from 0 to 20.")
+        raise _problem("capacity", "capacity is a number of cases from 0 to 20.")
     unknown = [e for e in data.experience if e not in Experience.values]
     if unknown:
-        raise InvalidInput(f"Unknown experience {unknown[0]!r}; use one of {', '.join(Experience.values)}.")
+        raise _problem("experience",
+                       f"Unknown experience {unknown[0]!r}; use one of {', '.join(Experience.values)}.")
     if data.status == SupporterStatus.ACTIVE and data.trained_on is None:
-        raise InvalidInput("An active supporter needs a training date (trained_on).")
+        raise _problem("trained_on", "An active supporter needs a training date (trained_on).")
     if data.trained_on and data.trained_on > timezone.localdate():
-        raise InvalidInput("trained_on is in the future.")
-    values = {
+        raise _problem("trained_on", "trained_on is in the future.")
+    return {
         "status": data.status,
         "capacity": data.capacity,
         "trained_on": data.trained_on,
         "experience": sorted(set(data.experience)),
         "paused_until": data.paused_until,
         "on_call": data.on_call,
-        "updated_at": timezone.now(),
     }
+
+
+def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInput) -> tuple[Supporter, bool]:
+    """Make a person a supporter, or update their status, limit, training and experience."""
+    person = Person.objects.filter(employee_id=employee_id).first()
+    if person is None:
+        raise _problem("employee_id",
+                       f"Unknown employee_id: {employee_id}. Add the person to the roster first.")
+    values = _supporter_values(data)
+    values["updated_at"] = timezone.now()
     with audited_atomic():
         supporter, created = Supporter.objects.update_or_create(person=person, defaults=values)
         audit_record(actor=actor, action="supporter.create" if created else "supporter.update",
                      obj=supporter, detail={"employee_id": employee_id, "status": data.status})
     return supporter, created
+
+
+# Batches: the roster feed's bulk path ---------------------------------------------------------
+
+BATCH_LIMIT = 1_000
+_LISTED_IN_DETAIL = 10
+PERSON_FIELDS = ("name", "email", "phone", "role_type", "specialty", "department", "rank",
+                 "interventional", "site", "gender", "active")
+SUPPORTER_FIELDS = ("status", "capacity", "trained_on", "experience", "paused_until", "on_call")
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@contextmanager
+def _whole_batch_per_query() -> Iterator[None]:
+    """Django assumes SQLite's historical limit of 999 parameters a query and would split 1,000
+    people into 14 inserts; SQLite itself (3.32 and later) takes 32,766, so a batch is one insert.
+    PostgreSQL has no such limit."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    features = connection.features
+    previous = features.max_query_params
+    features.max_query_params = max(previous, limit)  # this connection only, restored below
+    try:
+        yield
+    finally:
+        features.max_query_params = previous
+
+
+@dataclass(frozen=True)
+class _Problem:
+    index: int
+    field: str
+    message: str
+
+
+def _item_problem(index: int, exc: InvalidInput | str, field: str = "") -> _Problem:
+    if isinstance(exc, str):
+        return _Problem(index, field, exc)
+    if not field and exc.errors:
+        loc = exc.errors[0].get("loc")
+        field = str(loc[0]) if isinstance(loc, list) and loc else ""
+    return _Problem(index, field, exc.detail)
+
+
+def _refuse_batch(kind: str, problems: list[_Problem]) -> InvalidInput:
+    problems = sorted(problems, key=lambda p: p.index)
+    listed = "; ".join(f"{kind}.{p.index}.{p.field}: {p.message}" for p in problems[:_LISTED_IN_DETAIL])
+    more = len(problems) - _LISTED_IN_DETAIL
+    suffix = f"; and {more} more (see errors)" if more > 0 else ""
+    bad = len({p.index for p in problems})
+    return InvalidInput(
+        f"Nothing was changed: {bad} of the {kind} {'is' if bad == 1 else 'are'} invalid. {listed}{suffix}",
+        errors=[{"loc": [kind, p.index, p.field], "msg": p.message, "type": "value_error"} for p in problems],
+    )
+
+
+def _check_size(kind: str, count: int) -> None:
+    if count > BATCH_LIMIT:
+        raise InvalidInput(f"At most {BATCH_LIMIT:,} {kind} a call; this one has {count:,}.")
+
+
+def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, PersonInput]]) -> BatchCounts:
+    """Create or update up to 1,000 roster entries, all or nothing, with the single PUT's rules.
+
+    Every item is checked first; any problem refuses the whole batch, naming each bad item by its
+    index and field. Supervisors may be named later in the same batch or already be on the roster.
+    Then one upsert writes the new and changed entries (unchanged ones are left alone), a second
+    sets the supervisors who were created in this batch, and one audit entry records the counts.
+    The number of queries does not depend on the batch's size."""
+    _check_size("people", len(items))
+    problems: list[_Problem] = []
+    values: dict[str, dict[str, Any]] = {}
+    index_of: dict[str, int] = {}
+    supervisor_of: dict[str, str] = {}
+    for index, (raw_id, data) in enumerate(items):
+        try:
+            employee_id = _clean_employee_id(raw_id)
+        except InvalidInput as exc:
+            problems.append(_item_problem(index, exc, "employee_id"))
+            continue
+        if employee_id in index_of:
+            problems.append(_item_problem(
+                index, f"{employee_id} is already item {index_of[employee_id]} of this batch.",
+                "employee_id"))
+            continue
+        index_of[employee_id] = index
+        try:
+            values[employee_id] = _person_values(employee_id, data)
+        except InvalidInput as exc:
+            problems.append(_item_problem(index, exc))
+            continue
+        if data.supervisor_employee_id:
+            supervisor_of[employee_id] = data.supervisor_employee_id
+
+    with audited_atomic(), _whole_batch_per_query():
+        # The people of the batch and the supervisors outside it, as they are now.
+        outside = {s for s in supervisor_of.values() if s not in index_of}
+        pk_of: dict[str, int] = dict(
+            Person.objects.filter(employee_id__in=outside).values_list("employee_id", "pk"))
+        for employee_id, supervisor in supervisor_of.items():
+            if supervisor not in index_of and supervisor not in pk_of:
+                problems.append(_item_problem(index_of[employee_id],
+                                              f"Unknown supervisor_employee_id: {supervisor}.",
+                                              "supervisor_employee_id"))
+        if problems:
+            raise _refuse_batch("people", problems)
+        existing = {
+            row["employee_id"]: row
+            for row in Person.objects.filter(employee_id__in=list(values)).values(
+                "pk", "employee_id", "supervisor_id", *PERSON_FIELDS)
+        }
+        pk_of.update((employee_id, row["pk"]) for employee_id, row in existing.items())
+
+        now = timezone.now()
+        writes: list[Person] = []
+        later: list[tuple[str, str]] = []  # (person, supervisor) both created in this batch
+        unchanged = 0
+        for employee_id, fields in values.items():
+            named = supervisor_of.get(employee_id)
+            supervisor_pk = pk_of.get(named) if named else None
+            pending = named is not None and supervisor_pk is None
+            if named is not None and pending:
+                later.append((employee_id, named))
+            before = existing.get(employee_id)
+            if (before is not None and not pending and supervisor_pk == before["supervisor_id"]
+                    and all(before[name] == fields[name] for name in PERSON_FIELDS)):
+                unchanged += 1
+                continue
+            writes.append(Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now, **fields))
+        update_fields = [*PERSON_FIELDS, "supervisor", "updated_at"]
+        Person.objects.bulk_create(writes, update_conflicts=True, unique_fields=["employee_id"],
+                                   update_fields=update_fields)
+        if later:
+            # Second pass: supervisors who did not exist until the insert above, in one UPDATE.
+            pk_of.update(Person.objects.filter(employee_id__in={s for _, s in later})
+                         .values_list("employee_id", "pk"))
+            staff_of: dict[str, list[str]] = {}
+            for employee_id, supervisor in later:
+                staff_of.setdefault(supervisor, []).append(employee_id)
+            Person.objects.filter(employee_id__in=[e for e, _ in later]).update(supervisor_id=Case(
+                *(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
+        created = sum(1 for employee_id in values if employee_id not in existing)
+        counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
+        audit_record(actor=actor, action="roster.batch", object_type="person",
+                     detail={"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged})
+    return counts
+
+
+def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, SupporterInput]]) -> BatchCounts:
+    """Make or update up to 1,000 supporter records, all or nothing, with the single PUT's rules.
+
+    An employee id not on the roster makes its item invalid. One upsert writes the new and changed
+    records, and one audit entry records the counts."""
+    _check_size("supporters", len(items))
+    problems: list[_Problem] = []
+    values: dict[str, dict[str, Any]] = {}
+    index_of: dict[str, int] = {}
+    for index, (employee_id, data) in enumerate(items):
+        if employee_id in index_of:
+            problems.append(_item_problem(
+                index, f"{employee_id} is already item {index_of[employee_id]} of this batch.",
+                "employee_id"))
+            continue
+        index_of[employee_id] = index
+        try:
+            values[employee_id] = _supporter_values(data)
+        except InvalidInput as exc:
+            problems.append(_item_problem(index, exc))
+
+    with audited_atomic(), _whole_batch_per_query():
+        person_of: dict[str, int] = dict(
+            Person.objects.filter(employee_id__in=list(index_of)).values_list("employee_id", "pk"))
+        for employee_id, index in index_of.items():
+            if employee_id not in person_of:
+                problems.append(_item_problem(
+                    index,
+                    f"Unknown employee_id: {employee_id}. Add the person to the roster first.", "employee_id"))
+        if problems:
+            raise _refuse_batch("supporters", problems)
+        existing = {
+            row["person_id"]: row
+            for row in Supporter.objects.filter(person_id__in=list(person_of.values())).values(
+                "person_id", *SUPPORTER_FIELDS)
+        }
+        now = timezone.now()
+        writes: list[Supporter] = []
+        created = unchanged = 0
+        for employee_id, fields in values.items():
+            person_pk = person_of[employee_id]
+            before = existing.get(person_pk)
+            if before is None:
+                created += 1
+            elif all(before[name] == fields[name] for name in SUPPORTER_FIELDS):
+                unchanged += 1
+                continue
+            writes.append(Supporter(person_id=person_pk, updated_at=now, **fields))
+        Supporter.objects.bulk_create(writes, update_conflicts=True, unique_fields=["person"],
+                                      update_fields=[*SUPPORTER_FIELDS, "updated_at"])
+        counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
+        audit_record(actor=actor, action="supporter.batch", object_type="supporter",
+                     detail={"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged})
+    return counts
