@@ -64,6 +64,7 @@ def test_an_employee_id_search_reads_the_id_prefix_index(db, roster):
     for q in ("E012345", "e012345", "E0123", "e01234"):
         plan = roster_page_plan(q)
         assert ID_INDEX in plan and FULL_SCAN not in plan, plan
+        assert NAME_INDEX not in plan, plan  # a search with a digit in it is an id: names are not read
 
 
 @POSTGRES_ONLY
