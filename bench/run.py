@@ -226,7 +226,15 @@ def roster_batch_benchmarks() -> list[Result]:
     return run()
 
 
-BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks, roster_batch_benchmarks]
+def search_benchmarks() -> list[Result]:
+    from bench.search import search_benchmarks as run
+
+    return run()
+
+
+BENCHMARKS: list[Callable[[], list[Result]]] = [
+    matching_benchmarks, database_benchmarks, roster_batch_benchmarks, search_benchmarks,
+]
 
 
 def print_table(results: list[Result]) -> None:
@@ -239,9 +247,17 @@ def print_table(results: list[Result]) -> None:
         print(f"{r.name:<{name_width}}  {r.best_ms:>9.1f}  {budget:>8}  {r.note}{flag}")
 
 
-def main() -> int:
-    print(f"best of {REPEATS} runs, milliseconds\n")
-    results = [result for benchmark in BENCHMARKS for result in benchmark()]
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Benchmarks at health-system scale.")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="run only the benchmarks whose function name contains NAME (repeatable), "
+                             f"of: {', '.join(b.__name__ for b in BENCHMARKS)}")
+    chosen = [b for b in BENCHMARKS
+              if not (only := parser.parse_args(argv).only) or any(name in b.__name__ for name in only)]
+    print(f"best of {REPEATS} runs unless a row says p95, milliseconds\n")
+    results = [result for benchmark in chosen for result in benchmark()]
     print_table(results)
     return 1 if any(r.over_budget for r in results) else 0
 

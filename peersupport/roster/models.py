@@ -19,13 +19,23 @@ RANK_LABELS = {1: "trainee", 2: "junior", 3: "established", 4: "senior", 5: "chi
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def search(self, text: str) -> "PersonQuerySet":
-        """Type-ahead: employee id or the start of any word of the name."""
+        """Type-ahead: the start of an employee id (so the whole id too) or the start of any word
+        of the name, in any case.
+
+        A search with a digit in it looks at employee ids only. On PostgreSQL each lookup runs as
+        `UPPER(col::text) LIKE UPPER(...)`, and migration 0002_search_indexes indexes exactly those
+        expressions: the id prefix with a btree (`text_pattern_ops`), the name with a trigram GIN
+        index (pg_trgm); on SQLite (`LIKE`, case-insensitive) the id has a NOCASE index. Change the
+        lookups here and the indexes with them (roster/tests/test_search_plans.py reads the plans).
+        """
         text = text.strip()
         if not text:
             return self
+        if any(character.isdigit() for character in text):
+            # Names on a roster have no digits: this is an employee id, and its index alone answers.
+            return self.filter(employee_id__istartswith=text)
         return self.filter(
-            Q(employee_id__iexact=text)
-            | Q(employee_id__istartswith=text)
+            Q(employee_id__istartswith=text)
             | Q(name__istartswith=text)
             | Q(name__icontains=" " + text)
         )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.lib.paging import uncounted_page
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import require_may_refer
 from peersupport.roster.access import person_for_user, require_roster_reader, require_supporter_manager
@@ -92,7 +93,8 @@ def roster(request: SignedInRequest) -> HttpResponse:
     form = RosterFilterForm(request.GET)
     people = Person.objects.select_related("supporter")
     people = form.filter(people) if form.is_valid() else people.none()
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    # No count of the (filtered) roster: at 100,000 people that count would cost more than the page.
+    page = uncounted_page(people, request.GET.get("page"), PAGE_SIZE)
     return render(request, "roster/roster.html", {"form": form, "page_obj": page, **_datalists()})
 
 

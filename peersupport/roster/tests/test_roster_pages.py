@@ -1,5 +1,7 @@
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peersupport.audit.models import AuditEntry
@@ -47,6 +49,44 @@ def test_roster_pages_by_fifty(client, director):
     last = client.get(reverse("roster"), {"q": "bulk", "page": 3})
     assert rows(last) == 20 and "Page 3 of 3" in last.content.decode()
     assert rows(client.get(reverse("roster"), {"q": "bulk", "page": "nonsense"})) == 50
+
+
+def test_roster_pages_never_count_the_roster(client, director):
+    Person.objects.bulk_create(Person(employee_id=f"B{n:04d}", name=f"Bulk {n:04d}") for n in range(120))
+    client.force_login(director)
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(reverse("roster"), {"q": "bulk"})
+        middle = client.get(reverse("roster"), {"q": "bulk", "page": 2})
+        last = client.get(reverse("roster"), {"q": "bulk", "page": 3})
+    assert not [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    first_page = first.content.decode()
+    assert rows(first) == 50 and "People 1–50, more on the next page" in first_page
+    assert 'rel="next"' in first_page and 'rel="prev"' not in first_page and "Page 1<" in first_page
+    middle_page = middle.content.decode()
+    assert 'rel="next"' in middle_page and 'rel="prev"' in middle_page and "People 51–100" in middle_page
+    last_page = last.content.decode()
+    assert rows(last) == 20 and "Page 3 of 3" in last_page and "120 people" in last_page
+    assert 'rel="next"' not in last_page and 'rel="prev"' in last_page
+
+
+def test_roster_page_numbers_out_of_range_answer_plainly(client, director):
+    Person.objects.bulk_create(Person(employee_id=f"B{n:04d}", name=f"Bulk {n:04d}") for n in range(60))
+    client.force_login(director)
+    for number in ("0", "-3", "nonsense", ""):
+        assert rows(client.get(reverse("roster"), {"q": "bulk", "page": number})) == 50
+    for number in ("9", "99999999999999999999999"):
+        response = client.get(reverse("roster"), {"q": "bulk", "page": number})
+        page = response.content.decode()
+        assert response.status_code == 200 and rows(response) == 0
+        assert "past the end of the list" in page and "No one on the roster matches" not in page
+        assert 'href="?q=bulk"' in page  # back to the first page, with the same search
+
+
+def test_roster_of_one_page_shows_its_count_and_no_paging(client, director):
+    make_person(name="Only One", employee_id="E0001")
+    client.force_login(director)
+    page = client.get(reverse("roster"), {"q": "only"}).content.decode()
+    assert "1 person<" in page and 'aria-label="Pages"' not in page
 
 
 def test_add_a_person_then_edit_them(client, director):
