@@ -1,0 +1,151 @@
+"""Urgent mail first: an assignment or a safety concern never waits behind routine notices or bulk.
+
+Against the real loopback SMTP server, with the real django-tasks worker (which takes the most
+urgent task first) and the real sweeper (which sends in priority order and looks again between
+batches, so urgent mail written during a long pass goes out in the next batch).
+"""
+
+import math
+
+import pytest
+from django.db import transaction
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from peersupport.accounts.links import INVITE_KIND, RESET_KIND
+from peersupport.cases.actions import OPEN_INVITATION
+from peersupport.notifications.models import OutboxMessage, OutboxPriority, OutboxStatus
+from peersupport.notifications.services import (
+    SET_ASIDE_NOTICE,
+    SWEEP_BATCH,
+    TASK_PRIORITY,
+    outbox_flush,
+    priority_for_kind,
+)
+from peersupport.notifications.testing import DatabaseThreads
+from peersupport.support.services import PERSONAL_LINK_KIND
+
+from .conftest import enqueue_sample
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUTINE = 120
+BULK = 180
+ASSIGNMENT_TO = "supporter@example.org"
+
+
+def enqueue_backlog(routine: int = ROUTINE, bulk: int = BULK) -> None:
+    """Routine notices and a campaign's bulk mail, interleaved, all written before the assignment."""
+    with transaction.atomic():
+        for n in range(max(routine, bulk)):
+            if n < bulk:
+                enqueue_sample(kind="campaign", to=f"staff{n}@example.org", priority=OutboxPriority.BULK)
+            if n < routine:
+                enqueue_sample(kind="step_reminder", to=f"reminded{n}@example.org")
+
+
+def enqueue_assignment() -> OutboxMessage:
+    with transaction.atomic():
+        return enqueue_sample(kind="assignment", to=ASSIGNMENT_TO)
+
+
+def recipients(smtp_server) -> list[str]:
+    return [message["To"] for message in smtp_server.messages]
+
+
+@pytest.mark.parametrize(
+    ("kind", "priority"),
+    [
+        ("assignment", OutboxPriority.URGENT),
+        ("safety_escalation", OutboxPriority.URGENT),
+        (PERSONAL_LINK_KIND, OutboxPriority.URGENT),
+        (RESET_KIND, OutboxPriority.URGENT),
+        ("new_referral", OutboxPriority.NORMAL),
+        ("handback", OutboxPriority.NORMAL),
+        ("outreach", OutboxPriority.NORMAL),
+        (OPEN_INVITATION, OutboxPriority.NORMAL),
+        ("information_sheet", OutboxPriority.NORMAL),
+        ("step_reminder", OutboxPriority.NORMAL),
+        ("step_escalation", OutboxPriority.NORMAL),
+        (INVITE_KIND, OutboxPriority.NORMAL),
+        (SET_ASIDE_NOTICE, OutboxPriority.NORMAL),
+        ("a kind nobody mapped", OutboxPriority.NORMAL),
+    ],
+)
+def test_each_kind_of_email_gets_the_priority_of_how_soon_someone_needs_it(kind, priority):
+    assert priority_for_kind(kind) == priority
+    with transaction.atomic():
+        message = enqueue_sample(kind=kind)
+    assert OutboxMessage.objects.get(pk=message.pk).priority == priority
+    task = DBTaskResult.objects.get()
+    assert task.priority == TASK_PRIORITY[priority]
+
+
+def test_a_caller_marks_mail_to_many_people_as_bulk_whatever_its_kind():
+    with transaction.atomic():
+        message = enqueue_sample(kind="new_referral", priority=OutboxPriority.BULK)
+    assert OutboxMessage.objects.get(pk=message.pk).priority == OutboxPriority.BULK
+    assert DBTaskResult.objects.get().priority < TASK_PRIORITY[OutboxPriority.NORMAL]
+
+
+def test_the_worker_sends_an_assignment_queued_behind_hundreds_of_notices_and_bulk_mail_first(
+    smtp_server, run_worker
+):
+    enqueue_backlog()
+    enqueue_assignment()
+
+    run_worker()
+
+    sent = recipients(smtp_server)
+    assert len(sent) == ROUTINE + BULK + 1
+    assert sent[0] == ASSIGNMENT_TO
+    # Then every routine notice before any bulk mail.
+    assert all(address.startswith("reminded") for address in sent[1 : ROUTINE + 1])
+    assert all(address.startswith("staff") for address in sent[ROUTINE + 1 :])
+
+
+def test_the_sweeper_sends_urgent_then_routine_then_bulk_over_one_connection_per_batch(smtp_server):
+    enqueue_backlog(routine=30, bulk=30)
+    enqueue_assignment()
+    DBTaskResult.objects.all().delete()  # the sweeper alone sends them, as when tasks were lost
+
+    assert outbox_flush() == 61
+
+    sent = recipients(smtp_server)
+    assert sent[0] == ASSIGNMENT_TO
+    assert all(address.startswith("reminded") for address in sent[1:31])
+    assert all(address.startswith("staff") for address in sent[31:])
+    # One SMTP session per batch, not one per message.
+    assert len(set(smtp_server.sessions)) == math.ceil(61 / SWEEP_BATCH)
+
+
+def test_an_assignment_written_during_a_long_sweep_goes_out_in_the_sweeps_next_batch(smtp_server, tmp_path):
+    enqueue_backlog(routine=0, bulk=100)
+    DBTaskResult.objects.all().delete()  # no worker: the sweeper alone must find it
+    smtp_server.delay = 0.01  # a mail server that takes its time: the pass lasts about a second
+    threads = DatabaseThreads(tmp_path)
+
+    sweep = threads.start(outbox_flush)
+    smtp_server.wait_until_started(5)
+    threads.start(enqueue_assignment).result(timeout=10)
+    assert sweep.result(timeout=60) == 101
+    threads.collect()
+
+    sent = recipients(smtp_server)
+    # Written while the first batch was going out, it leads the second.
+    assert ASSIGNMENT_TO in sent[: 2 * SWEEP_BATCH + 1]
+    assert len(sent) == len(set(sent)) == 101
+    assert OutboxMessage.objects.exclude(status=OutboxStatus.SENT).count() == 0
+
+
+def test_a_retry_of_urgent_mail_keeps_its_place_at_the_front_of_the_worker_queue(smtp_server, run_worker):
+    smtp_server.stop()
+    assignment = enqueue_assignment()
+
+    run_worker()  # the mail server is down: the attempt fails and a retry is scheduled
+
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.attempts) == (OutboxStatus.PENDING, 1)
+    # The retry's task, due in 30 s, waiting with the urgent priority.
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert list(waiting.values_list("priority", flat=True)) == [TASK_PRIORITY[OutboxPriority.URGENT]]
