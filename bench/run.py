@@ -220,7 +220,13 @@ def database_benchmarks() -> list[Result]:
     return run()
 
 
-BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks]
+def mail_benchmarks() -> list[Result]:
+    from bench.mail import mail_benchmarks as run
+
+    return run()
+
+
+BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks, mail_benchmarks]
 
 
 def print_table(results: list[Result]) -> None:
@@ -234,8 +240,10 @@ def print_table(results: list[Result]) -> None:
 
 
 def main() -> int:
+    # `--only NAME`: just the benchmark functions whose name contains NAME (e.g. `--only mail`).
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv[1:-1] else ""
     print(f"best of {REPEATS} runs, milliseconds\n")
-    results = [result for benchmark in BENCHMARKS for result in benchmark()]
+    results = [result for benchmark in BENCHMARKS if only in benchmark.__name__ for result in benchmark()]
     print_table(results)
     return 1 if any(r.over_budget for r in results) else 0
 

@@ -6,6 +6,7 @@ batches, so urgent mail written during a long pass goes out in the next batch).
 """
 
 import math
+from collections import Counter
 
 import pytest
 from django.db import transaction
@@ -14,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from peersupport.accounts.links import INVITE_KIND, RESET_KIND
 from peersupport.cases.actions import OPEN_INVITATION
+from peersupport.lib.subprocesses import SharedDatabase, child_env, start_manage
 from peersupport.notifications.models import OutboxMessage, OutboxPriority, OutboxStatus
 from peersupport.notifications.services import (
     SET_ASIDE_NOTICE,
@@ -149,3 +151,32 @@ def test_a_retry_of_urgent_mail_keeps_its_place_at_the_front_of_the_worker_queue
     # The retry's task, due in 30 s, waiting with the urgent priority.
     waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     assert list(waiting.values_list("priority", flat=True)) == [TASK_PRIORITY[OutboxPriority.URGENT]]
+
+
+def test_several_worker_processes_and_a_sweeper_at_once_send_each_email_once(smtp_server, tmp_path):
+    enqueue_backlog(routine=40, bulk=80)
+    enqueue_assignment()
+    shared_db = SharedDatabase(tmp_path)
+    shared_db.publish()
+    env = child_env(
+        shared_db.url,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=smtp_server.host,
+        EMAIL_PORT=str(smtp_server.port),
+        EMAIL_USE_TLS="",
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+    )
+    worker = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", "--skip-checks",
+              "-v", "0")
+    processes = [start_manage(*worker, env=env), start_manage(*worker, env=env),
+                 start_manage("send_outbox", "--skip-checks", "-v", "0", env=env)]
+    for process in processes:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    shared_db.collect()
+
+    received = Counter(message["Message-ID"] for message in smtp_server.messages)
+    assert {message_id: n for message_id, n in received.items() if n > 1} == {}  # none twice
+    assert set(received) == set(OutboxMessage.objects.values_list("message_id", flat=True))  # every one
+    assert OutboxMessage.objects.exclude(status=OutboxStatus.SENT).count() == 0
