@@ -12,7 +12,7 @@ class OutboxStatus(models.TextChoices):
 class OutboxPriority(models.IntegerChoices):
     """Which mail goes out first: the lower the number, the sooner (then the earlier due)."""
 
-    # Someone is waiting for it: a supporter's new peer, a safety concern, a sign-in link.
+    # Someone is waiting for it: a supporter's new peer, a safety concern, a link they asked for.
     URGENT = 1, "Urgent"
     # Routine notices: reminders, referrals to triage, invitations to a peer.
     NORMAL = 2, "Normal"

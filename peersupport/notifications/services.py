@@ -7,7 +7,7 @@ failure schedules a retry with back-off. `outbox_flush` is the sweeper that catc
 whose task was lost; every step is safe to re-run.
 
 Every message has a priority, set from its kind (`priority_for_kind`): urgent mail (a new peer
-for a supporter, a safety concern, a sign-in link someone is waiting for) goes out before routine
+for a supporter, a safety concern, a link someone asked for and waits for) goes out before routine
 notices, and those before bulk mail. The delivery task carries it to the worker's queue, and the
 sweeper sends in that order, so a burst of notices or a campaign never holds up urgent mail.
 """
