@@ -5,11 +5,13 @@ urgent task first) and the real sweeper (which sends in priority order and looks
 batches, so urgent mail written during a long pass goes out in the next batch).
 """
 
+import importlib
 import math
 from collections import Counter
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -21,6 +23,7 @@ from peersupport.notifications.services import (
     SET_ASIDE_NOTICE,
     SWEEP_BATCH,
     TASK_PRIORITY,
+    URGENT_KINDS,
     outbox_flush,
     priority_for_kind,
 )
@@ -180,3 +183,30 @@ def test_several_worker_processes_and_a_sweeper_at_once_send_each_email_once(smt
     assert {message_id: n for message_id, n in received.items() if n > 1} == {}  # none twice
     assert set(received) == set(OutboxMessage.objects.values_list("message_id", flat=True))  # every one
     assert OutboxMessage.objects.exclude(status=OutboxStatus.SENT).count() == 0
+
+
+def test_unsent_mail_of_an_urgent_kind_written_before_priorities_is_urgent_after_the_migration():
+    migration = importlib.import_module("peersupport.notifications.migrations.0002_priority")
+    before, after = [("notifications", "0001_initial")], [("notifications", "0002_priority")]
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps.get_model("notifications", "OutboxMessage")
+        for n, (kind, status) in enumerate([("assignment", "pending"), ("password_link", "failed"),
+                                            ("assignment", "sent"), ("step_reminder", "pending")]):
+            old.objects.create(kind=kind, status=status, to="a@example.org", subject="s", body="b",
+                               message_id=f"<{n}@example.org>")
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps.get_model("notifications", "OutboxMessage")
+        assert sorted(new.objects.values_list("kind", "status", "priority")) == [
+            ("assignment", "pending", OutboxPriority.URGENT),
+            ("assignment", "sent", OutboxPriority.NORMAL),  # sent: its priority no longer matters
+            ("password_link", "failed", OutboxPriority.URGENT),
+            ("step_reminder", "pending", OutboxPriority.NORMAL),
+        ]
+        assert set(migration.URGENT_KINDS) <= URGENT_KINDS
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
