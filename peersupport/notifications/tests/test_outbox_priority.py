@@ -34,8 +34,8 @@ from .conftest import enqueue_sample
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROUTINE = 120
-BULK = 180
+ROUTINE = 80
+BULK = 120
 ASSIGNMENT_TO = "supporter@example.org"
 
 
