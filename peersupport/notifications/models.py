@@ -9,6 +9,17 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", "Set aside after repeated failures"
 
 
+class OutboxPriority(models.IntegerChoices):
+    """Which mail goes out first: the lower the number, the sooner (then the earlier due)."""
+
+    # Someone is waiting for it: a supporter's new peer, a safety concern, a link they asked for.
+    URGENT = 1, "Urgent"
+    # Routine notices: reminders, referrals to triage, invitations to a peer.
+    NORMAL = 2, "Normal"
+    # Mail to many people at once, e.g. a campaign: never ahead of the other two.
+    BULK = 3, "Bulk"
+
+
 class OutboxMessage(models.Model):
     """An email written in the same transaction as the change that caused it.
 
@@ -28,6 +39,9 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
+    priority = models.PositiveSmallIntegerField(
+        choices=OutboxPriority.choices, default=OutboxPriority.NORMAL
+    )
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -36,7 +50,8 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        # The sweeper's order: due mail of a status, most urgent first, then the earliest due.
+        indexes = [models.Index(fields=["status", "priority", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.status})"

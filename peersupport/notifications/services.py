@@ -5,23 +5,30 @@ nothing, and queues the delivery task only once that transaction commits. `outbo
 claims the row with a conditional UPDATE, so two workers never send the same message, and on
 failure schedules a retry with back-off. `outbox_flush` is the sweeper that catches anything
 whose task was lost; every step is safe to re-run.
+
+Every message has a priority, set from its kind (`priority_for_kind`): urgent mail (a new peer
+for a supporter, a safety concern, a link someone asked for and waits for) goes out before routine
+notices, and those before bulk mail. The delivery task carries it to the worker's queue, and the
+sweeper sends in that order, so a burst of notices or a campaign never holds up urgent mail.
 """
 
 import logging
+from contextlib import suppress
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage, make_msgid
+from django.core.mail import EmailMessage, get_connection, make_msgid
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from peersupport.lib.redact import describe_error, describe_for_log
-from peersupport.notifications.models import OutboxMessage, OutboxStatus
+from peersupport.notifications.models import OutboxMessage, OutboxPriority, OutboxStatus
 
 if TYPE_CHECKING:
     from peersupport.cases.models import Case
@@ -37,6 +44,16 @@ MISSING = "missing"
 # further notice, so a mail server that stays down cannot make the outbox feed itself.
 SET_ASIDE_NOTICE = "outbox_set_aside"
 SET_ASIDE_SHOWN = 20
+
+# The kinds someone is waiting for: the supporter's new peer, a safety concern for the directors,
+# and the links a person asked for and is waiting for at the screen (the peer's personal link and
+# a password link). Everything else is a routine notice unless its caller says it is bulk.
+URGENT_KINDS = frozenset({"assignment", "safety_escalation", "personal_link", "password_link"})
+# The worker's queue (django-tasks) runs higher numbers first; ours run lower numbers first.
+TASK_PRIORITY = {OutboxPriority.URGENT: 50, OutboxPriority.NORMAL: 0, OutboxPriority.BULK: -50}
+# The sweeper sends this many messages over one SMTP connection, then looks again for what is
+# due: urgent mail written meanwhile is next, and no mail server's per-connection limit is met.
+SWEEP_BATCH = 20
 
 
 def reclaim_after() -> timedelta:
@@ -59,11 +76,13 @@ def outbox_enqueue(
     reply_to: str = "",
     case: "Case | None" = None,
     send_after: datetime | None = None,
+    priority: OutboxPriority | None = None,
 ) -> OutboxMessage:
     """Write an email to the outbox; call it inside the transaction of the change it reports.
 
     `send_after` holds it back until then (e.g. while an answer can still be undone): until it
-    is sent, the row can be deleted with the change it reported."""
+    is sent, the row can be deleted with the change it reported. `priority` defaults to the
+    kind's (`priority_for_kind`); mail to many people at once passes `OutboxPriority.BULK`."""
     if not to:
         # A row without a recipient could only ever fail; better the caller hears it now.
         raise ValueError("An outbox message needs a recipient address.")
@@ -77,28 +96,42 @@ def outbox_enqueue(
         message_id=make_msgid(domain=_message_id_domain()),
         case=case,
         next_attempt_at=send_after or timezone.now(),
+        priority=priority or priority_for_kind(kind),
     )
     # robust: by the time this runs the caller's change is committed. A failed enqueue must not
     # turn a saved change into an error page; `outbox_flush` sends the row anyway.
-    transaction.on_commit(partial(_schedule_delivery, message.pk, run_after=send_after), robust=True)
+    transaction.on_commit(
+        partial(_schedule_delivery, message.pk, priority=message.priority, run_after=send_after), robust=True
+    )
     return message
 
 
-def outbox_deliver(message_id: int, *, now: datetime | None = None) -> str:
+def priority_for_kind(kind: str) -> OutboxPriority:
+    """The priority of an email of this kind: urgent if someone is waiting for it, else normal."""
+    return OutboxPriority.URGENT if kind in URGENT_KINDS else OutboxPriority.NORMAL
+
+
+def outbox_deliver(
+    message_id: int, *, now: datetime | None = None, connection: BaseEmailBackend | None = None
+) -> str:
     """Send one outbox message if it is due and nobody else holds it; return its status.
 
     Returns the status the row ends in ("sent", "pending" with a retry scheduled, "failed"),
     the current status if the row was not ours to send, or "missing" if it no longer exists.
     Call it outside any transaction: the claim must be visible to other workers at once, and
-    no transaction should stay open while talking to a mail server.
+    no transaction should stay open while talking to a mail server. `connection`, an open mail
+    backend, sends several messages over one SMTP session; without it, each send opens its own.
     """
     claimed_at = _claim(message_id, now or timezone.now())
     if claimed_at is None:
         return _status_of(message_id)
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        _send(message)
+        _send(message, connection)
     except Exception as exc:
+        if connection is not None:
+            # The session may be broken: the next message opens a fresh one.
+            _close_quietly(connection)
         # Network and SMTP errors (all OSError) are the expected kind. Anything else is recorded
         # the same way, so a message that cannot be built is set aside instead of stuck.
         return _record_failure(message, exc, claimed_at)
@@ -110,15 +143,35 @@ def outbox_flush(now: datetime | None = None) -> int:
     """Deliver every due message, including any whose task was lost; return how many were sent.
 
     `now` decides which messages are due, once for the whole pass; each claim is stamped with the
-    time it is made (see `_claim`), however long the pass runs.
+    time it is made (see `_claim`), however long the pass runs. The pass sends the most urgent
+    first, in batches of `SWEEP_BATCH` over one SMTP connection each, and before each batch looks
+    again: urgent mail written during a long pass goes out in the next batch. Each message is
+    tried at most once a pass (a failed one is due again only after `now`; urgent mail written
+    during the pass is taken on its first attempt only), so a pass always ends.
     """
     now = now or timezone.now()
-    due_ids = list(
-        OutboxMessage.objects.filter(_due(now))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    return sum(1 for pk in due_ids if outbox_deliver(pk, now=now) == OutboxStatus.SENT)
+    sent = 0
+    while True:
+        # Never before `now`: a caller's `now` may be ahead of the clock (a test's later time).
+        batch_time = max(now, timezone.now())
+        batch = list(
+            OutboxMessage.objects.filter(
+                _due(now)
+                | Q(status=OutboxStatus.PENDING, priority=OutboxPriority.URGENT, attempts=0,
+                    next_attempt_at__lte=batch_time)
+            )
+            .order_by("priority", "next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        if not batch:
+            return sent
+        connection = get_connection()
+        try:
+            for pk in batch:
+                if outbox_deliver(pk, now=batch_time, connection=connection) == OutboxStatus.SENT:
+                    sent += 1
+        finally:
+            _close_quietly(connection)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -199,7 +252,8 @@ def _record_failure(message: OutboxMessage, exc: Exception, claimed_at: datetime
     )
     if released:
         transaction.on_commit(
-            partial(_schedule_delivery, message.pk, run_after=next_attempt_at), robust=True
+            partial(_schedule_delivery, message.pk, priority=message.priority, run_after=next_attempt_at),
+            robust=True,
         )
     return OutboxStatus.PENDING.value
 
@@ -223,14 +277,15 @@ def outbox_retry_set_aside(*, actor: object, now: datetime | None = None) -> int
 
     now = now or timezone.now()
     with audited_atomic():
-        ids = list(set_aside_messages().select_for_update().values_list("pk", flat=True))
+        rows = list(set_aside_messages().select_for_update().values_list("pk", "priority"))
+        ids = [pk for pk, _ in rows]
         OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.FAILED).update(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, claimed_at=None
         )
         audit_record(actor=actor, action="outbox.retry", object_type="outbox",
                      detail={"messages": len(ids)})
-        for pk in ids:
-            transaction.on_commit(partial(_schedule_delivery, pk), robust=True)
+        for pk, priority in rows:
+            transaction.on_commit(partial(_schedule_delivery, pk, priority=priority), robust=True)
     return len(ids)
 
 
@@ -260,7 +315,17 @@ def _tell_directors_of_set_aside_mail() -> None:
             waiting.add(address)
 
 
-def _send(message: OutboxMessage) -> None:
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    # Ending a session whose messages are all recorded: a failed QUIT changes nothing we know.
+    with suppress(OSError):
+        connection.close()
+
+
+def _send(message: OutboxMessage, connection: BaseEmailBackend | None = None) -> None:
+    if connection is not None:
+        # Opened here, not by `send`: a session that `send` opens it also closes after the one
+        # message, and this one is for the messages after it too. A no-op while it is open.
+        connection.open()
     email = EmailMessage(
         subject=message.subject,
         body=message.body,
@@ -273,6 +338,7 @@ def _send(message: OutboxMessage) -> None:
             # RFC 3834: keeps vacation responders from answering a notification.
             "Auto-Submitted": "auto-generated",
         },
+        connection=connection,
     )
     email.send(fail_silently=False)
 
@@ -283,8 +349,10 @@ def deliver_outbox_message(message_id: int) -> str:
     return outbox_deliver(message_id)
 
 
-def _schedule_delivery(message_id: int, run_after: datetime | None = None) -> None:
-    delivery = deliver_outbox_message
+def _schedule_delivery(message_id: int, *, priority: int, run_after: datetime | None = None) -> None:
+    # The worker takes the most urgent ready task first, so a delivery queued behind thousands
+    # of routine or bulk ones is next all the same.
+    delivery = deliver_outbox_message.using(priority=TASK_PRIORITY[OutboxPriority(priority)])
     if run_after is not None:
         delivery = delivery.using(run_after=run_after)
     delivery.enqueue(message_id)

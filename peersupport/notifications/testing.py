@@ -47,7 +47,7 @@ class _CollectingHandler:
             # aiosmtpd cancels the handler when the client's connection is lost.
             self._server._aborted()
             raise
-        self._server._received(envelope.content)
+        self._server._received(envelope.content, session.peer)
         return "250 Message accepted for delivery"
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
@@ -66,6 +66,8 @@ class LoopbackSMTPServer:
         # Seconds the server takes to accept each message once it has arrived (0: at once).
         self.delay = delay
         self.messages: list[EmailMessage] = []
+        # The client's address and port for each message received: one per SMTP connection.
+        self.sessions: list[tuple[str, int]] = []
         # DATA transactions begun: messages that have arrived, accepted yet or not.
         self.started = 0
         # DATA transactions whose client went away before the server answered them.
@@ -172,11 +174,12 @@ class LoopbackSMTPServer:
             self.aborted += 1
             self._arrived.notify_all()
 
-    def _received(self, content: bytes) -> None:
+    def _received(self, content: bytes, peer: tuple[str, int]) -> None:
         message = BytesParser(policy=policy.default).parsebytes(content)
         assert isinstance(message, EmailMessage)
         with self._arrived:
             self.messages.append(message)
+            self.sessions.append((peer[0], peer[1]))
             self._arrived.notify_all()
 
 

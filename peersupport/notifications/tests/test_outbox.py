@@ -127,10 +127,10 @@ def test_second_claim_while_the_first_is_sending_sends_nothing(smtp_server, monk
     real_send = services._send
     second_worker = []
 
-    def send_while_another_worker_tries(outbox_message: OutboxMessage) -> None:
+    def send_while_another_worker_tries(outbox_message: OutboxMessage, connection=None) -> None:
         second_worker.append(outbox_deliver(outbox_message.pk))
         second_worker.append(outbox_flush())
-        real_send(outbox_message)
+        real_send(outbox_message, connection)
 
     monkeypatch.setattr(services, "_send", send_while_another_worker_tries)
 
