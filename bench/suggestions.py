@@ -90,20 +90,26 @@ def _build() -> dict[str, object]:
     supporter_ids = list(Supporter.objects.values_list("pk", flat=True))
     director = User.objects.create_user(username="d@x.example", email="d@x.example", role=Role.DIRECTOR,
                                         password=None)
-    referral = Referral.objects.create(category="medical_error", occurred_on=date(2026, 11, 1),
-                                       summary="Benchmark event.", source="safety_report", referred_by=director)
+    total = AWAITING + OPEN_CASES + CLOSED_CASES
+    # One referral per case, as most events involve one clinician.
+    referrals = Referral.objects.bulk_create(
+        [Referral(category=rng.choice(["medical_error", "patient_death", "litigation"]), occurred_on=date(2026, 1, 1),
+                  summary="Benchmark event.", source="safety_report", referred_by=director) for _ in range(total)],
+        batch_size=2000,
+    )
     taken = set(supporter_people)
     # One case per peer of the referral: distinct peers, in a random order.
-    peers = rng.sample([pk for pk in ids if pk not in taken], AWAITING + OPEN_CASES + CLOSED_CASES)
+    peers = rng.sample([pk for pk in ids if pk not in taken], total)
     holding = [CaseState.ASSIGNED, CaseState.OUTREACH_MADE, CaseState.ACCEPTED]
-    cases = [Case(referral=referral, peer_id=peers[i], next_due_at=now) for i in range(AWAITING)]
+    cases = [Case(referral=referrals[i], peer_id=peers[i], next_due_at=now) for i in range(AWAITING)]
     cases += [
-        Case(referral=referral, peer_id=peers[AWAITING + i], supporter_id=rng.choice(supporter_ids),
+        Case(referral=referrals[AWAITING + i], peer_id=peers[AWAITING + i], supporter_id=rng.choice(supporter_ids),
              state=rng.choice(holding), assigned_at=now)
         for i in range(OPEN_CASES)
     ]
     cases += [
-        Case(referral=referral, peer_id=peers[AWAITING + OPEN_CASES + i], supporter_id=rng.choice(supporter_ids),
+        Case(referral=referrals[AWAITING + OPEN_CASES + i], peer_id=peers[AWAITING + OPEN_CASES + i],
+             supporter_id=rng.choice(supporter_ids),
              state=CaseState.CLOSED, assigned_at=now - timedelta(days=400),
              closed_at=now - timedelta(days=rng.randint(1, 5 * 365)))
         for i in range(CLOSED_CASES)

@@ -143,6 +143,23 @@ def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> l
 
 # The active team's facts in this process: (matching version, default case limit, facts).
 _team_cache: tuple[int, int, list[SupporterFacts]] | None = None
+# And their table, per day (the pause rule reads the date): (facts' key and day, table).
+_table_cache: tuple[tuple[object, ...], SupporterTable] | None = None
+
+
+def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[int, int] | None]:
+    """The active team's facts, and the key they are kept under (None when not kept)."""
+    global _team_cache
+    version = matching_version()
+    cached = _team_cache
+    if cached is not None and version is not None and cached[:2] == (version, program.default_case_limit):
+        return cached[2], cached[:2]
+    candidates = Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True)
+    facts = load_supporter_facts(candidates, program.default_case_limit)
+    if version is None or connection.in_atomic_block:
+        return facts, None
+    _team_cache = (version, program.default_case_limit, facts)
+    return facts, _team_cache[:2]
 
 
 def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:
@@ -153,16 +170,23 @@ def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:
     and stored only outside a transaction, where the version read is a committed one (a
     transaction's own bump could be rolled back, and its number reused by other changes).
     """
-    global _team_cache
-    version = matching_version()
-    cached = _team_cache
-    if cached is not None and version is not None and cached[:2] == (version, program.default_case_limit):
-        return cached[2]
-    candidates = Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True)
-    facts = load_supporter_facts(candidates, program.default_case_limit)
-    if version is not None and not connection.in_atomic_block:
-        _team_cache = (version, program.default_case_limit, facts)
-    return facts
+    return _active_team(program)[0]
+
+
+def active_team_table(program: ProgramSettings, rules: Rules) -> tuple[list[SupporterFacts], SupporterTable]:
+    """The active team's facts and their `SupporterTable` at `rules.now`: the table is kept
+    with the facts, one per day, and moved to the moment (`SupporterTable.at`)."""
+    global _table_cache
+    facts, key = _active_team(program)
+    if key is None:
+        return facts, SupporterTable.build(facts, rules).at(rules.now)
+    day = (*key, rules.now.date(), rules.now.tzinfo is not None)
+    cached = _table_cache
+    if cached is not None and cached[0] == day:
+        return facts, cached[1].at(rules.now)
+    table = SupporterTable.build(facts, rules)
+    _table_cache = (day, table)
+    return facts, table.at(rules.now)
 
 
 def continuity_filter(now: datetime, reengaged_ids: Iterable[int] = ()) -> Q:
@@ -240,7 +264,7 @@ def suggestions_for_case(
     rules = rules_for(program)
     # Supporters held back by the one-peer-per-event rule are not suggested (see
     # `matching_for_case` for who they are).
-    ranking = rank(facts, SupporterTable.build(active_supporter_facts(program), rules), rules)
+    ranking = rank(facts, active_team_table(program, rules)[1], rules)
     return ranking.suggestions(limit)
 
 
@@ -250,7 +274,7 @@ def suggestion_place(case: Case, supporter: Supporter, program: ProgramSettings)
     of suggested supporters who come before them."""
     [facts] = case_facts_for([case])
     rules = rules_for(program)
-    table = SupporterTable.build(active_supporter_facts(program), rules)
+    table = active_team_table(program, rules)[1]
     found = place_of(facts, table, rules, supporter.person_id)
     if found is None:
         return None
@@ -312,9 +336,9 @@ def matching_for_case(case: Case, program: ProgramSettings | None = None) -> Cas
     peer has an earlier supporter who is not on the active team."""
     program = program or ProgramSettings.current()
     [facts] = case_facts_for([case])
-    team = active_supporter_facts(program)
     rules = rules_for(program)
-    ranking = rank(facts, SupporterTable.build(team, rules), rules)
+    team, table = active_team_table(program, rules)
+    ranking = rank(facts, table, rules)
     return CaseMatching(
         suggestions=ranking.suggestions(SUGGESTION_COUNT + OTHER_ELIGIBLE_SHOWN, explain=SUGGESTION_COUNT),
         held_back=ranking.held_back(),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, timedelta
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,3 +66,18 @@ def test_place_of_one_supporter_is_their_place_in_the_sorted_list(
             row, place = found
             assert table.supporters[row] == supporter
             assert place == places[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(supporters(), max_size=12), rules(), st.integers(0, 86_399_999_999), st.booleans())
+def test_a_table_moved_to_a_later_moment_of_the_day_is_the_table_built_then(
+    the_supporters: list[SupporterFacts], the_rules: Rules, later_us: int, aware: bool
+) -> None:
+    # The process keeps one table per day and moves it to each request's moment (the
+    # server's clock is aware; hand-built facts may be naive).
+    start = the_rules.now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=UTC if aware else None)
+    then = replace(the_rules, now=start + timedelta(microseconds=later_us))
+    moved = SupporterTable.build(the_supporters, replace(the_rules, now=start)).at(then.now)
+    built = SupporterTable.build(the_supporters, then)
+    assert moved.recency.tolist() == built.recency.tolist()
+    assert moved.supporters == built.supporters
