@@ -70,30 +70,6 @@ def rules_for(program: ProgramSettings) -> Rules:
     )
 
 
-def supporter_facts(supporters: Iterable[Supporter], default_limit: int) -> list[SupporterFacts]:
-    """Supporters must come from `supporters_with_load()` (person joined, holding count)."""
-    return [
-        SupporterFacts(
-            person=person_facts(s.person),
-            status=s.status,
-            trained_on=s.trained_on,
-            case_limit=s.case_limit(default_limit),
-            open_cases=s.holding_count,  # type: ignore[attr-defined]  # annotated by supporters_with_load()
-            paused_until=s.paused_until,
-            last_assigned_at=s.last_assigned_at,
-            experience=frozenset(s.experience or ()),
-            on_call=s.on_call,
-        )
-        for s in supporters
-    ]
-
-
-def supporters_with_load() -> SupporterQuerySet:
-    return Supporter.objects.select_related("person").annotate(
-        holding_count=Count("cases", filter=Q(cases__state__in=HOLDING_STATES))
-    )
-
-
 # The columns the matching reads, in the order `_facts_from_row` takes them.
 _FACT_COLUMNS = (
     "pk", "person_id", "person__employee_id", "person__name", "person__role_type", "person__specialty",
