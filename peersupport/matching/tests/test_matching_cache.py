@@ -153,3 +153,21 @@ def test_a_new_supporter_is_seen_by_the_next_suggestion(referrer, team):
     assert_cached()
     newcomer = make_supporter(make_person(name="New Supporter", department="Radiology"))
     assert newcomer.person.employee_id in {s.employee_id for s in suggestions_for_case(fresh(case))}
+
+
+def test_a_case_saved_with_its_supporter_or_state_bumps_the_version_and_a_save_of_dates_only_does_not(
+    director, referrer, team
+):
+    from peersupport.matching.models import matching_version
+
+    case = refer(referrer, make_person(name="Pat Peer", department="Emergency"))
+    before = matching_version()
+    assert before is not None
+    case.next_due_at = None
+    case.save(update_fields=["next_due_at"])
+    assert matching_version() == before
+    case.supporter = team[0]
+    case.state = "assigned"
+    case.save(update_fields=["supporter", "state"])
+    assert matching_version() == before + 1
+    assert open_cases(team[0].person.employee_id) == 1
