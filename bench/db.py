@@ -107,8 +107,7 @@ def database_benchmarks() -> list:
     build_ms = (time.perf_counter() - start) * 1000
 
     from peersupport.cases.access import cases_for_user
-    from peersupport.cases.models import Case
-    from peersupport.matching.selectors import plan_for_referral, suggestions_for_case
+    from peersupport.matching.selectors import plan_for_referral
     from peersupport.referrals.services import ReferralInput, referral_create
     from peersupport.roster.models import Person
 
@@ -129,10 +128,7 @@ def database_benchmarks() -> list:
     ms, _, queries = _timed(5, queue_page)
     results.append(Result("director's queue, first page of 50", ms, 200, note=f"{queries} queries"))
 
-    case = Case.objects.with_details().first()
-    ms, suggestions, queries = _timed(3, lambda: suggestions_for_case(case))
-    results.append(Result("suggestions for one case (load + score)", ms, 1000,
-                          note=f"{len(suggestions):,} eligible, {queries} queries"))
+    # Suggestions for one case and the case page: bench/suggestions.py, at 5,000 supporters.
 
     involved = iter(data["first_peer_ids"])
 

@@ -226,6 +226,12 @@ def roster_batch_benchmarks() -> list[Result]:
     return run()
 
 
+def suggestion_benchmarks() -> list[Result]:
+    from bench.suggestions import suggestion_benchmarks as run
+
+    return run()
+
+
 def mail_benchmarks() -> list[Result]:
     from bench.mail import mail_benchmarks as run
 
@@ -240,6 +246,7 @@ def search_benchmarks() -> list[Result]:
 
 BENCHMARKS: list[Callable[[], list[Result]]] = [
     matching_benchmarks, database_benchmarks, roster_batch_benchmarks, search_benchmarks, mail_benchmarks,
+    suggestion_benchmarks,
 ]
 
 

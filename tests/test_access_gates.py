@@ -50,6 +50,9 @@ REVIEWED = {
     "peersupport.matching.selectors.case_facts_for": (
         "matching facts for cases the caller already opened through a gate: the other peers of "
         "the same event are ids for the hard rules, never shown"),
+    "peersupport.matching.selectors.open_case_counts": (
+        "each supporter's number of open cases, for the case limit and the load score: counts "
+        "per supporter id, no case's data"),
     "peersupport.matching.selectors.plan_for_referral": (
         "the joint plan, called by case services only with a referral that program staff opened "
         "through referral_for_program_staff"),

@@ -80,7 +80,7 @@ def case_suggestions(
 ) -> list[Suggestion]:
     require_program_staff(request.user)
     case = case_for_user(request.user, case_id, action="case.suggestions")
-    return suggestions_for_case(case)[:limit]
+    return suggestions_for_case(case, limit=limit)
 
 
 @router.post(

@@ -34,6 +34,7 @@ from peersupport.cases.models import (
     step_after_conversations,
 )
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import (
     render_handback_email,
     render_information_sheet_email,
@@ -67,6 +68,9 @@ def _move(case: Case, **fields: Any) -> Case:
     fields["version"] = case.version + 1
     if not Case.objects.filter(pk=case.pk, version=case.version).update(**fields):
         raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+    if "state" in fields or "supporter" in fields or "supporter_id" in fields:
+        # A supporter's open cases change: the matching's cached facts are out of date.
+        matching_version_bump()
     for name, value in fields.items():
         setattr(case, name, value)
     return case

@@ -11,11 +11,12 @@ from peersupport.cases.access import case_for_user
 from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState, OverrideReason
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.matching.core import Suggestion
+from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import (
     SUGGESTION_COUNT,
     assignment_checks,
     plan_for_referral,
-    suggestions_for_case,
+    suggestion_place,
 )
 from peersupport.notifications.emails import render_assignment_email
 from peersupport.notifications.services import outbox_enqueue
@@ -89,12 +90,9 @@ def case_assign(
             # The joint plan is the program's own suggestion for the group as a whole.
             chosen, position = planned, None
         else:
-            ranked = suggestions_for_case(case, program)
-            position = next(
-                (i for i, s in enumerate(ranked) if s.employee_id == supporter.person.employee_id),
-                None,
-            )
-            chosen = ranked[position] if position is not None else None
+            # Only the chosen supporter's place: nobody else is sorted or explained.
+            found = suggestion_place(case, supporter, program)
+            chosen, position = found if found is not None else (None, None)
         outside = position is None or position >= SUGGESTION_COUNT
         if outside and planned is None and not override_reason:
             raise InvalidInput(
@@ -141,6 +139,8 @@ def _apply(
     for name, value in fields.items():
         setattr(case, name, value)
     Supporter.objects.filter(pk=supporter.pk).update(last_assigned_at=now)
+    # The supporters' open cases and last assignment changed: the matching's cache is out of date.
+    matching_version_bump()
     Assignment.objects.create(
         case=case,
         supporter=supporter,

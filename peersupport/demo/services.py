@@ -60,6 +60,7 @@ from peersupport.cases.models import (
 from peersupport.cases.services import case_assign
 from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
+from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings
@@ -145,6 +146,8 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         )
         supporter_users = _make_supporter_logins(supporters)
         token = api_token_issue(email=f"integration@{data.DOMAIN}")
+        # Backdated through QuerySet.update(), which sends no signal: the matching's cache.
+        matching_version_bump()
     result = DemoResult(logins=demo_logins(), api_token=token)
     result.counts = {
         "people": Person.objects.count(),

@@ -13,7 +13,8 @@ added in the same order — and the tests check that they agree pair for pair.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -35,6 +36,7 @@ from peersupport.matching.scoring import (
     RANK_AT_OR_ABOVE,
     RANK_FAR_BELOW,
     RANK_ONE_BELOW,
+    RECENCY_CAP_DAYS,
     load_factor,
     recency_factor,
     score,
@@ -90,6 +92,10 @@ class SupporterTable:
     fairness_rank: np.ndarray
     vocabularies: dict[str, _Vocabulary]
     specialty_names: list[str]
+    # The last assignment in microseconds (read as `days_since` reads it against the build's
+    # `now`), and whether there was one: for `at`, which moves the table to a later moment.
+    last_assigned_us: np.ndarray
+    assigned: np.ndarray
     # Cases of one referral share an event and often a specialty: work those out once.
     _related_by_specialty: dict[str, np.ndarray] = field(default_factory=dict)
     _offered_by_category: dict[str, np.ndarray] = field(default_factory=dict)
@@ -148,7 +154,21 @@ class SupporterTable:
             fairness_rank=fairness_rank,
             vocabularies=words,
             specialty_names=names,
+            last_assigned_us=np.array(
+                [0 if s.last_assigned_at is None else _micros(s.last_assigned_at, rules.now) for s in kept],
+                dtype=np.int64,
+            ),
+            assigned=np.array([s.last_assigned_at is not None for s in kept], dtype=bool),
         )
+
+    def at(self, now: datetime) -> SupporterTable:
+        """The table as `build` would make it at `now`, a later moment of the same day as the
+        build's (the same supporters pass the pause rule): only recency is computed again,
+        in bulk, to the same floats as `scoring.recency_factor(days_since(now, then))`."""
+        days = np.maximum((_micros(now, now) - self.last_assigned_us) // _DAY_US, 0)
+        recency = np.where(self.assigned, np.minimum(days, RECENCY_CAP_DAYS) / RECENCY_CAP_DAYS, 1.0)
+        # The per-event memo is per request; specialties and categories are few and shared.
+        return replace(self, recency=recency, _involved_in_event={})
 
     def __len__(self) -> int:
         return len(self.supporters)
@@ -240,6 +260,19 @@ class SupporterTable:
             offered = [category in s.experience for s in self.supporters]
             self._offered_by_category[category] = np.array(offered, dtype=bool)
         return self._offered_by_category[category]
+
+
+_DAY_US = 86_400_000_000
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _micros(then: datetime, now: datetime) -> int:
+    """Microseconds from the epoch, with a naive or aware `then` read against `now` as
+    `facts.days_since` reads it: so that whole days between two of them are the same."""
+    if (now.tzinfo is None) != (then.tzinfo is None):
+        then = then.replace(tzinfo=now.tzinfo)
+    epoch = _EPOCH if then.tzinfo is None else _EPOCH.replace(tzinfo=UTC)
+    return (then - epoch) // timedelta(microseconds=1)
 
 
 def plan(cases: Sequence[CaseFacts], supporters: Sequence[SupporterFacts], rules: Rules) -> dict[int, Suggestion]:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -21,16 +22,20 @@ from peersupport.matching.core import (
     hard_rule_violations,
     plan,
     same_event_case,
-    suggest,
-    suggest_with_held_back,
     why_not_suggested,
 )
-from peersupport.matching.wishes import UnmetWish, unmet_wishes, wishes_for_display
+from peersupport.matching.models import matching_version
+from peersupport.matching.planning import SupporterTable
+from peersupport.matching.ranking import Ranking, place_of, rank
+from peersupport.matching.scoring import score
+from peersupport.matching.wishes import UnmetWish, unmet_wishes_among, wishes_for_display
 from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Person, RoleType, Supporter, SupporterQuerySet, SupporterStatus
 
 # The director sees this many suggestions; choosing anyone further down needs a reason.
 SUGGESTION_COUNT = 5
+# The case page offers this many more eligible supporters by name and score (no reasons).
+OTHER_ELIGIBLE_SHOWN = 50
 PHYSICIAN_ROLES = {RoleType.PHYSICIAN, RoleType.RESIDENT, RoleType.FELLOW}
 # Continuity looks back this far: the peer's open cases, and those closed in the last year
 # (a supporter from longer ago is a stranger again). The case a re-engagement comes back to
@@ -65,33 +70,99 @@ def rules_for(program: ProgramSettings) -> Rules:
     )
 
 
-def supporter_facts(supporters: Iterable[Supporter], default_limit: int) -> list[SupporterFacts]:
-    """Supporters must come from `supporters_with_load()` (person joined, holding count)."""
-    return [
-        SupporterFacts(
-            person=person_facts(s.person),
-            status=s.status,
-            trained_on=s.trained_on,
-            case_limit=s.case_limit(default_limit),
-            open_cases=s.holding_count,  # type: ignore[attr-defined]  # annotated by supporters_with_load()
-            paused_until=s.paused_until,
-            last_assigned_at=s.last_assigned_at,
-            experience=frozenset(s.experience or ()),
-            on_call=s.on_call,
-        )
-        for s in supporters
-    ]
+# The columns the matching reads, in the order `_facts_from_row` takes them.
+_FACT_COLUMNS = (
+    "pk", "person_id", "person__employee_id", "person__name", "person__role_type", "person__specialty",
+    "person__department", "person__rank", "person__interventional", "person__supervisor_id", "person__site",
+    "person__gender", "person__active", "status", "trained_on", "capacity", "paused_until",
+    "last_assigned_at", "experience", "on_call",
+)
 
 
-def supporters_with_load() -> SupporterQuerySet:
-    return Supporter.objects.select_related("person").annotate(
-        holding_count=Count("cases", filter=Q(cases__state__in=HOLDING_STATES))
+def open_case_counts(supporter_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Supporter id -> number of cases they hold now (open cases only: never the closed
+    history), in one grouped query over the open cases."""
+    open_cases = Case.objects.filter(state__in=HOLDING_STATES, supporter__isnull=False)
+    if supporter_ids is not None:
+        open_cases = open_cases.filter(supporter_id__in=list(supporter_ids))
+    return dict(
+        open_cases.order_by().values("supporter_id").annotate(n=Count("pk")).values_list("supporter_id", "n")
     )
 
 
+def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> list[SupporterFacts]:
+    """The facts of these supporters in two queries: their columns (only those the matching
+    reads, no model objects) and their open cases counted."""
+    rows = list(supporters.order_by("pk").values_list(*_FACT_COLUMNS))
+    counts = open_case_counts(None if len(rows) > 500 else [row[0] for row in rows])
+    return [
+        SupporterFacts(
+            person=PersonFacts(
+                person_id=person_id, employee_id=employee_id, name=name, role_type=role_type,
+                specialty=specialty, department=department, rank=rank, interventional=interventional,
+                supervisor_id=supervisor_id, site=site, gender=gender, active=active,
+            ),
+            status=status,
+            trained_on=trained_on,
+            case_limit=default_limit if capacity is None else capacity,
+            open_cases=counts.get(pk, 0),
+            paused_until=paused_until,
+            last_assigned_at=last_assigned_at,
+            experience=frozenset(experience or ()),
+            on_call=on_call,
+        )
+        for (pk, person_id, employee_id, name, role_type, specialty, department, rank, interventional,
+             supervisor_id, site, gender, active, status, trained_on, capacity, paused_until,
+             last_assigned_at, experience, on_call) in rows
+    ]
+
+
+# The active team's facts in this process: (matching version, default case limit, facts).
+_team_cache: tuple[int, int, list[SupporterFacts]] | None = None
+# And their table, per day (the pause rule reads the date): (facts' key and day, table).
+_table_cache: tuple[tuple[object, ...], SupporterTable] | None = None
+
+
+def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[int, int] | None]:
+    """The active team's facts, and the key they are kept under (None when not kept)."""
+    global _team_cache
+    version = matching_version()
+    cached = _team_cache
+    if cached is not None and version is not None and cached[:2] == (version, program.default_case_limit):
+        return cached[2], cached[:2]
+    candidates = Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True)
+    facts = load_supporter_facts(candidates, program.default_case_limit)
+    if version is None or connection.in_atomic_block:
+        return facts, None
+    _team_cache = (version, program.default_case_limit, facts)
+    return facts, _team_cache[:2]
+
+
 def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:
-    candidates = supporters_with_load().filter(status=SupporterStatus.ACTIVE, person__active=True)
-    return supporter_facts(candidates, program.default_case_limit)
+    """The active team's facts, from this process's memory while the matching version (one
+    small query) has not moved since they were loaded; else loaded again (two queries).
+
+    The version is read before the facts, so facts stored under it are never older than it;
+    and stored only outside a transaction, where the version read is a committed one (a
+    transaction's own bump could be rolled back, and its number reused by other changes).
+    """
+    return _active_team(program)[0]
+
+
+def active_team_table(program: ProgramSettings, rules: Rules) -> tuple[list[SupporterFacts], SupporterTable]:
+    """The active team's facts and their `SupporterTable` at `rules.now`: the table is kept
+    with the facts, one per day, and moved to the moment (`SupporterTable.at`)."""
+    global _table_cache
+    facts, key = _active_team(program)
+    if key is None:
+        return facts, SupporterTable.build(facts, rules).at(rules.now)
+    day = (*key, rules.now.date(), rules.now.tzinfo is not None)
+    cached = _table_cache
+    if cached is not None and cached[0] == day:
+        return facts, cached[1].at(rules.now)
+    table = SupporterTable.build(facts, rules)
+    _table_cache = (day, table)
+    return facts, table.at(rules.now)
 
 
 def continuity_filter(now: datetime, reengaged_ids: Iterable[int] = ()) -> Q:
@@ -158,17 +229,34 @@ def _earlier_supporters(cases: list[Case]) -> list[tuple[int, int, int]]:
     )
 
 
-def suggestions_for_case(case: Case, program: ProgramSettings | None = None) -> list[Suggestion]:
-    """Every eligible supporter for the case, best first."""
+def suggestions_for_case(
+    case: Case, program: ProgramSettings | None = None, *, limit: int | None = None
+) -> list[Suggestion]:
+    """The eligible supporters for the case, best first: the first `limit` (every one when
+    None), each with its reasons. Scored in bulk (`ranking.rank`); only the supporters
+    returned get their reasons written."""
     program = program or ProgramSettings.current()
     [facts] = case_facts_for([case])
+    rules = rules_for(program)
     # Supporters held back by the one-peer-per-event rule are not suggested (see
     # `matching_for_case` for who they are).
-    return suggest(facts, active_supporter_facts(program), rules_for(program))
+    ranking = rank(facts, active_team_table(program, rules)[1], rules)
+    return ranking.suggestions(limit)
 
 
-def violations_for(case: Case, supporter: Supporter, program: ProgramSettings) -> list[str]:
-    return assignment_checks(case, supporter, program).violations
+def suggestion_place(case: Case, supporter: Supporter, program: ProgramSettings) -> tuple[Suggestion, int] | None:
+    """The supporter as one of the case's suggestions and their place (0 is first), or None
+    when they are not suggested. Nobody else is sorted or explained: the place is the number
+    of suggested supporters who come before them."""
+    [facts] = case_facts_for([case])
+    rules = rules_for(program)
+    table = active_team_table(program, rules)[1]
+    found = place_of(facts, table, rules, supporter.person_id)
+    if found is None:
+        return None
+    row, place = found
+    points, reasons = score(facts, table.supporters[row], rules)
+    return Suggestion(facts.case_id, table.supporters[row], points, reasons), place
 
 
 @dataclass(frozen=True)
@@ -182,8 +270,7 @@ class AssignmentChecks:
 
 def assignment_checks(case: Case, supporter: Supporter, program: ProgramSettings) -> AssignmentChecks:
     [facts] = case_facts_for([case])
-    loaded = supporters_with_load().get(pk=supporter.pk)
-    [candidate] = supporter_facts([loaded], program.default_case_limit)
+    [candidate] = load_supporter_facts(Supporter.objects.filter(pk=supporter.pk), program.default_case_limit)
     rules = rules_for(program)
     return AssignmentChecks(hard_rule_violations(facts, candidate, rules), same_event_case(facts, candidate, rules))
 
@@ -204,6 +291,8 @@ class EarlierSupporter:
 class CaseMatching:
     """Everything the director reads beside the suggestions for one case."""
 
+    # The first suggestions (those on the page), best first: the first `SUGGESTION_COUNT` with
+    # their reasons, the next `OTHER_ELIGIBLE_SHOWN` with their score only.
     suggestions: list[Suggestion]
     # Passing every hard rule, but already supporting a colleague from the same event.
     held_back: list[HeldBack] = field(default_factory=list)
@@ -212,6 +301,8 @@ class CaseMatching:
     unmet_wishes: list[UnmetWish] = field(default_factory=list)
     # The peer's earlier supporters (continuity), latest case first.
     earlier_supporters: list[EarlierSupporter] = field(default_factory=list)
+    # How many supporters are suggested in all (`suggestions` holds the first of them).
+    eligible_count: int = 0
 
 
 def matching_for_case(case: Case, program: ProgramSettings | None = None) -> CaseMatching:
@@ -221,15 +312,16 @@ def matching_for_case(case: Case, program: ProgramSettings | None = None) -> Cas
     peer has an earlier supporter who is not on the active team."""
     program = program or ProgramSettings.current()
     [facts] = case_facts_for([case])
-    team = active_supporter_facts(program)
     rules = rules_for(program)
-    suggestions, held_back = suggest_with_held_back(facts, team, rules)
+    team, table = active_team_table(program, rules)
+    ranking = rank(facts, table, rules)
     return CaseMatching(
-        suggestions=suggestions,
-        held_back=held_back,
+        suggestions=ranking.suggestions(SUGGESTION_COUNT + OTHER_ELIGIBLE_SHOWN, explain=SUGGESTION_COUNT),
+        held_back=ranking.held_back(),
         wishes=wishes_for_display(facts.preferences),
-        unmet_wishes=unmet_wishes(facts, team, suggestions, rules),
-        earlier_supporters=_earlier_supporters_now(facts, team, rules, program, suggestions),
+        unmet_wishes=unmet_wishes_among(facts, team, ranking.suggested_people(), rules),
+        earlier_supporters=_earlier_supporters_now(facts, team, rules, program, ranking),
+        eligible_count=len(ranking),
     )
 
 
@@ -238,22 +330,18 @@ def _earlier_supporters_now(
     team: list[SupporterFacts],
     rules: Rules,
     program: ProgramSettings,
-    suggestions: list[Suggestion],
+    ranking: Ranking,
 ) -> list[EarlierSupporter]:
     if not facts.previous_supporter_cases:
         return []
-    ranks = {
-        s.supporter.person.person_id: position
-        for position, s in enumerate(suggestions, start=1)
-        if s.supporter.person.person_id in facts.previous_supporter_cases
-    }
+    ranks = ranking.places(set(facts.previous_supporter_cases))
     wanted = set(facts.previous_supporter_cases)
     known = {s.person.person_id: s for s in team if s.person.person_id in wanted}
     missing = wanted - set(known)
     if missing:
         # Off the active team (paused, retired, left the roster): one query for all of them.
-        loaded = supporters_with_load().filter(person_id__in=missing)
-        known.update((s.person.person_id, s) for s in supporter_facts(loaded, program.default_case_limit))
+        loaded = load_supporter_facts(Supporter.objects.filter(person_id__in=missing), program.default_case_limit)
+        known.update((s.person.person_id, s) for s in loaded)
     earlier = sorted(facts.previous_supporter_cases.items(), key=lambda item: -item[1])
     return [
         EarlierSupporter(

@@ -122,12 +122,22 @@ def unmet_wishes(
 
     `supporters` are the facts the suggestions were made from (the active team).
     """
+    return unmet_wishes_among(case, supporters, [s.supporter.person for s in suggestions], rules)
+
+
+def unmet_wishes_among(
+    case: CaseFacts,
+    supporters: Sequence[SupporterFacts],
+    suggested: Sequence[PersonFacts],
+    rules: Rules,
+) -> list[UnmetWish]:
+    """`unmet_wishes`, given the people suggested (every one of them, not only those shown)."""
     wishes = stated_wishes(case.preferences)
     if not wishes:
         return []
     single = [{key: value} for key, value in wishes.items()]
-    unmet = [w for w in single if not any(meets(s.supporter.person, w) for s in suggestions)]
-    if not unmet and len(wishes) > 1 and not any(meets(s.supporter.person, wishes) for s in suggestions):
+    unmet = [w for w in single if not any(meets(person, w) for person in suggested)]
+    if not unmet and len(wishes) > 1 and not any(meets(person, wishes) for person in suggested):
         unmet = [wishes]
     return [_why(case, supporters, wish, rules) for wish in unmet]
 

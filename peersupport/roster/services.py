@@ -16,6 +16,7 @@ from django.utils import timezone
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record, audited_atomic
 from peersupport.lib.errors import InvalidInput
+from peersupport.matching.models import matching_version_bump
 from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
 
 
@@ -309,6 +310,9 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
                 *(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
         created = sum(1 for employee_id in values if employee_id not in existing)
         counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
+        if writes:
+            # bulk_create and update() send no signals: the suggestions' cached facts must reload.
+            matching_version_bump()
         audit_record(actor=actor, action="roster.batch", object_type="person",
                      detail={"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged})
     return counts
@@ -365,6 +369,8 @@ def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Su
         Supporter.objects.bulk_create(writes, update_conflicts=True, unique_fields=["person"],
                                       update_fields=[*SUPPORTER_FIELDS, "updated_at"])
         counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
+        if writes:
+            matching_version_bump()  # as above: no signals from bulk_create
         audit_record(actor=actor, action="supporter.batch", object_type="supporter",
                      detail={"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged})
     return counts

@@ -341,3 +341,31 @@ def test_api_assignment_of_a_colleagues_supporter_is_422_without_a_reason_and_20
     assert f"already supports a colleague from the same event (case #{first.pk})" in refused.json()["detail"]
     assert fresh(second).state == CaseState.AWAITING_ASSIGNMENT
     assert post({"supporter": star.person.employee_id, "override_reason": "peer_request"}).status_code == 200
+
+
+# The bulk path against the one-pair path, through the database
+
+
+def test_the_served_suggestions_are_exactly_the_one_pair_paths_list_and_the_page_explains_the_first_five(
+    director, referrer, peer, star
+):
+    from peersupport.matching.core import suggest
+    from peersupport.matching.selectors import SUGGESTION_COUNT, active_supporter_facts, case_facts_for, rules_for
+
+    for n in range(12):
+        make_supporter(make_person(name=f"Supporter {n}", department=f"Department {n % 4}",
+                                   specialty=["Emergency Medicine", "Surgery", "Radiology"][n % 3], rank=n % 5 + 1))
+    busy = make_supporter(make_person(name="Busy Supporter", department="Radiology"))
+    assign(director, refer(referrer, make_person(name="Other Peer")).cases.get(), busy, override_reason="other")
+    case = fresh(refer(referrer, peer).cases.get())
+    program = ProgramSettings.current()
+    [facts] = case_facts_for([case])
+    expected = suggest(facts, active_supporter_facts(program), rules_for(program))
+    assert len(expected) == 14
+
+    assert suggestions_for_case(case) == expected
+    assert suggestions_for_case(case, limit=7) == expected[:7]
+    shown = matching_for_case(case).suggestions
+    assert shown[:SUGGESTION_COUNT] == expected[:SUGGESTION_COUNT]
+    assert [(s.supporter, s.score) for s in shown] == [(s.supporter, s.score) for s in expected]
+    assert all(s.reasons == () for s in shown[SUGGESTION_COUNT:])
