@@ -1,0 +1,50 @@
+"""POST /referrals costs the same number of queries for one clinician as for ten."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from peersupport.accounts.models import Role
+from peersupport.audit.models import AuditEntry
+from peersupport.notifications.models import OutboxMessage
+from peersupport.program.models import ProgramSettings
+from peersupport.testing.factories import make_person, make_user
+
+# The token (with its user and person), the program's settings (read once), the involved people,
+# the roster names the sentence might contain, the referral, every involved peer's open and
+# closed cases (one query), the new cases, two audit writes (each reads the chain's last hash
+# and inserts: the referral's entry, then one entry per case in one insert), the directors, and
+# one outbox row per director (two here); plus the test transaction's savepoint and release.
+INTAKE_QUERIES = 16
+
+
+def _referral(ids: list[str]) -> dict[str, object]:
+    return {
+        "event": {"category": "medical_error", "occurred_on": "2026-11-20",
+                  # "Ward Seven" is a capitalized run: the roster-name check runs its query.
+                  "summary": "Unexpected airway complication on Ward Seven during a procedure.",
+                  "interventional": True, "external_ref": "SR-2291"},
+        "involved": [{"employee_id": e} for e in ids],
+        "source": "safety_report",
+    }
+
+
+@pytest.mark.parametrize("clinicians", [1, 10])
+def test_referral_intake_takes_the_same_fixed_number_of_queries_for_one_or_ten_clinicians(
+    call, referrer, director, clinicians
+):
+    make_user(role=Role.DIRECTOR)
+    ProgramSettings.current()
+    ids = [f"E{5000 + i}" for i in range(clinicians)]
+    for employee_id in ids:
+        make_person(employee_id=employee_id)
+    call(referrer, "GET", "/resources")  # the token's last use is recorded (at most once a minute)
+    with CaptureQueriesContext(connection) as captured:
+        response = call(referrer, "POST", "/referrals", _referral(ids))
+    assert response.status_code == 201, response.content
+    assert len(captured.captured_queries) == INTAKE_QUERIES, "\n".join(
+        q["sql"][:160] for q in captured.captured_queries)
+    # Nothing was dropped to get there: every case, every audit entry, every director's email.
+    assert AuditEntry.objects.filter(action="referral.create").count() == 1
+    assert AuditEntry.objects.filter(action="case.create").count() == clinicians
+    assert OutboxMessage.objects.filter(kind="new_referral").count() == 2
