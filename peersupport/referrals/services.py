@@ -428,14 +428,14 @@ def _open_and_latest_closed_cases(person_ids: list[int]) -> tuple[dict[int, int]
         .values_list("peer_id", "pk", "state", "created_at", "closed_at")
     )
     open_cases: dict[int, int] = {}
-    for peer_id, case_id, state, _, _ in sorted(
+    for peer_id, case_id, *_ in sorted(
         (row for row in rows if row[2] != CaseState.CLOSED), key=lambda row: (row[3], row[1])
     ):
         if peer_id is not None:
             open_cases.setdefault(peer_id, case_id)
     latest_closed: dict[int, int] = {}
     # Latest closing first; a closed case without a closing time last; then the newest.
-    for peer_id, case_id, _, _, closed_at in sorted(
+    for peer_id, case_id, *_ in sorted(
         (row for row in rows if row[2] == CaseState.CLOSED),
         key=lambda row: (row[4] is None, -(row[4].timestamp() if row[4] else 0.0), -row[1]),
     ):
