@@ -220,7 +220,14 @@ def database_benchmarks() -> list[Result]:
     return run()
 
 
-BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks]
+def intake_benchmarks() -> list[Result]:
+    from bench.intake import intake_benchmarks as run
+
+    result: list[Result] = run()
+    return result
+
+
+BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, database_benchmarks, intake_benchmarks]
 
 
 def print_table(results: list[Result]) -> None:
@@ -233,9 +240,17 @@ def print_table(results: list[Result]) -> None:
         print(f"{r.name:<{name_width}}  {r.best_ms:>9.1f}  {budget:>8}  {r.note}{flag}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Run the benchmarks; exit 1 when a row is over budget.")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="run only the benchmarks whose name contains NAME (matching, database, intake); "
+                             "repeatable")
+    only = parser.parse_args(argv).only
+    chosen = [b for b in BENCHMARKS if not only or any(name in b.__name__ for name in only)]
     print(f"best of {REPEATS} runs, milliseconds\n")
-    results = [result for benchmark in BENCHMARKS for result in benchmark()]
+    results = [result for benchmark in chosen for result in benchmark()]
     print_table(results)
     return 1 if any(r.over_budget for r in results) else 0
 
