@@ -123,6 +123,8 @@ def measure() -> dict[str, float | int | str]:
         "GUNICORN_WORKERS": str(WORKERS),
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
+        # The production default (60) unless INTAKE_CONN_MAX_AGE says otherwise (0: compare).
+        **({"DB_CONN_MAX_AGE": os.environ["INTAKE_CONN_MAX_AGE"]} if "INTAKE_CONN_MAX_AGE" in os.environ else {}),
     }
     server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, fixed arguments
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
