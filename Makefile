@@ -20,7 +20,7 @@ unexport PYTHONDONTWRITEBYTECODE
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,test,lint,postgres]"
+	$(PY) -m pip install --quiet -e ".[dev,test,lint,postgres,server]"
 	touch $@
 
 setup: $(BIN)/.installed

@@ -244,9 +244,16 @@ def search_benchmarks() -> list[Result]:
     return run()
 
 
+def intake_benchmarks() -> list[Result]:
+    from bench.intake import intake_benchmarks as run
+
+    result: list[Result] = run()
+    return result
+
+
 BENCHMARKS: list[Callable[[], list[Result]]] = [
     matching_benchmarks, database_benchmarks, roster_batch_benchmarks, search_benchmarks, mail_benchmarks,
-    suggestion_benchmarks,
+    suggestion_benchmarks, intake_benchmarks,
 ]
 
 

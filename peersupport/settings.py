@@ -132,10 +132,31 @@ TEMPLATES = [
     },
 ]
 
+
+
+def env_seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds (0 or more), not {value!r}.")
+    return seconds
+
+
+# How long a process keeps its database connection between requests. In production a minute
+# (on PostgreSQL, opening a connection for every request costs about as much as a short request
+# itself); 0, a connection per request, in development and tests. `CONN_HEALTH_CHECKS` tests a
+# kept connection before a request reuses it, so a restarted database costs no failed request.
+DB_CONN_MAX_AGE = env_seconds("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'peersupport.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=DB_CONN_MAX_AGE,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

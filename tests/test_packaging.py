@@ -45,3 +45,10 @@ def test_postgres_without_its_driver_says_which_extra_to_install():
     )
     assert result.returncode != 0
     assert "pip install '.[postgres]'" in result.stderr
+
+
+def test_the_production_web_server_is_its_own_extra_and_make_setup_installs_it():
+    assert _names(PROJECT["optional-dependencies"]["server"]) == {"gunicorn"}
+    assert "gunicorn" not in _names(PROJECT["dependencies"])
+    assert ",server]" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert (ROOT / "deploy" / "gunicorn.conf.py").is_file()

@@ -15,12 +15,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.db.models import F
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record, audit_record_many, audited_atomic
-from peersupport.cases.models import Case, CaseReferralLink, CaseState
+from peersupport.cases.models import OPEN_STATES, Case, CaseReferralLink, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
 from peersupport.notifications.services import outbox_enqueue
@@ -102,13 +101,13 @@ def tidy_summary(summary: str) -> str:
 def clean_summary(summary: str) -> str:
     """The sentence with spaces tidied; refused (with every reason) if it breaks a rule."""
     problems: list[Problem] = []
-    summary = _check_summary(summary, problems)
+    summary = _check_summary(summary, problems, ProgramSettings.current())
     if problems:
         raise ReferralRefused(problems)
     return summary
 
 
-def _check_summary(summary: str, problems: list[Problem]) -> str:
+def _check_summary(summary: str, problems: list[Problem], program: ProgramSettings) -> str:
     loc = ("event", "summary")
     summary = tidy_summary(summary)
     if not summary:
@@ -120,18 +119,20 @@ def _check_summary(summary: str, problems: list[Problem]) -> str:
                                      f"sentence of at most {SUMMARY_MAX_LENGTH} characters, with no "
                                      "patient details.", "summary.too_long"))
     # Far too long is refused anyway; the patterns read a bounded text, however much was sent.
-    for finding in summary_findings(summary[:SUMMARY_MAX_LENGTH * 2], _names_of_referable_people):
+    served = program.served_role_types
+    for finding in summary_findings(summary[:SUMMARY_MAX_LENGTH * 2],
+                                    lambda candidates: _names_of_referable_people(candidates, served)):
         problems.append(Problem(loc, finding.message, f"summary.{finding.rule}"))
     return summary
 
 
-def _names_of_referable_people(candidates: list[str]) -> list[str]:
+def _names_of_referable_people(candidates: list[str], served: list[str]) -> list[str]:
     """Which of these capitalized word runs are names on the roster: one indexed query.
 
-    Only people the referral form's type-ahead would show are looked at, so a refusal tells
-    nothing about anyone else on the roster.
+    Only people the referral form's type-ahead would show (`served`: the program's served
+    roles, read once per request) are looked at, so a refusal tells nothing about anyone else
+    on the roster.
     """
-    served = ProgramSettings.current().served_role_types
     return list(Person.objects.referable(served).filter(name__in=candidates).values_list("name", flat=True))
 
 
@@ -288,7 +289,7 @@ def _validate(
 ) -> tuple[str, list[Person], dict[str, str]]:
     people = _check_involved(data, program, problems) if check_involved else []
     _check_event(data, problems)
-    summary = _check_summary(data.summary, problems)
+    summary = _check_summary(data.summary, problems, program)
     if for_oneself is None:
         for_oneself = data.source == Source.SELF
     wishes = _check_preferences(data, problems, for_oneself=for_oneself)
@@ -386,10 +387,10 @@ def _create(
     )
     # Under the audit trail's lock (`audited_atomic`), so two referrals of one peer at the same
     # moment cannot both miss the other's case.
-    already_open = _open_cases([person.pk for person in people])
+    already_open, latest_closed = _open_and_latest_closed_cases([person.pk for person in people])
     new_people = [person for person in people if person.pk not in already_open]
     due = now + timedelta(hours=program.assignment_due_hours)
-    earlier = _latest_closed_cases([person.pk for person in new_people])
+    earlier = {person.pk: latest_closed[person.pk] for person in new_people if person.pk in latest_closed}
     if reengagement_of is not None and reengagement_of.peer_id in {person.pk for person in new_people}:
         # The case the peer comes back from, even if it is still waiting to be closed.
         earlier[int(reengagement_of.peer_id or 0)] = reengagement_of.pk
@@ -414,29 +415,30 @@ def _create(
     return referral
 
 
-def _open_cases(person_ids: list[int]) -> dict[int, int]:
-    """Each person's open case, if any (the earliest, should there be more): one query.
+def _open_and_latest_closed_cases(person_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Each person's open case, if any (the earliest, should there be more), and their most
+    recent closed case, if any (a peer coming back is re-engaging): one query for both.
 
     "Open" is `OPEN_STATES`: waiting for a supporter or in active support. A peer who declined
     or could not be reached is not in support, even before their case is closed: a new event is
     a new reason to reach out, so it opens a new case.
     """
-    found: dict[int, int] = {}
-    rows = Case.objects.open().filter(peer_id__in=person_ids).order_by("peer_id", "created_at", "pk")
-    for peer_id, case_id in rows.values_list("peer_id", "pk"):
-        if peer_id is not None:
-            found.setdefault(peer_id, case_id)
-    return found
-
-
-def _latest_closed_cases(person_ids: list[int]) -> dict[int, int]:
-    """Each person's most recent closed case, if any: a peer coming back is re-engaging (one query)."""
-    latest: dict[int, int] = {}
-    rows = (
-        Case.objects.filter(peer_id__in=person_ids, state=CaseState.CLOSED)
-        .order_by("peer_id", F("closed_at").desc(nulls_last=True), "-pk")
-        .values_list("peer_id", "pk")
+    rows = list(
+        Case.objects.filter(peer_id__in=person_ids, state__in=[*OPEN_STATES, CaseState.CLOSED])
+        .values_list("peer_id", "pk", "state", "created_at", "closed_at")
     )
-    for peer_id, case_id in rows:
-        latest.setdefault(peer_id, case_id)
-    return latest
+    open_cases: dict[int, int] = {}
+    for peer_id, case_id, *_ in sorted(
+        (row for row in rows if row[2] != CaseState.CLOSED), key=lambda row: (row[3], row[1])
+    ):
+        if peer_id is not None:
+            open_cases.setdefault(peer_id, case_id)
+    latest_closed: dict[int, int] = {}
+    # Latest closing first; a closed case without a closing time last; then the newest.
+    for peer_id, case_id, *_ in sorted(
+        (row for row in rows if row[2] == CaseState.CLOSED),
+        key=lambda row: (row[4] is None, -(row[4].timestamp() if row[4] else 0.0), -row[1]),
+    ):
+        if peer_id is not None:
+            latest_closed.setdefault(peer_id, case_id)
+    return open_cases, latest_closed

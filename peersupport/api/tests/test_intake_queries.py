@@ -1,0 +1,55 @@
+"""POST /referrals costs the same number of queries for one clinician as for ten."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from peersupport.accounts.models import Role
+from peersupport.audit.models import AuditEntry
+from peersupport.notifications.models import OutboxMessage
+from peersupport.program.models import ProgramSettings
+from peersupport.testing.factories import make_person, make_user
+
+# The token (with its user and person), the program's settings (read once), the involved people,
+# the roster names the sentence might contain, the referral, every involved peer's open and
+# closed cases (one query), the new cases, two audit inserts (the referral's entry, then one
+# entry per case in one insert), the directors, and one outbox row per director (two here).
+# Not counted: the transaction's own statements and the audit chain's bookkeeping (its lock and
+# the read of its last hash), which the chain decides, not intake.
+INTAKE_QUERIES = 12
+NOT_COUNTED = re.compile(r"^(SAVEPOINT|RELEASE SAVEPOINT|BEGIN|COMMIT|SELECT pg_advisory_xact_lock|"
+                         r"SELECT audit_chain_head\(\)|SELECT entry_hash FROM audit_auditentry)")
+
+
+def _referral(ids: list[str]) -> dict[str, object]:
+    return {
+        "event": {"category": "medical_error", "occurred_on": "2026-11-20",
+                  # "Ward Seven" is a capitalized run: the roster-name check runs its query.
+                  "summary": "Unexpected airway complication on Ward Seven during a procedure.",
+                  "interventional": True, "external_ref": "SR-2291"},
+        "involved": [{"employee_id": e} for e in ids],
+        "source": "safety_report",
+    }
+
+
+@pytest.mark.parametrize("clinicians", [1, 10])
+def test_referral_intake_takes_the_same_fixed_number_of_queries_for_one_or_ten_clinicians(
+    call, referrer, director, clinicians
+):
+    make_user(role=Role.DIRECTOR)
+    ProgramSettings.current()
+    ids = [f"E{5000 + i}" for i in range(clinicians)]
+    for employee_id in ids:
+        make_person(employee_id=employee_id)
+    call(referrer, "GET", "/resources")  # the token's last use is recorded (at most once a minute)
+    with CaptureQueriesContext(connection) as captured:
+        response = call(referrer, "POST", "/referrals", _referral(ids))
+    assert response.status_code == 201, response.content
+    counted = [q["sql"] for q in captured.captured_queries if not NOT_COUNTED.match(q["sql"])]
+    assert len(counted) == INTAKE_QUERIES, "\n".join(sql[:160] for sql in counted)
+    # Nothing was dropped to get there: every case, every audit entry, every director's email.
+    assert AuditEntry.objects.filter(action="referral.create").count() == 1
+    assert AuditEntry.objects.filter(action="case.create").count() == clinicians
+    assert OutboxMessage.objects.filter(kind="new_referral").count() == 2
