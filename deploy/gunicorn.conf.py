@@ -18,10 +18,11 @@ password link, an employee id) are replaced by a placeholder.
 
 import multiprocessing
 import os
-import re
 from typing import Any
 
 from gunicorn.glogging import Logger
+
+from peersupport.lib.redact import redact_path
 
 
 def _env_int(name: str, default: int) -> int:
@@ -63,24 +64,6 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Time, method, path (redacted, no query string), status, size, duration in milliseconds.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-
-# Path parts that carry a secret or name someone: (pattern, replacement). Employee ids may hold
-# a slash, so everything up to the route's own ending is replaced.
-REDACTED_PATHS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^/support/(link|talk)/[^/]+"), r"/support/\1/[token]"),
-    (re.compile(r"^/accounts/password/set/.*$"), "/accounts/password/set/[uid]/[token]/"),
-    (re.compile(r"^/roster/(?!(?:lookup|new)(?:/|$)).+?(/supporter)?/?$"), r"/roster/[employee-id]\1/"),
-    (re.compile(r"^/api/v1/(people|supporters)/(?!batch/?$).+$"), r"/api/v1/\1/[employee-id]"),
-]
-
-
-def redact_path(path: str) -> str:
-    """The path as the access log shows it: no query string, no token, no employee id."""
-    path = path.split("?", 1)[0]
-    for pattern, replacement in REDACTED_PATHS:
-        path = pattern.sub(replacement, path)
-    return path
-
 
 class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type information
     """gunicorn's logger, with the path redacted (`redact_path`), and never a query string, a

@@ -46,10 +46,42 @@ def describe_for_log(exc: BaseException) -> str:
     return f"{type(exc).__name__} (message withheld from the log: it may quote what a user typed)"
 
 
+# Path parts that carry a secret or name someone: (pattern, replacement). Employee ids may hold
+# a slash, so everything up to the route's own ending is replaced.
+REDACTED_PATHS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^/support/(link|talk)/[^/]+"), r"/support/\1/[token]"),
+    (re.compile(r"^/accounts/password/set/.*$"), "/accounts/password/set/[uid]/[token]/"),
+    (re.compile(r"^/roster/(?!(?:lookup|new)(?:/|$)).+?(/supporter)?/?$"), r"/roster/[employee-id]\1/"),
+    (re.compile(r"^/api/v1/(people|supporters)/(?!batch/?$).+$"), r"/api/v1/\1/[employee-id]"),
+]
+
+
+def redact_path(path: str) -> str:
+    """The path as the access log shows it: no query string, no token, no employee id."""
+    path = path.split("?", 1)[0]
+    for pattern, replacement in REDACTED_PATHS:
+        path = pattern.sub(replacement, path)
+    return path
+
+
+# A path inside a log line (Django's "Not Found: /roster/E123/", a "GET /support/link/… HTTP/1.1").
+PATH_IN_TEXT = re.compile(r"(?<![\w.])/[^\s\"']+")
+
+
+def redact_paths_in(text: str) -> str:
+    """Every path in a log line as `redact_path` shows it (file paths in tracebacks stay as they are)."""
+    return PATH_IN_TEXT.sub(lambda match: redact_path(match.group(0)), text)
+
+
 class RedactingFormatter(logging.Formatter):
     """The log's formatter: a traceback keeps its frames (file, line, code) and every exception
     in its chain, but not what an arbitrary exception's message quotes — a name, an address or
-    an event's text in a `ValueError` would tell whoever reads the logs who is being supported."""
+    an event's text in a `ValueError` would tell whoever reads the logs who is being supported.
+    A path in a line loses its personal-link or password-link token and any employee id
+    (`redact_path`): Django logs the path of every refused or missing page."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_paths_in(super().format(record))
 
     def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 - logging's name
         _, exc, _ = ei

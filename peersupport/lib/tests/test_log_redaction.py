@@ -75,3 +75,22 @@ def test_mail_that_fails_unexpectedly_is_logged_without_what_the_error_quotes(db
     assert f"Outbox message {message.pk} failed unexpectedly" in logged and "set aside" in logged
     assert "ValueError (message withheld from the log" in logged
     assert NAME not in logged and "canary" not in logged
+
+
+def test_a_logged_path_keeps_no_personal_link_token_password_link_or_employee_id():
+    import logging
+
+    from peersupport.lib.redact import RedactingFormatter
+
+    formatter = RedactingFormatter("%(levelname)s %(name)s %(message)s")
+    lines = {
+        "Gone: /support/link/eyJwIjo2fQ:1xXr9s:gV59cVL8G2Y/": "Gone: /support/link/[token]/",
+        "Not Found: /support/talk/abc.def:ghi/": "Not Found: /support/talk/[token]/",
+        "Forbidden: /roster/E1042/supporter/": "Forbidden: /roster/[employee-id]/supporter/",
+        "Not Found: /accounts/password/set/MQ/set-password/": "Not Found: /accounts/password/set/[uid]/[token]/",
+        "Not Found: /api/v1/people/E77": "Not Found: /api/v1/people/[employee-id]",
+        "Forbidden: /roster/lookup/": "Forbidden: /roster/lookup/",
+    }
+    for message, logged in lines.items():
+        record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, message, None, None)
+        assert formatter.format(record) == f"WARNING django.request {logged}"
