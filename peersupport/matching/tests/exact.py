@@ -24,6 +24,7 @@ from scipy.sparse import csr_array
 from peersupport.matching.facts import CaseFacts, PersonFacts, Rules, Suggestion, SupporterFacts
 from peersupport.matching.planning import SupporterTable
 from peersupport.matching.tests.builders import NOW, TRAINED
+from peersupport.program.models import DEFAULT_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -107,19 +108,8 @@ def plan_value(
 # specialties, sites and ranks, so that scores tie often.
 DEPARTMENTS = ["Emergency", "Surgery", "ICU", "Radiology", "Pediatrics"]
 SPECIALTIES = ["Emergency Medicine", "General Surgery", "Critical Care", "Radiology", "Pediatrics", ""]
-WEIGHTS = {
-    "specialty": 3.0,
-    "related_specialty": 1.5,
-    "rank": 2.0,
-    "interventional": 2.0,
-    "role": 2.0,
-    "experience": 1.5,
-    "preference": 3.0,
-    "load": 2.0,
-    "recency": 1.0,
-    "on_call": 1.0,
-    "other_site": -0.5,
-}
+# The program's own weights, with one negative term so that a score can fall below another's.
+WEIGHTS = {**DEFAULT_WEIGHTS, "other_site": -0.5}
 
 
 def random_instance(
