@@ -69,7 +69,9 @@ def _free_port() -> int:
 
 def _get(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback, http
+        # Generous: the first request imports the app, slow on a busy machine, and a timed-out
+        # request retried would log twice.
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - loopback, http
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
