@@ -282,6 +282,11 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 # well above EMAIL_TIMEOUT, so a slow but live worker is never taken over.
 OUTBOX_RECLAIM_SECONDS = int(os.environ.get("OUTBOX_RECLAIM_SECONDS", "600"))
 
+# The audit trail is sealed into its hash chain by `manage.py seal_audit --loop 5` (Procfile),
+# not in requests. When the oldest entry still waiting is older than this, the directors' queue
+# says so: the sealing step is not running, and entries stay unprotected until it does.
+AUDIT_UNSEALED_ALERT_SECONDS = env_seconds("AUDIT_UNSEALED_ALERT_SECONDS", 300)
+
 # Personal links (peersupport/support/links.py): the link emailed from /support/ask/ works for
 # PERSONAL_LINK_HOURS; "I'd like to talk now" in the emails to a peer for INVITATION_LINK_DAYS.
 PERSONAL_LINK_HOURS = int(os.environ.get("PERSONAL_LINK_HOURS", "24"))

@@ -18,7 +18,7 @@ from peersupport.accounts.links import (
     render_reset_email,
 )
 from peersupport.accounts.models import ApiToken, PasswordLinkRequest, Role, User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.lib.keyed import address_digest, client_digest, normalize_address
 from peersupport.notifications.services import outbox_enqueue
@@ -49,7 +49,7 @@ def user_add(
         person = Person.objects.filter(employee_id=employee_id).first()
         if person is None:
             raise InvalidInput(f"Unknown employee_id: {employee_id}.")
-    with audited_atomic():
+    with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
         created = existing is None
         user = existing if existing is not None else User(email=email, username=email)
@@ -88,7 +88,7 @@ def api_token_revoke(*, prefix: str, actor: User | None = None) -> ApiToken:
     prefix = (prefix or "").strip().rstrip("…")
     if len(prefix) < 8:
         raise InvalidInput("Give the token's prefix as --list shows it (pst_ and eight more characters).")
-    with audited_atomic():
+    with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(prefix=prefix, revoked_at__isnull=True).first()
         if token is None:
             raise InvalidInput(f"No token in use starts with {prefix!r}.")
@@ -118,7 +118,7 @@ def user_deactivate(*, email: str, actor: User | None = None) -> tuple[User, Cut
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None:
         raise InvalidInput(f"No user {email!r}.")
-    with audited_atomic():
+    with transaction.atomic():
         done = cut_off(user)
         user.is_active = False
         user.save(update_fields=["is_active"])  # the post_save receiver sweeps once more
@@ -139,7 +139,7 @@ def two_factor_reset(*, email: str, actor: User | None = None) -> int:
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None:
         raise InvalidInput(f"No user {email!r}.")
-    with audited_atomic():
+    with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         ended = end_user_sessions(user)
         audit_record(actor=actor, action="two_factor.reset", obj=user,
@@ -193,7 +193,7 @@ def login_invite(*, actor: User, email: str, role: str, employee_id: str = "") -
         raise InvalidInput("Choose one of the roles offered.")
     require_may_manage_role(actor, role)
     person = _roster_entry(role, employee_id)
-    with audited_atomic():
+    with transaction.atomic():
         login = User.objects.select_for_update().filter(email__iexact=email).first()
         again = login is not None
         if login is not None:
@@ -230,7 +230,7 @@ def _refuse_self(actor: User, login: User, what: str) -> None:
 
 def login_deactivate(*, actor: User, login_id: int) -> tuple[User, CutOff]:
     """Deactivate a login from the web: never one's own, never the last active director."""
-    with audited_atomic():  # the audit trail's lock: two directors cannot deactivate each other at once
+    with transaction.atomic():  # the audit trail's lock: two directors cannot deactivate each other at once
         login = User.objects.filter(pk=login_id).first()
         if login is None:
             raise InvalidInput("No such login.")
@@ -248,7 +248,7 @@ def login_deactivate(*, actor: User, login_id: int) -> tuple[User, CutOff]:
 
 def login_two_factor_reset(*, actor: User, login_id: int) -> int:
     """Forget someone else's authenticator from the web (a lost phone)."""
-    with audited_atomic():
+    with transaction.atomic():
         login = User.objects.filter(pk=login_id).first()
         if login is None:
             raise InvalidInput("No such login.")
@@ -280,7 +280,7 @@ def password_link_request(*, email: str, client_ip: str | None = None, now: date
         recent.filter(address_digest=digest).count() >= settings.PASSWORD_LINK_REQUESTS_PER_HOUR
         or recent.filter(client_digest=client).count() >= settings.PASSWORD_LINK_REQUESTS_PER_CLIENT
     )
-    with audited_atomic():
+    with transaction.atomic():
         if limited:
             # Nothing kept but the keyed hash: whether a login has the address is never looked up.
             audit_record(actor=None, action="auth.password_link_requested", object_type="user",
@@ -308,7 +308,7 @@ def password_link_process(request_id: int, *, now: datetime | None = None) -> bo
     """
     now = now or timezone.now()
     sent = False
-    with audited_atomic():
+    with transaction.atomic():
         claimed = PasswordLinkRequest.objects.filter(pk=request_id, processed_at__isnull=True).update(
             processed_at=now)
         request = PasswordLinkRequest.objects.filter(pk=request_id).first() if claimed else None
@@ -348,7 +348,7 @@ def password_set_from_link(*, login: User, password: str) -> int:
 
     from peersupport.accounts.sessions import end_user_sessions
 
-    with audited_atomic():
+    with transaction.atomic():
         first = not login.has_usable_password()
         login.set_password(password)
         login.save(update_fields=["password"])

@@ -1,11 +1,8 @@
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models, router, transaction
+from django.db import models
 from django.utils import timezone
-
-from peersupport.audit import chain
 
 
 class AuditTrailImmutable(Exception):
@@ -13,15 +10,7 @@ class AuditTrailImmutable(Exception):
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    """New entries join the hash chain; existing ones can be read, never changed."""
-
-    def bulk_create(self, objs: Iterable["AuditEntry"], *args: Any, **kwargs: Any) -> list["AuditEntry"]:
-        entries = list(objs)
-        if not entries:
-            return entries
-        with transaction.atomic(using=self.db, savepoint=False):
-            chain.seal(entries, using=self.db)
-            return super().bulk_create(entries, *args, **kwargs)
+    """New entries are inserted (the sealing step chains them); existing ones are never changed."""
 
     def update(self, **kwargs: Any) -> int:
         raise AuditTrailImmutable("Audit entries cannot be changed.")
@@ -44,7 +33,8 @@ class AuditEntry(models.Model):
 
     Append-only and hash-chained (see `peersupport.audit.chain`): `save()` inserts a new entry
     and refuses to change an existing one, `delete()` and the QuerySet's `update()`/`delete()`
-    refuse, and a database trigger refuses UPDATE and DELETE from anywhere else.
+    refuse, and a database trigger refuses UPDATE and DELETE from anywhere else, except the
+    sealing step's one UPDATE that gives a new entry its place in the chain.
     """
 
     at = models.DateTimeField(default=timezone.now)
@@ -62,8 +52,11 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     # Field names and ids only: no peer's story, ever.
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    entry_hash = models.CharField(max_length=64, editable=False)
+    # Set once, by the sealing step (`peersupport.audit.chain.seal_pending`), never in a request:
+    # the entry's place in the chain, the hash of the entry before it, and its own hash.
+    seal_seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -72,6 +65,8 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["at"]),
+            # The few entries waiting to be sealed, found without reading the whole trail.
+            models.Index(fields=["id"], condition=models.Q(seal_seq__isnull=True), name="audit_unsealed"),
         ]
         verbose_name_plural = "audit entries"
 
@@ -81,11 +76,8 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditTrailImmutable("Audit entries cannot be changed.")
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         kwargs["force_insert"] = True
-        with transaction.atomic(using=using, savepoint=False):
-            chain.seal([self], using=using)
-            super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutable("Audit entries cannot be deleted.")

@@ -4,6 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
+
+from peersupport.audit.chain import Pending, pending
 from peersupport.audit.labels import action_label
 from peersupport.audit.models import AuditEntry
 
@@ -48,3 +53,12 @@ def case_access_log(case: "Case", limit: int = CASE_ACCESS_LOG_SIZE) -> list[Acc
     """
     entries = AuditEntry.objects.for_object("case", case.pk).order_by("-at", "-pk")[:limit]
     return [_row(entry) for entry in entries]
+
+
+def unsealed_audit_alert(using: str = DEFAULT_DB_ALIAS) -> Pending | None:
+    """The entries waiting to be sealed, when the oldest has waited longer than
+    `AUDIT_UNSEALED_ALERT_SECONDS` (the sealing step is not running); otherwise None."""
+    waiting = pending(using)
+    if waiting.count and waiting.age_seconds(timezone.now()) > settings.AUDIT_UNSEALED_ALERT_SECONDS:
+        return waiting
+    return None

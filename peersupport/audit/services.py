@@ -16,9 +16,9 @@ What to record, and how:
   every refused request (401, 403, or 404 from a view's access gate) by
   `peersupport.audit.middleware.AccessDeniedAuditMiddleware`.
 
-A service whose transaction writes to the trail opens it with `audited_atomic()` instead of
-`transaction.atomic()`: it takes the trail's lock before any row lock, so two services can never
-wait for each other (see `peersupport.audit.chain.lock_for_append`).
+Writing an entry takes no lock and waits for nothing: it is one INSERT in the caller's
+transaction, and the sealing step chains it a few seconds after it commits
+(`peersupport.audit.chain`).
 
 `detail` holds ids, field names, counts and choices only: never a peer's name, contact, event
 text or anything said in a conversation. Entries are append-only and hash-chained
@@ -31,9 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import models
 
-from peersupport.audit.chain import lock_for_append
 from peersupport.audit.models import AuditEntry
 
 
@@ -54,14 +53,6 @@ def audit_origin(via: str, ip: str | None = None) -> Iterator[None]:
         yield
     finally:
         _origin.reset(token)
-
-
-@contextmanager
-def audited_atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """`transaction.atomic()` for a change that writes to the audit trail: the trail's lock first."""
-    with transaction.atomic(using=using):
-        lock_for_append(using)
-        yield
 
 
 def current_origin() -> Origin:

@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.cases.access import case_for_user, is_case_supporter
 from peersupport.cases.models import (
     CLOSING,
@@ -89,7 +90,7 @@ def case_record_outreach(*, actor: User, case_id: int, channel: str, send_email:
     if send_email and channel != OutreachChannel.EMAIL:
         raise InvalidInput("Only an email outreach can be sent by the program.")
     program = ProgramSettings.current()
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.outreach", (CaseState.ASSIGNED, CaseState.OUTREACH_MADE))
         now = timezone.now()
         name, phone, email = _supporter_contact(case)
@@ -114,7 +115,7 @@ def case_record_response(*, actor: User, case_id: int, response: str) -> Case:
     if response not in Response.values:
         raise InvalidInput(f"Unknown response {response!r}; use one of {', '.join(Response.values)}.")
     program = ProgramSettings.current()
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.response", (CaseState.OUTREACH_MADE,))
         now = timezone.now()
         ResponseRecord.objects.create(case=case, response=response, recorded_at=now, recorded_by=actor)
@@ -157,7 +158,7 @@ def case_mark_unreachable_when_due(*, case_id: int, now: datetime | None = None)
     """For the scheduled job: a peer who never answered becomes unreachable once the program's
     attempts and days have passed, even if the supporter records nothing more."""
     program = ProgramSettings.current()
-    with audited_atomic():
+    with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("peer").get(pk=case_id)
         return _mark_unreachable_if_due(case, program, None, now or timezone.now())
 
@@ -192,7 +193,7 @@ def case_undo_response(*, actor: User, case_id: int) -> Case:
     """Take back a "No, thank you" recorded a moment ago by mistake: the case is waiting for the
     peer's answer again, and the open invitation (held back until the window closes) is not sent."""
     program = ProgramSettings.current()
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.response_undo", (CaseState.DECLINED,))
         now = timezone.now()
         decline = _undoable_decline(case, now)
@@ -240,7 +241,7 @@ def case_record_encounter(*, actor: User, case_id: int, data: EncounterInput) ->
     if data.held_on > timezone.localdate():
         raise InvalidInput("The conversation's date is in the future.")
     program = ProgramSettings.current()
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.encounter", (CaseState.ACCEPTED,))
         if data.held_on < case.referral.occurred_on:
             raise InvalidInput("The conversation's date is before the event.")
@@ -265,7 +266,7 @@ def case_record_resource(*, actor: User, case_id: int, resource_id: int, facilit
     resource = Resource.objects.filter(pk=resource_id, active=True).first()
     if resource is None:
         raise InvalidInput(f"No resource with id {resource_id} in the directory.")
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.resource",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED))
         share = ResourceShare.objects.create(case=case, resource=resource, facilitated=facilitated, shared_by=actor)
@@ -283,7 +284,7 @@ def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list
         raise InvalidInput(f"No resource with id {missing[0]} in the directory.")
     if not resources:
         raise InvalidInput("Choose at least one resource to send.")
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.information_sheet",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
                                  CaseState.UNREACHABLE))
@@ -298,7 +299,7 @@ def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list
 
 
 def case_close(*, actor: User, case_id: int) -> Case:
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.close",
                                 (CaseState.ACCEPTED, CaseState.DECLINED, CaseState.UNREACHABLE))
         _move(case, state=CaseState.CLOSED, closed_at=timezone.now(), next_due_at=None)
@@ -310,7 +311,7 @@ def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
     """The supporter declines the assignment; the case goes back to the top of the queue."""
     if reason not in DeclineReason.values:
         raise InvalidInput(f"Unknown reason {reason!r}; use one of {', '.join(DeclineReason.values)}.")
-    with audited_atomic():
+    with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.hand_back", for_update=True)
         if case.supporter is None or not is_case_supporter(actor, case):
             raise PermissionDenied("Only the case's supporter can hand it back.")
@@ -329,7 +330,7 @@ def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
 
 def case_raise_safety_escalation(*, actor: User, case_id: int) -> SafetyEscalation:
     """Someone's safety is at risk: tell every director at once. Audited like every access."""
-    with audited_atomic():
+    with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.safety_escalation",
                                 (CaseState.ASSIGNED, CaseState.OUTREACH_MADE, CaseState.ACCEPTED,
                                  CaseState.DECLINED, CaseState.UNREACHABLE))

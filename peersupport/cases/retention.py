@@ -36,11 +36,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.cases.access import case_for_user
 from peersupport.cases.models import (
     Assignment,
@@ -214,7 +214,7 @@ def retention_purge(now: datetime | None = None) -> PurgeResult:
     purged: list[int] = []
     blanked = deleted = 0
     for case_id in expired.filter(legal_hold=False).order_by("pk").values_list("pk", flat=True):
-        with audited_atomic():
+        with transaction.atomic():
             counts = _purge_case(case_id, cutoff, now, program.retention_days)
         if counts is not None:
             purged.append(case_id)
@@ -222,7 +222,7 @@ def retention_purge(now: datetime | None = None) -> PurgeResult:
             deleted += counts["emails_deleted"]
     referrals = 0
     for referral_id in referrals_to_purge().order_by("pk").values_list("pk", flat=True):
-        with audited_atomic():
+        with transaction.atomic():
             referrals += _purge_referral(referral_id, now)
     result = PurgeResult(
         cutoff=cutoff,
@@ -242,7 +242,7 @@ def case_set_legal_hold(*, actor: User, case_id: int, hold: bool) -> Case:
     """The director places (or lifts) a legal hold: the purge leaves a held case untouched."""
     if not (actor.is_authenticated and actor.is_active and actor.role == Role.DIRECTOR):
         raise PermissionDenied("Only the program director places or lifts a legal hold.")
-    with audited_atomic():
+    with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.legal_hold", for_update=True)
         if case.purged_at is not None:
             raise Conflict("This case's details were already purged after the retention period; "

@@ -3,10 +3,11 @@
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import PROGRAM_STAFF, User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.cases.access import case_for_user
 from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState, OverrideReason
 from peersupport.lib.errors import Conflict, InvalidInput
@@ -58,7 +59,7 @@ def case_assign(
             f"Unknown override_reason {override_reason[:40]!r}; use one of {', '.join(OverrideReason.values)}."
         )
     program = ProgramSettings.current()
-    with audited_atomic():
+    with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.assign", for_update=True)
         if expected_version is not None and case.version != expected_version:
             raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
@@ -181,7 +182,7 @@ def referral_plan(*, actor: User, referral_id: int) -> tuple[Referral, dict[int,
 def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
     """Assign every unassigned case of the referral as the joint plan proposes, all or nothing."""
     referral = referral_for_program_staff(actor, referral_id)
-    with audited_atomic():
+    with transaction.atomic():
         proposal = plan_for_referral(referral.pk)
         if not proposal:
             raise Conflict("Nothing to plan: every case of this referral already has a supporter.")

@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, IntegerField, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.cases.actions import case_mark_unreachable_when_due
 from peersupport.cases.models import HOLDING_STATES, Case, CaseQuerySet, CaseState, StepNotice
 from peersupport.lib.errors import Conflict
@@ -166,7 +166,7 @@ def _send_notice(
 ) -> bool:
     """The notice row, its emails and its audit row together, or nothing if another run won."""
     try:
-        with audited_atomic():
+        with transaction.atomic():
             # Locks the case against the supporter's actions and re-reads it: a step done since
             # the batch was read is not reminded.
             still_due = Case.objects.select_for_update().filter(

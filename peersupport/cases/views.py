@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.accounts.requests import SignedInRequest
-from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log
+from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log, unsealed_audit_alert
 from peersupport.audit.services import audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user
 from peersupport.cases.forms import AssignForm, CaseFilterForm, EncounterForm, OverrideForm
@@ -55,7 +55,8 @@ def queue(request: SignedInRequest) -> HttpResponse:
     )
     return render(request, "cases/queue.html",
                   {"page_obj": page, "cases": shown, "plannable": plannable,
-                   "set_aside_total": set_aside_messages().count()})
+                   "set_aside_total": set_aside_messages().count(),
+                   "audit_unsealed": unsealed_audit_alert()})
 
 
 @login_required

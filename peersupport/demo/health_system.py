@@ -5,8 +5,8 @@ with `bulk_create` in batches, never one service call per row, yet the data keep
 own rules: referral sentences pass the intake check (a fixed list of ordinary event sentences),
 each case's supporter, state and dates agree, every assigned case has its Assignment row,
 conversations use the guide's topics, cases closed before the retention cutoff are purged as the
-purge job would leave them, and the audit rows go through `AuditEntry.objects.bulk_create`,
-which seals the hash chain (so `verify_audit` passes afterwards).
+purge job would leave them, and the audit rows are inserted in time order and then sealed
+into the hash chain as the sealing step would (so `verify_audit` passes afterwards).
 """
 
 import random
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
+from peersupport.audit.chain import seal_pending
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import (
     Assignment,
@@ -462,6 +463,7 @@ def _history(rng: random.Random, counts: Counter[str], *, people: list[Person], 
     audit.sort(key=lambda entry: entry.at)
     for begin in range(0, len(audit), BATCH):
         AuditEntry.objects.bulk_create(audit[begin:begin + BATCH])
+    seal_pending(AuditEntry.objects.db, batch_size=10_000)
     counts["audit entries"] = len(audit)
 
 

@@ -273,10 +273,10 @@ def outbox_retry_set_aside(*, actor: object, now: datetime | None = None) -> int
     The directors' notices about set-aside mail are not retried: whoever retries has seen them.
     """
     # Imported here: the audit app is a leaf, but keep this module's imports to mail matters.
-    from peersupport.audit.services import audit_record, audited_atomic
+    from peersupport.audit.services import audit_record
 
     now = now or timezone.now()
-    with audited_atomic():
+    with transaction.atomic():
         rows = list(set_aside_messages().select_for_update().values_list("pk", "priority"))
         ids = [pk for pk, _ in rows]
         OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.FAILED).update(

@@ -26,6 +26,8 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from peersupport.audit.chain import seal_pending
+
 # Filled in by `migrate` itself, so a freshly migrated database still counts as empty.
 SEEDED_BY_MIGRATE = {"contenttypes.ContentType", "auth.Permission"}
 # libpq's environment variables for the connection OPTIONS we pass on.
@@ -55,6 +57,8 @@ def backup_database(path: Path, *, using: str = DEFAULT_DB_ALIAS, force: bool = 
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
     _audit_export(using, path)
+    # The copy carries a trail sealed up to and including its own record.
+    seal_pending(using)
     try:
         with _private_file(partial) as handle:
             if connection.vendor == "sqlite":

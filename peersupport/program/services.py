@@ -1,7 +1,9 @@
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from peersupport.accounts.models import User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.program.models import DEFAULT_WEIGHTS, ProgramSettings
 from peersupport.roster.models import RoleType
@@ -59,7 +61,7 @@ def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> Progr
         raise InvalidInput(f"Unknown matching weight {bad_weights[0]!r}.")
     if any(not 0 <= float(v) <= 10 for v in data.weights.values()):
         raise InvalidInput("Each matching weight is between 0 and 10.")
-    with audited_atomic():
+    with transaction.atomic():
         program = ProgramSettings.objects.select_for_update().get_or_create(pk=1)[0]
         program.served_role_types = list(dict.fromkeys(data.served_role_types))
         for name in NUMBER_BOUNDS:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record, audit_record_many, audited_atomic
+from peersupport.audit.services import audit_record, audit_record_many
 from peersupport.cases.models import OPEN_STATES, Case, CaseReferralLink, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
@@ -336,7 +336,7 @@ def referral_create(
     if problems:
         raise ReferralRefused(problems)
     try:
-        with audited_atomic():
+        with transaction.atomic():
             referral = _create(referred_by, data, summary, people, wishes, program, idempotency_key,
                                fingerprint, reengagement_of)
     except IntegrityError:
@@ -385,8 +385,7 @@ def _create(
         idempotency_key_hash=idempotency.key_hash(idempotency_key) if idempotency_key else None,
         request_fingerprint=idempotency.fingerprint_hash(fingerprint),
     )
-    # Under the audit trail's lock (`audited_atomic`), so two referrals of one peer at the same
-    # moment cannot both miss the other's case.
+    _lock_peers_for_intake([person.pk for person in people])
     already_open, latest_closed = _open_and_latest_closed_cases([person.pk for person in people])
     new_people = [person for person in people if person.pk not in already_open]
     due = now + timedelta(hours=program.assignment_due_hours)
@@ -413,6 +412,28 @@ def _create(
         for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
             outbox_enqueue(kind="new_referral", to=director.email, subject=subject, body=body)
     return referral
+
+
+# An arbitrary constant: the first key of the per-clinician advisory locks below.
+INTAKE_LOCK_SPACE = 0x7065_6572  # "peer"
+
+
+def _lock_peers_for_intake(person_ids: list[int]) -> None:
+    """Two referrals of one clinician at the same moment must not both miss the other's case.
+
+    On PostgreSQL each clinician named gets a transaction-level advisory lock of their own,
+    taken in id order (so two referrals naming the same people cannot deadlock) and held to the
+    commit: a referral waits only for another referral of the same clinician, never for anything
+    else. No row is locked, so nothing that locks roster rows can wait on it. On SQLite every
+    transaction here already holds the database's write lock from its first statement.
+    """
+    if connection.vendor != "postgresql" or not person_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::integer[]) AS id ORDER BY id",
+            [INTAKE_LOCK_SPACE, sorted(set(person_ids))],
+        )
 
 
 def _open_and_latest_closed_cases(person_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:

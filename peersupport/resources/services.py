@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from peersupport.accounts.models import User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.resources.models import Resource, ResourceCategory
 
@@ -44,7 +46,7 @@ def _locked(resource_id: int) -> Resource:
 def resource_create(*, actor: User | None, data: ResourceInput) -> Resource:
     """Add a resource to the directory (audited)."""
     fields = _cleaned(data)
-    with audited_atomic():
+    with transaction.atomic():
         resource = Resource.objects.create(**fields)
         audit_record(actor=actor, action="resource.create", obj=resource,
                      detail={"category": data.category})
@@ -54,7 +56,7 @@ def resource_create(*, actor: User | None, data: ResourceInput) -> Resource:
 def resource_update(*, actor: User, resource_id: int, data: ResourceInput) -> Resource:
     """Change a resource's name, category, contact or description (audited, with what changed)."""
     fields = _cleaned(data)
-    with audited_atomic():
+    with transaction.atomic():
         resource = _locked(resource_id)
         changed = sorted(name for name, value in fields.items() if getattr(resource, name) != value)
         for name, value in fields.items():
@@ -65,7 +67,7 @@ def resource_update(*, actor: User, resource_id: int, data: ResourceInput) -> Re
 
 
 def _set_active(actor: User, resource_id: int, active: bool) -> Resource:
-    with audited_atomic():
+    with transaction.atomic():
         resource = _locked(resource_id)
         if resource.active != active:
             resource.active = active

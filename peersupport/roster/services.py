@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from peersupport.accounts.models import User
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.matching.models import matching_version_bump
 from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
@@ -109,7 +109,7 @@ def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) ->
     values["supervisor"] = supervisor
     values["updated_at"] = timezone.now()
     try:
-        with audited_atomic():
+        with transaction.atomic():
             person, created = Person.objects.select_for_update().update_or_create(
                 employee_id=employee_id, defaults=values
             )
@@ -153,7 +153,7 @@ def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInp
                        f"Unknown employee_id: {employee_id}. Add the person to the roster first.")
     values = _supporter_values(data)
     values["updated_at"] = timezone.now()
-    with audited_atomic():
+    with transaction.atomic():
         supporter, created = Supporter.objects.update_or_create(person=person, defaults=values)
         audit_record(actor=actor, action="supporter.create" if created else "supporter.update",
                      obj=supporter, detail={"employee_id": employee_id, "status": data.status})
@@ -261,7 +261,7 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
         if data.supervisor_employee_id:
             supervisor_of[employee_id] = data.supervisor_employee_id
 
-    with audited_atomic(), _whole_batch_per_query():
+    with transaction.atomic(), _whole_batch_per_query():
         # The people of the batch and the supervisors outside it, as they are now.
         outside = {s for s in supervisor_of.values() if s not in index_of}
         pk_of: dict[str, int] = dict(
@@ -339,7 +339,7 @@ def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Su
         except InvalidInput as exc:
             problems.append(_item_problem(index, exc))
 
-    with audited_atomic(), _whole_batch_per_query():
+    with transaction.atomic(), _whole_batch_per_query():
         person_of: dict[str, int] = dict(
             Person.objects.filter(employee_id__in=list(index_of)).values_list("employee_id", "pk"))
         for employee_id, index in index_of.items():

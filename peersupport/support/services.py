@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from peersupport.audit.services import audit_record, audited_atomic
+from peersupport.audit.services import audit_record
 from peersupport.cases.access import case_of_link_holder
 from peersupport.cases.models import Case
 from peersupport.lib.errors import InvalidInput
@@ -91,7 +91,7 @@ def ask_request_process(request_id: int, *, now: datetime | None = None) -> bool
     """
     now = now or timezone.now()
     sent = False
-    with audited_atomic():
+    with transaction.atomic():
         claimed = AskRequest.objects.filter(pk=request_id, processed_at__isnull=True).update(processed_at=now)
         request = AskRequest.objects.filter(pk=request_id).first() if claimed else None
         if request is not None:
@@ -132,7 +132,7 @@ def link_self_refer(*, link: PersonalLink, data: ReferralInput) -> Referral:
     """
     person = _person_for(link)
     data = replace(data, involved_employee_ids=[person.employee_id], source=link.source)
-    with audited_atomic():
+    with transaction.atomic():
         link_consume(link)
         referral, _ = referral_create(referred_by=None, self_person=person, data=data)
         _audit_use(link, person, referral)
@@ -157,7 +157,7 @@ def talk_reengage(*, link: PersonalLink) -> Referral:
         event = earlier.referral
         attempts.insert(0, replace(fallback, category=event.category, occurred_on=event.occurred_on,
                                    summary=event.summary, interventional=event.interventional))
-    with audited_atomic():
+    with transaction.atomic():
         link_consume(link)
         referral = _first_accepted(attempts, person, earlier)
         _audit_use(link, person, referral)

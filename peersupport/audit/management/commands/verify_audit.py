@@ -1,8 +1,10 @@
-"""Check the audit trail's hash chain from the first entry to the last.
+"""Seal what is waiting, then check the audit trail's hash chain from the first entry to the last.
 
-Prints `OK` with the number of entries and the head hash, or names the first entry that does
+First it seals the entries committed since the sealing step last ran (`seal_audit`), and says
+how many waited and for how long (`--no-seal` checks only what is already sealed). Then it
+prints `OK` with the number of entries and the head hash, or names the first entry that does
 not verify (changed, or next to a deleted or inserted one) and exits with status 1. Reads in
-primary-key order with a chunked iterator, so millions of entries need little memory.
+the chain's order with a chunked iterator, so millions of entries need little memory.
 
 A chain cannot show on its own that its newest entries were removed, or that everything after
 some entry was rewritten with fresh hashes: both leave a chain that verifies. `--anchor FILE`
@@ -21,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
-from peersupport.audit.chain import HASHED_FIELDS, ChainReport, verify_rows
+from peersupport.audit.chain import HASHED_FIELDS, ChainReport, pending, seal_pending, verify_rows
 from peersupport.audit.models import AuditEntry
 
 CHUNK_SIZE = 5000
@@ -29,7 +31,8 @@ CHUNK_SIZE = 5000
 
 class Command(BaseCommand):
     help = (
-        "Verify the audit trail's hash chain; exits non-zero at the first broken link. With "
+        "Seal the audit entries waiting for it, then verify the audit trail's hash chain; exits "
+        "non-zero at the first broken link. With "
         "--anchor FILE, also require the head recorded in FILE by the last run to be still in the "
         "trail, then record the new head there."
     )
@@ -38,11 +41,17 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
         parser.add_argument("--anchor", type=Path, metavar="FILE",
                             help="A file (outside the database's reach) holding the head of the last run.")
+        parser.add_argument("--no-seal", action="store_true",
+                            help="Verify only what is sealed already; seal nothing.")
 
-    def handle(self, *args: Any, database: str, anchor: Path | None, **options: Any) -> None:
+    def handle(self, *args: Any, database: str, anchor: Path | None, no_seal: bool, **options: Any) -> None:
+        now = timezone.now()
+        waiting = pending(database)
+        sealed = 0 if no_seal or not waiting.count else seal_pending(database)
         rows = (
             AuditEntry.objects.using(database)
-            .order_by("pk")
+            .filter(seal_seq__isnull=False)
+            .order_by("seal_seq")
             .values_list("pk", "prev_hash", "entry_hash", *HASHED_FIELDS)
             .iterator(chunk_size=CHUNK_SIZE)
         )
@@ -59,6 +68,16 @@ class Command(BaseCommand):
             self._check_anchor(anchor, report, database)
             _write_anchor(anchor, report)
         self.stdout.write(f"OK: {report.count} audit entries, chain intact. Head: {report.head}")
+        if sealed:
+            self.stdout.write(f"Sealed {sealed} of them first; the oldest had waited "
+                              f"{waiting.age_seconds(now):.1f} s.")
+        left = pending(database)
+        if left.count:
+            self.stdout.write(f"{left.count} entr{'y' if left.count == 1 else 'ies'} "
+                              f"{'is' if left.count == 1 else 'are'} not sealed yet, the oldest for "
+                              f"{left.age_seconds(timezone.now()):.1f} s"
+                              + (": run without --no-seal to seal them." if no_seal else
+                                 " (written while this ran)."))
 
     def _check_anchor(self, anchor: Path, report: ChainReport, database: str) -> None:
         if not anchor.exists():
