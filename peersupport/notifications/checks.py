@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
-WORKER_BACKEND = "django_tasks_db.DatabaseBackend"
+from peersupport.notifications.services import WORKER_BACKEND
+
 NOT_SENDING = {
     "django.core.mail.backends.console.EmailBackend": "prints every email, peers' included, into the log",
     "django.core.mail.backends.filebased.EmailBackend": "writes every email into files on the server",

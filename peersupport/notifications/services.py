@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# The task backend of the background worker (`manage.py db_worker`): its queue is a table in the
+# program's own database.
+WORKER_BACKEND = "django_tasks_db.DatabaseBackend"
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY = timedelta(hours=1)
 FALLBACK_MESSAGE_ID_DOMAIN = "peersupport.local"
@@ -98,12 +101,25 @@ def outbox_enqueue(
         next_attempt_at=send_after or timezone.now(),
         priority=priority or priority_for_kind(kind),
     )
-    # robust: by the time this runs the caller's change is committed. A failed enqueue must not
-    # turn a saved change into an error page; `outbox_flush` sends the row anyway.
-    transaction.on_commit(
-        partial(_schedule_delivery, message.pk, priority=message.priority, run_after=send_after), robust=True
-    )
+    _queue_delivery(message.pk, priority=message.priority, run_after=send_after)
     return message
+
+
+def _queue_delivery(message_id: int, *, priority: int, run_after: datetime | None = None) -> None:
+    """Queue the delivery task of a message just written.
+
+    With the worker's database queue (the default), the task row is written in the caller's
+    transaction, beside the message: both commit together, in the one commit the change makes
+    anyway, or neither does. (Queued after the commit, each task cost intake a commit of its own.)
+    Any other task backend waits for the commit, since the immediate one would send at once, before
+    the change is saved; there `robust`: a failed enqueue must not turn a saved change into an
+    error page, and `outbox_flush` sends the row anyway.
+    """
+    schedule = partial(_schedule_delivery, message_id, priority=priority, run_after=run_after)
+    if settings.TASKS["default"]["BACKEND"] == WORKER_BACKEND and transaction.get_connection().in_atomic_block:
+        schedule()
+    else:
+        transaction.on_commit(schedule, robust=True)
 
 
 def priority_for_kind(kind: str) -> OutboxPriority:
