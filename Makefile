@@ -83,8 +83,14 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Every benchmark, on the generated health system (100,000 staff, 5,000 supporters, five years),
+# on SQLite and on PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_hs;
+# skipped with a message when the server is unreachable). The data set is built once per database
+# (about a minute or two each) and reused until the generator, its arguments or a migration change.
+# Prints one table, writes bench/results.json, fails when a budget is missed. BENCH_ARGS: e.g.
+# "--only suggestion --database postgresql".
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles peersupport.sqlite3*

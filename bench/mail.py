@@ -4,20 +4,16 @@ The processes are the Procfile's own, for real: `db_worker` and `send_outbox --l
 processes, sending to a loopback SMTP server (aiosmtpd) in this process. Once they are busy with
 the backlog, an assignment is written to the outbox; a row's figure is the time from its commit
 to its arrival at the mail server. The second row has the sweeper alone, the delivery tasks lost.
-The database is the one `bench/db.py` set up when it ran first, else a scratch SQLite file (or
-BENCH_DATABASE_URL, a database you can wipe).
+The database is this run's scratch copy of the generated health system (bench/run.py).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 BULK = 10_000
 BUDGET_MS = 5_000.0
@@ -25,23 +21,6 @@ BUDGET_MS = 5_000.0
 SENT_BEFORE_ASSIGNMENT = 300
 ASSIGNMENT_TO = "supporter@health.example"
 ENQUEUE_CHUNK = 1_000
-
-
-def _setup_django() -> None:
-    from django.apps import apps
-
-    if apps.ready:  # bench/db.py ran first: use its database
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="peersupport-bench-mail-"))
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peersupport.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("flush", "--noinput", verbosity=0) if "BENCH_DATABASE_URL" in os.environ else None
-    call_command("migrate", "--noinput", verbosity=0)
 
 
 def _database_url() -> str:
@@ -100,7 +79,6 @@ def _wait_for(done: Callable[[], bool], timeout: float) -> None:
 def mail_benchmarks() -> list:
     from bench.run import Result
 
-    _setup_django()
     # aiosmtpd logs every SMTP command at INFO: 10,000 sessions' worth would drown the table.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     both_ms, both_note = _assignment_behind_bulk((WORKER, SWEEPER), tasks_lost=False)

@@ -1,9 +1,16 @@
-"""Benchmarks: `.venv/bin/python bench/run.py` from the repository root.
+"""Benchmarks: `.venv/bin/python bench/run.py` from the repository root (`make bench`).
 
-Each benchmark is a function returning `Result` rows; `main()` runs every function in
-BENCHMARKS, prints one table and exits non-zero when a row is over its budget. The matching
-benchmarks need no Django: they build a synthetic health system as plain facts. Database
-benchmarks can be added as further functions that set Django up themselves.
+Each benchmark is a function returning `Result` rows. The matching and plan rows need no Django:
+they build a synthetic health system as plain facts, in this process. The database rows run on
+the generated health system (`generate_health_system --staff 100000 --supporters 5000
+--years 5`, bench/dataset.py builds it once per database and reuses it), once on SQLite and once
+on PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_hs), each in
+a child process of its own working on a scratch copy of the data set. `main()` prints one table
+(row, database, figure, budget, pass or fail), writes bench/results.json and exits non-zero when
+a row misses its budget.
+
+    bench/run.py                               # everything, both databases
+    bench/run.py --only suggestion --database postgresql
 """
 
 from __future__ import annotations
@@ -91,15 +98,28 @@ INTERVENTIONAL = {
 @dataclass(frozen=True)
 class Result:
     name: str
+    # The figure, in `unit` (milliseconds unless the row says otherwise).
     best_ms: float
     budget_ms: float | None = None
     note: str = ""
     # A row that checks a result rather than a time (e.g. the plan against an exact solver).
     failed: bool = False
+    database: str = ""  # "" for the rows that need no database
+    unit: str = "ms"
+    # A throughput or a ratio: the budget is a floor, not a ceiling.
+    higher_is_better: bool = False
+    # A row that passes or fails without a budget (`failed` says which).
+    check: bool = False
 
     @property
     def over_budget(self) -> bool:
-        return self.budget_ms is not None and self.best_ms > self.budget_ms
+        if self.budget_ms is None:
+            return False
+        return self.best_ms < self.budget_ms if self.higher_is_better else self.best_ms > self.budget_ms
+
+    @property
+    def ok(self) -> bool:
+        return not (self.over_budget or self.failed)
 
 
 @dataclass(frozen=True)
@@ -226,9 +246,31 @@ def matching_benchmarks() -> list[Result]:
     ]
 
 
+def _django_without_database() -> None:
+    """The exact solver reads the program's default weights from its models: Django set up, on an
+    in-memory database nothing here opens (the environment is left as it was, for the children)."""
+    from django.apps import apps
+
+    if apps.ready:
+        return
+    saved = {name: os.environ.get(name) for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    os.environ.update({"DATABASE_URL": "sqlite://:memory:", "DJANGO_SETTINGS_MODULE": "peersupport.settings"})
+    import django
+
+    try:
+        django.setup()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def plan_benchmarks() -> list[Result]:
     """The joint plan against an exact solver, and at the issue's scale (a 200-clinician event
     among 100,000 staff with 5,000 supporters)."""
+    _django_without_database()
     from peersupport.matching.tests.exact import milp_optimum, plan_value, random_instance
 
     # Medium instances (5-40 cases, 20-200 supporters) with and without one peer per supporter
@@ -253,6 +295,7 @@ def plan_benchmarks() -> list[Result]:
             check_ms,
             note=f"{matched} of {instances} matched (assigned count and total cents)",
             failed=matched != instances,
+            check=True,
         )
     ]
 
@@ -285,32 +328,17 @@ def plan_benchmarks() -> list[Result]:
                 note=f"{optimum.assigned} assigned, {optimum.cents:,} cents; plan "
                 + ("matches" if optimum == value else "DIFFERS"),
                 failed=optimum != value,
+                check=True,
             )
         )
     return results
 
 
-# Add database benchmarks here (each sets up Django itself and returns Result rows).
-def database_benchmarks() -> list[Result]:
-    from bench.db import database_benchmarks as run
-
-    return run()
-
-
-def roster_batch_benchmarks() -> list[Result]:
-    from bench.roster_batch import roster_batch_benchmarks as run  # also runs alone
-
-    return run()
-
-
+# The rows that run on the generated health system, in this order on each database: the reads
+# first, then the writes (a plan applied, referrals, the outbox, 100,000 more people), so no
+# row measures another's leftovers. Each runs in a child process set up on a scratch copy.
 def suggestion_benchmarks() -> list[Result]:
     from bench.suggestions import suggestion_benchmarks as run
-
-    return run()
-
-
-def mail_benchmarks() -> list[Result]:
-    from bench.mail import mail_benchmarks as run
 
     return run()
 
@@ -321,43 +349,230 @@ def search_benchmarks() -> list[Result]:
     return run()
 
 
+def database_benchmarks() -> list[Result]:
+    from bench.db import database_benchmarks as run
+
+    return run()
+
+
+def plan_http_benchmarks() -> list[Result]:
+    from bench.plan_http import plan_http_benchmarks as run
+
+    return run()
+
+
 def intake_benchmarks() -> list[Result]:
     from bench.intake import intake_benchmarks as run
 
-    result: list[Result] = run()
-    return result
+    return run()
 
 
-BENCHMARKS: list[Callable[[], list[Result]]] = [
-    matching_benchmarks, plan_benchmarks,
-    database_benchmarks, roster_batch_benchmarks, search_benchmarks, mail_benchmarks,
-    suggestion_benchmarks, intake_benchmarks,
+def mail_benchmarks() -> list[Result]:
+    from bench.mail import mail_benchmarks as run
+
+    return run()
+
+
+def roster_batch_benchmarks() -> list[Result]:
+    from bench.roster_batch import roster_batch_benchmarks as run  # also runs alone
+
+    return run()
+
+
+BENCHMARKS: list[Callable[[], list[Result]]] = [matching_benchmarks, plan_benchmarks]
+DATABASE_BENCHMARKS: list[Callable[[], list[Result]]] = [
+    suggestion_benchmarks, search_benchmarks, database_benchmarks, plan_http_benchmarks,
+    intake_benchmarks, mail_benchmarks, roster_batch_benchmarks,
 ]
+DATABASES = ("sqlite", "postgresql")
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def _figure(r: Result) -> str:
+    if r.unit == "ms" and r.best_ms >= 10_000:
+        return f"{r.best_ms / 1000:,.1f} s"
+    return f"{r.best_ms:,.1f} ms" if r.unit == "ms" else f"{r.best_ms:,.2f} {r.unit}"
+
+
+def _budget(r: Result) -> str:
+    if r.budget_ms is None:
+        return ""
+    sign = ">=" if r.higher_is_better else "<="
+    if r.unit == "ms" and r.budget_ms >= 10_000:
+        return f"{sign} {r.budget_ms / 1000:,.0f} s"
+    return f"{sign} {r.budget_ms:,.0f} ms" if r.unit == "ms" else f"{sign} {r.budget_ms:,.2f} {r.unit}"
+
+
+def _verdict(r: Result) -> str:
+    if not r.ok:
+        return "FAIL"
+    return "pass" if r.budget_ms is not None or r.check else ""
 
 
 def print_table(results: list[Result]) -> None:
-    name_width = max(len("benchmark"), *(len(r.name) for r in results))
-    print(f"{'benchmark':<{name_width}}  {'best ms':>9}  {'budget':>8}  notes")
-    print(f"{'-' * name_width}  {'-' * 9}  {'-' * 8}  {'-' * 5}")
-    for r in results:
-        budget = "" if r.budget_ms is None else f"{r.budget_ms:,.0f}"
-        flag = "  OVER BUDGET" if r.over_budget else "  FAILED" if r.failed else ""
-        print(f"{r.name:<{name_width}}  {r.best_ms:>9.1f}  {budget:>8}  {r.note}{flag}")
+    if not results:
+        print("(no rows)")
+        return
+    head = ("row", "database", "figure", "budget", "result")
+    rows = [(r.name, r.database or "-", _figure(r), _budget(r), _verdict(r), r.note) for r in results]
+    widths = [max(len(head[i]), *(len(row[i]) for row in rows)) for i in range(len(head))]
+    print("  ".join(f"{h:<{w}}" for h, w in zip(head, widths, strict=True)) + "  notes")
+    print("  ".join("-" * w for w in widths) + "  -----")
+    for name, database, figure, budget, verdict, note in rows:
+        print(f"{name:<{widths[0]}}  {database:<{widths[1]}}  {figure:>{widths[2]}}  {budget:>{widths[3]}}  "
+              f"{verdict:<{widths[4]}}  {note}")
+
+
+def _machine() -> dict[str, object]:
+    import platform
+
+    return {"host": platform.node(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(), "processor": platform.processor() or platform.machine(),
+            # Other work on the machine slows every figure: the load when the table was written.
+            "load_average_1_5_15_min": [round(load, 2) for load in os.getloadavg()]}
+
+
+def write_results(results: list[Result], skipped: dict[str, str], path: Path = RESULTS) -> None:
+    import json
+
+    document = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "skipped": skipped,
+        "rows": [{"name": r.name, "database": r.database or None, "value": round(r.best_ms, 3), "unit": r.unit,
+                  "budget": r.budget_ms, "budget_is": None if r.budget_ms is None else
+                  ("minimum" if r.higher_is_better else "maximum"), "ok": r.ok, "note": r.note}
+                 for r in results],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def _selected(benchmarks: list[Callable[[], list[Result]]], only: list[str]) -> list[Callable[[], list[Result]]]:
+    return [b for b in benchmarks if not only or any(name in b.__name__ for name in only)]
+
+
+def _run_guarded(benchmark: Callable[[], list[Result]], database: str = "") -> list[Result]:
+    """Its rows, or one failed row naming the error: one broken benchmark must not hide the rest."""
+    import traceback
+
+    try:
+        return benchmark()
+    except Exception as error:  # noqa: BLE001 - reported as a failed row, with its traceback above
+        traceback.print_exc()
+        return [Result(f"{benchmark.__name__} (did not finish)", 0.0, note=f"{type(error).__name__}: {error}"[:300],
+                       failed=True, database=database)]
+
+
+def child(database: str, only: list[str], output: Path) -> int:
+    """Run the database rows on a scratch copy of the data set; write them to `output`."""
+    import json
+    import secrets
+    import shutil
+    import tempfile
+    from dataclasses import asdict, replace
+
+    from bench import dataset
+
+    scratch = Path(tempfile.mkdtemp(prefix=f"peersupport-bench-{database}-"))
+    if database == "sqlite":
+        url = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    else:
+        url = dataset.postgres_scratch_url()
+    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "peersupport.settings", "DEBUG": "false",
+                       "SECRET_KEY": secrets.token_urlsafe(64),
+                       "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+                       "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")})
+    os.environ.pop("PEERSUPPORT_ENV", None)
+    import django
+
+    django.setup()
+    results: list[Result] = []
+    made_scratch = False
+    try:
+        started = time.perf_counter()
+        key = dataset.cache_key()
+        try:
+            if database == "sqlite":
+                _, how = dataset.sqlite_scratch(key, scratch)
+            else:
+                _, how = dataset.postgres_scratch(key)
+            made_scratch = True
+        except dataset.Unavailable as error:
+            results.append(Result("health system data set", 0.0, failed=True, check=True, note=str(error)))
+            return 1
+        results.append(Result("health system data set, ready to use", (time.perf_counter() - started) * 1000,
+                              note=f"{how} (key {key}), then copied for this run"))
+        for benchmark in _selected(DATABASE_BENCHMARKS, only):
+            print(f"bench: {database}: {benchmark.__name__}...", flush=True)
+            results.extend(_run_guarded(benchmark, database))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if database == "postgresql" and made_scratch:
+            dataset.postgres_drop_scratch()
+        shutil.rmtree(scratch, ignore_errors=True)
+        output.write_text(json.dumps([asdict(replace(r, database=database)) for r in results]))
+    return 0
+
+
+def _on(database: str, only: list[str]) -> tuple[list[Result], str | None]:
+    """The database rows on one database (a child process), or why they were skipped."""
+    import json
+    import subprocess
+    import tempfile
+
+    from bench import dataset
+
+    if database == "postgresql":
+        try:
+            dataset.postgres_check()
+        except dataset.Unavailable as error:
+            return [], f"{error}; the PostgreSQL rows were skipped"
+    with tempfile.TemporaryDirectory(prefix="peersupport-bench-") as folder:
+        output = Path(folder) / "results.json"
+        finished = subprocess.run(  # noqa: S603 - this interpreter, this script
+            [sys.executable, __file__, "--child", database, "--results", str(output),
+             *(f"--only={name}" for name in only)], check=False)
+        if not output.exists():
+            return [Result(f"database benchmarks on {database} (did not finish)", 0.0, failed=True,
+                           database=database, note=f"the child process exited with {finished.returncode}")], None
+        return [Result(**row) for row in json.loads(output.read_text())], None
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
+    names = [b.__name__ for b in BENCHMARKS + DATABASE_BENCHMARKS]
     parser = argparse.ArgumentParser(description="Benchmarks at health-system scale.")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="run only the benchmarks whose function name contains NAME (repeatable), "
-                             f"of: {', '.join(b.__name__ for b in BENCHMARKS)}")
-    chosen = [b for b in BENCHMARKS
-              if not (only := parser.parse_args(argv).only) or any(name in b.__name__ for name in only)]
-    print(f"best of {REPEATS} runs unless a row says p95, milliseconds\n")
-    results = [result for benchmark in chosen for result in benchmark()]
+                        help=f"run only the benchmarks whose function name contains NAME (repeatable), of: "
+                             f"{', '.join(names)}")
+    parser.add_argument("--database", action="append", choices=DATABASES, default=[],
+                        help="the databases to run the database rows on (repeatable; default both)")
+    parser.add_argument("--child", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--results", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child, args.only, args.results)
+
+    started = time.perf_counter()
+    results = [r for benchmark in _selected(BENCHMARKS, args.only) for r in _run_guarded(benchmark)]
+    skipped: dict[str, str] = {}
+    if _selected(DATABASE_BENCHMARKS, args.only):
+        for database in args.database or DATABASES:
+            rows, why = _on(database, args.only)
+            results.extend(rows)
+            if why:
+                skipped[database] = why
+    print(f"\nms: p95 where a row says so, else best of {REPEATS}; whole run {time.perf_counter() - started:,.0f} s\n")
     print_table(results)
-    return 1 if any(r.over_budget or r.failed for r in results) else 0
+    for database, why in skipped.items():
+        print(f"\nSKIPPED {database}: {why}")
+    write_results(results, skipped)
+    missed = [r for r in results if not r.ok]
+    print(f"\n{len(missed)} row(s) missed a budget or failed; every row is in {RESULTS}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
