@@ -15,12 +15,13 @@ from peersupport.roster.services import PersonInput, people_upsert_batch
 
 NAMES = ["Mara Reyes", "Mario Chen", "Omar Marsh", "Priya Khan", "Priya Kapoor", "Quinn Zyskowski",
          "Ana Tanaka", "Mary-Jane O'Neil", "Zoë Mar", "Élodie Ørsted", "ANA MARIA LOPEZ", "Li Wei",
-         "Jo 50% Off", "Under_Score", "Kim  Double  Space", "mar lowercase"]
+         "Jo 50% Off", "Under_Score", "Kim  Double  Space", "mar lowercase", 'Ida "Doc" Obi', "Ed *** Star"]
 IDS = ["E000101", "e000102", "E000110", "MAR7", "ABC", "X-1", "E0001"]
 QUERIES = ["mar", "MAR", "Mar", "ar", "ara", "priya k", "PRIYA K", "priya ka", "zysk", "ZYSKOWSKI", "quinn z",
            "tanaka", "ana", "ANA MARIA", "jane", "o'n", "o'neil", "zoë", "ZOË", "élo", "ÉLO", "ørs", "50%", "%",
            "_", "r_y", "under_", "kim  d", "double", "e0001", "E00010", "e000102", "abc", "AB", "x-1", "mar7",
-           "e", "li", "wei", "  mara  ", "nobody"]
+           "e", "li", "wei", "  mara  ", "nobody", '"doc', '"""', 'o"b', "near(", "*** s",
+           "^mar", "mar*", "a-j"]
 
 
 def rules(people: PersonQuerySet, text: str) -> PersonQuerySet:
@@ -63,6 +64,14 @@ def test_search_finds_what_its_rules_find_in_the_same_order(roster, monkeypatch,
 
 def expected_active(q: str) -> list[str]:
     return employee_ids(rules(Person.objects.filter(active=True), q))
+
+
+def test_what_the_trigram_index_reads_as_syntax_is_plain_text_to_the_search(roster):
+    """An FTS5 query has its own syntax (quotes, *, ^, NEAR): the search sends the text as one quoted
+    phrase, so a name with quotes or asterisks in it is found like any other."""
+    assert employee_ids(Person.objects.search('"doc')) == ["N0016"]
+    assert employee_ids(Person.objects.search('*** st')) == ["N0017"]
+    assert employee_ids(Person.objects.search("mar*")) == []
 
 
 def test_case_rules_of_the_search(roster):
