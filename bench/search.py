@@ -56,7 +56,9 @@ def search_benchmarks() -> list:
 
     one_row = b'data-testid="roster-row"'
     samples = _timed_requests([f"/roster/?q={i}" for i in ids], lambda body: body.count(one_row) == 1)
-    budget = SEARCH_BUDGET_MS  # the issue's goal, on both databases
+    # The issue's goal, on both databases: PostgreSQL reads its id prefix index (roster migration
+    # 0002), SQLite its NOCASE index of ids (0003).
+    budget = SEARCH_BUDGET_MS
     results.append(Result(f"roster search by employee id at {people:,} people (p95)", p95(samples), budget,
                           note=f"median {statistics.median(samples):.1f} ms, {SAMPLES} ids, {connection.vendor}"))
 
@@ -69,5 +71,5 @@ def search_benchmarks() -> list:
     samples = _timed_requests([f"/roster/?q={w.replace(' ', '+')}&page={rng.randint(1, 3)}" for w in words],
                               lambda body: b"roster-row" in body)
     results.append(Result("roster search by name, pages 1-3 (p95)", p95(samples),
-                          note=f"median {statistics.median(samples):.1f} ms, no count"))
+                          note=f"median {statistics.median(samples):.1f} ms, no count, {connection.vendor}"))
     return results

@@ -1,5 +1,11 @@
-from django.db import models
-from django.db.models import Count, Q
+from typing import Any
+
+from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Count, F, Func, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IStartsWith
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 
@@ -17,6 +23,49 @@ class RoleType(models.TextChoices):
 RANK_LABELS = {1: "trainee", 2: "junior", 3: "established", 4: "senior", 5: "chief / leader"}
 
 
+class Selective(Func):
+    """A condition true of few rows, said so to SQLite's planner; the same SQL elsewhere.
+
+    SQLite keeps no statistics unless ANALYZE has run, and without them it takes an equality on
+    an index (the type-ahead's `role_type IN (...)`) as narrower than a range on another (an id
+    prefix), and reads three quarters of the roster. `likelihood(condition, 0.001)` tells it how
+    rarely the condition holds; the condition, and so the rows found, are unchanged.
+    """
+
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, template="likelihood(%(expressions)s, 0.001)", **extra_context)
+
+
+# SQLite's trigram index of names (migration 0004) and the shortest text it can answer. Past
+# NAME_TRIGRAM_MAX_ROWS names containing the text, a search walks the name index instead.
+NAME_TRIGRAM = "roster_person_name_trigram"
+NAME_TRIGRAM_MIN_CHARS = 3
+NAME_TRIGRAM_MAX_ROWS = 10_000
+NAME_TRIGRAM_NTH = (
+    'SELECT rowid FROM "roster_person_name_trigram" WHERE "roster_person_name_trigram" MATCH %s LIMIT 1 OFFSET %s'
+)
+
+
+def _containing(text: str) -> str:
+    """The FTS5 query of the names that contain the text, in any case: the text as one quoted
+    phrase, which the trigram tokenizer answers from its index alone (a LIKE would read each
+    name again from the roster)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _few_names_contain(database: str, text: str) -> bool:
+    """Whether SQLite's trigram index of names holds fewer than NAME_TRIGRAM_MAX_ROWS names with
+    the text in them: one query that reads no further than that."""
+    if len(text) < NAME_TRIGRAM_MIN_CHARS:
+        return False
+    with connections[database].cursor() as cursor:
+        cursor.execute(NAME_TRIGRAM_NTH, [_containing(text), NAME_TRIGRAM_MAX_ROWS - 1])
+        return cursor.fetchone() is None
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def search(self, text: str) -> "PersonQuerySet":
         """Type-ahead: the start of an employee id (so the whole id too) or the start of any word
@@ -25,20 +74,35 @@ class PersonQuerySet(models.QuerySet["Person"]):
         A search with a digit in it looks at employee ids only. On PostgreSQL each lookup runs as
         `UPPER(col::text) LIKE UPPER(...)`, and migration 0002_search_indexes indexes exactly those
         expressions: the id prefix with a btree (`text_pattern_ops`), the name with a trigram GIN
-        index (pg_trgm); on SQLite (`LIKE`, case-insensitive) the id has a NOCASE index. Change the
-        lookups here and the indexes with them (roster/tests/test_search_plans.py reads the plans).
+        index (pg_trgm). On SQLite each runs as `col LIKE ...` (case-insensitive for ASCII letters),
+        and migration 0003_sqlite_employee_id_nocase gives the id the NOCASE index such a LIKE can
+        range over; a name search of three characters or more first asks the trigram index of
+        migration 0004_sqlite_name_trigram (one short query) how many names contain the text.
+        Change the lookups here and the indexes with them (roster/tests/test_search_plans.py reads
+        the plans on both databases, test_search_results.py pins what is found).
         """
         text = text.strip()
         if not text:
             return self
         if any(character.isdigit() for character in text):
             # Names on a roster have no digits: this is an employee id, and its index alone answers.
-            return self.filter(employee_id__istartswith=text)
-        return self.filter(
+            return self.filter(Selective(IStartsWith(F("employee_id"), text)))
+        found = self.filter(
             Q(employee_id__istartswith=text)
             | Q(name__istartswith=text)
             | Q(name__icontains=" " + text)
         )
+        connection = connections[self.db]
+        if connection.vendor == "sqlite" and _few_names_contain(self.db, text):
+            # Read only the people whose name contains the text (migration 0004_sqlite_name_trigram)
+            # or whose id starts with it: those found above are among them. When many names contain
+            # it, walking the roster in name order fills a page sooner than sorting them all.
+            id_prefix = connection.ops.prep_for_like_query(text) + "%"
+            found = found.filter(Selective(Q(pk__in=RawSQL(  # noqa: S611 - a constant query with parameters
+                'SELECT rowid FROM "roster_person_name_trigram" WHERE "roster_person_name_trigram" MATCH %s '
+                """UNION ALL SELECT id FROM "roster_person" WHERE "employee_id" LIKE %s ESCAPE '\\'""",
+                [_containing(text), id_prefix]))))
+        return found
 
     def referable(self, served_role_types: list[str]) -> "PersonQuerySet":
         """Who a referral may name, and all the referral form may show: active people in a

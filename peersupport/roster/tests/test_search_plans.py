@@ -1,16 +1,24 @@
-"""On PostgreSQL, roster search reads indexes, not the whole table: the plans of a realistic roster.
+"""Roster search reads indexes, not the whole table: the plans of a realistic roster.
 
-20,000 people with names drawn from common first and last names (as a health system's roster is),
-then ANALYZE, then the plans of the queries the pages run. Each plan must use the index built for
-it by migration roster 0002_search_indexes, and none may scan the roster table from end to end.
+On PostgreSQL: 20,000 people with names drawn from common first and last names (as a health
+system's roster is), then ANALYZE, then the plans of the queries the pages run. Each plan must use
+the index built for it by migration roster 0002_search_indexes, and none may scan the roster table
+from end to end.
+
+On SQLite (the tests that return at once on PostgreSQL): the same names for 5,000 people, and no
+ANALYZE, as a demo or a small program's database has none. An employee id is read from the NOCASE
+index of migration 0003, a rare name from the trigram index of migration 0004.
 """
+
+import random
+import re
 
 import pytest
 from django.db import connection
 
 from peersupport.lib.paging import uncounted_page
 from peersupport.roster.forms import RosterFilterForm
-from peersupport.roster.models import Person
+from peersupport.roster.models import NAME_TRIGRAM, Person
 from peersupport.roster.views import LOOKUP_MAX_RESULTS, PAGE_SIZE
 
 POSTGRES_ONLY = pytest.mark.postgres(reason="the plans of PostgreSQL's indexes (pg_trgm, text_pattern_ops)")
@@ -112,3 +120,80 @@ def test_the_search_indexes_exist_on_postgresql_only(postgres):
     with connection.cursor() as cursor:
         names = set(connection.introspection.get_constraints(cursor, "roster_person"))
     assert {ID_INDEX, NAME_INDEX} & names == ({ID_INDEX, NAME_INDEX} if postgres else set())
+
+
+SQLITE_PEOPLE = 5_000
+SQLITE_ID_INDEX = "roster_person_employee_id_nocase"
+# "SCAN roster_person" alone or with an index walked from end to end; not the trigram table's scan.
+SQLITE_FULL_SCAN = re.compile(r"SCAN roster_person( USING (COVERING )?INDEX \S+)?$", re.MULTILINE)
+
+
+@pytest.fixture
+def sqlite_roster(db) -> None:
+    rng = random.Random(9)
+    Person.objects.bulk_create(
+        [Person(employee_id=f"E{n:06d}", name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                role_type=rng.choice(["physician", "resident", "nurse"]), department="Emergency Medicine")
+         for n in range(SQLITE_PEOPLE)],
+        batch_size=1_000,
+    )
+    Person.objects.create(employee_id="Z990001", name="Quinn Zyskowski")
+
+
+def sqlite_plan(people) -> str:
+    """EXPLAIN QUERY PLAN, one step a line (Django prints SQLite's as `id parent 0 step`)."""
+    return "\n".join(line.split(" ", 3)[-1] for line in people.explain().splitlines())
+
+
+def test_sqlite_reads_an_employee_id_from_its_nocase_index(sqlite_roster):
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's plans are the tests above
+    from peersupport.roster.views import _lookup_people
+
+    for q in ("E001234", "e001234", "E0012", "e00"):
+        pages = {
+            "roster": Person.objects.select_related("supporter").search(q)[:PAGE_SIZE + 1],
+            # The referral form's type-ahead: an equality on role_type must not win over the id.
+            "type-ahead": _lookup_people().search(q)[:LOOKUP_MAX_RESULTS],
+            "supporter add": Person.objects.filter(active=True).search(q).select_related("supporter")
+            .order_by("name", "pk")[:LOOKUP_MAX_RESULTS],
+        }
+        for page, people in pages.items():
+            plan = sqlite_plan(people)
+            assert f"SEARCH roster_person USING INDEX {SQLITE_ID_INDEX} (employee_id>? AND employee_id<?)" in plan \
+                and not SQLITE_FULL_SCAN.search(plan), (page, q, plan)
+    assert [p.employee_id for p in Person.objects.search("e001234")] == ["E001234"]
+    assert len(Person.objects.search("e0012")) == 100
+
+
+def test_sqlite_reads_a_rare_name_from_the_trigram_index(sqlite_roster):
+    if connection.vendor != "sqlite":
+        return
+    for q in ("zysk", "ZYSKOWSKI", "quinn zys"):
+        plan = sqlite_plan(Person.objects.select_related("supporter").search(q)[:PAGE_SIZE + 1])
+        assert f"SCAN {NAME_TRIGRAM} VIRTUAL TABLE" in plan and not SQLITE_FULL_SCAN.search(plan), (q, plan)
+        assert [p.employee_id for p in Person.objects.search(q)] == ["Z990001"]
+
+
+def test_sqlite_walks_the_name_index_for_a_common_name(sqlite_roster, monkeypatch):
+    """Past NAME_TRIGRAM_MAX_ROWS names containing the text, the page fills sooner in name order."""
+    if connection.vendor != "sqlite":
+        return
+    from peersupport.roster import models as roster_models
+
+    monkeypatch.setattr(roster_models, "NAME_TRIGRAM_MAX_ROWS", 100)
+    plan = sqlite_plan(Person.objects.select_related("supporter").search("mar")[:PAGE_SIZE + 1])
+    assert "SCAN roster_person USING INDEX roster_pers_name_" in plan and NAME_TRIGRAM not in plan, plan
+
+
+def test_the_trigram_index_and_its_triggers_exist_on_sqlite_only(db):
+    """A migration that rebuilds roster_person on SQLite drops its triggers: this says so."""
+    with connection.cursor() as cursor:
+        names = set(connection.introspection.get_constraints(cursor, "roster_person"))
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+                           [f"{NAME_TRIGRAM}%"])
+            trigram = {name for (name,) in cursor.fetchall()}
+            assert {NAME_TRIGRAM, f"{NAME_TRIGRAM}_insert", f"{NAME_TRIGRAM}_delete",
+                    f"{NAME_TRIGRAM}_update"} <= trigram
+    assert (SQLITE_ID_INDEX in names) == (connection.vendor == "sqlite")
