@@ -93,23 +93,39 @@ def audit_record(
     )
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry for `audit_record_all`."""
+
+    action: str
+    object_type: str
+    object_ids: list[int]
+    detail: dict[str, Any] | None = None
+
+
 def audit_record_many(
     *, actor: Any, action: str, object_type: str, object_ids: list[int], detail: dict[str, Any] | None = None
 ) -> None:
     """One row per object, in one query (e.g. a list page that shows several cases)."""
-    if not object_ids:
-        return
+    audit_record_all(actor=actor, entries=[Entry(action, object_type, object_ids, detail)])
+
+
+def audit_record_all(*, actor: Any, entries: list[Entry]) -> None:
+    """Several kinds of entry by one actor in one query (a referral and the cases it opened)."""
     origin = current_origin()
     actor_fields = _actor_fields(actor)
-    AuditEntry.objects.bulk_create(
+    rows = [
         AuditEntry(
             **actor_fields,
-            action=action,
-            object_type=object_type,
+            action=entry.action,
+            object_type=entry.object_type,
             object_id=str(object_id),
             via=origin.via,
             ip=origin.ip,
-            detail=detail or {},
+            detail=entry.detail or {},
         )
-        for object_id in object_ids
-    )
+        for entry in entries
+        for object_id in entry.object_ids
+    ]
+    if rows:
+        AuditEntry.objects.bulk_create(rows)

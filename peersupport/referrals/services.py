@@ -18,11 +18,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
-from peersupport.audit.services import audit_record, audit_record_many
+from peersupport.audit.services import Entry, audit_record_all
 from peersupport.cases.models import OPEN_STATES, Case, CaseReferralLink, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
-from peersupport.notifications.services import outbox_enqueue
+from peersupport.notifications.services import outbox_enqueue_each
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals import idempotency
 from peersupport.referrals.models import (
@@ -401,16 +401,17 @@ def _create(
     links = CaseReferralLink.objects.bulk_create(
         CaseReferralLink(case_id=case_id, referral=referral, linked_at=now) for case_id in already_open.values()
     )
-    audit_record(actor=user, action="referral.create", obj=referral,
-                 detail={"involved_count": len(people), "source": data.source, "linked_cases": len(links)})
-    audit_record_many(actor=user, action="case.create", object_type="case",
-                      object_ids=[case.pk for case in cases], detail={"referral": referral.pk})
-    audit_record_many(actor=user, action="case.also_referred", object_type="case",
-                      object_ids=[link.case_id for link in links], detail={"referral": referral.pk})
+    audit_record_all(actor=user, entries=[
+        Entry("referral.create", "referral", [referral.pk],
+              {"involved_count": len(people), "source": data.source, "linked_cases": len(links)}),
+        Entry("case.create", "case", [case.pk for case in cases], {"referral": referral.pk}),
+        Entry("case.also_referred", "case", [link.case_id for link in links], {"referral": referral.pk}),
+    ])
     if cases:
         subject, body = render_new_referral_email(len(cases))
-        for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
-            outbox_enqueue(kind="new_referral", to=director.email, subject=subject, body=body)
+        directors = User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
+        outbox_enqueue_each(kind="new_referral", recipients=list(directors.values_list("email", flat=True)),
+                            subject=subject, body=body)
     return referral
 
 

@@ -14,13 +14,13 @@ from peersupport.testing.factories import make_person, make_user
 
 # The token (with its user and person), the program's settings (read once), the involved people,
 # the roster names the sentence might contain, the referral, every involved peer's open and
-# closed cases (one query), the new cases, two audit inserts (the referral's entry, then one
-# entry per case in one insert), the directors, and per director (two here) one outbox row and its
-# delivery task, written in the same transaction (no commit of their own).
+# closed cases (one query), the new cases, one audit insert (the referral's entry and one per
+# case), the directors, and for them all one insert of outbox rows (one each) and one delivery
+# task, written in the same transaction (no commit of their own).
 # Not counted: the transaction's own statements, and on PostgreSQL the one statement that takes
 # the involved clinicians' own locks (SQLite needs none). Writing to the audit trail is only its
 # two inserts: the trail is chained later, by the sealing step.
-INTAKE_QUERIES = 14
+INTAKE_QUERIES = 11
 NOT_COUNTED = re.compile(r"^(SAVEPOINT|RELEASE SAVEPOINT|BEGIN|COMMIT|SELECT pg_advisory_xact_lock)")
 
 

@@ -12,7 +12,7 @@ from peersupport.cases.models import Case, CaseState
 from peersupport.notifications import services
 from peersupport.notifications.emails import render_assignment_email
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
-from peersupport.notifications.services import outbox_deliver, outbox_flush
+from peersupport.notifications.services import outbox_deliver, outbox_enqueue_each, outbox_flush
 from peersupport.referrals.models import Referral
 from peersupport.roster.models import Person
 
@@ -206,3 +206,26 @@ def test_enqueue_needs_a_recipient():
 def test_deliver_of_a_missing_row_is_harmless():
     assert outbox_deliver(999_999) == "missing"
 
+
+
+def test_the_same_email_to_several_people_is_one_message_each_and_one_task(smtp_server, run_worker):
+    with transaction.atomic():
+        messages = outbox_enqueue_each(kind="new_referral", recipients=["a@example.org", "b@example.org",
+                                                                        "c@example.org"],
+                                       subject="Two clinicians\nwait", body="See the queue.")
+        assert DBTaskResult.objects.count() == 1  # one task, written with the messages
+    assert len({message.message_id for message in messages}) == 3
+
+    run_worker()
+
+    received = smtp_server.wait_for(3)
+    assert sorted(message["To"] for message in received) == ["a@example.org", "b@example.org", "c@example.org"]
+    assert {message["Subject"] for message in received} == {"Two clinicians wait"}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    assert DBTaskResult.objects.get().return_value == ["sent", "sent", "sent"]
+
+
+def test_sending_to_several_people_refuses_an_empty_address(db):
+    with pytest.raises(ValueError, match="recipient"):
+        outbox_enqueue_each(kind="new_referral", recipients=["a@example.org", ""], subject="s", body="b")
+    assert not OutboxMessage.objects.exists()
