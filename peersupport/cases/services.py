@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import PROGRAM_STAFF, User
-from peersupport.audit.services import audit_record
-from peersupport.cases.access import case_for_user
+from peersupport.audit.services import Entry, audit_record, audit_record_all, audit_record_many
+from peersupport.cases.access import case_for_user, cases_for_user
 from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState, OverrideReason
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.matching.core import Suggestion
@@ -16,11 +16,12 @@ from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import (
     SUGGESTION_COUNT,
     assignment_checks,
+    plan_assignment_checks,
     plan_for_referral,
     suggestion_place,
 )
 from peersupport.notifications.emails import render_assignment_email
-from peersupport.notifications.services import outbox_enqueue
+from peersupport.notifications.services import Draft, outbox_enqueue, outbox_enqueue_all
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_program_staff
 from peersupport.referrals.models import Referral
@@ -180,18 +181,81 @@ def referral_plan(*, actor: User, referral_id: int) -> tuple[Referral, dict[int,
 
 
 def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
-    """Assign every unassigned case of the referral as the joint plan proposes, all or nothing."""
+    """Assign every unassigned case of the referral as the joint plan proposes, all or nothing.
+
+    The same rules as `case_assign` for each case (the plan is the program's own suggestion, so
+    no top-N check), applied to the whole plan at once: a few queries however many cases, so the
+    cases and supporters stay locked for a moment, not for one round of queries per case. The
+    cases are locked in id order, then the supporters in id order; the checks see each planned
+    assignment as made before the next (a supporter's open cases, colleagues from the event).
+    """
+    _require_program_staff(actor)
     referral = referral_for_program_staff(actor, referral_id)
+    program = ProgramSettings.current()
     with transaction.atomic():
-        proposal = plan_for_referral(referral.pk)
+        proposal = plan_for_referral(referral.pk, program)
         if not proposal:
             raise Conflict("Nothing to plan: every case of this referral already has a supporter.")
-        return [
-            case_assign(
-                actor=actor,
-                case_id=case_id,
-                supporter_employee_id=suggestion.employee_id,
-                planned=suggestion,
-            )
-            for case_id, suggestion in sorted(proposal.items())
-        ]
+        cases = list(
+            cases_for_user(actor).with_details().select_for_update(of=("self",))
+            .filter(pk__in=proposal).order_by("pk")
+        )
+        audit_record_many(actor=actor, action="case.assign", object_type="case", object_ids=[c.pk for c in cases])
+        if len(cases) != len(proposal) or any(
+            case.supporter_id or case.state != CaseState.AWAITING_ASSIGNMENT for case in cases
+        ):
+            raise Conflict("Someone assigned one of these cases a moment ago; look at the plan again.")
+        wanted = {suggestion.employee_id for suggestion in proposal.values()}
+        supporters = {
+            supporter.person.employee_id: supporter
+            for supporter in Supporter.objects.select_for_update(of=("self",)).select_related("person")
+            .filter(person__employee_id__in=wanted).order_by("pk")
+        }
+        if missing := sorted(wanted - set(supporters)):
+            raise InvalidInput(f"No supporter with employee_id {missing[0]}.")
+        pairs = [(case, supporters[proposal[case.pk].employee_id]) for case in cases]
+        for (case, supporter), checks in zip(pairs, plan_assignment_checks(pairs, program), strict=True):
+            if checks.violations:
+                raise InvalidInput(f"{supporter.person.name} cannot take case #{case.pk}: "
+                                   f"{'; '.join(checks.violations)}.")
+            if checks.same_event_case_id is not None:
+                raise InvalidInput(
+                    f"{supporter.person.name} already supports a colleague from the same event "
+                    f"(case #{checks.same_event_case_id}); look at the plan again."
+                )
+        return _apply_all(pairs, actor, program, proposal)
+
+
+def _apply_all(
+    pairs: list[tuple[Case, Supporter]], actor: User, program: ProgramSettings, proposal: dict[int, Suggestion]
+) -> list[Case]:
+    """`_apply` for a whole plan: every write once, for all its cases."""
+    now = timezone.now()
+    due = now + timedelta(hours=program.first_outreach_due_hours)
+    for case, supporter in pairs:
+        case.supporter, case.assigned_at, case.version = supporter, now, case.version + 1
+        case.state, case.next_due_at = CaseState.ASSIGNED, due
+    # The cases are locked (FOR UPDATE above): no one can have changed them since they were read.
+    Case.objects.bulk_update([case for case, _ in pairs],
+                             ["supporter", "assigned_at", "version", "state", "next_due_at"])
+    Supporter.objects.filter(pk__in={supporter.pk for _, supporter in pairs}).update(last_assigned_at=now)
+    matching_version_bump()
+    Assignment.objects.bulk_create(
+        Assignment(case=case, supporter=supporter, assigned_by=actor, assigned_at=now,
+                   score=proposal[case.pk].score, rank=None, reasons=list(proposal[case.pk].reasons),
+                   override_reason="", via_plan=True)
+        for case, supporter in pairs
+    )
+    audit_record_all(actor=actor, entries=[
+        Entry("case.assigned", "case", [case.pk], {
+            "supporter": supporter.person.employee_id, "previous": None, "rank": None,
+            "override": False, "via_plan": True,
+        })
+        for case, supporter in pairs
+    ])
+    drafts = []
+    for case, supporter in pairs:
+        subject, body = render_assignment_email(case)
+        drafts.append(Draft("assignment", supporter.person.email, subject, body, case=case))
+    outbox_enqueue_all(drafts)
+    return [case for case, _ in pairs]

@@ -1,7 +1,7 @@
 """From the database to the matching core's plain facts, in a fixed, small number of queries."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import connection
@@ -273,6 +273,32 @@ def assignment_checks(case: Case, supporter: Supporter, program: ProgramSettings
     [candidate] = load_supporter_facts(Supporter.objects.filter(pk=supporter.pk), program.default_case_limit)
     rules = rules_for(program)
     return AssignmentChecks(hard_rule_violations(facts, candidate, rules), same_event_case(facts, candidate, rules))
+
+
+def plan_assignment_checks(pairs: list[tuple[Case, Supporter]], program: ProgramSettings) -> list[AssignmentChecks]:
+    """`assignment_checks` for each (case, supporter) of a plan, as if they were assigned one
+    after another in this order, in five queries however many: each assignment counts for the
+    ones after it (the supporter has one more open case, and now supports a colleague from that
+    event)."""
+    if not pairs:
+        return []
+    rules = rules_for(program)
+    facts = case_facts_for([case for case, _ in pairs])
+    team = load_supporter_facts(Supporter.objects.filter(pk__in={supporter.pk for _, supporter in pairs}),
+                                program.default_case_limit)
+    candidates = {candidate.person.person_id: candidate for candidate in team}
+    # referral id -> {supporter's person id: case id}, for the assignments checked so far.
+    taken: dict[int, dict[int, int]] = {}
+    checks = []
+    for (case, supporter), case_facts in zip(pairs, facts, strict=True):
+        candidate = candidates[supporter.person_id]
+        earlier = taken.setdefault(case.referral_id, {})
+        case_facts = replace(case_facts, same_event_supporters={**case_facts.same_event_supporters, **earlier})
+        checks.append(AssignmentChecks(hard_rule_violations(case_facts, candidate, rules),
+                                       same_event_case(case_facts, candidate, rules)))
+        candidates[supporter.person_id] = replace(candidate, open_cases=candidate.open_cases + 1)
+        earlier.setdefault(supporter.person_id, case.pk)
+    return checks
 
 
 @dataclass(frozen=True)

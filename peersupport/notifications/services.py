@@ -14,6 +14,7 @@ sweeper sends in that order, so a burst of notices or a campaign never holds up 
 
 import logging
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
@@ -105,26 +106,48 @@ def outbox_enqueue(
     return message
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One email for `outbox_enqueue_all`."""
+
+    kind: str
+    to: str
+    subject: str
+    body: str
+    case: "Case | None" = None
+
+
 def outbox_enqueue_each(
     *, kind: str, recipients: list[str], subject: str, body: str, priority: OutboxPriority | None = None
 ) -> list[OutboxMessage]:
-    """The same email to each of several people, one outbox message each, in one insert and with
-    one delivery task for them all (sent over one SMTP session); call it inside the transaction of
-    the change it reports. The directors' notice of a new referral goes this way: two queries
-    whatever the number of directors, where one `outbox_enqueue` each took two per director."""
-    if not recipients:
+    """The same email to each of several people, one outbox message each (see `outbox_enqueue_all`).
+    The directors' notice of a new referral goes this way: two queries whatever the number of
+    directors, where one `outbox_enqueue` each took two per director."""
+    return outbox_enqueue_all([Draft(kind, to, subject, body) for to in recipients], priority=priority)
+
+
+def outbox_enqueue_all(drafts: list[Draft], *, priority: OutboxPriority | None = None) -> list[OutboxMessage]:
+    """Several emails written together, in one insert, with one delivery task per `SWEEP_BATCH` of
+    them (each sent over one SMTP session); call it inside the transaction of the change they
+    report. Each message's priority is its kind's unless `priority` is given."""
+    if not drafts:
         return []
-    if not all(recipients):
+    if not all(draft.to for draft in drafts):
         raise ValueError("An outbox message needs a recipient address.")
     now = timezone.now()
-    level = priority or priority_for_kind(kind)
     domain = _message_id_domain()
     messages = OutboxMessage.objects.bulk_create(
-        OutboxMessage(kind=kind, to=to, subject=" ".join(subject.split()), body=body,
-                      message_id=make_msgid(domain=domain), next_attempt_at=now, priority=level)
-        for to in recipients
+        OutboxMessage(kind=draft.kind, to=draft.to, subject=" ".join(draft.subject.split()), body=draft.body,
+                      case=draft.case, message_id=make_msgid(domain=domain), next_attempt_at=now,
+                      priority=priority or priority_for_kind(draft.kind))
+        for draft in drafts
     )
-    _queue(partial(_schedule_deliveries, [message.pk for message in messages], priority=level))
+    by_priority: dict[int, list[int]] = {}
+    for message in messages:
+        by_priority.setdefault(message.priority, []).append(message.pk)
+    for level, ids in sorted(by_priority.items()):
+        for begin in range(0, len(ids), SWEEP_BATCH):
+            _queue(partial(_schedule_deliveries, ids[begin:begin + SWEEP_BATCH], priority=level))
     return messages
 
 

@@ -2,14 +2,18 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.cases.services import case_assign, referral_apply_plan
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.models import OutboxMessage
+from peersupport.program.models import ProgramSettings
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.roster.models import Supporter
 from peersupport.testing.factories import make_person, make_supporter
 
 
@@ -147,3 +151,81 @@ def test_override_reason_is_one_of_a_fixed_list_never_free_text(director, case):
         case_assign(actor=director, case_id=case.pk, supporter_employee_id=outsider.person.employee_id,
                     override_reason="She told me she cannot sleep since the death")
     assert not Assignment.objects.exists()
+
+
+def test_applying_a_plan_records_each_assignment_and_emails_each_supporter(director, referrer):
+    supporters = [make_supporter(make_person(department=f"Team {i}", email=f"s{i}@example.org"), capacity=1)
+                  for i in range(3)]
+    referral = refer(referrer, *[make_person(department="Trauma") for _ in range(3)])
+    versions = dict(referral.cases.values_list("pk", "version"))
+    assigned = referral_apply_plan(actor=director, referral_id=referral.pk)
+    for case in Case.objects.filter(referral=referral):
+        assert case.state == CaseState.ASSIGNED and case.version == versions[case.pk] + 1
+        assert case.next_due_at is not None and case.assigned_at is not None
+        record = case.assignments.get()
+        assert (record.via_plan, record.rank, record.override_reason) == (True, None, "")
+        assert record.score is not None and record.reasons
+        entry = AuditEntry.objects.get(action="case.assigned", object_id=str(case.pk))
+        assert entry.detail == {"supporter": case.supporter.person.employee_id, "previous": None, "rank": None,
+                                "override": False, "via_plan": True}
+        assert AuditEntry.objects.filter(action="case.assign", object_id=str(case.pk)).count() == 1
+    assert {c.pk for c in assigned} == set(referral.cases.values_list("pk", flat=True))
+    emails = OutboxMessage.objects.filter(kind="assignment")
+    assert sorted(emails.values_list("to", flat=True)) == ["s0@example.org", "s1@example.org", "s2@example.org"]
+    assert {m.case_id for m in emails} == {c.pk for c in assigned}
+    assert all(Supporter.objects.get(pk=s.pk).last_assigned_at is not None for s in supporters)
+
+
+def test_a_plan_takes_the_same_number_of_queries_for_three_cases_or_nine(director, referrer):
+    for i in range(12):
+        make_supporter(make_person(department=f"Team {i}"), capacity=1)
+    small = refer(referrer, *[make_person(department="Trauma") for _ in range(3)])
+    large = refer(referrer, *[make_person(department="Trauma") for _ in range(9)])
+    with CaptureQueriesContext(connection) as three:
+        referral_apply_plan(actor=director, referral_id=small.pk)
+    with CaptureQueriesContext(connection) as nine:
+        referral_apply_plan(actor=director, referral_id=large.pk)
+    assert len(nine) == len(three) < 40
+
+
+def test_a_case_assigned_between_the_plan_and_its_application_stops_the_whole_plan(
+    director, referrer, monkeypatch
+):
+    from peersupport.cases import services
+
+    for i in range(4):
+        make_supporter(make_person(department=f"Team {i}"), capacity=1)
+    referral = refer(referrer, *[make_person(department="Trauma") for _ in range(3)])
+    stale = services.plan_for_referral(referral.pk)
+    taken = min(stale)
+    case_assign(actor=director, case_id=taken, supporter_employee_id=stale[taken].employee_id)
+    monkeypatch.setattr(services, "plan_for_referral", lambda *args, **kwargs: stale)
+    with pytest.raises(Conflict, match="look at the plan again"):
+        referral_apply_plan(actor=director, referral_id=referral.pk)
+    assert Case.objects.filter(referral=referral, supporter__isnull=False).count() == 1  # only the one
+    assert not Assignment.objects.filter(via_plan=True).exists()
+
+
+def test_a_plan_checks_each_assignment_after_the_ones_before_it(director, referrer, monkeypatch):
+    """A supporter planned twice (a stale plan) is checked with the first assignment counted: past
+    their limit, or a second colleague from the same event, the whole plan is refused."""
+    from peersupport.cases import services
+    from peersupport.matching.selectors import plan_assignment_checks
+
+    only = make_supporter(make_person(department="Team 1"), capacity=1)
+    referral = refer(referrer, *[make_person(department="Trauma") for _ in range(2)])
+    cases = list(referral.cases.order_by("pk").select_related("peer", "referral"))
+    pairs = [(case, only) for case in cases]
+    program = ProgramSettings.current()
+    first, second = plan_assignment_checks(pairs, program)
+    assert first.violations == [] and first.same_event_case_id is None
+    assert any("case limit" in words for words in second.violations)
+    assert second.same_event_case_id == cases[0].pk
+
+    Supporter.objects.filter(pk=only.pk).update(capacity=5)
+    only.refresh_from_db()
+    [single] = [services.plan_for_referral(referral.pk)[cases[0].pk]]
+    monkeypatch.setattr(services, "plan_for_referral", lambda *args, **kwargs: {c.pk: single for c in cases})
+    with pytest.raises(InvalidInput, match="already supports a colleague from the same event"):
+        referral_apply_plan(actor=director, referral_id=referral.pk)
+    assert not Case.objects.filter(referral=referral, supporter__isnull=False).exists()
