@@ -15,7 +15,7 @@ demo run: export SITE_URL ?= http://$(HOST):$(PORT)
 # suite, and every pytest worker after the first, need not compile them again.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-postgres test-browser test-fuzz audit lint bench setup migrate demo clean
+.PHONY: run test test-postgres test-browser test-fuzz audit lint bench loadtest setup migrate demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,18 @@ lint: setup
 # "--only suggestion --database postgresql".
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The load test of a busy morning: locust (installed here, the `load` extra), 50 users for five
+# minutes against gunicorn and PostgreSQL on loopback, then the audit trail verified. About 8
+# minutes (the health system is built the first time: 3 more). LOAD_USERS and LOAD_MINUTES
+# shorten it; docs/performance.md, "Load test", says what it does and what it measured.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/loadtest
+$(BIN)/.installed-load: $(BIN)/.installed
+	$(PY) -m pip install --quiet -e ".[load]"
+	touch $@
+
+loadtest: $(BIN)/.installed-load
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) loadtest/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles peersupport.sqlite3*
