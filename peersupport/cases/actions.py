@@ -70,8 +70,11 @@ def _move(case: Case, **fields: Any) -> Case:
     if not Case.objects.filter(pk=case.pk, version=case.version).update(**fields):
         raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
     if "state" in fields or "supporter" in fields or "supporter_id" in fields:
-        # A supporter's open cases change: the matching's cached facts are out of date.
-        matching_version_bump()
+        # A supporter's open cases change (the one on the case, and any it moves to): the
+        # matching's cached facts of those supporters are out of date.
+        new_supporter = fields.get("supporter")
+        matching_version_bump([case.supporter_id, fields.get("supporter_id"),
+                               new_supporter.pk if new_supporter is not None else None])
     for name, value in fields.items():
         setattr(case, name, value)
     return case

@@ -141,8 +141,8 @@ def _apply(
     for name, value in fields.items():
         setattr(case, name, value)
     Supporter.objects.filter(pk=supporter.pk).update(last_assigned_at=now)
-    # The supporters' open cases and last assignment changed: the matching's cache is out of date.
-    matching_version_bump()
+    # Their open cases and last assignment changed (and the previous supporter's open cases).
+    matching_version_bump([supporter.pk, previous.pk if previous else None])
     Assignment.objects.create(
         case=case,
         supporter=supporter,
@@ -239,7 +239,7 @@ def _apply_all(
     Case.objects.bulk_update([case for case, _ in pairs],
                              ["supporter", "assigned_at", "version", "state", "next_due_at"])
     Supporter.objects.filter(pk__in={supporter.pk for _, supporter in pairs}).update(last_assigned_at=now)
-    matching_version_bump()
+    matching_version_bump(supporter.pk for _, supporter in pairs)
     Assignment.objects.bulk_create(
         Assignment(case=case, supporter=supporter, assigned_by=actor, assigned_at=now,
                    score=proposal[case.pk].score, rank=None, reasons=list(proposal[case.pk].reasons),

@@ -24,7 +24,7 @@ from peersupport.matching.core import (
     same_event_case,
     why_not_suggested,
 )
-from peersupport.matching.models import matching_version
+from peersupport.matching.models import CHANGES_KEPT, MatchingChange, matching_version
 from peersupport.matching.planning import SupporterTable
 from peersupport.matching.ranking import Ranking, place_of, rank
 from peersupport.matching.scoring import score
@@ -93,10 +93,15 @@ def open_case_counts(supporter_ids: Iterable[int] | None = None) -> dict[int, in
 def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> list[SupporterFacts]:
     """The facts of these supporters in two queries: their columns (only those the matching
     reads, no model objects) and their open cases counted."""
+    return list(_load_facts(supporters, default_limit).values())
+
+
+def _load_facts(supporters: SupporterQuerySet, default_limit: int) -> dict[int, SupporterFacts]:
+    """`load_supporter_facts` by supporter id, in id order."""
     rows = list(supporters.order_by("pk").values_list(*_FACT_COLUMNS))
     counts = open_case_counts(None if len(rows) > 500 else [row[0] for row in rows])
-    return [
-        SupporterFacts(
+    return {
+        pk: SupporterFacts(
             person=PersonFacts(
                 person_id=person_id, employee_id=employee_id, name=name, role_type=role_type,
                 specialty=specialty, department=department, rank=rank, interventional=interventional,
@@ -114,13 +119,41 @@ def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> l
         for (pk, person_id, employee_id, name, role_type, specialty, department, rank, interventional,
              supervisor_id, site, gender, active, status, trained_on, capacity, paused_until,
              last_assigned_at, experience, on_call) in rows
-    ]
+    }
 
 
-# The active team's facts in this process: (matching version, default case limit, facts).
-_team_cache: tuple[int, int, list[SupporterFacts]] | None = None
+# The active team's facts in this process.
+@dataclass(frozen=True)
+class _Team:
+    version: int
+    default_limit: int
+    by_supporter: dict[int, SupporterFacts]
+    facts: list[SupporterFacts]
+
+
+_team_cache: _Team | None = None
 # And their table, per day (the pause rule reads the date): (facts' key and day, table).
 _table_cache: tuple[tuple[object, ...], SupporterTable] | None = None
+# Past this many supporters changed since the facts were loaded, all are loaded again.
+PARTIAL_RELOAD_MAX = 500
+
+
+def _active(supporters: SupporterQuerySet) -> SupporterQuerySet:
+    return supporters.filter(status=SupporterStatus.ACTIVE, person__active=True)
+
+
+def _changed_since(cached: _Team, version: int) -> set[int] | None:
+    """The supporters changed since the cached facts' version, or None when that cannot be told
+    (a change that lists none, a change no longer kept, or too many)."""
+    if version < cached.version or version - cached.version > CHANGES_KEPT:
+        return None
+    changes = list(MatchingChange.objects.filter(number__gt=cached.version, number__lte=version)
+                   .values_list("supporter_ids", flat=True))
+    lists = [ids for ids in changes if ids is not None]
+    if len(lists) != version - cached.version:
+        return None
+    touched = {int(pk) for ids in lists for pk in ids}
+    return touched if len(touched) <= PARTIAL_RELOAD_MAX else None
 
 
 def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[int, int] | None]:
@@ -128,14 +161,24 @@ def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[
     global _team_cache
     version = matching_version()
     cached = _team_cache
-    if cached is not None and version is not None and cached[:2] == (version, program.default_case_limit):
-        return cached[2], cached[:2]
-    candidates = Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True)
-    facts = load_supporter_facts(candidates, program.default_case_limit)
+    by_supporter: dict[int, SupporterFacts] | None = None
+    if cached is not None and version is not None and cached.default_limit == program.default_case_limit:
+        if cached.version == version:
+            return cached.facts, (cached.version, cached.default_limit)
+        touched = _changed_since(cached, version)
+        if touched is not None:
+            # Only the supporters the changes since name: two small queries, not the whole team.
+            fresh = _load_facts(_active(Supporter.objects.filter(pk__in=touched)), program.default_case_limit)
+            by_supporter = {pk: facts for pk, facts in cached.by_supporter.items() if pk not in touched}
+            by_supporter.update(fresh)
+            by_supporter = dict(sorted(by_supporter.items()))
+    if by_supporter is None:
+        by_supporter = _load_facts(_active(Supporter.objects.all()), program.default_case_limit)
+    facts = list(by_supporter.values())
     if version is None or connection.in_atomic_block:
         return facts, None
-    _team_cache = (version, program.default_case_limit, facts)
-    return facts, _team_cache[:2]
+    _team_cache = _Team(version, program.default_case_limit, by_supporter, facts)
+    return facts, (version, program.default_case_limit)
 
 
 def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:

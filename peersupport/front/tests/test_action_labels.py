@@ -22,7 +22,9 @@ from peersupport.audit.labels import ACTION_LABELS
 from peersupport.cases.models import StepNotice
 
 ROOT = Path(settings.BASE_DIR) / "peersupport"
-RECORDERS = {"audit_record": None, "audit_record_many": None, "AuditEntry": None}
+# Each recorder, with the position of its `action` when it may be given positionally. An `Entry`
+# (for `audit_record_all`) names its action first.
+RECORDERS = {"audit_record": None, "audit_record_many": None, "AuditEntry": None, "Entry": 0}
 # f-strings that name an action, with the values their placeholder takes.
 TEMPLATES = {"case.{}": StepNotice.Kind.values}
 
@@ -114,6 +116,8 @@ def _values(node: ast.expr, site: Site) -> tuple[set[str], list[str]]:
         return {template.format(value) for value in TEMPLATES[template]}, []
     if isinstance(node, ast.Name) and node.id == "action" and site.function is not None:
         return set(), []  # passed on: recorded where the caller wrote it
+    if ast.unparse(node) == "entry.action" and site.function is not None and site.function.name == "audit_record_all":
+        return set(), []  # an Entry's: recorded where the Entry was made
     return set(), [f"{site.where}: cannot tell which action {ast.unparse(node)!r} is"]
 
 

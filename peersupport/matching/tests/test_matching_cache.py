@@ -207,3 +207,74 @@ def test_the_version_moves_once_per_committed_transaction_and_not_for_a_rolled_b
         matching_version_bump()
         raise RuntimeError("rolled back")
     assert matching_version() == before + 1
+
+
+def test_after_an_assignment_only_that_supporter_is_read_again(director, referrer, team):
+    from peersupport.matching.models import MatchingChange
+
+    for n in range(20):  # a bigger team, so that reading it all would show
+        make_supporter(make_person(name=f"Extra {n}", department=f"Ward {n}"))
+    case = refer(referrer, make_person(name="Pat Peer", department="Emergency"))
+    assert_cached()
+    case_assign(actor=director, case_id=case.pk, supporter_employee_id=team[0].person.employee_id,
+                override_reason="other")
+    assert MatchingChange.objects.order_by("-number").values_list("supporter_ids", flat=True)[0] == [team[0].pk]
+    with CaptureQueriesContext(connection) as queries:
+        facts = served()
+    # The program's settings, the version, the changes since, and the one supporter's columns
+    # and open cases.
+    assert len(queries) == 5, [q["sql"] for q in queries]
+    assert any(f'IN ({team[0].pk})' in q["sql"] for q in queries)
+    assert facts == loaded_now()
+    assert open_cases(team[0].person.employee_id) == 1
+
+
+def test_a_change_that_names_no_supporter_reads_the_whole_team_again(team):
+    assert_cached()
+    matching_version_bump()  # e.g. a person's record: anyone's facts may have changed
+    with CaptureQueriesContext(connection) as queries:
+        served()
+    # The program's settings, the version, the changes since, the whole team and its open cases.
+    assert len(queries) == 5 and not any("IN (" in q["sql"] and "roster_supporter" in q["sql"] for q in queries)
+    assert served() == loaded_now()
+
+
+def test_a_process_too_far_behind_reads_the_whole_team_again(team, monkeypatch):
+    from peersupport.matching import selectors
+
+    assert_cached()
+    monkeypatch.setattr(selectors, "CHANGES_KEPT", 0)
+    matching_version_bump([team[0].pk])
+    with CaptureQueriesContext(connection) as queries:
+        served()
+    # The program's settings, the version, then the whole team: the changes are not even read.
+    assert len(queries) == 4
+    assert served() == loaded_now()
+
+
+def test_a_plan_applied_is_read_back_for_its_supporters_only(director, referrer, team):
+    from peersupport.cases.services import referral_apply_plan
+    from peersupport.referrals.services import ReferralInput, referral_create
+
+    peers = [make_person(name=f"Peer {n}", department="Trauma") for n in range(3)]
+    referral, _ = referral_create(referred_by=referrer, data=ReferralInput(
+        category="patient_death", occurred_on=date(2026, 11, 20),
+        summary="A patient died unexpectedly after a routine admission.",
+        involved_employee_ids=[p.employee_id for p in peers], source="safety_report"))
+    assert_cached()
+    referral_apply_plan(actor=director, referral_id=referral.pk)
+    assert served() == loaded_now()
+    assert sorted(open_cases(s.person.employee_id) for s in team) == [1, 1, 1]
+
+
+def test_old_changes_are_pruned(team, monkeypatch):
+    from peersupport.matching import models
+
+    monkeypatch.setattr(models, "CHANGES_KEPT", 50)
+    models.MatchingChange.objects.all().delete()
+    models.MatchingVersion.objects.filter(pk=1).update(number=1050)
+    for _ in range(160):
+        matching_version_bump([team[0].pk])
+    # Pruned at 1100 (up to 1050: none yet) and at 1200 (up to 1150).
+    numbers = sorted(models.MatchingChange.objects.values_list("number", flat=True))
+    assert numbers == list(range(1151, 1211))
