@@ -23,6 +23,7 @@ import json
 import statistics
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 EVENT_PEERS = 200
@@ -93,7 +94,7 @@ def _reads_into(spans: list[tuple[float, float]], base: str, headers: dict[str, 
 
 
 def plan_http_benchmarks() -> list:
-    from bench.common import api, api_key, director, gunicorn, http, p95, web_session
+    from bench.common import GUNICORN_WORKERS, api, api_key, director, gunicorn, http, p95, web_session
     from bench.run import Result
     from peersupport.cases.models import Case, CaseState
     from peersupport.matching.selectors import plan_for_referral
@@ -113,8 +114,10 @@ def plan_http_benchmarks() -> list:
         status, body = api(plan_url, key)
         cold_ms = (time.perf_counter() - cold_started) * 1000
         assert status == 200, (status, body[:300])
-        for _ in range(8):  # every worker builds its supporters' facts once
-            api(plan_url, key)
+        # Every worker builds its supporters' facts once: requests sent together, so that each
+        # worker takes some (one after another, the same idle worker may answer them all).
+        with ThreadPoolExecutor(max_workers=2 * GUNICORN_WORKERS) as pool:
+            list(pool.map(lambda _: api(plan_url, key), range(4 * GUNICORN_WORKERS)))
         timings, answer = [], b""
         for _ in range(PLAN_RUNS):
             started = time.perf_counter()
