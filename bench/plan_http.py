@@ -32,6 +32,11 @@ PLAN_RUNS = 30
 PLAN_P95_MS = 300.0
 READ_WAIT_BUDGET_MS = 100.0
 READERS = 2
+# SQLite takes one writer at a time, and a case read writes its audit entry: on SQLite it waits
+# for the plan's transaction whatever the code does. The goal is PostgreSQL's, where a
+# health system of this size runs.
+SQLITE_ONE_WRITER = ("SQLite takes one writer at a time and a case read writes its audit entry, so it waits for "
+                     "the plan's transaction; the goal is measured on PostgreSQL")
 BASELINE_S = 4.0
 SUMMARY = "A patient died in the emergency department shortly after arrival."
 
@@ -94,6 +99,8 @@ def _reads_into(spans: list[tuple[float, float]], base: str, headers: dict[str, 
 
 
 def plan_http_benchmarks() -> list:
+    from django.db import connection
+
     from bench.common import GUNICORN_WORKERS, api, api_key, director, gunicorn, http, p95, web_session
     from bench.run import Result
     from peersupport.cases.models import Case, CaseState
@@ -172,5 +179,6 @@ def plan_http_benchmarks() -> list:
         note=f"{worst_run}; {len(overlapping_all)} reads overlapped {APPLY_RUNS} applies by the web page "
              f"(median apply {statistics.median(apply_times) / 1000:.1f} s), {READERS} readers; "
              f"{assigned} of {EVENT_PEERS * APPLY_RUNS} cases assigned",
-        failed=assigned != EVENT_PEERS * APPLY_RUNS))
+        failed=assigned != EVENT_PEERS * APPLY_RUNS,
+        informational=SQLITE_ONE_WRITER if connection.vendor == "sqlite" else ""))
     return results

@@ -110,6 +110,9 @@ class Result:
     higher_is_better: bool = False
     # A row that passes or fails without a budget (`failed` says which).
     check: bool = False
+    # Why a missed budget does not fail the run: the goals are budgets on PostgreSQL, and a few
+    # rows measure what SQLite cannot do by design (one writer at a time). Shown as "miss".
+    informational: str = ""
 
     @property
     def over_budget(self) -> bool:
@@ -120,6 +123,10 @@ class Result:
     @property
     def ok(self) -> bool:
         return not (self.over_budget or self.failed)
+
+    @property
+    def fails_the_run(self) -> bool:
+        return not self.ok and not (self.informational and not self.failed)
 
 
 @dataclass(frozen=True)
@@ -405,7 +412,7 @@ def _budget(r: Result) -> str:
 
 def _verdict(r: Result) -> str:
     if not r.ok:
-        return "FAIL"
+        return "FAIL" if r.fails_the_run else "miss"
     return "pass" if r.budget_ms is not None or r.check else ""
 
 
@@ -441,7 +448,8 @@ def write_results(results: list[Result], skipped: dict[str, str], path: Path = R
         "skipped": skipped,
         "rows": [{"name": r.name, "database": r.database or None, "value": round(r.best_ms, 3), "unit": r.unit,
                   "budget": r.budget_ms, "budget_is": None if r.budget_ms is None else
-                  ("minimum" if r.higher_is_better else "maximum"), "ok": r.ok, "note": r.note}
+                  ("minimum" if r.higher_is_better else "maximum"), "ok": r.ok,
+                  "fails_the_run": r.fails_the_run, "informational": r.informational or None, "note": r.note}
                  for r in results],
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
@@ -570,7 +578,10 @@ def main(argv: list[str] | None = None) -> int:
     for database, why in skipped.items():
         print(f"\nSKIPPED {database}: {why}")
     write_results(results, skipped)
-    missed = [r for r in results if not r.ok]
+    missed = [r for r in results if r.fails_the_run]
+    for r in results:
+        if not r.ok and not r.fails_the_run:
+            print(f"\nmiss, not failing the run: {r.name} on {r.database}: {r.informational}")
     print(f"\n{len(missed)} row(s) missed a budget or failed; every row is in {RESULTS}")
     return 1 if missed else 0
 
