@@ -37,7 +37,7 @@ run: export EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 endif
 run: demo
 	@echo ""
-	@echo "Serving $(SITE_URL)/ with its background worker, outbox sweeper and reminders; Ctrl-C stops all."
+	@echo "Serving $(SITE_URL)/ with its background worker, outbox sweeper, audit sealer and reminders; Ctrl-C stops all."
 	@echo "Sign in with a login above (password above); emails appear in the worker's output."
 	@echo "Director and administrator also give a code: run $(PY) manage.py demo_code in another terminal."
 	@echo ""
