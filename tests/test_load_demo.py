@@ -55,6 +55,16 @@ def demo_output(django_db_setup, django_db_blocker) -> Iterator[str]:
 
 @pytest.mark.xdist_group("loaded-demo")  # one worker loads the demo once for the whole class
 class TestLoadedDemo:
+    def test_the_demos_audit_trail_is_sealed_when_it_is_loaded(self, demo_output):
+        from peersupport.audit.models import AuditEntry
+
+        # Its history is backdated: left to the sealing step, the queue would take the wait for a
+        # stopped sealer. (The load is audited as from the command line; the other tests' pages
+        # are from the web, and may still wait.)
+        loaded = AuditEntry.objects.filter(via="command")
+        assert loaded.count() > 100
+        assert not loaded.filter(seal_seq__isnull=True).exists()
+
     def test_demo_is_a_hospital_of_about_600_clinicians(self, demo_output):
         people = Person.objects.all()
         assert 550 <= people.count() <= 650

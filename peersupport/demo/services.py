@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peersupport.accounts.models import Role, User
 from peersupport.accounts.services import api_token_issue, user_add
 from peersupport.accounts.two_factor import requires_two_factor
+from peersupport.audit.chain import seal_pending
 from peersupport.cases.actions import (
     EncounterInput,
     case_close,
@@ -148,6 +149,9 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         token = api_token_issue(email=f"integration@{data.DOMAIN}")
         # Backdated through QuerySet.update(), which sends no signal: the matching's cache.
         matching_version_bump()
+    # Chained at once rather than by the sealing step a few seconds later: the demo's history
+    # is backdated, and entries waiting that long would look to the queue like a stopped sealer.
+    seal_pending(DEFAULT_DB_ALIAS)
     result = DemoResult(logins=demo_logins(), api_token=token)
     result.counts = {
         "people": Person.objects.count(),
