@@ -62,8 +62,8 @@ from peersupport.cases.services import case_assign
 from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
 from peersupport.matching.models import matching_version_bump
-from peersupport.meetings.demo import demo_meetings
 from peersupport.matching.selectors import suggestions_for_case
+from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Referral

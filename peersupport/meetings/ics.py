@@ -50,7 +50,8 @@ def meeting_ics(meeting: Meeting, *, method: str, attendee_email: str, now: date
     calendar.add_component(event)
     # The zone's definition (VTIMEZONE), so a client in another zone shows the right hour.
     calendar.add_missing_timezones()
-    return calendar.to_ical().decode()
+    content: bytes = calendar.to_ical()
+    return content.decode()
 
 
 def _organizer_email() -> str:

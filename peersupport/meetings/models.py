@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -38,7 +39,7 @@ class Meeting(models.Model):
     def cancelled(self) -> bool:
         return self.cancelled_at is not None
 
-    def is_over(self, now: "timezone.datetime | None" = None) -> bool:
+    def is_over(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())
 
 

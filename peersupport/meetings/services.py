@@ -166,7 +166,7 @@ def meetings_nudge_missed(now: datetime | None = None) -> int:
         Meeting.objects.filter(cancelled_at__isnull=True, attendance_recorded_at__isnull=False, ends_at__lte=now)
         .order_by("-starts_at", "-pk").values_list("pk", flat=True)[:NUDGE_LOOKBACK]
     )
-    history: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    history: dict[int, list[tuple[int, bool | None]]] = defaultdict(list)
     rows = (Invitation.objects.filter(meeting_id__in=recent, attended__isnull=False)
             .order_by("-meeting__starts_at", "-meeting_id").values_list("supporter_id", "meeting_id", "attended"))
     for supporter_id, meeting_id, attended in rows:

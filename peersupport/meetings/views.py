@@ -140,8 +140,9 @@ def meeting_practice(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     seed = wanted.get("seed")
     seed = meeting.pk if seed is None else seed
     plan = selectors.practice_plan(meeting, rounds=rounds, seed=seed)
-    context = {"meeting": meeting, "plan": plan, "shown": plan.shown(), "rounds": rounds, "seed": seed, "next_seed": seed + 1,
-               "round_minutes": ROUND_MINUTES, "fresh_rounds": rounds_without_repeats(len(plan.names))}
+    context = {"meeting": meeting, "plan": plan, "shown": plan.shown(), "rounds": rounds, "seed": seed,
+               "next_seed": seed + 1, "round_minutes": ROUND_MINUTES,
+               "fresh_rounds": rounds_without_repeats(len(plan.names))}
     return render(request, "meetings/practice.html", context)
 
 
