@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
@@ -44,9 +46,10 @@ class AttendanceForm(forms.Form):
     attended = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
                                               label="Who came")
 
-    def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["attended"].choices = choices  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedMultipleChoiceField, self.fields["attended"])
+        field.choices = choices
 
 
 class PlanForm(forms.Form):

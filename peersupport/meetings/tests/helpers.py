@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
 from peersupport.meetings.services import MeetingInput
 from peersupport.notifications.models import OutboxMessage
@@ -17,6 +17,6 @@ def calendar_of(message: OutboxMessage) -> Calendar:
     return Calendar.from_ical(message.attachment_content)
 
 
-def event_of(calendar: Calendar):  # type: ignore[no-untyped-def]
+def event_of(calendar: Calendar) -> Event:
     [event] = calendar.walk("VEVENT")
     return event
