@@ -57,7 +57,7 @@ class Invitation(models.Model):
     answer = models.CharField(max_length=10, choices=Rsvp.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # None until the director records attendance after the meeting.
-    attended = models.BooleanField(null=True)
+    attended = models.BooleanField(null=True, blank=True)
 
     class Meta:
         constraints = [

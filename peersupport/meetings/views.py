@@ -165,19 +165,18 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.meeting.is_over():
         return _link_refused(request, EXPIRED)
     status = 200
-    saved = False
     if request.method == "POST":
         form = RsvpForm(request.POST)
         if form.is_valid():
             try:
-                invitation = meeting_rsvp(link=link, answer=form.cleaned_data["answer"])
+                meeting_rsvp(link=link, answer=form.cleaned_data["answer"])
             except ServiceError:
                 return _link_refused(request, EXPIRED)
-            saved = True
-        else:
-            status = InvalidInput.status
+            return redirect(f"{request.path}?saved=1")
+        status = InvalidInput.status
     else:
         form = RsvpForm(initial={"answer": invitation.answer or None})
+    saved = request.method == "GET" and request.GET.get("saved") == "1" and bool(invitation.answer)
     return render(request, "meetings/rsvp.html", {"meeting": invitation.meeting, "form": form, "saved": saved,
                                                   "invitation": invitation}, status=status)
 

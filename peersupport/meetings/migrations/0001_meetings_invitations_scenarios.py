@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('answer', models.CharField(blank=True, choices=[('yes', "Yes, I'll be there"), ('maybe', 'Maybe'), ('no', "No, I can't make it")], max_length=10)),
                 ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('attended', models.BooleanField(null=True)),
+                ('attended', models.BooleanField(blank=True, null=True)),
                 ('supporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='roster.supporter')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='meetings.meeting')),
             ],

@@ -41,11 +41,12 @@ def test_a_supporter_answers_through_the_link_and_may_change_the_answer(client: 
     assert page.status_code == 200
     assert meeting.title in page.content.decode()
 
-    assert client.post(url, {"answer": "yes"}).status_code == 200
+    assert client.post(url, {"answer": "yes"}).status_code == 302
     assert answer_of(meeting, supporter_a) == Rsvp.YES
-    response = client.post(url, {"answer": "no"})
+    response = client.post(url, {"answer": "no"}, follow=True)
     assert response.status_code == 200
-    assert "your answer is" in response.content.decode()
+    page = response.content.decode()
+    assert 'data-testid="rsvp-saved"' in page and 'your answer is "No, I can&#x27;t make it"' in page
     assert answer_of(meeting, supporter_a) == Rsvp.NO
 
 
