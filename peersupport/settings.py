@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "peersupport.front",
     # The peer's own path with no account: /support/, asking by work email, personal links.
     "peersupport.support",
+    # The team's quarterly meetings, RSVPs, attendance and role-play practice.
+    "peersupport.meetings",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

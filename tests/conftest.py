@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
+from peersupport.meetings.models import Scenario
+from peersupport.meetings.testing import SCENARIO_BODY, meeting_for_access_checks, meeting_form_body
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Supporter
@@ -37,6 +39,8 @@ class World:
             # A set-password link that names no login: the page that says the link does not work.
             "uidb64": "MA",
             "token": "set-password",
+            "meeting_id": meeting_for_access_checks().pk,
+            "scenario_id": Scenario.objects.order_by("pk").values_list("pk", flat=True)[0],
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -61,6 +65,11 @@ class World:
             "password-forgot": {"email": "someone@example.org"},
             "resource-new": {"name": "Crisis line", "category": "crisis"},
             "resource-edit": {"name": "Crisis line", "category": "crisis"},
+            "meeting-new": meeting_form_body(),
+            "meeting-edit": meeting_form_body(),
+            "meeting-rsvp": {"answer": "yes"},
+            "scenario-new": SCENARIO_BODY,
+            "scenario-edit": SCENARIO_BODY,
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -42,6 +42,9 @@ from peersupport.cases.models import (
     Response,
 )
 from peersupport.cases.services import case_assign
+from peersupport.meetings.links import RSVP
+from peersupport.meetings.models import Scenario
+from peersupport.meetings.testing import make_meeting
 from peersupport.program.forms import WEIGHT_PREFIX
 from peersupport.program.models import WEIGHT_LABELS
 from peersupport.program.services import NUMBER_BOUNDS
@@ -49,7 +52,7 @@ from peersupport.referrals.models import Category, Source
 from peersupport.referrals.services import specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
-from peersupport.support.links import ASK, make_token
+from peersupport.support.links import ASK, make_token, sign_link
 from peersupport.testing.factories import make_person
 
 # Per form: 6 in `make test`, a quick pass over every form; `make test-fuzz` (in CI) asks for 100.
@@ -65,7 +68,7 @@ FUZZ = settings(
 # The tables a form could change. Not the audit trail (a refusal is audited, by design), nor
 # sessions, sign-in attempts or second-step devices.
 SNAPSHOT_APPS = {"program", "roster", "resources", "referrals", "cases", "notifications", "support",
-                 "django_tasks_database"}
+                 "meetings", "django_tasks_database"}
 OWN_APPS = SNAPSHOT_APPS - {"django_tasks_database"}
 
 # Values ---------------------------------------------------------------------------------------
@@ -253,6 +256,11 @@ def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[st
         "candidate": make_person(name="Sam Candidate", employee_id="C1"),  # on the roster, not a supporter
         # A personal link, as /support/ask/ emails it: each example is rolled back, so it is unused in each.
         "link_token": make_token(ASK, person_id=outsider.person_id),
+        # A meeting coming up with its RSVP link, and one that took place, for attendance.
+        "scenario": Scenario.objects.order_by("pk").first(),
+        "meeting": (meeting := make_meeting(invite=[supporter_a, supporter_b])),
+        "rsvp_token": sign_link(RSVP, {"m": meeting.pk, "s": supporter_a.pk}),
+        "past_meeting": make_meeting(starts_at=timezone.now() - timedelta(days=3), invite=[supporter_a, supporter_b]),
     }
 
 
@@ -371,6 +379,26 @@ def invite_fields(w) -> Fields:
     }
 
 
+def meeting_fields(w) -> Fields:
+    def local(days: int, hour: int) -> str:
+        moment = timezone.localtime(timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0)
+        return f"{moment:%Y-%m-%dT%H:%M}"
+
+    return {
+        "title": st.one_of(st.just("Quarterly supporter meeting"), PLAIN),
+        "starts_at": st.integers(-5, 400).map(lambda days: local(days, 17)),
+        "ends_at": st.integers(-5, 400).map(lambda days: local(days, 19)),
+        "place": st.one_of(st.just("Conference room B"), PLAIN),
+    }
+
+
+def scenario_fields(w) -> Fields:
+    return {
+        "title": PLAIN, "situation": PLAIN, "feelings": PLAIN,
+        "category": choice(Category.values), "role_type": choice(RoleType.values),
+    }
+
+
 def case_url(name: str, case: str):
     return lambda w: reverse(name, args=[w[case].pk])
 
@@ -434,6 +462,16 @@ FORMS = {
                          lambda w: {}),
     "reset-two-step": ("director", lambda w: reverse("login-two-factor-reset", args=[w["supporter"].pk]),
                        lambda w: {}),
+    "schedule-meeting": ("director", lambda w: reverse("meeting-new"), meeting_fields),
+    "change-meeting": ("director", lambda w: reverse("meeting-edit", args=[w["meeting"].pk]), meeting_fields),
+    "attendance": ("director", lambda w: reverse("meeting-attendance", args=[w["past_meeting"].pk]),
+                   lambda w: {"attended": st.lists(choice([str(w["supporter"].person.supporter.pk), "0", "x"]),
+                                                   max_size=3)}),
+    # A supporter's answer through the link in their invitation, signed out.
+    "rsvp-by-link": (None, lambda w: reverse("meeting-rsvp", args=[w["rsvp_token"]]),
+                     lambda w: {"answer": choice(["yes", "no", "maybe"])}),
+    "new-scenario": ("director", lambda w: reverse("scenario-new"), scenario_fields),
+    "scenario-edit": ("director", lambda w: reverse("scenario-edit", args=[w["scenario"].pk]), scenario_fields),
 }
 
 

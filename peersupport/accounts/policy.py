@@ -142,6 +142,21 @@ WEB: dict[str, dict[str, Rule]] = {
     "resource-reactivate": {POST: allow(STAFF)},
     # program: the administrator reads the settings, the director changes them.
     "program-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+    # meetings: program staff run the team's meetings and the practice library; a supporter answers
+    # an invitation through the personal link in it, with no sign-in.
+    "meetings": {GET: allow(STAFF)},
+    "meeting-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "meeting": {GET: allow(STAFF)},
+    "meeting-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "meeting-cancel": {POST: allow(STAFF)},
+    "meeting-attendance": {GET: allow(STAFF), POST: allow(STAFF)},
+    "meeting-practice": {GET: allow(STAFF)},
+    "meeting-rsvp": {GET: PUBLIC, POST: PUBLIC},
+    "scenarios": {GET: allow(STAFF)},
+    "scenario-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "scenario-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "scenario-retire": {POST: allow(STAFF)},
+    "scenario-restore": {POST: allow(STAFF)},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

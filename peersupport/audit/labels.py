@@ -82,6 +82,17 @@ ACTION_LABELS = {
     "resource.deactivate": "Took a resource off the list",
     "program.settings_update": "Changed the program's settings",
     "outbox.retry": "Sent set-aside emails again",
+    # Supporter meetings and practice.
+    "meeting.create": "Scheduled a supporter meeting and invited the team",
+    "meeting.update": "Changed a supporter meeting",
+    "meeting.cancel": "Cancelled a supporter meeting",
+    "meeting.rsvp": "Answered a meeting invitation through a personal link",
+    "meeting.attendance": "Recorded who came to a supporter meeting",
+    "meeting.nudge": "Sent a friendly note after two missed meetings",
+    "scenario.create": "Added a practice scenario",
+    "scenario.update": "Changed a practice scenario",
+    "scenario.retire": "Retired a practice scenario",
+    "scenario.restore": "Brought back a practice scenario",
     "export": "Exported data",
     "restore": "Restored the database from a backup",
 }

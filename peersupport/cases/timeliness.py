@@ -26,6 +26,7 @@ from peersupport.audit.services import audit_record
 from peersupport.cases.actions import case_mark_unreachable_when_due
 from peersupport.cases.models import HOLDING_STATES, Case, CaseQuerySet, CaseState, StepNotice
 from peersupport.lib.errors import Conflict
+from peersupport.meetings.services import meetings_nudge_missed
 from peersupport.notifications.emails import (
     render_assignment_reminder_email,
     render_step_escalation_email,
@@ -98,6 +99,8 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
                 and _escalate(case, step, directors, now)
             ):
                 counts.escalations += 1
+    # The team's side of the job: a friendly note to supporters who missed two meetings in a row.
+    meetings_nudge_missed(now)
     return counts
 
 

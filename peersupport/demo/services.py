@@ -63,6 +63,7 @@ from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
 from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import suggestions_for_case
+from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Referral
@@ -141,6 +142,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         tagged: dict[str, Person] = {}
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
             _play(story, users, roster, now, tagged)
+        demo_meetings(director=users["director"], now=now)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")

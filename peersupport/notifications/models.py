@@ -48,6 +48,10 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # One optional text attachment (a meeting's calendar invitation), sent with the body.
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_content = models.TextField(blank=True)
 
     class Meta:
         # The sweeper's order: due mail of a status, most urgent first, then the earliest due.

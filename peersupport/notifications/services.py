@@ -81,6 +81,7 @@ def outbox_enqueue(
     case: "Case | None" = None,
     send_after: datetime | None = None,
     priority: OutboxPriority | None = None,
+    attachment: "Attachment | None" = None,
 ) -> OutboxMessage:
     """Write an email to the outbox; call it inside the transaction of the change it reports.
 
@@ -101,9 +102,26 @@ def outbox_enqueue(
         case=case,
         next_attempt_at=send_after or timezone.now(),
         priority=priority or priority_for_kind(kind),
+        **_attachment_fields(attachment),
     )
     _queue_delivery(message.pk, priority=message.priority, run_after=send_after)
     return message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One text file sent with an email, e.g. a calendar invitation (`text/calendar`)."""
+
+    name: str
+    content_type: str
+    content: str
+
+
+def _attachment_fields(attachment: Attachment | None) -> dict[str, str]:
+    if attachment is None:
+        return {}
+    return {"attachment_name": attachment.name, "attachment_type": attachment.content_type,
+            "attachment_content": attachment.content}
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,7 @@ class Draft:
     subject: str
     body: str
     case: "Case | None" = None
+    attachment: Attachment | None = None
 
 
 def outbox_enqueue_each(
@@ -139,7 +158,8 @@ def outbox_enqueue_all(drafts: list[Draft], *, priority: OutboxPriority | None =
     messages = OutboxMessage.objects.bulk_create(
         OutboxMessage(kind=draft.kind, to=draft.to, subject=" ".join(draft.subject.split()), body=draft.body,
                       case=draft.case, message_id=make_msgid(domain=domain), next_attempt_at=now,
-                      priority=priority or priority_for_kind(draft.kind))
+                      priority=priority or priority_for_kind(draft.kind),
+                      **_attachment_fields(draft.attachment))
         for draft in drafts
     )
     by_priority: dict[int, list[int]] = {}
@@ -405,6 +425,8 @@ def _send(message: OutboxMessage, connection: BaseEmailBackend | None = None) ->
         },
         connection=connection,
     )
+    if message.attachment_name:
+        email.attach(message.attachment_name, message.attachment_content, message.attachment_type)
     email.send(fail_silently=False)
 
 

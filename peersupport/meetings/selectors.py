@@ -1,0 +1,93 @@
+"""Reads for the meeting pages: lists, RSVP counts and names, the practice plan's inputs."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from peersupport.meetings.dyads import Round, plan_dyads
+from peersupport.meetings.models import Invitation, Meeting, Rsvp, Scenario
+
+# Names shown per answer on the meeting page; the counts are always complete.
+NAMES_SHOWN = 300
+
+
+@dataclass
+class AnswerGroup:
+    answer: str
+    label: str
+    count: int = 0
+    names: list[str] = field(default_factory=list)
+
+
+def upcoming_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
+
+
+def past_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-pk")
+
+
+def rsvp_summary(meeting: Meeting) -> list[AnswerGroup]:
+    """Yes, maybe, no and not yet answered: how many, and who (by name)."""
+    groups = {value: AnswerGroup(value, str(label)) for value, label in [*Rsvp.choices, ("", "No answer yet")]}
+    for row in Invitation.objects.filter(meeting=meeting).values("answer").annotate(n=Count("pk")):
+        groups[row["answer"]].count = row["n"]
+    for value, group in groups.items():
+        group.names = list(Invitation.objects.filter(meeting=meeting, answer=value)
+                           .order_by("supporter__person__name", "pk")
+                           .values_list("supporter__person__name", flat=True)[:NAMES_SHOWN])
+    return list(groups.values())
+
+
+def attendance_choices(meeting: Meeting) -> list[tuple[int, str]]:
+    rows = (Invitation.objects.filter(meeting=meeting).order_by("supporter__person__name", "pk")
+            .values_list("supporter_id", "supporter__person__name"))
+    return list(rows)
+
+
+def attended_ids(meeting: Meeting) -> list[int]:
+    return list(Invitation.objects.filter(meeting=meeting, attended=True).values_list("supporter_id", flat=True))
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    supporter: str
+    colleague: str
+    observer: str
+
+
+@dataclass(frozen=True)
+class ShownRound:
+    number: int
+    scenario: Scenario | None
+    groups: list[ShownGroup]
+
+
+@dataclass
+class PracticePlan:
+    rounds: list[Round]
+    names: dict[int, str]
+    scenarios: dict[int, Scenario]
+    from_attendance: bool
+
+    def shown(self) -> list[ShownRound]:
+        """The plan with names and scenarios, for the page."""
+        return [
+            ShownRound(number=r.number, scenario=self.scenarios.get(r.scenario) if r.scenario else None,
+                       groups=[ShownGroup(self.names[g.supporter], self.names[g.colleague],
+                                          self.names[g.observer] if g.observer is not None else "")
+                               for g in r.groups])
+            for r in self.rounds
+        ]
+
+
+def practice_plan(meeting: Meeting, *, rounds: int, seed: int) -> PracticePlan:
+    """The attendees once attendance is recorded; before that, those who said yes."""
+    from_attendance = meeting.attendance_recorded_at is not None
+    invitations = Invitation.objects.filter(meeting=meeting)
+    invitations = invitations.filter(attended=True) if from_attendance else invitations.filter(answer=Rsvp.YES)
+    names = dict(invitations.values_list("supporter_id", "supporter__person__name"))
+    scenarios = {s.pk: s for s in Scenario.objects.in_use()}
+    plan = plan_dyads(list(names), list(scenarios), rounds=rounds, seed=seed)
+    return PracticePlan(rounds=plan, names=names, scenarios=scenarios, from_attendance=from_attendance)
