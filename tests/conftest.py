@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
+from peersupport.recruitment.models import Campaign, Candidate
+from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Supporter
@@ -24,6 +26,8 @@ class World:
     resource: Resource
     supporter_a: Supporter
     supporter_b: Supporter
+    campaign: Campaign | None = None
+    candidate: Candidate | None = None
 
     def path_values(self) -> dict[str, Any]:
         return {
@@ -37,6 +41,8 @@ class World:
             # A set-password link that names no login: the page that says the link does not work.
             "uidb64": "MA",
             "token": "set-password",
+            "campaign_id": self.campaign.pk if self.campaign else 0,
+            "candidate_id": self.candidate.pk if self.candidate else 0,
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -61,6 +67,9 @@ class World:
             "password-forgot": {"email": "someone@example.org"},
             "resource-new": {"name": "Crisis line", "category": "crisis"},
             "resource-edit": {"name": "Crisis line", "category": "crisis"},
+            "recruit-campaign-new": recruit_campaign_body(),
+            "recruit-campaign-edit": recruit_campaign_body(),
+            "recruit-candidate-move": {"step": "invite"},
         }
 
     def api_bodies(self) -> dict[str, Any]:
@@ -98,4 +107,5 @@ def access_world(director, referrer, supporter_a, supporter_b) -> World:
     resource = Resource.objects.create(name="Employee Assistance Program", category="counseling",
                                        contact="+1 555 0140")
     return World(referral=referral, case=case, resource=resource, supporter_a=supporter_a,
-                 supporter_b=supporter_b)
+                 supporter_b=supporter_b, campaign=make_campaign(director),
+                 candidate=make_candidate(make_person(name="Nico Nominee")))

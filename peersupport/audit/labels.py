@@ -82,6 +82,17 @@ ACTION_LABELS = {
     "resource.deactivate": "Took a resource off the list",
     "program.settings_update": "Changed the program's settings",
     "outbox.retry": "Sent set-aside emails again",
+    # Recruiting supporters.
+    "campaign.create": "Drafted a nomination campaign",
+    "campaign.update": "Changed a draft nomination campaign",
+    "campaign.send": "Started sending a nomination campaign",
+    "campaign.sent": "Finished sending a nomination campaign",
+    "nomination.submit": "Sent nominations through a personal link",
+    "candidate.invite": "Invited a nominee to join the supporter team",
+    "candidate.accepted": "Recorded that a nominee accepted",
+    "candidate.declined": "Recorded that a nominee declined",
+    "candidate.training": "Started a candidate's training",
+    "candidate.active": "Made a trained candidate an active supporter",
     "export": "Exported data",
     "restore": "Restored the database from a backup",
 }
