@@ -38,13 +38,17 @@ FROM = {
 FURTHER_ALONG = (SupporterStatus.IN_TRAINING, SupporterStatus.ACTIVE, SupporterStatus.PAUSED)
 
 
+def _refusal(candidate: Candidate) -> Conflict:
+    current = Candidate.objects.filter(pk=candidate.pk).values_list("state", flat=True).first()
+    label = CandidateState(current).label.lower() if current else "removed"
+    return Conflict(f"{candidate.person.name} is {label} now (someone may have just moved them); "
+                    "nothing was changed.")
+
+
 def _move(candidate: Candidate, to: CandidateState, now: datetime, **fields: object) -> None:
     moved = Candidate.objects.filter(pk=candidate.pk, state__in=FROM[to]).update(state=to, updated_at=now, **fields)
     if not moved:
-        current = Candidate.objects.filter(pk=candidate.pk).values_list("state", flat=True).first()
-        label = CandidateState(current).label.lower() if current else "removed"
-        raise Conflict(f"{candidate.person.name} is {label} now (someone may have just moved them); "
-                       "nothing was changed.")
+        raise _refusal(candidate)
     candidate.state = to
 
 
@@ -133,6 +137,8 @@ def candidate_activate(*, actor: User, candidate_id: int, now: datetime | None =
     now = now or timezone.now()
     with transaction.atomic():
         candidate = _candidate(candidate_id)
+        if candidate.state not in FROM[CandidateState.ACTIVE]:
+            raise _refusal(candidate)
         supporter = Supporter.objects.select_for_update().filter(person=candidate.person).first()
         if supporter is None or not initial_training_recorded(supporter):
             raise Conflict(f"Record {candidate.person.name}'s initial training first (the training date on "

@@ -54,7 +54,7 @@ def nominate_page(request: HttpRequest, token: str) -> HttpResponse:
     except LinkRefused as refused:
         return _refused(request, refused.problem)
     status = 200
-    form = NominationForm(request.POST or None)
+    form = NominationForm(request.POST if request.method == "POST" else None)
     chosen: list[tuple[Person, list[str]]] = []
     if request.method == "POST":
         if form.is_valid():

@@ -1,0 +1,68 @@
+"""Nominating on a phone (390×844): the colleague opens the personal link from the campaign's
+email, finds two colleagues and themself with the type-ahead, ticks a reason for each, is told
+what is missing, and sends. The page passes axe and never scrolls sideways; the link then no
+longer works."""
+
+import pytest
+
+from peersupport.accounts.models import Role
+from peersupport.recruitment.models import Nomination
+from peersupport.recruitment.services import campaign_send, campaign_send_all
+from peersupport.recruitment.tests.factories import make_campaign
+from peersupport.recruitment.tests.helpers import nomination_path
+from peersupport.testing.factories import make_person, make_supporter, make_user
+
+pytestmark = pytest.mark.browser
+
+PHONE_390 = {"viewport": {"width": 390, "height": 844}}
+
+
+def test_a_colleague_nominates_two_colleagues_and_themself_on_a_phone(
+        site, new_page, assert_accessible, assert_no_horizontal_scroll):
+    staff = make_user(Role.ADMINISTRATOR)
+    me = make_person(name="Morgan Rivera", department="Emergency Medicine", email="morgan@example.org")
+    kim = make_person(name="Kim Abara-Whitfield", department="Pediatric Intensive Care")
+    make_supporter(make_person(name="Kimberly Stone", department="Oncology"))
+    lee = make_person(name="Lee Okafor", department="Anesthesiology")
+    campaign = make_campaign(staff, name="Emergency and pediatrics, spring")
+    campaign_send(actor=staff, campaign_id=campaign.pk)
+    campaign_send_all(campaign.pk)
+
+    page = new_page(phone=True, **PHONE_390)
+    page.goto(nomination_path(me.email))
+    assert "Emergency and pediatrics, spring" in page.content()
+
+    search = page.get_by_test_id("nominee-search")
+    search.fill("kim")
+    page.get_by_role("button", name="Kim Abara-Whitfield").click()
+    page.locator(f'[data-person="{kim.pk}"]').wait_for()
+    search.fill("oka")
+    page.get_by_role("button", name="Lee Okafor").click()
+    page.locator(f'[data-person="{lee.pk}"]').wait_for()
+    page.get_by_test_id("nominate-self").click()
+    page.locator(f'[data-person="{me.pk}"]').wait_for()
+    assert page.get_by_test_id("nominee").count() == 3
+    assert_no_horizontal_scroll(page)
+
+    # Sent with no reason for Lee: told so, with the choices kept.
+    page.locator(f'[data-person="{kim.pk}"]').get_by_label("A good listener").check()
+    page.locator(f'[data-person="{kim.pk}"]').get_by_label("Discreet").check()
+    page.locator(f'[data-person="{me.pk}"]').get_by_label("Has lived through a hard event").check()
+    page.get_by_test_id("send-nominations").click()
+    page.get_by_test_id("nomination-errors").wait_for()
+    assert "at least one reason" in page.get_by_test_id("nomination-errors").inner_text()
+    assert page.locator(f'[data-person="{kim.pk}"]').get_by_label("Discreet").is_checked()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+    page.locator(f'[data-person="{lee.pk}"]').get_by_label("Calm under pressure").check()
+    page.get_by_test_id("send-nominations").click()
+    page.get_by_test_id("nomination-thanks").wait_for()
+    assert_no_horizontal_scroll(page)
+
+    found = {n.nominee_id: n for n in Nomination.objects.all()}
+    assert set(found) == {kim.pk, lee.pk, me.pk}
+    assert found[kim.pk].reasons == ["listener", "discreet"] and found[me.pk].self_nomination
+
+    page.goto(nomination_path(me.email))
+    assert "already been used" in page.get_by_test_id("link-refused").inner_text()
