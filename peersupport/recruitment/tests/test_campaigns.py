@@ -8,8 +8,8 @@ from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.models import OutboxMessage, OutboxPriority
-from peersupport.recruitment.invitation import DEFAULT_BODY, check_invitation, render_invitation
 from peersupport.recruitment import services
+from peersupport.recruitment.invitation import DEFAULT_BODY, check_invitation, render_invitation
 from peersupport.recruitment.models import CampaignStatus, Invitation
 from peersupport.recruitment.selectors import Audience, audience_count, audience_people
 from peersupport.recruitment.services import (

@@ -62,7 +62,8 @@ def test_the_whole_way_from_nominated_to_active_feeds_the_supporter_record(direc
     candidate.refresh_from_db()
     supporter.refresh_from_db()
     assert candidate.state == CandidateState.ACTIVE and supporter.status == SupporterStatus.ACTIVE
-    actions = list(AuditEntry.objects.filter(action__startswith="candidate.").order_by("pk").values_list("action", flat=True))
+    entries = AuditEntry.objects.filter(action__startswith="candidate.").order_by("pk")
+    actions = list(entries.values_list("action", flat=True))
     assert actions == ["candidate.invite", "candidate.accepted", "candidate.training", "candidate.active"]
 
 

@@ -125,7 +125,7 @@ def test_bad_nominations_get_a_clear_message_and_keep_the_link_working(client, s
         assert message in response.content.decode(), body
     # The card of a colleague chosen is shown again with what was ticked.
     response = client.post(path, {"nominee": [ben.pk]})
-    assert 'data-testid="nominee" data-person="%d"' % ben.pk in response.content.decode()
+    assert f'data-testid="nominee" data-person="{ben.pk}"' in response.content.decode()
     assert client.post(path, {"nominee": [ben.pk], f"reasons-{ben.pk}": "calm"}).status_code == 302
 
 
@@ -137,9 +137,9 @@ def test_the_type_ahead_lists_active_people_and_never_who_is_a_supporter(client,
     results = client.get(path + "lookup/?q=dogw", HTTP_HX_REQUEST="true").content.decode()
     assert "Dana Dogwood" in results and "Dale Dogwood" not in results
     assert "upporter" not in results and "@" not in results
-    chip = client.get(path + "chip/?person=%d" % ana.pk).content.decode()
-    assert "(you)" in chip and 'name="reasons-%d"' % ana.pk in chip
-    assert "Ana Alder" not in client.get(path + "chip/?person=%d&nominee=%d" % (ana.pk, ana.pk)).content.decode()
+    chip = client.get(path + f"chip/?person={ana.pk}").content.decode()
+    assert "(you)" in chip and f'name="reasons-{ana.pk}"' in chip
+    assert "Ana Alder" not in client.get(path + f"chip/?person={ana.pk}&nominee={ana.pk}").content.decode()
 
 
 @pytest.mark.parametrize("suffix", ["", "lookup/?q=an", "chip/?self=1"])
