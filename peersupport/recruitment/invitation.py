@@ -16,21 +16,17 @@ _PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
 
 DEFAULT_SUBJECT = "Whom would you want to talk to after a hard day at work?"
 # One line a paragraph: mail clients wrap plain text to the reader's screen.
-DEFAULT_BODY = """Dear {first_name},
-
-Our peer support program is looking for new supporters: colleagues who call a clinician after a hard event at work (an error, a patient's unexpected death, aggression, a lawsuit) and listen.
-
-Think of the colleague you would want to hear from after a day like that: someone who listens without rushing to fix things, who stays steady, and who keeps what they hear to themself. Please name them. You can name more than one person, and you can name yourself.
-
-Your personal link to nominate (it takes two minutes, works once, and needs no sign-in):
-{link}
-
-What supporters do, and how much time it takes:
-{about_link}
-
-Thank you,
-The peer support program
-"""
+DEFAULT_BODY = "\n\n".join([
+    "Dear {first_name},",
+    "Our peer support program is looking for new supporters: colleagues who call a clinician after a hard "
+    "event at work (an error, a patient's unexpected death, aggression, a lawsuit) and listen.",
+    "Think of the colleague you would want to hear from after a day like that: someone who listens without "
+    "rushing to fix things, who stays steady, and who keeps what they hear to themself. Please name them. "
+    "You can name more than one person, and you can name yourself.",
+    "Your personal link to nominate (it takes two minutes, works once, and needs no sign-in):\n{link}",
+    "What supporters do, and how much time it takes:\n{about_link}",
+    "Thank you,\nThe peer support program",
+]) + "\n"
 
 
 @dataclass(frozen=True)
