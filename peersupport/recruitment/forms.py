@@ -10,6 +10,11 @@ from peersupport.recruitment.services import MAX_NOMINEES, CampaignInput, Nomine
 from peersupport.roster.models import RoleType
 
 
+def is_roster_id(value: str) -> bool:
+    """A roster id as the page sends it: ASCII digits only ("²" is a digit to Python, not to int())."""
+    return value.isascii() and value.isdigit() and len(value) <= 12
+
+
 class CampaignForm(forms.Form):
     name = forms.CharField(label="Name of the campaign", max_length=120,
                            help_text="For the program office only, e.g. “Spring 2027, Emergency Medicine”.")
@@ -65,7 +70,7 @@ class NominationForm(forms.Form):
         raw = data.getlist("nominee")
         ids: list[int] = []
         for value in raw[: MAX_NOMINEES + 1]:
-            if not str(value).isdigit() or len(str(value)) > 12:
+            if not is_roster_id(str(value)):
                 raise forms.ValidationError("Choose colleagues from the list.")
             if int(value) not in ids:
                 ids.append(int(value))
@@ -88,7 +93,7 @@ class NominationForm(forms.Form):
         """What was chosen, to show the cards again after a refusal."""
         data = self._posted()
         raw = data.getlist("nominee")
-        ids = list(dict.fromkeys(int(v) for v in raw[:MAX_NOMINEES] if str(v).isdigit() and len(str(v)) <= 12))
+        ids = list(dict.fromkeys(int(v) for v in raw[:MAX_NOMINEES] if is_roster_id(str(v))))
         return [(pk, [r for r in data.getlist(f"reasons-{pk}") if r in Reason.values]) for pk in ids]
 
     def _posted(self) -> QueryDict:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.lib.errors import InvalidInput, ServiceError
-from peersupport.recruitment.forms import NominationForm
+from peersupport.recruitment.forms import NominationForm, is_roster_id
 from peersupport.recruitment.links import NominationLink, read_answer_link, read_nomination_link
 from peersupport.recruitment.models import Campaign, Reason
 from peersupport.recruitment.pipeline import candidate_answer_through_link
@@ -102,7 +102,7 @@ def nominate_chip(request: HttpRequest, token: str) -> HttpResponse:
     wanted = str(link.person_id) if request.GET.get("self") == "1" else request.GET.get("person", "")
     person = None
     already = request.GET.getlist("nominee")
-    if wanted.isdigit() and len(wanted) <= 12 and wanted not in already and len(already) < MAX_NOMINEES:
+    if is_roster_id(wanted) and wanted not in already and len(already) < MAX_NOMINEES:
         person = _nominees().filter(pk=int(wanted)).first()
     return render(request, "recruitment/chip_added.html", {
         "person": person, "checked": [], "reasons": Reason.choices, "self_id": link.person_id, "token": token,

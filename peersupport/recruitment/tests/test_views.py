@@ -118,6 +118,7 @@ def test_bad_nominations_get_a_clear_message_and_keep_the_link_working(client, s
         ({"nominee": [ben.pk]}, "at least one reason"),
         ({"nominee": [ben.pk], f"reasons-{ben.pk}": "a lovely person"}, "from the list"),
         ({"nominee": ["abc"]}, "from the list"),
+        ({"nominee": ["²"], "reasons-²": "calm"}, "from the list"),
         ({"nominee": [999999], "reasons-999999": "calm"}, "not on the staff roster"),
     ):
         response = client.post(path, body)
@@ -140,6 +141,7 @@ def test_the_type_ahead_lists_active_people_and_never_who_is_a_supporter(client,
     chip = client.get(path + f"chip/?person={ana.pk}").content.decode()
     assert "(you)" in chip and f'name="reasons-{ana.pk}"' in chip
     assert "Ana Alder" not in client.get(path + f"chip/?person={ana.pk}&nominee={ana.pk}").content.decode()
+    assert client.get(path + "chip/?person=²").status_code == 200
 
 
 @pytest.mark.parametrize("suffix", ["", "lookup/?q=an", "chip/?self=1"])
