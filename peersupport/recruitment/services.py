@@ -236,6 +236,10 @@ def nominate(*, link: NominationLink, nominees: list[NomineeInput], now: datetim
 
 
 def _recount_nominators(person_ids: list[int]) -> None:
+    """Count each nominee's distinct nominators again. Their candidate rows are locked first (in id
+    order, so two submissions never wait on each other crosswise): a submission naming the same
+    person at the same moment waits, then counts with the other's nominations committed."""
+    list(Candidate.objects.select_for_update().filter(person_id__in=person_ids).order_by("pk").values_list("pk"))
     distinct = (
         Nomination.objects.filter(nominee_id=OuterRef("person_id")).order_by()
         .values("nominee_id").annotate(count=Count("nominator", distinct=True)).values("count")
