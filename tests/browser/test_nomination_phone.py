@@ -66,3 +66,23 @@ def test_a_colleague_nominates_two_colleagues_and_themself_on_a_phone(
 
     page.goto(nomination_path(me.email))
     assert "already been used" in page.get_by_test_id("link-refused").inner_text()
+
+
+def test_the_campaign_page_follows_sending_by_itself_also_after_a_reload(site, new_page, sign_in):
+    director = make_user(Role.DIRECTOR, email="director@example.org", password="a long browser password")
+    from peersupport.accounts.testing import enrolled_device
+
+    enrolled_device(director)
+    for i in range(3):
+        make_person(name=f"Colleague {i}")
+    campaign = make_campaign(director, name="Everyone, autumn")
+    campaign_send(actor=director, campaign_id=campaign.pk)  # the task waits: no worker runs here
+
+    page = new_page()
+    sign_in(page, director.email, "a long browser password")
+    page.goto(f"/recruiting/{campaign.pk}/")
+    page.reload()
+    assert "0 of 3 invitations" in page.get_by_test_id("progress-text").inner_text()
+    campaign_send_all(campaign.pk)  # what the worker's task does
+    page.get_by_text("3 of 3 invitations", exact=False).wait_for()
+    assert page.get_by_role("heading", name="Sent").is_visible()
