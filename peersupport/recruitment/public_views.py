@@ -105,7 +105,7 @@ def nominate_chip(request: HttpRequest, token: str) -> HttpResponse:
     if is_roster_id(wanted) and wanted not in already and len(already) < MAX_NOMINEES:
         person = _nominees().filter(pk=int(wanted)).first()
     return render(request, "recruitment/chip_added.html", {
-        "person": person, "checked": [], "reasons": Reason.choices, "self_id": link.person_id, "token": token,
+        "person": person, "checked": [], "reasons": Reason.choices, "self_id": link.person_id,
     })
 
 

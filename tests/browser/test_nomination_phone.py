@@ -8,7 +8,7 @@ import pytest
 from peersupport.accounts.models import Role
 from peersupport.recruitment.models import Nomination
 from peersupport.recruitment.services import campaign_send, campaign_send_all
-from peersupport.recruitment.tests.factories import make_campaign
+from peersupport.recruitment.tests.factories import make_campaign, make_candidate
 from peersupport.recruitment.tests.helpers import nomination_path
 from peersupport.testing.factories import make_person, make_supporter, make_user
 
@@ -68,7 +68,7 @@ def test_a_colleague_nominates_two_colleagues_and_themself_on_a_phone(
     assert "already been used" in page.get_by_test_id("link-refused").inner_text()
 
 
-def test_the_campaign_page_follows_sending_by_itself_also_after_a_reload(site, new_page, sign_in):
+def test_the_campaign_page_follows_sending_by_itself_also_after_a_reload(site, new_page, sign_in, assert_accessible):
     director = make_user(Role.DIRECTOR, email="director@example.org", password="a long browser password")
     from peersupport.accounts.testing import enrolled_device
 
@@ -86,3 +86,34 @@ def test_the_campaign_page_follows_sending_by_itself_also_after_a_reload(site, n
     campaign_send_all(campaign.pk)  # what the worker's task does
     page.get_by_text("3 of 3 invitations", exact=False).wait_for()
     assert page.get_by_role("heading", name="Sent").is_visible()
+    assert_accessible(page)
+    make_candidate(make_person(name="Robin Nominee"), nominator_count=2)
+    page.goto("/recruiting/candidates/")
+    assert_accessible(page)
+    page.goto("/recruiting/new/")
+    assert_accessible(page)
+
+
+def test_a_nominee_reads_what_supporters_do_and_says_yes_on_a_phone(
+        site, new_page, assert_accessible, assert_no_horizontal_scroll):
+    from peersupport.recruitment.pipeline import candidate_invite
+    from peersupport.recruitment.tests.helpers import answer_path
+
+    director = make_user(Role.DIRECTOR)
+    nominee = make_person(name="Robin Nominee", email="robin@example.org")
+    candidate_invite(actor=director, candidate_id=make_candidate(nominee, nominator_count=3).pk)
+
+    page = new_page(phone=True, **PHONE_390)
+    page.goto(answer_path("robin@example.org"))
+    assert_accessible(page)
+    page.get_by_role("link", name="what supporters do and how much time it takes").click()
+    page.get_by_role("heading", name="How much time it takes").wait_for()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.go_back()
+    page.get_by_test_id("answer-yes").click()
+    page.get_by_test_id("answered").wait_for()
+    assert "Welcome to the team" in page.get_by_test_id("answered").inner_text()
+    assert_accessible(page)
+    nominee.refresh_from_db()
+    assert nominee.supporter.status == "in_training"
