@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "peersupport.support",
     # The team's quarterly meetings, RSVPs, attendance and role-play practice.
     "peersupport.meetings",
+    # Recruiting supporters: nomination campaigns, nominations through personal links, candidates.
+    "peersupport.recruitment",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

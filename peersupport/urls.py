@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("peersupport.resources.urls")),
     path("", include("peersupport.program.urls")),
     path("", include("peersupport.meetings.urls")),
+    path("", include("peersupport.recruitment.urls")),
 ]

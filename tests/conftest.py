@@ -11,6 +11,8 @@ from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import SCENARIO_BODY, meeting_for_access_checks, meeting_form_body
+from peersupport.recruitment.models import Campaign, Candidate
+from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Supporter
@@ -26,6 +28,8 @@ class World:
     resource: Resource
     supporter_a: Supporter
     supporter_b: Supporter
+    campaign: Campaign | None = None
+    candidate: Candidate | None = None
 
     def path_values(self) -> dict[str, Any]:
         return {
@@ -41,6 +45,8 @@ class World:
             "token": "set-password",
             "meeting_id": meeting_for_access_checks().pk,
             "scenario_id": Scenario.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "campaign_id": self.campaign.pk if self.campaign else 0,
+            "candidate_id": self.candidate.pk if self.candidate else 0,
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -70,6 +76,9 @@ class World:
             "meeting-rsvp": {"answer": "yes"},
             "scenario-new": SCENARIO_BODY,
             "scenario-edit": SCENARIO_BODY,
+            "recruit-campaign-new": recruit_campaign_body(),
+            "recruit-campaign-edit": recruit_campaign_body(),
+            "recruit-candidate-move": {"step": "invite"},
         }
 
     def api_bodies(self) -> dict[str, Any]:
@@ -107,4 +116,5 @@ def access_world(director, referrer, supporter_a, supporter_b) -> World:
     resource = Resource.objects.create(name="Employee Assistance Program", category="counseling",
                                        contact="+1 555 0140")
     return World(referral=referral, case=case, resource=resource, supporter_a=supporter_a,
-                 supporter_b=supporter_b)
+                 supporter_b=supporter_b, campaign=make_campaign(director),
+                 candidate=make_candidate(make_person(name="Nico Nominee")))

@@ -78,6 +78,26 @@ class TestLoadedDemo:
         assert people.values("name").distinct().count() == people.count()
 
 
+    def test_demo_has_a_past_campaign_to_one_department_and_candidates_in_every_state(self, demo_output):
+        from peersupport.recruitment.models import Campaign, CandidateState, Nomination
+        from peersupport.recruitment.selectors import campaign_figures, ranked_candidates
+
+        campaign = Campaign.objects.get()
+        assert campaign.status == "sent" and campaign.departments == ["Emergency Medicine"]
+        assert campaign.sent_at < timezone.now() - timedelta(weeks=5)
+        figures = campaign_figures(campaign)
+        assert figures.invited >= 20 and figures.nominators >= 12 and figures.self_nominations == 1
+        assert figures.nominations > figures.nominators
+        ranked = list(ranked_candidates())
+        assert {c.state for c in ranked} == set(CandidateState.values)
+        assert [c.nominator_count for c in ranked] == sorted((c.nominator_count for c in ranked), reverse=True)
+        active = next(c for c in ranked if c.state == CandidateState.ACTIVE)
+        assert active.person.supporter.status == SupporterStatus.ACTIVE and active.person.supporter.trained_on
+        assert not Nomination.objects.filter(created_at__gt=timezone.now() - timedelta(weeks=2)).exists()
+        # The campaign's mail is history: none of it goes out when the worker starts.
+        assert not OutboxMessage.objects.filter(kind__in=["nomination_invitation", "candidate_invitation"],
+                                                status=OutboxStatus.PENDING).exists()
+
     def test_demo_team_has_supporters_in_every_state(self, demo_output):
         supporters = Supporter.objects.all()
         assert 30 <= supporters.count() <= 40

@@ -144,7 +144,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
               # Logins are not the referrer's to manage (403); a set-password link naming no one.
               "login_id": 1, "uidb64": "MA", "token": "set-password",
               # Meetings and scenarios are program staff's (403 to a referrer).
-              "meeting_id": 1, "scenario_id": 1}
+              "meeting_id": 1, "scenario_id": 1,
+              # Recruiting is the program staff's (403 to a referrer).
+              "campaign_id": 1, "candidate_id": 1}
     answers = {}
     for route in site_routes():
         url = route.url(values)

@@ -157,6 +157,23 @@ WEB: dict[str, dict[str, Rule]] = {
     "scenario-edit": {GET: allow(STAFF), POST: allow(STAFF)},
     "scenario-retire": {POST: allow(STAFF)},
     "scenario-restore": {POST: allow(STAFF)},
+    # recruitment: "what supporters do", nominating and a nominee's answer are public (personal
+    # links, no account); campaigns are the program staff's; the director moves candidates.
+    "recruit-about": {GET: PUBLIC},
+    "recruit-nominate": {GET: PUBLIC, POST: PUBLIC},
+    "recruit-nominate-lookup": {GET: PUBLIC},
+    "recruit-nominate-chip": {GET: PUBLIC},
+    "recruit-nominate-thanks": {GET: PUBLIC},
+    "recruit-answer": {GET: PUBLIC, POST: PUBLIC},
+    "recruit-answered": {GET: PUBLIC},
+    "recruit-campaigns": {GET: allow(STAFF)},
+    "recruit-campaign-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "recruit-campaign": {GET: allow(STAFF)},
+    "recruit-campaign-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "recruit-campaign-send": {POST: allow(STAFF)},
+    "recruit-campaign-progress": {GET: allow(STAFF)},
+    "recruit-candidates": {GET: allow(STAFF)},
+    "recruit-candidate-move": {POST: allow({DIRECTOR})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

@@ -93,6 +93,17 @@ ACTION_LABELS = {
     "scenario.update": "Changed a practice scenario",
     "scenario.retire": "Retired a practice scenario",
     "scenario.restore": "Brought back a practice scenario",
+    # Recruiting supporters.
+    "campaign.create": "Drafted a nomination campaign",
+    "campaign.update": "Changed a draft nomination campaign",
+    "campaign.send": "Started sending a nomination campaign",
+    "campaign.sent": "Finished sending a nomination campaign",
+    "nomination.submit": "Sent nominations through a personal link",
+    "candidate.invite": "Invited a nominee to join the supporter team",
+    "candidate.accepted": "Recorded that a nominee accepted",
+    "candidate.declined": "Recorded that a nominee declined",
+    "candidate.training": "Started a candidate's training",
+    "candidate.active": "Made a trained candidate an active supporter",
     "export": "Exported data",
     "restore": "Restored the database from a backup",
 }

@@ -66,6 +66,7 @@ from peersupport.matching.selectors import suggestions_for_case
 from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings
+from peersupport.recruitment.demo import demo_recruitment
 from peersupport.referrals.models import Referral
 from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.resources.models import Resource
@@ -143,6 +144,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
             _play(story, users, roster, now, tagged)
         demo_meetings(director=users["director"], now=now)
+        demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")
