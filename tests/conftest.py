@@ -13,6 +13,7 @@ from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Supporter
 from peersupport.testing.factories import make_person
+from peersupport.training.models import Course, Material, Session
 
 
 @dataclass
@@ -24,6 +25,8 @@ class World:
     resource: Resource
     supporter_a: Supporter
     supporter_b: Supporter
+    training_session: Session
+    material: Material
 
     def path_values(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,9 @@ class World:
             # A set-password link that names no login: the page that says the link does not work.
             "uidb64": "MA",
             "token": "set-password",
+            "course_id": self.training_session.course_id,
+            "session_id": self.training_session.pk,
+            "material_id": self.material.pk,
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -61,6 +67,16 @@ class World:
             "password-forgot": {"email": "someone@example.org"},
             "resource-new": {"name": "Crisis line", "category": "crisis"},
             "resource-edit": {"name": "Crisis line", "category": "crisis"},
+            "training-settings": {"refresher_months": 12, "notice_days": 30},
+            "training-course-new": {"name": "Listening well", "kind": "initial"},
+            "training-course-edit": {"name": "Listening well", "kind": "initial", "active": "on"},
+            "training-session-new": {"day": (timezone.localdate() + timedelta(days=7)).isoformat(), "time": "09:00",
+                                     "minutes": 180, "place": "Room 1"},
+            "training-session-edit": {"day": timezone.localtime(self.training_session.starts_at).date().isoformat(),
+                                      "time": "09:00", "minutes": 180, "place": "Room 2"},
+            "training-session": {"others": self.supporter_b.person.employee_id, "completed": "yes"},
+            "training-material-new": {"title": "Listening guide", "description": "Read before the first session."},
+            "training-material-edit": {"title": "Listening guide", "description": "Read before the first session."},
         }
 
     def api_bodies(self) -> dict[str, Any]:
@@ -97,5 +113,8 @@ def access_world(director, referrer, supporter_a, supporter_b) -> World:
     case = assign(director, referral.cases.get(), supporter_a)
     resource = Resource.objects.create(name="Employee Assistance Program", category="counseling",
                                        contact="+1 555 0140")
+    course = Course.objects.create(name="Supporter training", kind="initial")
+    session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=2), place="Room 1")
+    material = Material.objects.create(title="Listening guide", description="Read before the first session.")
     return World(referral=referral, case=case, resource=resource, supporter_a=supporter_a,
-                 supporter_b=supporter_b)
+                 supporter_b=supporter_b, training_session=session, material=material)

@@ -13,6 +13,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("cases", "Cases"),
         ("roster", "Roster"),
         ("supporters", "Supporters"),
+        ("training", "Training"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
@@ -24,6 +25,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("cases", "Cases"),
         ("roster", "Roster"),
         ("supporters", "Supporters"),
+        ("training", "Training"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
@@ -32,6 +34,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.SUPPORTER: [
         ("my-cases", "My peers"),
         ("guide", "Guide"),
+        ("my-training", "My training"),
         ("resources", "Resources"),
         ("referral-new", "Refer a colleague"),
     ],

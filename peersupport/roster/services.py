@@ -368,19 +368,20 @@ def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Su
                 problems.append(_item_problem(
                     index,
                     f"Unknown employee_id: {employee_id}. Add the person to the roster first.", "employee_id"))
-        if problems:
-            raise _refuse_batch("supporters", problems)
         existing = {
             row["person_id"]: row
             for row in Supporter.objects.filter(person_id__in=list(person_of.values())).values(
                 "person_id", *SUPPORTER_FIELDS)
         }
-        trained = initial_training_dates(
-            person_of[e] for e, fields in values.items() if fields["status"] == SupporterStatus.ACTIVE)
+        # The training rule, as the single PUT applies it: one query for the whole batch.
+        trained = initial_training_dates(person_of[e] for e, fields in values.items()
+                                         if fields["status"] == SupporterStatus.ACTIVE and e in person_of)
         for employee_id, fields in values.items():
-            person_pk = person_of[employee_id]
-            before_row = existing.get(person_pk)
-            problem = _training_problem(fields, before_row["status"] if before_row else None, trained.get(person_pk))
+            if employee_id not in person_of:
+                continue
+            before_row = existing.get(person_of[employee_id])
+            problem = _training_problem(fields, before_row["status"] if before_row else None,
+                                        trained.get(person_of[employee_id]))
             if problem is not None:
                 problems.append(_item_problem(index_of[employee_id], problem))
         if problems:

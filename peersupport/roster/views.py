@@ -8,6 +8,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.requests import SignedInRequest
@@ -24,6 +25,7 @@ from peersupport.roster.forms import (
 )
 from peersupport.roster.models import Person, PersonQuerySet, Supporter
 from peersupport.roster.services import person_upsert, supporter_upsert
+from peersupport.training.selectors import ON_THE_TEAM, refresher_dates, with_last_training
 
 PAGE_SIZE = 50
 LOOKUP_MIN_CHARS = 2
@@ -172,7 +174,7 @@ def supporters(request: SignedInRequest) -> HttpResponse:
     form = SupporterFilterForm(request.GET)
     default_limit = ProgramSettings.current().default_case_limit
     team = (
-        Supporter.objects.with_open_cases()
+        with_last_training(Supporter.objects.with_open_cases())
         .annotate(limit=Coalesce("capacity", Value(default_limit)))
         .select_related("person")
         .order_by("person__name", "pk")
@@ -180,6 +182,11 @@ def supporters(request: SignedInRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["status"]:
         team = team.filter(status=form.cleaned_data["status"])
     page = Paginator(team, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The refresher each is due for (peersupport/training): flagged when overdue.
+    dates = refresher_dates(timezone.localdate())
+    for supporter in page.object_list:
+        supporter.refresher_overdue = (supporter.status in ON_THE_TEAM  # type: ignore[attr-defined]
+                                       and dates.is_overdue(supporter.last_trained_on))  # type: ignore[attr-defined]
     return render(request, "roster/supporters.html", {"form": form, "page_obj": page})
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from peersupport.accounts.models import Role, User
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.training.models import Attendance, CourseKind
 
 _seq = itertools.count(1)
 
@@ -35,7 +36,17 @@ def make_supporter(person: Person | None = None, **fields: Any) -> Supporter:
         "trained_on": date(2026, 1, 15),
     }
     defaults.update(fields)
-    return Supporter.objects.create(person=person, **defaults)
+    supporter = Supporter.objects.create(person=person, **defaults)
+    if supporter.status in (SupporterStatus.ACTIVE, SupporterStatus.PAUSED) and supporter.trained_on:
+        # The training rule: a supporter on the team has their initial training recorded.
+        record_initial_training(person, on=supporter.trained_on)
+    return supporter
+
+
+def record_initial_training(person: Person, *, on: date | None = None) -> Attendance:
+    """A completed initial training for `person` (a legacy record: no session needed)."""
+    return Attendance.objects.create(person=person, kind=CourseKind.INITIAL, trained_on=on or date(2026, 1, 15),
+                                     completed=True, legacy=True)
 
 
 def make_user(role: str = Role.REFERRER, person: Person | None = None, **fields: Any) -> User:
