@@ -144,7 +144,8 @@ def _supporter_values(data: SupporterInput) -> dict[str, Any]:
     }
 
 
-def _training_problem(values: dict[str, Any], status_before: str | None, initial_on: date | None) -> InvalidInput | None:
+def _training_problem(values: dict[str, Any], status_before: str | None,
+                      initial_on: date | None) -> InvalidInput | None:
     """The training rule (peersupport/training): a supporter becomes active only once their
     initial training is recorded. One already active stays so (records from before the rule).
     An active supporter's `trained_on`, when not given, is their recorded initial training's date."""

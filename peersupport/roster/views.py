@@ -185,8 +185,8 @@ def supporters(request: SignedInRequest) -> HttpResponse:
     # The refresher each is due for (peersupport/training): flagged when overdue.
     dates = refresher_dates(timezone.localdate())
     for supporter in page.object_list:
-        supporter.refresher_overdue = (supporter.status in ON_THE_TEAM  # type: ignore[attr-defined]
-                                       and dates.is_overdue(supporter.last_trained_on))  # type: ignore[attr-defined]
+        supporter.refresher_overdue = (supporter.status in ON_THE_TEAM
+                                       and dates.is_overdue(supporter.last_trained_on))
     return render(request, "roster/supporters.html", {"form": form, "page_obj": page})
 
 

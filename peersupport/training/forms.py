@@ -6,7 +6,16 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from peersupport.training.models import Agreement, Course, CourseKind, Material, Pace, Session, TrainingSettings, Usefulness
+from peersupport.training.models import (
+    Agreement,
+    Course,
+    CourseKind,
+    Material,
+    Pace,
+    Session,
+    TrainingSettings,
+    Usefulness,
+)
 from peersupport.training.services import (
     CourseInput,
     EvaluationInput,

@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
 UNKNOWN_DUE_DATE = date(1900, 1, 1)
 
 

@@ -24,10 +24,6 @@ from peersupport.training.models import UNKNOWN_DUE_DATE, RefresherNotice, Refre
 from peersupport.training.selectors import RefresherDates, due_soon_supporters, overdue_supporters, refresher_dates
 
 BATCH_SIZE = 500
-NOTICE_ACTIONS = {
-    RefresherNotice.Kind.DUE_SOON: "training.refresher_due_soon",
-    RefresherNotice.Kind.OVERDUE: "training.refresher_overdue",
-}
 
 
 @dataclass
@@ -77,7 +73,9 @@ def _notify(supporter: Supporter, kind: str, due_on: date, now: datetime) -> boo
                 subject = render_plain_text(f"training/emails/refresher_{kind}_subject.txt", context)
                 body = render_plain_text(f"training/emails/refresher_{kind}_body.txt", context)
                 outbox_enqueue(kind=f"refresher_{kind}", to=person.email, subject=subject, body=body.strip() + "\n")
-            audit_record(actor=None, action=NOTICE_ACTIONS[kind], obj=supporter,
+            due_soon = kind == RefresherNotice.Kind.DUE_SOON
+            audit_record(actor=None, obj=supporter,
+                         action="training.refresher_due_soon" if due_soon else "training.refresher_overdue",
                          detail={"due_on": due_on.isoformat(), "emailed": bool(person.email)})
     except IntegrityError:
         return False  # another run sent it first

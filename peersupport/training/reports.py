@@ -83,10 +83,9 @@ def course_report(course: Course, threshold: int | None = None) -> CourseReport:
 
 def session_reports(sessions: QuerySet[Session], threshold: int | None = None) -> list[SessionReport]:
     threshold = threshold or ProgramSettings.current().small_count_threshold
-    rows = sessions.annotate(n=Count("evaluations"), use=Avg("evaluations__usefulness"),
-                             ready=Avg("evaluations__readiness"))
-    rows = list(rows)
-    counts = [session.n for session in rows]  # type: ignore[attr-defined]
+    rows = list(sessions.annotate(n=Count("evaluations"), use=Avg("evaluations__usefulness"),
+                                  ready=Avg("evaluations__readiness")))
+    counts = [session.n for session in rows]
     # The course's total is shown: one hidden session count would be that total minus the rest.
     shown = [value != _hidden(threshold) for value in suppress(counts, threshold)] if len(rows) > 1 else \
         [count >= threshold for count in counts]
@@ -94,8 +93,8 @@ def session_reports(sessions: QuerySet[Session], threshold: int | None = None) -
     for session, enough in zip(rows, shown, strict=True):
         reports.append(SessionReport(
             session=session,
-            answers=str(session.n) if enough else _hidden(threshold),  # type: ignore[attr-defined]
-            usefulness=round(session.use, 1) if enough else None,  # type: ignore[attr-defined]
-            readiness=round(session.ready, 1) if enough else None,  # type: ignore[attr-defined]
+            answers=str(session.n) if enough else _hidden(threshold),
+            usefulness=round(session.use, 1) if enough else None,
+            readiness=round(session.ready, 1) if enough else None,
         ))
     return reports

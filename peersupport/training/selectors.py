@@ -94,7 +94,7 @@ def overdue_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
 def due_soon_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
     return (
         with_last_training(Supporter.objects.filter(status__in=ON_THE_TEAM))
-        .filter(last_trained_on__gte=dates.overdue_before, last_trained_on__lt=dates.due_soon_before)
+        .filter(Q(last_trained_on__gte=dates.overdue_before) & Q(last_trained_on__lt=dates.due_soon_before))
         .select_related("person").order_by("last_trained_on", "person__name", "pk")
     )
 

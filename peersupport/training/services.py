@@ -63,7 +63,8 @@ def course_save(*, actor: User, data: CourseInput, course: Course | None = None)
     with transaction.atomic():
         created = course is None
         course = course or Course()
-        course.name, course.kind, course.summary, course.active = name, data.kind, data.summary.strip()[:300], data.active
+        course.name, course.kind, course.active = name, data.kind, data.active
+        course.summary = data.summary.strip()[:300]
         course.save()
         audit_record(actor=actor, action="training.course_create" if created else "training.course_update",
                      obj=course, detail={"kind": course.kind, "active": course.active})
@@ -128,7 +129,8 @@ def _facilitators(employee_ids: Sequence[str]) -> list[Person]:
     )
     refused = [e for e, p in people.items() if p.pk not in allowed]
     if refused:
-        raise InvalidInput(f"A facilitator is a supporter or one of the program's staff: {', '.join(refused[:5])} is neither.")
+        raise InvalidInput("A facilitator is a supporter or one of the program's staff; not so: "
+                           f"{', '.join(refused[:5])}.")
     return [people[e] for e in wanted]
 
 
@@ -287,7 +289,8 @@ class EvaluationInput:
 
 def evaluation_submit(*, link: EvaluationLink, data: EvaluationInput) -> None:
     """Keep one attendee's answers, without who gave them; the link is used up."""
-    if data.usefulness not in Usefulness.values or data.readiness not in Agreement.values or data.pace not in Pace.values:
+    if (data.usefulness not in Usefulness.values or data.readiness not in Agreement.values
+            or data.pace not in Pace.values):
         raise InvalidInput("Choose one answer to each question.")
     try:
         with transaction.atomic():

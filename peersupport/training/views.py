@@ -33,6 +33,7 @@ from peersupport.training.forms import (
 from peersupport.training.models import Course, CourseKind, Material, Session, TrainingSettings
 from peersupport.training.reports import course_report, session_reports
 from peersupport.training.selectors import (
+    ON_THE_TEAM,
     due_soon_supporters,
     overdue_supporters,
     refresher_dates,
@@ -271,8 +272,8 @@ def my_training(request: SignedInRequest) -> HttpResponse:
         dates = refresher_dates(timezone.localdate())
         last = supporter.last_trained_on  # type: ignore[attr-defined]
         due_on, overdue = dates.due_on(last), dates.is_overdue(last)
-    kinds = [CourseKind.REFRESHER] if supporter and supporter.status in (SupporterStatus.ACTIVE, SupporterStatus.PAUSED) \
-        else [CourseKind.INITIAL]
+    on_the_team = supporter is not None and supporter.status in ON_THE_TEAM
+    kinds = [CourseKind.REFRESHER] if on_the_team else [CourseKind.INITIAL]
     upcoming = (Session.objects.filter(starts_at__gte=timezone.now(), course__kind__in=kinds, course__active=True)
                 .select_related("course").order_by("starts_at")[:5])
     return render(request, "training/my_training.html", {
