@@ -52,7 +52,7 @@ class CourseInput:
     active: bool = True
 
 
-def course_save(*, actor: User, data: CourseInput, course: Course | None = None) -> Course:
+def course_save(*, actor: User | None, data: CourseInput, course: Course | None = None) -> Course:
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise InvalidInput("A course needs a name (at most 120 characters).")
@@ -80,7 +80,7 @@ class MaterialInput:
     active: bool = True
 
 
-def material_save(*, actor: User, data: MaterialInput, material: Material | None = None) -> Material:
+def material_save(*, actor: User | None, data: MaterialInput, material: Material | None = None) -> Material:
     title = " ".join(data.title.split())
     if not title or len(title) > 160:
         raise InvalidInput("A material needs a title (at most 160 characters).")
@@ -134,7 +134,7 @@ def _facilitators(employee_ids: Sequence[str]) -> list[Person]:
     return [people[e] for e in wanted]
 
 
-def session_save(*, actor: User, course: Course, data: SessionInput, session: Session | None = None) -> Session:
+def session_save(*, actor: User | None, course: Course, data: SessionInput, session: Session | None = None) -> Session:
     place = " ".join(data.place.split())
     if not place or len(place) > 200:
         raise InvalidInput("A session needs a place (at most 200 characters).")
@@ -163,7 +163,7 @@ class AttendanceCounts:
     resumed: int
 
 
-def attendance_record(*, actor: User, session: Session, employee_ids: Sequence[str],
+def attendance_record(*, actor: User | None, session: Session, employee_ids: Sequence[str],
                       completed: bool = True) -> AttendanceCounts:
     """Record that these people attended the session (and completed it, or not).
 
