@@ -157,6 +157,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "training-material-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
     "my-training": {GET: allow({SUPPORTER})},
     "training-evaluation": {GET: PUBLIC, POST: PUBLIC},
+    "training-evaluation-thanks": {GET: PUBLIC},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

@@ -167,8 +167,8 @@ class TrainingSettings(models.Model):
 
     @classmethod
     def current(cls) -> "TrainingSettings":
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
+        """The row, or the defaults until the director first saves them (reading writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class RefresherNotice(models.Model):

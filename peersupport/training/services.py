@@ -248,10 +248,9 @@ def training_settings_update(*, actor: User, data: TrainingSettingsInput) -> Tra
     if not 1 <= data.notice_days <= 120:
         raise InvalidInput("The notice comes 1 to 120 days before the refresher is due.")
     with transaction.atomic():
-        rules = TrainingSettings.current()
-        rules.refresher_months, rules.notice_days = data.refresher_months, data.notice_days
-        rules.pause_when_overdue = data.pause_when_overdue
-        rules.save()
+        rules, _ = TrainingSettings.objects.update_or_create(pk=1, defaults={
+            "refresher_months": data.refresher_months, "notice_days": data.notice_days,
+            "pause_when_overdue": data.pause_when_overdue})
         audit_record(actor=actor, action="training.settings", obj=rules,
                      detail={"refresher_months": rules.refresher_months, "notice_days": rules.notice_days,
                              "pause_when_overdue": rules.pause_when_overdue})

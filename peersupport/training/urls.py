@@ -15,5 +15,6 @@ urlpatterns = [
     path("training/materials/<int:material_id>/", views.material_edit, name="training-material-edit"),
     path("my/training/", views.my_training, name="my-training"),
     # Public: the attendee's personal link from the email after a session.
+    path("training/evaluation/thanks/", views.evaluation_thanks, name="training-evaluation-thanks"),
     path("training/evaluation/<str:token>/", views.evaluation, name="training-evaluation"),
 ]

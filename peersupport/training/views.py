@@ -283,6 +283,12 @@ def my_training(request: SignedInRequest) -> HttpResponse:
     })
 
 
+@require_GET
+def evaluation_thanks(request: HttpRequest) -> HttpResponse:
+    """After an evaluation (it says nothing about whose, so anyone may open it)."""
+    return render(request, "training/evaluation_thanks.html", {})
+
+
 def _refused(request: HttpRequest, problem: str) -> HttpResponse:
     return render(request, "training/evaluation_refused.html", {"problem": problem}, status=LINK_GONE)
 
@@ -305,7 +311,7 @@ def evaluation(request: HttpRequest, token: str) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                return render(request, "training/evaluation_thanks.html", {})
+                return redirect("training-evaluation-thanks")
         status = InvalidInput.status
     else:
         form = EvaluationForm()

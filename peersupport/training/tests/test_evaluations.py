@@ -28,7 +28,8 @@ def test_each_attendee_gets_one_link_that_works_once(client, administrator):
 
     form = client.get(path)
     assert form.status_code == 200 and 'data-testid="evaluation-form"' in form.content.decode()
-    assert client.post(path, ANSWERS).status_code == 200
+    sent = client.post(path, ANSWERS)
+    assert sent.status_code == 302 and sent["Location"] == reverse("training-evaluation-thanks")
     [answer] = Evaluation.objects.all()
     assert (answer.session_id, answer.usefulness, answer.readiness, answer.pace) == (session.pk, 5, 4, "right")
     assert not hasattr(answer, "person")  # nothing ties the answers to who gave them
@@ -55,7 +56,7 @@ def test_a_tampered_link_or_a_bad_answer_changes_nothing(client, administrator):
         assert response.status_code == 422
     assert not Evaluation.objects.exists()
     # The link still works after a bad try.
-    assert client.post(path, ANSWERS).status_code == 200
+    assert client.post(path, ANSWERS).status_code == 302
 
 
 def test_attendance_cannot_be_recorded_before_the_session_or_for_unknown_people(client, director):
