@@ -142,7 +142,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
     values = {"referral_id": one.referral.pk, "case_id": one.case.pk, "employee_id": one.peer.employee_id,
               "resource_id": resource.pk, "rest": "no-such-thing",
               # Logins are not the referrer's to manage (403); a set-password link naming no one.
-              "login_id": 1, "uidb64": "MA", "token": "set-password"}
+              "login_id": 1, "uidb64": "MA", "token": "set-password",
+              # Training is program staff's (403 to a referrer), whichever course, session or material.
+              "course_id": 1, "session_id": 1, "material_id": 1}
     answers = {}
     for route in site_routes():
         url = route.url(values)

@@ -84,7 +84,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = candidates  # type: ignore[attr-defined]
+        self.fields["attendees"].choices = candidates  # type: ignore[attr-defined]  # a ChoiceField, typed as Field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

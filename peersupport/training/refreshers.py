@@ -21,7 +21,7 @@ from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.training.models import UNKNOWN_DUE_DATE, RefresherNotice, RefresherPause, TrainingSettings
-from peersupport.training.selectors import RefresherDates, due_soon_supporters, overdue_supporters, refresher_dates
+from peersupport.training.selectors import RefresherDates, refresher_candidates, refresher_dates
 
 BATCH_SIZE = 500
 
@@ -38,18 +38,21 @@ def refresher_step(now: datetime | None = None) -> RefresherCounts:
     rules = TrainingSettings.current()
     dates = refresher_dates(timezone.localdate(now), rules)
     counts = RefresherCounts()
-    sent = _sent_notices(dates)
-    for supporter in due_soon_supporters(dates).iterator(chunk_size=BATCH_SIZE):
-        due_on = dates.due_on(supporter.last_trained_on) or UNKNOWN_DUE_DATE  # type: ignore[attr-defined]
-        if (supporter.person_id, RefresherNotice.Kind.DUE_SOON, due_on) not in sent and _notify(
-                supporter, RefresherNotice.Kind.DUE_SOON, due_on, now):
-            counts.due_soon += 1
-    for supporter in overdue_supporters(dates).iterator(chunk_size=BATCH_SIZE):
-        due_on = dates.due_on(supporter.last_trained_on) or UNKNOWN_DUE_DATE  # type: ignore[attr-defined]
-        if (supporter.person_id, RefresherNotice.Kind.OVERDUE, due_on) not in sent and _notify(
-                supporter, RefresherNotice.Kind.OVERDUE, due_on, now):
-            counts.overdue += 1
-        if rules.pause_when_overdue and supporter.status == SupporterStatus.ACTIVE and _pause(supporter, due_on, now):
+    sent: set[tuple[int, str, date]] | None = None  # read once, when there is someone to tell
+    for supporter in refresher_candidates(dates).iterator(chunk_size=BATCH_SIZE):
+        last = supporter.last_trained_on  # type: ignore[attr-defined]  # annotated by with_last_training
+        due_on = dates.due_on(last) or UNKNOWN_DUE_DATE
+        overdue = dates.is_overdue(last)
+        kind = RefresherNotice.Kind.OVERDUE if overdue else RefresherNotice.Kind.DUE_SOON
+        if sent is None:
+            sent = _sent_notices(dates)
+        if (supporter.person_id, kind, due_on) not in sent and _notify(supporter, kind, due_on, now):
+            if overdue:
+                counts.overdue += 1
+            else:
+                counts.due_soon += 1
+        if (overdue and rules.pause_when_overdue and supporter.status == SupporterStatus.ACTIVE
+                and _pause(supporter, due_on, now)):
             counts.paused += 1
     return counts
 

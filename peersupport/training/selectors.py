@@ -91,6 +91,15 @@ def overdue_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
     )
 
 
+def refresher_candidates(dates: RefresherDates) -> QuerySet[Supporter]:
+    """Supporters on the team whose refresher is overdue or due within the notice period."""
+    return (
+        with_last_training(Supporter.objects.filter(status__in=ON_THE_TEAM))
+        .filter(Q(last_trained_on__lt=dates.due_soon_before) | Q(last_trained_on__isnull=True))
+        .select_related("person").order_by("pk")
+    )
+
+
 def due_soon_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
     return (
         with_last_training(Supporter.objects.filter(status__in=ON_THE_TEAM))

@@ -16,7 +16,7 @@ from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.services import Draft, outbox_enqueue_all
 from peersupport.roster.models import Person, Supporter, SupporterStatus
-from peersupport.support.links import LinkRefused, link_was_used, open_link, use_link
+from peersupport.support.links import TAMPERED, USED, LinkRefused, link_was_used, open_link, use_link
 from peersupport.training.links import EVALUATION, evaluation_url
 from peersupport.training.models import (
     Agreement,
@@ -143,7 +143,8 @@ def session_save(*, actor: User | None, course: Course, data: SessionInput, sess
     facilitators = _facilitators(data.facilitator_ids)
     with transaction.atomic():
         created = session is None
-        if session is not None and session.attendance.exists() and data.starts_at.date() != session.starts_at.date():
+        if (session is not None and session.attendance.exists()
+                and timezone.localdate(data.starts_at) != timezone.localdate(session.starts_at)):
             raise Conflict("Attendance is recorded for this session, so its date stays.")
         session = session or Session(course=course)
         session.starts_at, session.minutes, session.place = data.starts_at, data.minutes, place
@@ -181,6 +182,14 @@ def attendance_record(*, actor: User | None, session: Session, employee_ids: Seq
     missing = [e for e in wanted if e not in people]
     if missing:
         raise InvalidInput(f"Not on the roster: {', '.join(missing[:5])}{'…' if len(missing) > 5 else ''}.")
+    try:
+        return _record(actor, session, people, completed)
+    except IntegrityError:
+        # Where the session's row lock is not enough (SQLite has none), the unique constraint is.
+        raise Conflict("Someone recorded attendance of this session at the same moment; try again.") from None
+
+
+def _record(actor: User | None, session: Session, people: dict[str, Person], completed: bool) -> AttendanceCounts:
     course = session.course
     trained_on = timezone.localdate(session.starts_at)
     now = timezone.now()
@@ -270,12 +279,12 @@ def evaluation_link_open(token: str) -> EvaluationLink:
     payload = open_link(EVALUATION, token)
     session_id, person_id = payload.get("s"), payload.get("p")
     if not isinstance(session_id, int) or not isinstance(person_id, int):
-        raise LinkRefused("tampered")
+        raise LinkRefused(TAMPERED)
     session = Session.objects.select_related("course").filter(pk=session_id).first()
     if session is None:
-        raise LinkRefused("tampered")
+        raise LinkRefused(TAMPERED)
     if link_was_used(payload["n"]):
-        raise LinkRefused("used")
+        raise LinkRefused(USED)
     return EvaluationLink(session=session, nonce=payload["n"])
 
 
@@ -298,4 +307,4 @@ def evaluation_submit(*, link: EvaluationLink, data: EvaluationInput) -> None:
                                       readiness=data.readiness, pace=data.pace)
             audit_record(actor=None, action="training.evaluation", obj=link.session)
     except IntegrityError:  # pragma: no cover - the nonce's own insert raises LinkRefused first
-        raise LinkRefused("used") from None
+        raise LinkRefused(USED) from None

@@ -270,7 +270,7 @@ def my_training(request: SignedInRequest) -> HttpResponse:
         supporter = with_last_training(Supporter.objects.filter(person=person)).first()
     if supporter is not None:
         dates = refresher_dates(timezone.localdate())
-        last = supporter.last_trained_on  # type: ignore[attr-defined]
+        last = supporter.last_trained_on  # type: ignore[attr-defined]  # annotated by with_last_training
         due_on, overdue = dates.due_on(last), dates.is_overdue(last)
     on_the_team = supporter is not None and supporter.status in ON_THE_TEAM
     kinds = [CourseKind.REFRESHER] if on_the_team else [CourseKind.INITIAL]

@@ -221,7 +221,8 @@ def test_a_rerun_costs_a_few_queries_however_many_cases_are_due(
     clock(5 * HOUR)
     assert send_due_notices().reminders == 12
     # One batch of due cases: its rows, their conversations (the next step follows them), ...
-    with django_assert_max_num_queries(7):
+    # and two for the refresher step (its settings, and the supporters due or overdue: none here).
+    with django_assert_max_num_queries(9):
         assert not send_due_notices()
 
 
@@ -261,4 +262,5 @@ def test_the_loop_needs_a_positive_interval():
 
 def test_the_task_runs_the_job(clock, assigned_case):
     clock(25 * HOUR)
-    assert send_reminders.call() == {"reminders": 1, "escalations": 0, "unreachable": 0}
+    assert send_reminders.call() == {"reminders": 1, "escalations": 0, "unreachable": 0,
+                                     "refresher_notices": 0, "refresher_pauses": 0}
