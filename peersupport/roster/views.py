@@ -25,7 +25,7 @@ from peersupport.roster.forms import (
 )
 from peersupport.roster.models import Person, PersonQuerySet, Supporter
 from peersupport.roster.services import person_upsert, supporter_upsert
-from peersupport.training.selectors import ON_THE_TEAM, refresher_dates, with_last_training
+from peersupport.training.selectors import ON_THE_TEAM, initial_training_dates, refresher_dates, with_last_training
 
 PAGE_SIZE = 50
 LOOKUP_MIN_CHARS = 2
@@ -163,8 +163,11 @@ def supporter_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
         status = InvalidInput.status
     else:
         form = SupporterForm(supporter=supporter)
+    # The training rule (peersupport/training): shown beside the status it governs.
+    initial_training_on = initial_training_dates([person.pk]).get(person.pk)
     return render(request, "roster/supporter_form.html",
-                  {"form": form, "person": person, "supporter": supporter, "from_team": from_team}, status=status)
+                  {"form": form, "person": person, "supporter": supporter, "from_team": from_team,
+                   "initial_training_on": initial_training_on}, status=status)
 
 
 @login_required

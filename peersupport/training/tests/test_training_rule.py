@@ -20,6 +20,7 @@ def test_the_supporter_form_refuses_active_until_the_initial_training_is_recorde
     person = supporter.person
     client.force_login(director)
     url = reverse("supporter-edit", args=[person.employee_id])
+    assert "No initial training recorded yet" in client.get(url).content.decode()
     refused = client.post(url, {"status": "active", "capacity": "2"})
     assert refused.status_code == 422
     assert "only once their initial training is recorded" in refused.content.decode()
@@ -33,6 +34,7 @@ def test_the_supporter_form_refuses_active_until_the_initial_training_is_recorde
     supporter.refresh_from_db()
     # Recording the initial training fills in the training date.
     assert supporter.trained_on == session.starts_at.date()
+    assert "Initial training recorded on" in client.get(url).content.decode()
     assert client.post(url, {"status": "active", "capacity": "2"}).status_code == 302
     supporter.refresh_from_db()
     assert supporter.status == SupporterStatus.ACTIVE
