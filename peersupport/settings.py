@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "peersupport.meetings",
     # Recruiting supporters: nomination campaigns, nominations through personal links, candidates.
     "peersupport.recruitment",
+    # Training the supporters: courses, sessions, attendance, refreshers, evaluations.
+    "peersupport.training",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

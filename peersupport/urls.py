@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("peersupport.program.urls")),
     path("", include("peersupport.meetings.urls")),
     path("", include("peersupport.recruitment.urls")),
+    path("", include("peersupport.training.urls")),
 ]

@@ -17,6 +17,7 @@ from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Supporter
 from peersupport.testing.factories import make_person
+from peersupport.training.models import Course, Material, Session
 
 
 @dataclass
@@ -28,6 +29,8 @@ class World:
     resource: Resource
     supporter_a: Supporter
     supporter_b: Supporter
+    training_session: Session
+    material: Material
     campaign: Campaign | None = None
     candidate: Candidate | None = None
 
@@ -47,6 +50,9 @@ class World:
             "scenario_id": Scenario.objects.order_by("pk").values_list("pk", flat=True)[0],
             "campaign_id": self.campaign.pk if self.campaign else 0,
             "candidate_id": self.candidate.pk if self.candidate else 0,
+            "course_id": self.training_session.course_id,
+            "session_id": self.training_session.pk,
+            "material_id": self.material.pk,
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -79,6 +85,16 @@ class World:
             "recruit-campaign-new": recruit_campaign_body(),
             "recruit-campaign-edit": recruit_campaign_body(),
             "recruit-candidate-move": {"step": "invite"},
+            "training-settings": {"refresher_months": 12, "notice_days": 30},
+            "training-course-new": {"name": "Listening well", "kind": "initial"},
+            "training-course-edit": {"name": "Listening well", "kind": "initial", "active": "on"},
+            "training-session-new": {"day": (timezone.localdate() + timedelta(days=7)).isoformat(), "time": "09:00",
+                                     "minutes": 180, "place": "Room 1"},
+            "training-session-edit": {"day": timezone.localtime(self.training_session.starts_at).date().isoformat(),
+                                      "time": "09:00", "minutes": 180, "place": "Room 2"},
+            "training-session": {"others": self.supporter_b.person.employee_id, "completed": "yes"},
+            "training-material-new": {"title": "Listening guide", "description": "Read before the first session."},
+            "training-material-edit": {"title": "Listening guide", "description": "Read before the first session."},
         }
 
     def api_bodies(self) -> dict[str, Any]:
@@ -115,6 +131,9 @@ def access_world(director, referrer, supporter_a, supporter_b) -> World:
     case = assign(director, referral.cases.get(), supporter_a)
     resource = Resource.objects.create(name="Employee Assistance Program", category="counseling",
                                        contact="+1 555 0140")
+    course = Course.objects.create(name="Supporter training", kind="initial")
+    session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=2), place="Room 1")
+    material = Material.objects.create(title="Listening guide", description="Read before the first session.")
     return World(referral=referral, case=case, resource=resource, supporter_a=supporter_a,
-                 supporter_b=supporter_b, campaign=make_campaign(director),
-                 candidate=make_candidate(make_person(name="Nico Nominee")))
+                 supporter_b=supporter_b, training_session=session, material=material,
+                 campaign=make_campaign(director), candidate=make_candidate(make_person(name="Nico Nominee")))

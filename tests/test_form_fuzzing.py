@@ -54,6 +54,8 @@ from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Experience, RoleType, SupporterStatus
 from peersupport.support.links import ASK, make_token, sign_link
 from peersupport.testing.factories import make_person
+from peersupport.training.links import EVALUATION
+from peersupport.training.models import Course, CourseKind, Pace, Session
 
 # Per form: 6 in `make test`, a quick pass over every form; `make test-fuzz` (in CI) asks for 100.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
@@ -68,7 +70,7 @@ FUZZ = settings(
 # The tables a form could change. Not the audit trail (a refusal is audited, by design), nor
 # sessions, sign-in attempts or second-step devices.
 SNAPSHOT_APPS = {"program", "roster", "resources", "referrals", "cases", "notifications", "support",
-                 "meetings", "django_tasks_database"}
+                 "meetings", "training", "django_tasks_database"}
 OWN_APPS = SNAPSHOT_APPS - {"django_tasks_database"}
 
 # Values ---------------------------------------------------------------------------------------
@@ -261,6 +263,11 @@ def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[st
         "meeting": (meeting := make_meeting(invite=[supporter_a, supporter_b])),
         "rsvp_token": sign_link(RSVP, {"m": meeting.pk, "s": supporter_a.pk}),
         "past_meeting": make_meeting(starts_at=timezone.now() - timedelta(days=3), invite=[supporter_a, supporter_b]),
+        # Training: a session that has begun, and an attendee's evaluation link for it.
+        "training_session": (training := Session.objects.create(
+            course=Course.objects.create(name="Supporter basics", kind="initial"),
+            starts_at=timezone.now() - timedelta(days=1), place="Room 2")),
+        "evaluation_token": sign_link(EVALUATION, {"s": training.pk, "p": outsider.person_id}),
     }
 
 
@@ -399,6 +406,47 @@ def scenario_fields(w) -> Fields:
     }
 
 
+def training_fields(w) -> Fields:
+    return {"refresher_months": integer(1, 60), "notice_days": integer(1, 120), "pause_when_overdue": BOOL}
+
+
+def course_fields(w) -> Fields:
+    return {"name": st.one_of(st.just("Supporter basics"), PLAIN), "kind": choice(CourseKind.values),
+            "summary": st.one_of(st.just(""), PLAIN), "active": BOOL}
+
+
+def session_fields(w) -> Fields:
+    return {
+        "day": near_today(past=30, future=60),
+        "time": choice(["09:00", "13:30", "23:59", "24:00", "9"]),
+        "minutes": integer(15, 600),
+        "place": st.one_of(st.just("Education center"), PLAIN),
+        "facilitators": choice(["", ", ".join(w["supporters"]), "C1", "nobody", " , "]),
+    }
+
+
+def attendance_fields(w) -> Fields:
+    return {
+        "attendees": st.lists(choice(["C1", *w["supporters"]]), max_size=3),
+        "others": choice(["", "P0", "P1 P2", "C1,P3", "nobody"]),
+        "completed": choice(["yes", "no"]),
+    }
+
+
+def material_fields(w) -> Fields:
+    return {
+        "title": st.one_of(st.just("Listening guide"), PLAIN),
+        "url": choice(["", "https://example.org/guide", "example.org/x", "javascript:alert(1)"]),
+        "description": st.one_of(st.just(""), PLAIN),
+        "course": choice(["", str(w["training_session"].course_id), "999999"]),
+        "active": BOOL,
+    }
+
+
+def evaluation_fields(w) -> Fields:
+    return {"usefulness": integer(1, 5), "readiness": integer(1, 5), "pace": choice(Pace.values)}
+
+
 def case_url(name: str, case: str):
     return lambda w: reverse(name, args=[w[case].pk])
 
@@ -460,6 +508,16 @@ FORMS = {
     }),
     "deactivate-login": ("director", lambda w: reverse("login-deactivate", args=[w["referrer"].pk]),
                          lambda w: {}),
+    "training-settings": ("director", lambda w: reverse("training-settings"), training_fields),
+    "new-course": ("director", lambda w: reverse("training-course-new"), course_fields),
+    "new-session": ("director", lambda w: reverse("training-session-new", args=[w["training_session"].course_id]),
+                    session_fields),
+    "attendance": ("director", lambda w: reverse("training-session", args=[w["training_session"].pk]),
+                   attendance_fields),
+    "new-material": ("director", lambda w: reverse("training-material-new"), material_fields),
+    # An attendee's evaluation through their personal link, signed out.
+    "evaluation": (None, lambda w: reverse("training-evaluation", args=[w["evaluation_token"]]),
+                   evaluation_fields),
     "reset-two-step": ("director", lambda w: reverse("login-two-factor-reset", args=[w["supporter"].pk]),
                        lambda w: {}),
     "schedule-meeting": ("director", lambda w: reverse("meeting-new"), meeting_fields),

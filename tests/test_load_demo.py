@@ -109,6 +109,19 @@ class TestLoadedDemo:
         assert not supporters.filter(status=SupporterStatus.PAUSED, paused_until__isnull=True).exists()
 
 
+    def test_demo_team_has_training_records_evaluations_and_one_refresher_overdue(self, demo_output):
+        from peersupport.training.models import Attendance, Course, Evaluation
+        from peersupport.training.selectors import overdue_supporters, refresher_dates
+
+        initial = Course.objects.get(kind="initial")
+        assert initial.sessions.filter(starts_at__lt=timezone.now()).count() == 2
+        trained = set(Attendance.objects.filter(kind="initial", completed=True).values_list("person_id", flat=True))
+        active = Supporter.objects.filter(status=SupporterStatus.ACTIVE).values_list("person_id", flat=True)
+        assert set(active) <= trained
+        assert Course.objects.get(kind="refresher").sessions.filter(starts_at__gt=timezone.now()).count() == 1
+        assert Evaluation.objects.count() >= 11
+        assert overdue_supporters(refresher_dates(timezone.localdate())).count() == 1
+
     def test_demo_resources_cover_the_categories(self, demo_output):
         assert 8 <= Resource.objects.count() <= 12
         categories = set(Resource.objects.values_list("category", flat=True))

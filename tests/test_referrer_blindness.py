@@ -146,7 +146,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
               # Meetings and scenarios are program staff's (403 to a referrer).
               "meeting_id": 1, "scenario_id": 1,
               # Recruiting is the program staff's (403 to a referrer).
-              "campaign_id": 1, "candidate_id": 1}
+              "campaign_id": 1, "candidate_id": 1,
+              # Training is program staff's (403 to a referrer), whichever course, session or material.
+              "course_id": 1, "session_id": 1, "material_id": 1}
     answers = {}
     for route in site_routes():
         url = route.url(values)

@@ -174,6 +174,22 @@ WEB: dict[str, dict[str, Rule]] = {
     "recruit-campaign-progress": {GET: allow(STAFF)},
     "recruit-candidates": {GET: allow(STAFF)},
     "recruit-candidate-move": {POST: allow({DIRECTOR})},
+    # training: program staff read it and record attendance; the director maintains courses,
+    # sessions, materials and the refresher settings. A supporter sees their own training. An
+    # attendee evaluates a session through the personal link in their email, with no account.
+    "training": {GET: allow(STAFF)},
+    "training-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+    "training-course-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-course": {GET: allow(STAFF)},
+    "training-course-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-session-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-session": {GET: allow(STAFF), POST: allow(STAFF)},
+    "training-session-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-material-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-material-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "my-training": {GET: allow({SUPPORTER})},
+    "training-evaluation": {GET: PUBLIC, POST: PUBLIC},
+    "training-evaluation-thanks": {GET: PUBLIC},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

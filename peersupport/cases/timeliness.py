@@ -35,6 +35,7 @@ from peersupport.notifications.emails import (
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Supporter, SupporterStatus
+from peersupport.training.refreshers import refresher_step
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,18 @@ class NoticeCounts:
     reminders: int = 0
     escalations: int = 0
     unreachable: int = 0
+    # The training step (peersupport/training/refreshers.py).
+    refresher_notices: int = 0
+    refresher_pauses: int = 0
 
     def __str__(self) -> str:
         return (f"{self.reminders} reminder(s), {self.escalations} escalation(s), "
-                f"{self.unreachable} case(s) marked unreachable")
+                f"{self.unreachable} case(s) marked unreachable, "
+                f"{self.refresher_notices} refresher notice(s), {self.refresher_pauses} supporter(s) paused")
 
     def __bool__(self) -> bool:
-        return bool(self.reminders or self.escalations or self.unreachable)
+        return bool(self.reminders or self.escalations or self.unreachable
+                    or self.refresher_notices or self.refresher_pauses)
 
 
 def step_key(case: Case) -> str:
@@ -72,7 +78,8 @@ def step_key(case: Case) -> str:
 
 
 def send_due_notices(now: datetime | None = None) -> NoticeCounts:
-    """Remind and escalate every step that is past due, once each; mark silent peers unreachable."""
+    """Remind and escalate every step that is past due, once each; mark silent peers unreachable;
+    tell supporters of refreshers due and overdue (and pause the overdue, if the program chose so)."""
     now = now or timezone.now()
     program = ProgramSettings.current()
     counts = NoticeCounts(unreachable=_mark_unreachable(program, now))
@@ -101,6 +108,9 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
                 counts.escalations += 1
     # The team's side of the job: a friendly note to supporters who missed two meetings in a row.
     meetings_nudge_missed(now)
+    refreshers = refresher_step(now)
+    counts.refresher_notices = refreshers.due_soon + refreshers.overdue
+    counts.refresher_pauses = refreshers.paused
     return counts
 
 

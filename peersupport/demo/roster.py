@@ -12,6 +12,7 @@ from django.utils import timezone
 from peersupport.demo import data
 from peersupport.roster.models import Experience, Person, Supporter
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
+from peersupport.training.demo import demo_initial_training
 
 
 class Roster:
@@ -175,13 +176,16 @@ def make_supporters(rng: random.Random, roster: Roster, now: datetime) -> list[S
     for i, (person, status) in enumerate(zip(chosen, statuses, strict=False)):
         trained = status in ("active", "paused", "retired")
         days_since_training = rng.randint(1100, 1800) if status == "retired" else rng.randint(45, 900)
+        trained_on = today - timedelta(days=days_since_training) if trained else None
+        if status in ("active", "paused"):  # the team's training records (peersupport/training/demo.py)
+            trained_on = demo_initial_training(person, index=i, now=now)
         supporter, _ = supporter_upsert(
             actor=None,
             employee_id=person.employee_id,
             data=SupporterInput(
                 status=status,
                 capacity=rng.choice([None, 1, 2, 2, 3]),
-                trained_on=today - timedelta(days=days_since_training) if trained else None,
+                trained_on=trained_on,
                 experience=tuple(rng.sample(experiences, rng.randint(1, 3))) if trained else (),
                 paused_until=today + timedelta(days=rng.randint(14, 60))
                 if status == "paused" else None,

@@ -75,6 +75,7 @@ from peersupport.roster.models import Person, Supporter, SupporterStatus
 from peersupport.support.links import ASK, TALK, make_token, read_token
 from peersupport.support.models import LinkUse
 from peersupport.support.services import link_self_refer, talk_reengage
+from peersupport.training.demo import demo_training
 
 DIRECTOR_EMAIL = f"director@{data.DOMAIN}"
 SUPPORTER_LOGINS = 3
@@ -138,6 +139,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         roster.build()
         roster.reserve(data.ASK_EMPLOYEE_ID)  # no story may give them a case: README names them
         supporters = make_supporters(rng, roster, now)
+        demo_training(now)
         _make_resources()
         users = _make_users(roster)
         tagged: dict[str, Person] = {}

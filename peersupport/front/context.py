@@ -15,6 +15,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("supporters", "Supporters"),
         ("meetings", "Meetings"),
         ("recruit-campaigns", "Recruiting"),
+        ("training", "Training"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
@@ -28,6 +29,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("supporters", "Supporters"),
         ("meetings", "Meetings"),
         ("recruit-campaigns", "Recruiting"),
+        ("training", "Training"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
@@ -36,6 +38,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.SUPPORTER: [
         ("my-cases", "My peers"),
         ("guide", "Guide"),
+        ("my-training", "My training"),
         ("resources", "Resources"),
         ("referral-new", "Refer a colleague"),
     ],

@@ -10,8 +10,6 @@ recorded as nominated, so the pipeline visibly feeds the supporter records.
 import random
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-
 from peersupport.accounts.models import User
 from peersupport.recruitment.invitation import DEFAULT_BODY, DEFAULT_SUBJECT
 from peersupport.recruitment.links import answer_token, nomination_token, read_answer_link, read_nomination_link
@@ -32,7 +30,8 @@ from peersupport.recruitment.services import (
     nominate,
 )
 from peersupport.roster.models import Person, Supporter, SupporterStatus
-from peersupport.roster.services import SupporterInput, supporter_upsert
+from peersupport.training.models import CourseKind, Session
+from peersupport.training.services import attendance_record
 
 DEPARTMENT = "Emergency Medicine"
 SEED = 10_2026
@@ -89,12 +88,14 @@ def _move_through_pipeline(director: User, now: datetime) -> None:
     for candidate in accepting[:2]:
         candidate_start_training(actor=director, candidate_id=candidate.pk)
     if accepting:
-        # Their initial training is recorded on the supporter record; then they are made active.
+        # Their initial training is recorded (at the demo's latest initial session); then they are
+        # made active.
         trained = accepting[0]
-        supporter = Supporter.objects.get(person=trained.person)
-        supporter_upsert(actor=director, employee_id=trained.person.employee_id, data=SupporterInput(
-            status=supporter.status, capacity=supporter.capacity, experience=tuple(supporter.experience),
-            trained_on=timezone.localdate(now) - timedelta(days=9)))
+        session = (Session.objects.filter(course__kind=CourseKind.INITIAL, starts_at__lte=now)
+                   .order_by("-starts_at").first())
+        if session is None:
+            return
+        attendance_record(actor=director, session=session, employee_ids=[trained.person.employee_id])
         candidate_activate(actor=director, candidate_id=trained.pk)
 
 

@@ -24,6 +24,7 @@ from peersupport.recruitment.models import Candidate, CandidateState
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.roster.services import SupporterInput, supporter_upsert
 from peersupport.support.links import USED, LinkRefused, kind_url, use_link
+from peersupport.training.selectors import has_initial_training
 
 CANDIDATE_INVITE_KIND = "candidate_invitation"
 # What each move needs the candidate to be in.
@@ -60,9 +61,9 @@ def _candidate(candidate_id: int) -> Candidate:
 
 
 def initial_training_recorded(supporter: Supporter) -> bool:
-    """Whether the supporter's initial training is on record: the supporter record's training
-    date, which is what the roster's own rule for an active supporter asks for too."""
-    return supporter.trained_on is not None
+    """Whether the supporter's initial training is on record (peersupport/training): the same
+    rule the roster applies before anyone becomes active."""
+    return has_initial_training(supporter.person)
 
 
 def candidate_invite(*, actor: User, candidate_id: int, now: datetime | None = None) -> Candidate:
@@ -141,8 +142,8 @@ def candidate_activate(*, actor: User, candidate_id: int, now: datetime | None =
             raise _refusal(candidate)
         supporter = Supporter.objects.select_for_update().filter(person=candidate.person).first()
         if supporter is None or not initial_training_recorded(supporter):
-            raise Conflict(f"Record {candidate.person.name}'s initial training first (the training date on "
-                           "their supporter record); a supporter becomes active only after it.")
+            raise Conflict(f"Record {candidate.person.name}'s initial training first (their attendance of an "
+                           "initial training session, under Training); a supporter becomes active only after it.")
         _move(candidate, CandidateState.ACTIVE, now)
         if supporter.status != SupporterStatus.ACTIVE:
             supporter_upsert(actor=actor, employee_id=candidate.person.employee_id,

@@ -18,6 +18,7 @@ from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.matching.models import matching_version_bump
 from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
+from peersupport.training.selectors import initial_training_dates
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,6 @@ def _supporter_values(data: SupporterInput) -> dict[str, Any]:
     if unknown:
         raise _problem("experience",
                        f"Unknown experience {unknown[0]!r}; use one of {', '.join(Experience.values)}.")
-    if data.status == SupporterStatus.ACTIVE and data.trained_on is None:
-        raise _problem("trained_on", "An active supporter needs a training date (trained_on).")
     if data.trained_on and data.trained_on > timezone.localdate():
         raise _problem("trained_on", "trained_on is in the future.")
     return {
@@ -145,6 +144,23 @@ def _supporter_values(data: SupporterInput) -> dict[str, Any]:
     }
 
 
+def _training_problem(values: dict[str, Any], status_before: str | None,
+                      initial_on: date | None) -> InvalidInput | None:
+    """The training rule (peersupport/training): a supporter becomes active only once their
+    initial training is recorded. One already active stays so (records from before the rule).
+    An active supporter's `trained_on`, when not given, is their recorded initial training's date."""
+    if values["status"] != SupporterStatus.ACTIVE:
+        return None
+    if status_before != SupporterStatus.ACTIVE and initial_on is None:
+        return _problem("status", "A supporter becomes active only once their initial training is recorded: "
+                                  "record their attendance of an initial training session first.")
+    if values["trained_on"] is None:
+        values["trained_on"] = initial_on
+    if values["trained_on"] is None:
+        return _problem("trained_on", "An active supporter needs a training date (trained_on).")
+    return None
+
+
 def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInput) -> tuple[Supporter, bool]:
     """Make a person a supporter, or update their status, limit, training and experience."""
     person = Person.objects.filter(employee_id=employee_id).first()
@@ -154,6 +170,10 @@ def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInp
     values = _supporter_values(data)
     values["updated_at"] = timezone.now()
     with transaction.atomic():
+        before = Supporter.objects.select_for_update().filter(person=person).values_list("status", flat=True).first()
+        problem = _training_problem(values, before, initial_training_dates([person.pk]).get(person.pk))
+        if problem is not None:
+            raise problem
         supporter, created = Supporter.objects.update_or_create(person=person, defaults=values)
         audit_record(actor=actor, action="supporter.create" if created else "supporter.update",
                      obj=supporter, detail={"employee_id": employee_id, "status": data.status})
@@ -321,8 +341,10 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
 def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, SupporterInput]]) -> BatchCounts:
     """Make or update up to 1,000 supporter records, all or nothing, with the single PUT's rules.
 
-    An employee id not on the roster makes its item invalid. One upsert writes the new and changed
-    records, and one audit entry records the counts."""
+    An employee id not on the roster makes its item invalid, and so does making someone active
+    without a recorded initial training. One upsert writes the new and changed records, and one
+    audit entry records the counts."""
+
     _check_size("supporters", len(items))
     problems: list[_Problem] = []
     values: dict[str, dict[str, Any]] = {}
@@ -347,13 +369,24 @@ def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Su
                 problems.append(_item_problem(
                     index,
                     f"Unknown employee_id: {employee_id}. Add the person to the roster first.", "employee_id"))
-        if problems:
-            raise _refuse_batch("supporters", problems)
         existing = {
             row["person_id"]: row
             for row in Supporter.objects.filter(person_id__in=list(person_of.values())).values(
                 "person_id", *SUPPORTER_FIELDS)
         }
+        # The training rule, as the single PUT applies it: one query for the whole batch.
+        trained = initial_training_dates(person_of[e] for e, fields in values.items()
+                                         if fields["status"] == SupporterStatus.ACTIVE and e in person_of)
+        for employee_id, fields in values.items():
+            if employee_id not in person_of:
+                continue
+            before_row = existing.get(person_of[employee_id])
+            problem = _training_problem(fields, before_row["status"] if before_row else None,
+                                        trained.get(person_of[employee_id]))
+            if problem is not None:
+                problems.append(_item_problem(index_of[employee_id], problem))
+        if problems:
+            raise _refuse_batch("supporters", problems)
         now = timezone.now()
         writes: list[Supporter] = []
         created = unchanged = 0

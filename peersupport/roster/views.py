@@ -8,6 +8,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.requests import SignedInRequest
@@ -24,6 +25,7 @@ from peersupport.roster.forms import (
 )
 from peersupport.roster.models import Person, PersonQuerySet, Supporter
 from peersupport.roster.services import person_upsert, supporter_upsert
+from peersupport.training.selectors import ON_THE_TEAM, initial_training_dates, refresher_dates, with_last_training
 
 PAGE_SIZE = 50
 LOOKUP_MIN_CHARS = 2
@@ -161,8 +163,11 @@ def supporter_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
         status = InvalidInput.status
     else:
         form = SupporterForm(supporter=supporter)
+    # The training rule (peersupport/training): shown beside the status it governs.
+    initial_training_on = initial_training_dates([person.pk]).get(person.pk)
     return render(request, "roster/supporter_form.html",
-                  {"form": form, "person": person, "supporter": supporter, "from_team": from_team}, status=status)
+                  {"form": form, "person": person, "supporter": supporter, "from_team": from_team,
+                   "initial_training_on": initial_training_on}, status=status)
 
 
 @login_required
@@ -172,7 +177,7 @@ def supporters(request: SignedInRequest) -> HttpResponse:
     form = SupporterFilterForm(request.GET)
     default_limit = ProgramSettings.current().default_case_limit
     team = (
-        Supporter.objects.with_open_cases()
+        with_last_training(Supporter.objects.with_open_cases())
         .annotate(limit=Coalesce("capacity", Value(default_limit)))
         .select_related("person")
         .order_by("person__name", "pk")
@@ -180,6 +185,11 @@ def supporters(request: SignedInRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["status"]:
         team = team.filter(status=form.cleaned_data["status"])
     page = Paginator(team, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The refresher each is due for (peersupport/training): flagged when overdue.
+    dates = refresher_dates(timezone.localdate())
+    for supporter in page.object_list:
+        supporter.refresher_overdue = (supporter.status in ON_THE_TEAM
+                                       and dates.is_overdue(supporter.last_trained_on))
     return render(request, "roster/supporters.html", {"form": form, "page_obj": page})
 
 

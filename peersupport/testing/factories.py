@@ -1,11 +1,14 @@
 """Small factories for tests and the demo: sensible defaults, every field overridable."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.training.models import Attendance, CourseKind
 
 _seq = itertools.count(1)
 
@@ -32,10 +35,21 @@ def make_supporter(person: Person | None = None, **fields: Any) -> Supporter:
     defaults: dict[str, Any] = {
         "status": SupporterStatus.ACTIVE,
         "capacity": 2,
-        "trained_on": date(2026, 1, 15),
+        # Recent, so that no factory supporter's refresher ever falls due during a test.
+        "trained_on": timezone.localdate() - timedelta(days=60),
     }
     defaults.update(fields)
-    return Supporter.objects.create(person=person, **defaults)
+    supporter = Supporter.objects.create(person=person, **defaults)
+    if supporter.status in (SupporterStatus.ACTIVE, SupporterStatus.PAUSED) and supporter.trained_on:
+        # The training rule: a supporter on the team has their initial training recorded.
+        record_initial_training(person, on=supporter.trained_on)
+    return supporter
+
+
+def record_initial_training(person: Person, *, on: date | None = None) -> Attendance:
+    """A completed initial training for `person` (a legacy record: no session needed)."""
+    return Attendance.objects.create(person=person, kind=CourseKind.INITIAL, completed=True, legacy=True,
+                                     trained_on=on or timezone.localdate() - timedelta(days=60))
 
 
 def make_user(role: str = Role.REFERRER, person: Person | None = None, **fields: Any) -> User:

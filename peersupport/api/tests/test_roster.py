@@ -4,7 +4,7 @@ import pytest
 
 from peersupport.audit.models import AuditEntry
 from peersupport.roster.models import Person, Supporter
-from peersupport.testing.factories import make_person
+from peersupport.testing.factories import make_person, record_initial_training
 
 DANA = {"name": "Dana Reyes", "email": "dreyes@example.org", "phone": "+1 555 0100",
         "role_type": "physician", "specialty": "Anesthesiology", "department": "Anesthesia",
@@ -83,7 +83,7 @@ def test_missing_name_is_named(call, director, chief):
 
 
 def test_put_supporter_creates_201_then_updates_200(call, director, db):
-    make_person(employee_id="E3301")
+    record_initial_training(make_person(employee_id="E3301"))
     body = {"status": "active", "capacity": 2, "trained_on": "2026-09-01",
             "experience": ["litigation", "patient_death"], "paused_until": None}
     response = call(director, "PUT", "/supporters/E3301", body)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from peersupport.audit.models import AuditEntry
 from peersupport.roster.models import Person, Supporter
 from peersupport.roster.services import PERSON_FIELDS, SUPPORTER_FIELDS, PersonInput, people_upsert_batch
-from peersupport.testing.factories import make_person
+from peersupport.testing.factories import make_person, record_initial_training
 
 DANA = {"name": "Dana Reyes", "email": "dreyes@example.org", "phone": "+1 555 0100",
         "role_type": "physician", "specialty": "Anesthesiology", "department": "Anesthesia",
@@ -145,6 +145,7 @@ def test_the_same_number_of_queries_for_a_batch_of_10_and_of_200(director, chief
 def test_supporters_batch_creates_updates_and_refuses_unknown_people(call, director, db):
     for employee_id in ("E1", "E2", "E3"):
         make_person(employee_id=employee_id)
+    record_initial_training(Person.objects.get(employee_id="E1"))
     supporters = [{"employee_id": "E1", "status": "active", "capacity": 2, "trained_on": "2026-01-15",
                    "experience": ["litigation", "patient_death", "litigation"]},
                   {"employee_id": "E2", "status": "nominated"}]
@@ -163,13 +164,14 @@ def test_supporters_batch_creates_updates_and_refuses_unknown_people(call, direc
         {"employee_id": "E2", "status": "active"}, {"employee_id": "E1", "status": "paused"}]})
     assert response.status_code == 422
     assert [e["loc"] for e in response.json()["errors"]] == [
-        ["supporters", 1, "employee_id"], ["supporters", 2, "trained_on"], ["supporters", 3, "employee_id"]]
+        ["supporters", 1, "employee_id"], ["supporters", 2, "status"], ["supporters", 3, "employee_id"]]
     assert Supporter.objects.get(person__employee_id="E1").status == "active"
 
 
 def test_a_supporters_batch_and_single_puts_produce_the_same_rows(call, director, db):
     for employee_id in ("E1", "E2"):
         make_person(employee_id=employee_id)
+    record_initial_training(Person.objects.get(employee_id="E1"))
     supporters = [{"employee_id": "E1", "status": "active", "capacity": 3, "trained_on": "2026-01-15",
                    "experience": ["patient_death", "litigation"], "on_call": True},
                   {"employee_id": "E2", "status": "paused", "paused_until": "2026-12-31"}]

@@ -221,8 +221,9 @@ def test_a_rerun_costs_a_few_queries_however_many_cases_are_due(
     clock(5 * HOUR)
     assert send_due_notices().reminders == 12
     # One batch of due cases: its rows, their conversations (the next step follows them), ...
-    # ...and one for the supporter meetings' nudge step (the recent meetings with attendance).
-    with django_assert_max_num_queries(8):
+    # ...one for the supporter meetings' nudge step (the recent meetings with attendance),
+    # and two for the refresher step (its settings, and the supporters due or overdue: none here).
+    with django_assert_max_num_queries(10):
         assert not send_due_notices()
 
 
@@ -262,4 +263,5 @@ def test_the_loop_needs_a_positive_interval():
 
 def test_the_task_runs_the_job(clock, assigned_case):
     clock(25 * HOUR)
-    assert send_reminders.call() == {"reminders": 1, "escalations": 0, "unreachable": 0}
+    assert send_reminders.call() == {"reminders": 1, "escalations": 0, "unreachable": 0,
+                                     "refresher_notices": 0, "refresher_pauses": 0}

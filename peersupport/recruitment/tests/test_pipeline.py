@@ -22,6 +22,7 @@ from peersupport.recruitment.tests.factories import make_campaign, make_candidat
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.support.links import LinkRefused
 from peersupport.testing.factories import make_person, make_supporter, make_user
+from peersupport.training.models import Attendance, CourseKind
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_the_whole_way_from_nominated_to_active_feeds_the_supporter_record(direc
     candidate_start_training(actor=director, candidate_id=candidate.pk)
     with pytest.raises(Conflict, match="initial training first"):
         candidate_activate(actor=director, candidate_id=candidate.pk)
-    Supporter.objects.filter(pk=supporter.pk).update(trained_on=date(2026, 3, 1))
+    Attendance.objects.create(person=person, kind=CourseKind.INITIAL, trained_on=date(2026, 3, 1), legacy=True)
     candidate_activate(actor=director, candidate_id=candidate.pk)
     candidate.refresh_from_db()
     supporter.refresh_from_db()

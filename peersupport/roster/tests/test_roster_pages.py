@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -7,7 +9,7 @@ from django.urls import reverse
 from peersupport.audit.models import AuditEntry
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.roster.models import Person, Supporter
-from peersupport.testing.factories import make_person, make_supporter
+from peersupport.testing.factories import make_person, make_supporter, record_initial_training
 
 
 @pytest.fixture(autouse=True)
@@ -127,8 +129,9 @@ def test_make_someone_a_supporter(client, director):
     client.force_login(director)
     url = reverse("supporter-edit", args=[person.employee_id])
     refused = client.post(url, {"status": "active", "capacity": "3"})
-    assert refused.status_code == 422 and "needs a training date" in refused.content.decode()
+    assert refused.status_code == 422 and "initial training is recorded" in refused.content.decode()
     assert not Supporter.objects.exists()
+    record_initial_training(person, on=date(2026, 1, 10))
     response = client.post(url, {"status": "active", "capacity": "3", "trained_on": "2026-01-10",
                                  "experience": ["litigation", "patient_death"], "on_call": "on"})
     assert response.status_code == 302

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from peersupport.roster.models import Supporter
-from peersupport.testing.factories import make_person
+from peersupport.testing.factories import make_person, record_initial_training
 
 
 def test_the_supporters_page_leads_to_adding_one(client, administrator):
@@ -25,6 +25,7 @@ def test_add_a_supporter_by_name_then_set_their_settings(client, director):
 
     form = client.get(pick).content.decode()
     assert "is not a supporter yet" in form and f'action="{pick}"' in form
+    record_initial_training(kim)
     response = client.post(pick, {"status": "active", "capacity": 3, "trained_on": "2026-10-01"})
     assert response.status_code == 302 and response["Location"] == reverse("supporters")
     supporter = Supporter.objects.get(person=kim)

@@ -1,0 +1,38 @@
+"""Access to training: program staff read it and record attendance; the director maintains it."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peersupport.accounts.models import PROGRAM_STAFF, Role, User
+from peersupport.front.decorators import require_role
+from peersupport.training.models import Course, Material, Session
+
+STAFF_ONLY = "Only the program's director and administrator see the training records."
+DIRECTOR_ONLY = "Only the program director maintains the courses, sessions and materials."
+MAINTAINERS = frozenset({Role.DIRECTOR})
+
+
+def require_training_reader(user: User) -> None:
+    require_role(user, PROGRAM_STAFF, STAFF_ONLY)
+
+
+def require_training_maintainer(user: User) -> None:
+    require_role(user, MAINTAINERS, DIRECTOR_ONLY)
+
+
+def course_for_user(user: User, course_id: int) -> Course:
+    require_training_reader(user)
+    return get_object_or_404(Course, pk=course_id)
+
+
+def session_for_user(user: User, session_id: int) -> Session:
+    require_training_reader(user)
+    session = Session.objects.select_related("course").filter(pk=session_id).first()
+    if session is None:
+        raise Http404("No such training session.")
+    return session
+
+
+def material_for_user(user: User, material_id: int) -> Material:
+    require_training_maintainer(user)
+    return get_object_or_404(Material, pk=material_id)
