@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "peersupport.front",
     # The peer's own path with no account: /support/, asking by work email, personal links.
     "peersupport.support",
+    # Availability, the on-call rota and its calendar feeds, recognition: peersupport/team/.
+    "peersupport.team",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

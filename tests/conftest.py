@@ -15,6 +15,11 @@ from peersupport.roster.models import Supporter
 from peersupport.testing.factories import make_person
 
 
+def _next_monday():
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
 @dataclass
 class World:
     """A referral by the referrer whose case is supporter A's, supporter B beside them, a resource."""
@@ -37,6 +42,8 @@ class World:
             # A set-password link that names no login: the page that says the link does not work.
             "uidb64": "MA",
             "token": "set-password",
+            # A calendar feed address that was never given out: the page that says it does not work.
+            "feed_token": "cal_no-such-feed",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -61,6 +68,11 @@ class World:
             "password-forgot": {"email": "someone@example.org"},
             "resource-new": {"name": "Crisis line", "category": "crisis"},
             "resource-edit": {"name": "Crisis line", "category": "crisis"},
+            "my-team-pause": {"until": (timezone.localdate() + timedelta(days=7)).isoformat(), "reason": "leave"},
+            "my-team-recognition": {"opt_in": "on"},
+            "on-call-team": {"name": "Team North", "supporters": [self.supporter_a.pk, self.supporter_b.pk]},
+            "on-call-week": {"starts_on": _next_monday().isoformat(), "team": ""},
+            "case-check-in": {"reason": "hard_conversation"},
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("cases", "Cases"),
         ("roster", "Roster"),
         ("supporters", "Supporters"),
+        ("on-call", "On call"),
+        ("recognition", "Recognition"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
@@ -31,6 +33,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.SUPPORTER: [
         ("my-cases", "My peers"),
+        ("my-team", "My participation"),
         ("guide", "Guide"),
         ("resources", "Resources"),
         ("referral-new", "Refer a colleague"),
