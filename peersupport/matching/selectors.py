@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from peersupport.accounts.models import User
@@ -31,8 +31,7 @@ from peersupport.matching.scoring import score
 from peersupport.matching.wishes import UnmetWish, unmet_wishes_among, wishes_for_display
 from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Person, RoleType, Supporter, SupporterQuerySet, SupporterStatus
-from peersupport.team.models import OnCallMember
-from peersupport.team.selectors import on_call_supporter_ids
+from peersupport.team.models import OnCallMember, OnCallWeek
 
 # The director sees this many suggestions; choosing anyone further down needs a reason.
 SUGGESTION_COUNT = 5
@@ -98,12 +97,16 @@ def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> l
     return list(_load_facts(supporters, default_limit).values())
 
 
-def _load_facts(supporters: SupporterQuerySet, default_limit: int, day: date | None = None) -> dict[int, SupporterFacts]:
+def _load_facts(supporters: SupporterQuerySet, default_limit: int) -> dict[int, SupporterFacts]:
     """`load_supporter_facts` by supporter id, in id order. A supporter is on call when their
-    record says so or the on-call rota puts their team on call on `day` (today by default)."""
-    rows = list(supporters.order_by("pk").values_list(*_FACT_COLUMNS))
+    record says so or the on-call rota puts their team on call today (read in the same query)."""
+    on_call_by_rota = Exists(
+        OnCallMember.objects.filter(supporter=OuterRef("pk")).filter(
+            Exists(OnCallWeek.objects.covering(timezone.localdate()).filter(team=OuterRef("team"))))
+    )
+    rows = list(supporters.annotate(on_call_by_rota=on_call_by_rota).order_by("pk")
+                .values_list(*_FACT_COLUMNS, "on_call_by_rota"))
     counts = open_case_counts(None if len(rows) > 500 else [row[0] for row in rows])
-    on_call_by_rota = on_call_supporter_ids(day or timezone.localdate()) if rows else set()
     return {
         pk: SupporterFacts(
             person=PersonFacts(
@@ -118,11 +121,11 @@ def _load_facts(supporters: SupporterQuerySet, default_limit: int, day: date | N
             paused_until=paused_until,
             last_assigned_at=last_assigned_at,
             experience=frozenset(experience or ()),
-            on_call=on_call or pk in on_call_by_rota,
+            on_call=on_call or on_call_by_rota,
         )
         for (pk, person_id, employee_id, name, role_type, specialty, department, rank, interventional,
              supervisor_id, site, gender, active, status, trained_on, capacity, paused_until,
-             last_assigned_at, experience, on_call) in rows
+             last_assigned_at, experience, on_call, on_call_by_rota) in rows
     }
 
 
@@ -131,7 +134,8 @@ def _load_facts(supporters: SupporterQuerySet, default_limit: int, day: date | N
 class _Team:
     version: int
     default_limit: int
-    # The day the on-call rota was read for: a new day may start a new on-call week.
+    # The day the on-call rota was read for: a new day may start a new on-call week. (A change
+    # to the rota itself moves the version for everyone.)
     day: date
     by_supporter: dict[int, SupporterFacts]
     facts: list[SupporterFacts]
@@ -179,13 +183,13 @@ def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[
             return cached.facts, (cached.version, cached.default_limit, cached.day)
         touched = _changed_since(cached, version)
         if touched is not None:
-            # Only the supporters the changes since name: three small queries, not the whole team.
-            fresh = _load_facts(_active(Supporter.objects.filter(pk__in=touched)), program.default_case_limit, today)
+            # Only the supporters the changes since name: two small queries, not the whole team.
+            fresh = _load_facts(_active(Supporter.objects.filter(pk__in=touched)), program.default_case_limit)
             by_supporter = {pk: facts for pk, facts in cached.by_supporter.items() if pk not in touched}
             by_supporter.update(fresh)
             by_supporter = dict(sorted(by_supporter.items()))
     if by_supporter is None:
-        by_supporter = _load_facts(_active(Supporter.objects.all()), program.default_case_limit, today)
+        by_supporter = _load_facts(_active(Supporter.objects.all()), program.default_case_limit)
     facts = list(by_supporter.values())
     if version is None or connection.in_atomic_block:
         return facts, None
