@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "case.close": "Opened it to close it",
     "case.check_in": "Opened it to ask for a check-in with the director",
     "case.check_in_requested": "Asked for a check-in with the director after the case",
+    "case.check_in_mark": "Opened it to mark the supporter's check-in done",
     "case.check_in_done": "Marked the supporter's check-in done",
     "case.closed": "Closed the case",
     "case.legal_hold": "Opened it to change its legal hold",

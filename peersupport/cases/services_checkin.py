@@ -40,7 +40,7 @@ def case_check_in_done(*, actor: User, case_id: int) -> Case:
     if actor.role != Role.DIRECTOR:
         raise PermissionDenied("Only the program director marks a check-in done.")
     with transaction.atomic():
-        case = case_for_user(actor, case_id, action="case.check_in_done", for_update=True)
+        case = case_for_user(actor, case_id, action="case.check_in_mark", for_update=True)
         # Conditional: two directors marking it at once finish it once.
         done = CheckInRequest.objects.filter(case=case, done_at__isnull=True).update(
             done_at=timezone.now(), done_by=actor)
