@@ -60,7 +60,8 @@ class OnCallTeam(models.Model):
     """A few supporters (often four) who are on call together for a week at a time."""
 
     name = models.CharField(max_length=80, unique=True)
-    members = models.ManyToManyField(Supporter, through="OnCallMember", related_name="on_call_teams")
+    members: "models.ManyToManyField[Supporter, OnCallMember]" = models.ManyToManyField(
+        Supporter, through="OnCallMember", related_name="on_call_teams")
     feed_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

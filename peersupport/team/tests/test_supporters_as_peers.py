@@ -6,6 +6,7 @@ import pytest
 from peersupport.accounts.models import User
 from peersupport.cases.models import Case
 from peersupport.matching.selectors import matching_for_case, suggestions_for_case
+from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Referral
 from peersupport.team.services import on_call_team_save
 from peersupport.testing.factories import make_person, make_supporter
@@ -18,7 +19,11 @@ FORM = {"category": "medical_error", "occurred_on": "2026-11-20", "summary": "A 
 def test_a_supporter_asks_for_support_for_themself_and_close_colleagues_are_not_suggested(client, director,
                                                                                           supporter_a):
     # Alex is in Surgery at the Main Campus. Sam works beside them; Riley shares their on-call team.
-    sam = make_supporter(make_person(name="Sam Sameward", department="Surgery", site="Main Campus"))
+    # The program lets a peer's own department support them: the close-colleague rule still holds.
+    program = ProgramSettings.current()
+    program.exclude_same_department = False
+    program.save()
+    make_supporter(make_person(name="Sam Sameward", department="Surgery", site="Main Campus"))
     riley = make_supporter(make_person(name="Riley Rota", department="Radiology"))
     make_supporter(make_person(name="Casey Elsewhere", department="Surgery", site="North Campus"))
     on_call_team_save(actor=director, name="Team North", supporter_ids=[supporter_a.pk, riley.pk])
@@ -27,7 +32,7 @@ def test_a_supporter_asks_for_support_for_themself_and_close_colleagues_are_not_
     assert response.status_code == 302
     case = Case.objects.get(referral=Referral.objects.get(), peer=supporter_a.person)
     names = [s.name for s in suggestions_for_case(case)]
-    assert "Casey Elsewhere" not in names  # the program's own-department rule, as for any peer
+    assert "Casey Elsewhere" in names  # same department, another site
     assert "Sam Sameward" not in names and "Riley Rota" not in names and "Alex Supporter" not in names
     assert matching_for_case(case).eligible_count == len(names)
 
