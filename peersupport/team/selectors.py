@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from peersupport.cases.models import Case, Encounter, OutreachAttempt
 from peersupport.roster.models import Supporter, SupporterStatus
-from peersupport.team.models import WEEK, OnCallMember, OnCallTeam, OnCallWeek, Participation
+from peersupport.team.models import WEEK, OnCallTeam, OnCallWeek, Participation
 
 # How far ahead the director's rota page lists weeks, and how far back.
 ROTA_WEEKS_AHEAD = 12
@@ -24,14 +24,6 @@ def on_call_week(day: date | None = None) -> OnCallWeek | None:
     """The rota week that covers `day` (today by default), with its team."""
     day = day or timezone.localdate()
     return OnCallWeek.objects.covering(day).select_related("team").first()
-
-
-def on_call_supporter_ids(day: date) -> set[int]:
-    """The supporters (ids) on call on `day`, by the rota: one query."""
-    return set(
-        OnCallMember.objects.filter(team__weeks__starts_on__lte=day, team__weeks__starts_on__gt=day - WEEK)
-        .values_list("supporter_id", flat=True)
-    )
 
 
 @dataclass(frozen=True)
