@@ -142,7 +142,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
     values = {"referral_id": one.referral.pk, "case_id": one.case.pk, "employee_id": one.peer.employee_id,
               "resource_id": resource.pk, "rest": "no-such-thing",
               # Logins are not the referrer's to manage (403); a set-password link naming no one.
-              "login_id": 1, "uidb64": "MA", "token": "set-password"}
+              "login_id": 1, "uidb64": "MA", "token": "set-password",
+              # A calendar feed address never given out.
+              "feed_token": "cal_no-such-feed"}
     answers = {}
     for route in site_routes():
         url = route.url(values)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record
-from peersupport.cases.access import case_for_user, is_case_supporter
+from peersupport.cases.access import case_for_user, cases_for_user, is_case_supporter
 from peersupport.cases.models import Case, CheckInReason, CheckInRequest
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.emails import render_check_in_email
@@ -50,10 +50,13 @@ def case_check_in_done(*, actor: User, case_id: int) -> Case:
     return case
 
 
-def open_check_ins() -> list[CheckInRequest]:
-    """The check-ins waiting for the director, oldest first (few: no paging)."""
-    return list(CheckInRequest.objects.filter(done_at__isnull=True).select_related("supporter__person"))
+def open_check_ins(user: User) -> list[CheckInRequest]:
+    """The check-ins waiting for the director, oldest first, on the cases this user may see
+    (few: no paging)."""
+    return list(CheckInRequest.objects.filter(done_at__isnull=True, case__in=cases_for_user(user))
+                .select_related("supporter__person"))
 
 
 def open_check_in(case: Case) -> CheckInRequest | None:
-    return CheckInRequest.objects.filter(case=case, done_at__isnull=True).first()
+    """The open check-in of a case the caller already opened through the gate."""
+    return case.check_ins.filter(done_at__isnull=True).first()

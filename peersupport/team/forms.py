@@ -22,8 +22,10 @@ class TeamForm(forms.Form):
     )
 
     def __init__(self, *args: object, supporter_choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["supporters"].choices = supporter_choices  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own loose signature
+        field = self.fields["supporters"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 - narrows the type
+        field.choices = supporter_choices
 
 
 class WeekForm(forms.Form):
