@@ -85,3 +85,10 @@ def test_a_supporter_in_training_cannot_pause(client):
     user = make_user(Role.SUPPORTER, person=supporter.person)
     client.force_login(user)
     assert pause(client, timezone.localdate() + timedelta(days=3)).status_code == 409
+
+
+def test_a_supporter_the_director_set_aside_is_told_so_rather_than_offered_a_pause(client):
+    supporter = make_supporter(make_person(name="Trainee"), status="in_training")
+    client.force_login(make_user(Role.SUPPORTER, person=supporter.person))
+    page = client.get("/my/team/").content.decode()
+    assert 'data-testid="not-active"' in page and 'data-testid="pause-form"' not in page
