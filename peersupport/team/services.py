@@ -165,7 +165,7 @@ def on_call_team_save(*, actor: User, name: str, supporter_ids: list[int], team_
             audit_record(actor=actor, action="on_call.team_save", obj=team,
                          detail={"created": team_id is None, "members": [s.pk for s in supporters]})
     except IntegrityError:
-        raise Conflict("Another team already has that name.") from None
+        raise Conflict("Another team already has that name, or someone changed this team a moment ago.") from None
     return team
 
 

@@ -129,8 +129,12 @@ def _rota_page(request: SignedInRequest, *, error: str = "", status: int = 200, 
     choices = [(s.pk, s.person.name) for s in supporters]
     weeks = {week.starts_on: week for week in selectors.rota_weeks()}
     teams = selectors.teams_with_members()
+    for team in teams:
+        # For the checkboxes of each team's form: one set, not a loop per supporter.
+        team.member_ids = {m.supporter_id for m in team.memberships.all()}  # type: ignore[attr-defined]  # for the template
     context = {
         "teams": teams,
+        "supporters": supporters,
         "team_form": team_form or TeamForm(supporter_choices=choices),
         "rota": [(monday, weeks.get(monday)) for monday in _mondays(selectors.ROTA_WEEKS_AHEAD)],
         "now": selectors.on_call_now(),

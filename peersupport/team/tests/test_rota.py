@@ -92,3 +92,12 @@ def test_a_team_needs_a_unique_name_and_supporters_on_the_team(client, director,
     assert client.post("/team/on-call/teams/", {"name": "North", "supporters": [supporter_a.pk]}).status_code == 302
     assert client.post("/team/on-call/teams/", {"name": "North", "supporters": [supporter_a.pk]}).status_code == 409
     assert OnCallTeam.objects.count() == 1
+
+
+def test_the_director_changes_a_teams_members(client, director, supporter_a, supporter_b):
+    team = on_call_team_save(actor=director, name="North", supporter_ids=[supporter_a.pk])
+    client.force_login(director)
+    assert 'data-testid="team-edit"' in client.get("/team/on-call/").content.decode()
+    response = client.post("/team/on-call/teams/", {"team": team.pk, "name": "North", "supporters": [supporter_b.pk]})
+    assert response.status_code == 302
+    assert list(team.members.values_list("pk", flat=True)) == [supporter_b.pk]
