@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "peersupport.recruitment",
     # Training the supporters: courses, sessions, attendance, refreshers, evaluations.
     "peersupport.training",
+    # Availability, the on-call rota and its calendar feeds, recognition: peersupport/team/.
+    "peersupport.team",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

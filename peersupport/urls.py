@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("peersupport.meetings.urls")),
     path("", include("peersupport.recruitment.urls")),
     path("", include("peersupport.training.urls")),
+    path("", include("peersupport.team.urls")),
 ]

@@ -20,6 +20,11 @@ from peersupport.testing.factories import make_person
 from peersupport.training.models import Course, Material, Session
 
 
+def _next_monday():
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
 @dataclass
 class World:
     """A referral by the referrer whose case is supporter A's, supporter B beside them, a resource."""
@@ -53,6 +58,8 @@ class World:
             "course_id": self.training_session.course_id,
             "session_id": self.training_session.pk,
             "material_id": self.material.pk,
+            # A calendar feed address that was never given out: the page that says it does not work.
+            "feed_token": "cal_no-such-feed",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -95,6 +102,11 @@ class World:
             "training-session": {"others": self.supporter_b.person.employee_id, "completed": "yes"},
             "training-material-new": {"title": "Listening guide", "description": "Read before the first session."},
             "training-material-edit": {"title": "Listening guide", "description": "Read before the first session."},
+            "my-team-pause": {"until": (timezone.localdate() + timedelta(days=7)).isoformat(), "reason": "leave"},
+            "my-team-recognition": {"opt_in": "on"},
+            "on-call-team": {"name": "Team North", "supporters": [self.supporter_a.pk, self.supporter_b.pk]},
+            "on-call-week": {"starts_on": _next_monday().isoformat(), "team": ""},
+            "case-check-in": {"reason": "hard_conversation"},
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -59,6 +59,9 @@ REVIEWED = {
     "peersupport.cases.models.with_referral_links": (
         "a QuerySet method that refines cases the caller already took from a gate: it prefetches "
         "the referral links of those cases only"),
+    "peersupport.team.selectors.contributions": (
+        "a supporter's own counts (outreach tries, cases held, conversation minutes) by supporter "
+        "id, for their page and the recognition list: numbers, never a case's data"),
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
         "referral again for the same login and idempotency key"),

@@ -148,7 +148,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
               # Recruiting is the program staff's (403 to a referrer).
               "campaign_id": 1, "candidate_id": 1,
               # Training is program staff's (403 to a referrer), whichever course, session or material.
-              "course_id": 1, "session_id": 1, "material_id": 1}
+              "course_id": 1, "session_id": 1, "material_id": 1,
+              # A calendar feed address never given out.
+              "feed_token": "cal_no-such-feed"}
     answers = {}
     for route in site_routes():
         url = route.url(values)

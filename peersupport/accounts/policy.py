@@ -125,6 +125,9 @@ WEB: dict[str, dict[str, Rule]] = {
     # Handing back is the supporter's own decision; the director reassigns instead.
     "case-hand-back": {GET: allow({SUPPORTER}, Scope.OWN_CASE), POST: allow({SUPPORTER}, Scope.OWN_CASE)},
     "case-legal-hold": {POST: allow({DIRECTOR})},
+    # A check-in after a hard case: asked by the case's own supporter, marked done by the director.
+    "case-check-in": {POST: allow({SUPPORTER}, Scope.OWN_CASE)},
+    "case-check-in-done": {POST: allow({DIRECTOR})},
     # roster
     "roster": {GET: allow(STAFF)},
     "roster-lookup": {GET: allow(REFERRERS)},
@@ -190,6 +193,21 @@ WEB: dict[str, dict[str, Rule]] = {
     "my-training": {GET: allow({SUPPORTER})},
     "training-evaluation": {GET: PUBLIC, POST: PUBLIC},
     "training-evaluation-thanks": {GET: PUBLIC},
+    # team: a supporter's own participation (pause, recognition, calendar address); the director's
+    # on-call rota and recognition list. The calendar feed needs no sign-in (calendar clients
+    # cannot sign in): its secret address is the key, and an unknown one answers 410.
+    "my-team": {GET: allow({SUPPORTER})},
+    "my-team-pause": {POST: allow({SUPPORTER})},
+    "my-team-resume": {POST: allow({SUPPORTER})},
+    "my-team-recognition": {POST: allow({SUPPORTER})},
+    "my-team-feed": {POST: allow({SUPPORTER})},
+    "on-call": {GET: allow({DIRECTOR})},
+    "on-call-team": {POST: allow({DIRECTOR})},
+    "on-call-week": {POST: allow({DIRECTOR})},
+    "on-call-team-feed": {POST: allow({DIRECTOR})},
+    "on-call-feed": {GET: PUBLIC},
+    "recognition": {GET: allow({DIRECTOR})},
+    "recognition-letters": {GET: allow({DIRECTOR})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

@@ -359,3 +359,36 @@ class StepNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.step} of {self.case}"
+
+
+class CheckInReason(models.TextChoices):
+    """Why a supporter would like a check-in with the director after a case: fixed choices, no notes."""
+
+    HARD_CONVERSATION = "hard_conversation", "A hard conversation"
+    OWN_EXPERIENCE = "own_experience", "It touched my own experience"
+    WORRIED_ABOUT_PEER = "worried_about_peer", "I'm worried about the peer"
+    OTHER = "other", "Other"
+
+
+class CheckInRequest(models.Model):
+    """The case's supporter would like a check-in with the director (supporters are people
+    too). Open until the director marks it done; at most one open per case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="check_ins")
+    supporter = models.ForeignKey("roster.Supporter", on_delete=models.CASCADE, related_name="check_ins")
+    reason = models.CharField(max_length=30, choices=CheckInReason.choices)
+    raised_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(done_at__isnull=True),
+                                    name="check_in_one_open_per_case"),
+        ]
+        indexes = [models.Index(fields=["done_at", "raised_at"])]
+
+    def __str__(self) -> str:
+        return f"Check-in asked on {self.case}"

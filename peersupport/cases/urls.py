@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peersupport.cases import views, views_retention, views_supporter
+from peersupport.cases import views, views_checkin, views_retention, views_supporter
 from peersupport.cases.views_overview import outbox_retry, overview
 
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/<int:case_id>/close/", views_supporter.close, name="case-close"),
     path("cases/<int:case_id>/safety/", views_supporter.safety, name="case-safety"),
     path("cases/<int:case_id>/hand-back/", views_supporter.hand_back, name="case-hand-back"),
+    path("cases/<int:case_id>/check-in/", views_checkin.check_in, name="case-check-in"),
+    path("cases/<int:case_id>/check-in/done/", views_checkin.check_in_done, name="case-check-in-done"),
     path("cases/<int:case_id>/legal-hold/", views_retention.legal_hold, name="case-legal-hold"),
     path("my/cases/", views.my_cases, name="my-cases"),
     path("guide/", views_supporter.guide, name="guide"),

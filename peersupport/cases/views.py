@@ -12,10 +12,11 @@ from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log, unsealed_audit_alert
 from peersupport.audit.services import audit_record_many
-from peersupport.cases.access import case_for_user, cases_for_user
+from peersupport.cases.access import case_for_user, cases_for_user, is_case_supporter
 from peersupport.cases.forms import AssignForm, CaseFilterForm, EncounterForm, OverrideForm
-from peersupport.cases.models import HOLDING_STATES, Case, CaseState
+from peersupport.cases.models import HOLDING_STATES, Case, CaseState, CheckInReason
 from peersupport.cases.services import case_assign
+from peersupport.cases.services_checkin import open_check_in, open_check_ins
 from peersupport.cases.supporter_page import outreach_for, supporter_context
 from peersupport.cases.timeline import case_timeline
 from peersupport.front.decorators import role_required
@@ -23,6 +24,7 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.matching.selectors import SUGGESTION_COUNT, continuity_cases, matching_for_case
 from peersupport.matching.wishes import wishes_for_display
 from peersupport.notifications.services import set_aside_messages
+from peersupport.team.selectors import on_call_now
 
 PAGE_SIZE = 50
 MY_CASES_MAX = 100
@@ -56,7 +58,9 @@ def queue(request: SignedInRequest) -> HttpResponse:
     return render(request, "cases/queue.html",
                   {"page_obj": page, "cases": shown, "plannable": plannable,
                    "set_aside_total": set_aside_messages().count(),
-                   "audit_unsealed": unsealed_audit_alert()})
+                   "audit_unsealed": unsealed_audit_alert(),
+                   "check_ins": open_check_ins(request.user), "on_call": on_call_now(),
+                   "is_director": request.user.role == Role.DIRECTOR})
 
 
 @login_required
@@ -102,6 +106,9 @@ def _case_page(
     context.update(supporter_context(request.user, case, encounter_form=encounter_form))
     if request.user.role == Role.DIRECTOR:
         context.update(case_access=case_access_log(case), case_access_limit=CASE_ACCESS_LOG_SIZE)
+    if is_case_supporter(request.user, case):
+        # "I'd like a check-in": the supporter's own, whatever the case's state.
+        context.update(check_in_offered=True, check_in=open_check_in(case), check_in_reasons=CheckInReason.choices)
     if context["is_staff"]:
         assignable = case.state == CaseState.AWAITING_ASSIGNMENT or (
             reassign and case.state in HOLDING_STATES

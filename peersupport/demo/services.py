@@ -76,6 +76,7 @@ from peersupport.support.links import ASK, TALK, make_token, read_token
 from peersupport.support.models import LinkUse
 from peersupport.support.services import link_self_refer, talk_reengage
 from peersupport.training.demo import demo_training
+from peersupport.team.demo import demo_team
 
 DIRECTOR_EMAIL = f"director@{data.DOMAIN}"
 SUPPORTER_LOGINS = 3
@@ -152,6 +153,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
             status=OutboxStatus.SENT, sent_at=F("created_at")
         )
         supporter_users = _make_supporter_logins(supporters)
+        demo_team(supporter_users)
         token = api_token_issue(email=f"integration@{data.DOMAIN}")
         # Backdated through QuerySet.update(), which sends no signal: the matching's cache.
         matching_version_bump()

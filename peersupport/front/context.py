@@ -16,6 +16,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("meetings", "Meetings"),
         ("recruit-campaigns", "Recruiting"),
         ("training", "Training"),
+        ("on-call", "On call"),
+        ("recognition", "Recognition"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("program-settings", "Settings"),
@@ -37,6 +39,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.SUPPORTER: [
         ("my-cases", "My peers"),
+        ("my-team", "My participation"),
         ("guide", "Guide"),
         ("my-training", "My training"),
         ("resources", "Resources"),

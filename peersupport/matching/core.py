@@ -34,6 +34,7 @@ __all__ = [
     "Rules",
     "Suggestion",
     "SupporterFacts",
+    "close_colleague_checks",
     "hard_rule_checks",
     "hard_rule_violations",
     "plan",
@@ -94,6 +95,29 @@ def hard_rule_checks(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -
         and folded(peer.department) == folded(person.department)
     ):
         broken.append(("same_department", f"same department as the peer ({person.department.strip()})"))
+    broken.extend(close_colleague_checks(case, supporter))
+    return broken
+
+
+def close_colleague_checks(case: CaseFacts, supporter: SupporterFacts) -> list[tuple[str, str]]:
+    """When the peer is a supporter themself, the close colleagues on the team who are kept from
+    their case whatever the program's own-department setting: the same department at the same
+    site, and the members of the peer's on-call teams. (Their supervisor and supervisees are
+    kept away by the rules every case has.) The peer should be able to speak freely to someone
+    they do not work beside or share on-call weeks with."""
+    peer, person = case.peer, supporter.person
+    if not case.peer_is_supporter or person.person_id == peer.person_id:
+        return []
+    broken: list[tuple[str, str]] = []
+    if (
+        folded(peer.department)
+        and folded(peer.department) == folded(person.department)
+        and folded(peer.site) == folded(person.site)
+    ):
+        broken.append(("close_colleague", "a close colleague of the peer, who is a supporter too "
+                                          "(same department and site)"))
+    if person.person_id in case.peer_team_mates:
+        broken.append(("on_call_team", "on an on-call team with the peer, who is a supporter too"))
     return broken
 
 

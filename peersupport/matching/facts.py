@@ -60,6 +60,11 @@ class CaseFacts:
     # Supporters (person ids) already on another case of the same referral, with that case's
     # id: a colleague from the same event (see `Rules.one_peer_per_supporter_per_event`).
     same_event_supporters: Mapping[int, int] = field(default_factory=dict)
+    # Supporters are peers too. When the peer is on the team themself, their close colleagues
+    # there are not suggested (`core.close_colleague_checks`): the same department at the same
+    # site, and the members of the peer's on-call teams (these person ids).
+    peer_is_supporter: bool = False
+    peer_team_mates: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -186,11 +186,23 @@ class SupporterTable:
         ok &= ~(self.has_supervisor & (self.supervisor_id == peer.person_id))
         if rules.exclude_same_department:
             ok &= self.department != self.vocabularies["department"].find(peer.department)
+        if case.peer_is_supporter:
+            # `core.close_colleague_checks`: the peer's own row is already out (is the peer).
+            ok &= ~((self.department == self.vocabularies["department"].find(peer.department))
+                    & (self.site == self._site_of(peer.site)))
+            if case.peer_team_mates:
+                ok &= ~np.isin(self.person_id, np.fromiter(case.peer_team_mates, dtype=self.person_id.dtype))
         if rules.one_peer_per_supporter_per_event and case.same_event_supporters:
             # Not a hard rule (the director may override it), but never planned around.
             colleagues = np.fromiter(case.same_event_supporters, dtype=self.person_id.dtype)
             ok &= ~np.isin(self.person_id, colleagues)
         return ok
+
+    def _site_of(self, site: str) -> int:
+        """A site's code, where an empty site matches an empty one (`core` compares the folded
+        text, and "" equals ""), unlike the departments, which an empty one never matches."""
+        code = self.vocabularies["site"].find(site)
+        return EMPTY if not folded(site) else code
 
     def scores(self, case: CaseFacts, rules: Rules) -> np.ndarray:
         """Unrounded scores of every supporter in the table for the case (eligible or not)."""

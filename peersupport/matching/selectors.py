@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from peersupport.accounts.models import User
@@ -31,6 +31,7 @@ from peersupport.matching.scoring import score
 from peersupport.matching.wishes import UnmetWish, unmet_wishes_among, wishes_for_display
 from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Person, RoleType, Supporter, SupporterQuerySet, SupporterStatus
+from peersupport.team.models import OnCallMember, OnCallWeek
 
 # The director sees this many suggestions; choosing anyone further down needs a reason.
 SUGGESTION_COUNT = 5
@@ -97,8 +98,14 @@ def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> l
 
 
 def _load_facts(supporters: SupporterQuerySet, default_limit: int) -> dict[int, SupporterFacts]:
-    """`load_supporter_facts` by supporter id, in id order."""
-    rows = list(supporters.order_by("pk").values_list(*_FACT_COLUMNS))
+    """`load_supporter_facts` by supporter id, in id order. A supporter is on call when their
+    record says so or the on-call rota puts their team on call today (read in the same query)."""
+    on_call_by_rota = Exists(
+        OnCallMember.objects.filter(supporter=OuterRef("pk")).filter(
+            Exists(OnCallWeek.objects.covering(timezone.localdate()).filter(team=OuterRef("team"))))
+    )
+    rows = list(supporters.annotate(on_call_by_rota=on_call_by_rota).order_by("pk")
+                .values_list(*_FACT_COLUMNS, "on_call_by_rota"))
     counts = open_case_counts(None if len(rows) > 500 else [row[0] for row in rows])
     return {
         pk: SupporterFacts(
@@ -114,11 +121,11 @@ def _load_facts(supporters: SupporterQuerySet, default_limit: int) -> dict[int, 
             paused_until=paused_until,
             last_assigned_at=last_assigned_at,
             experience=frozenset(experience or ()),
-            on_call=on_call,
+            on_call=on_call or on_call_by_rota,
         )
         for (pk, person_id, employee_id, name, role_type, specialty, department, rank, interventional,
              supervisor_id, site, gender, active, status, trained_on, capacity, paused_until,
-             last_assigned_at, experience, on_call) in rows
+             last_assigned_at, experience, on_call, on_call_by_rota) in rows
     }
 
 
@@ -127,6 +134,9 @@ def _load_facts(supporters: SupporterQuerySet, default_limit: int) -> dict[int, 
 class _Team:
     version: int
     default_limit: int
+    # The day the on-call rota was read for: a new day may start a new on-call week. (A change
+    # to the rota itself moves the version for everyone.)
+    day: date
     by_supporter: dict[int, SupporterFacts]
     facts: list[SupporterFacts]
 
@@ -156,15 +166,21 @@ def _changed_since(cached: _Team, version: int) -> set[int] | None:
     return touched if len(touched) <= PARTIAL_RELOAD_MAX else None
 
 
-def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[int, int] | None]:
-    """The active team's facts, and the key they are kept under (None when not kept)."""
+def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[int, int, date] | None]:
+    """The active team's facts, and the key they are kept under (None when not kept).
+
+    Kept per day as well as per version: who is on call comes from the rota, and a week turns
+    over with no change to the database.
+    """
     global _team_cache
     version = matching_version()
+    today = timezone.localdate()
     cached = _team_cache
     by_supporter: dict[int, SupporterFacts] | None = None
-    if cached is not None and version is not None and cached.default_limit == program.default_case_limit:
+    if (cached is not None and version is not None and cached.default_limit == program.default_case_limit
+            and cached.day == today):
         if cached.version == version:
-            return cached.facts, (cached.version, cached.default_limit)
+            return cached.facts, (cached.version, cached.default_limit, cached.day)
         touched = _changed_since(cached, version)
         if touched is not None:
             # Only the supporters the changes since name: two small queries, not the whole team.
@@ -177,8 +193,8 @@ def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[
     facts = list(by_supporter.values())
     if version is None or connection.in_atomic_block:
         return facts, None
-    _team_cache = _Team(version, program.default_case_limit, by_supporter, facts)
-    return facts, (version, program.default_case_limit)
+    _team_cache = _Team(version, program.default_case_limit, today, by_supporter, facts)
+    return facts, (version, program.default_case_limit, today)
 
 
 def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:
@@ -215,10 +231,42 @@ def continuity_filter(now: datetime, reengaged_ids: Iterable[int] = ()) -> Q:
     return (recent | Q(pk__in=list(reengaged_ids))) & Q(purged_at__isnull=True)
 
 
+# A peer with a supporter record in one of these is on the team: their close colleagues there
+# are kept from their cases (`facts.CaseFacts.peer_is_supporter`).
+TEAM_STATUSES = (SupporterStatus.IN_TRAINING, SupporterStatus.ACTIVE, SupporterStatus.PAUSED)
+
+
+def _supporter_peers(peer_ids: set[int]) -> tuple[set[int], dict[int, frozenset[int]]]:
+    """Which peers are supporters themselves, and for each the people (person ids) on their
+    on-call teams: one query, and one more only when such a peer is on an on-call team."""
+    if not peer_ids:
+        return set(), {}
+    rows = list(Supporter.objects.filter(person_id__in=peer_ids, status__in=TEAM_STATUSES)
+                .values_list("person_id", "on_call_memberships__team_id"))
+    teams_of: dict[int, set[int]] = {}
+    for person_id, team_id in rows:
+        teams_of.setdefault(person_id, set())
+        if team_id is not None:
+            teams_of[person_id].add(team_id)
+    team_ids = {team_id for teams in teams_of.values() for team_id in teams}
+    members: dict[int, set[int]] = {}
+    if team_ids:
+        for team_id, person_id in OnCallMember.objects.filter(team_id__in=team_ids).values_list(
+            "team_id", "supporter__person_id"
+        ):
+            members.setdefault(team_id, set()).add(person_id)
+    mates = {
+        person_id: frozenset(mate for team_id in teams for mate in members.get(team_id, ()) if mate != person_id)
+        for person_id, teams in teams_of.items()
+    }
+    return set(teams_of), mates
+
+
 def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
-    """Facts for cases (peer and referral already joined), in three queries however many:
+    """Facts for cases (peer and referral already joined), in four queries however many:
     the hand-backs, the cases of the same referrals (who else is involved, and who supports
-    them), and the peers' earlier cases (continuity)."""
+    them), the peers' earlier cases (continuity), and which peers are supporters themselves
+    (a fifth when one of them is on an on-call team: their team mates)."""
     referral_ids = {case.referral_id for case in cases}
     involved: dict[int, set[int]] = {rid: set() for rid in referral_ids}
     # referral id -> [(case id, supporter's person id)] for the cases that have a supporter.
@@ -236,6 +284,7 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
         if supporter_person_id is not None:
             supported[referral_id].append((case_id, supporter_person_id))
     earlier = _earlier_supporters(cases)
+    supporter_peers, team_mates = _supporter_peers({case.peer_id for case in cases if case.peer_id is not None})
     return [
         CaseFacts(
             case_id=case.pk,
@@ -252,6 +301,8 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
             same_event_supporters={
                 person_id: case_id for case_id, person_id in supported[case.referral_id] if case_id != case.pk
             },
+            peer_is_supporter=case.peer_id in supporter_peers,
+            peer_team_mates=team_mates.get(case.peer_id or 0, frozenset()),
         )
         for case in cases
     ]

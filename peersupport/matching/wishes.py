@@ -36,6 +36,14 @@ RULE_WORDS: dict[str, tuple[str, str]] = {
     "untrained": ("is not trained yet", "are not trained yet"),
     "status": ("is not an active supporter", "are not active supporters"),
     "inactive": ("is no longer active on the roster", "are no longer active on the roster"),
+    "close_colleague": (
+        "works beside the peer, who is a supporter too (same department and site)",
+        "work beside the peer, who is a supporter too (same department and site)",
+    ),
+    "on_call_team": (
+        "shares an on-call team with the peer, who is a supporter too",
+        "share an on-call team with the peer, who is a supporter too",
+    ),
 }
 
 # How a gender wish reads in a sentence ("No eligible supporter is a woman").

@@ -91,3 +91,9 @@ def practice_plan(meeting: Meeting, *, rounds: int, seed: int) -> PracticePlan:
     scenarios = {s.pk: s for s in Scenario.objects.in_use()}
     plan = plan_dyads(list(names), list(scenarios), rounds=rounds, seed=seed)
     return PracticePlan(rounds=plan, names=names, scenarios=scenarios, from_attendance=from_attendance)
+
+
+def attendance_counts(supporter_ids: list[int]) -> dict[int, int]:
+    """Supporter id -> supporter meetings they came to (recorded attendance), in one query."""
+    return dict(Invitation.objects.filter(supporter_id__in=supporter_ids, attended=True).order_by()
+                .values("supporter_id").annotate(n=Count("pk")).values_list("supporter_id", "n"))

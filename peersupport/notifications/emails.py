@@ -120,6 +120,13 @@ def render_safety_escalation_email(case: "Case", supporter_name: str, supporter_
     })
 
 
+def render_check_in_email(case: "Case", supporter_name: str, reason: str) -> tuple[str, str]:
+    """The directors' notice that a supporter would like a check-in: who, the reason from the
+    fixed list, the queue; nothing about the peer."""
+    return _render("check_in", {"supporter_name": supporter_name, "reason": reason,
+                                "queue_url": f"{settings.SITE_URL}/queue/"})
+
+
 def render_handback_email(case: "Case", reason: str) -> tuple[str, str]:
     return _render("handback", {"case_url": f"{settings.SITE_URL}/cases/{case.pk}/", "reason": reason})
 

@@ -32,6 +32,7 @@ from peersupport.matching.core import (
     suggest,
     suggest_with_held_back,
 )
+from peersupport.matching.facts import folded
 from peersupport.matching.planning import SupporterTable
 from peersupport.matching.scoring import score
 from peersupport.matching.tests.builders import NOW, TODAY, TRAINED
@@ -149,6 +150,8 @@ def cases(case_id: int = 1) -> st.SearchStrategy[CaseFacts]:
             preferences={key: wish for key, wish in wishes.items() if wish is not None},
             previous_supporter_cases={person_id: 100 + person_id for person_id in fields["earlier"]},
             same_event_supporters={person_id: 200 + person_id for person_id in fields["colleagues"]},
+            peer_is_supporter=fields["peer_is_supporter"],
+            peer_team_mates=fields["team_mates"] - {peer.person_id},
         )
 
     return choices(
@@ -162,6 +165,9 @@ def cases(case_id: int = 1) -> st.SearchStrategy[CaseFacts]:
         # The peer's earlier supporters, and supporters already on a colleague's case.
         earlier=OTHERS_INVOLVED,
         colleagues=OTHERS_INVOLVED,
+        # The peer may be a supporter too, with team mates on an on-call team.
+        peer_is_supporter=[False, False, True],
+        team_mates=OTHERS_INVOLVED,
         wish_gender=[None, *GENDERS],
         wish_specialty=[None, *SPECIALTIES],
         wish_role_type=[None, "nurse", "physician"],
@@ -308,3 +314,17 @@ def test_every_unmet_wish_is_unmet_by_every_suggestion_and_each_supporter_meetin
         assert sum(count for _, count in unmet.blocked) >= unmet.active
         assert all(rule in RULE_WORDS and count >= 1 for rule, count in unmet.blocked)
         assert unmet.text.startswith("No eligible supporter is ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases(), st.lists(supporters(), max_size=8), rules())
+def test_a_supporter_peer_is_never_suggested_a_close_colleague(
+    the_case: CaseFacts, the_supporters: list[SupporterFacts], the_rules: Rules
+) -> None:
+    peer = the_case.peer
+    for suggestion in suggest(the_case, the_supporters, the_rules):
+        person = suggestion.supporter.person
+        if the_case.peer_is_supporter:
+            assert person.person_id not in the_case.peer_team_mates
+            assert not (folded(person.department) and folded(person.department) == folded(peer.department)
+                        and folded(person.site) == folded(peer.site))

@@ -1,0 +1,37 @@
+"""The shapes of the team pages' input; the services check the rest."""
+
+from django import forms
+
+from peersupport.team.models import PauseReason
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(label="Paused through (last day)", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label="Why", choices=PauseReason.choices)
+
+
+class RecognitionForm(forms.Form):
+    opt_in = forms.BooleanField(required=False, label="Include me on the program's recognition list")
+
+
+class TeamForm(forms.Form):
+    team = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="Team name", max_length=80)
+    supporters = forms.TypedMultipleChoiceField(
+        label="Supporters on this team", coerce=int, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, supporter_choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own loose signature
+        field = self.fields["supporters"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 - narrows the type
+        field.choices = supporter_choices
+
+
+class WeekForm(forms.Form):
+    starts_on = forms.DateField(widget=forms.HiddenInput)
+    team = forms.IntegerField(required=False, label="On call")
+
+
+class TeamFeedForm(forms.Form):
+    team = forms.IntegerField()
