@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "peersupport.front",
     # The peer's own path with no account: /support/, asking by work email, personal links.
     "peersupport.support",
+    # The team's composition beside the served population, and whom it cannot match well.
+    "peersupport.composition",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("peersupport.roster.urls")),
     path("", include("peersupport.resources.urls")),
     path("", include("peersupport.program.urls")),
+    path("", include("peersupport.composition.urls")),
 ]

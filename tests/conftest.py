@@ -61,6 +61,7 @@ class World:
             "password-forgot": {"email": "someone@example.org"},
             "resource-new": {"name": "Crisis line", "category": "crisis"},
             "resource-edit": {"name": "Crisis line", "category": "crisis"},
+            "about-me": {"gender": "female", "race_ethnicity": ["asian"], "age_band": "40_49"},
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -325,7 +325,6 @@ def person_fields(w) -> Fields:
         "rank": integer(1, 5),
         "interventional": BOOL,
         "supervisor_employee_id": choice(["", "P0", "C1", "nobody"]),
-        "gender": choice(["", "female", "male", "non-binary"]),
         "active": BOOL,
     }
 

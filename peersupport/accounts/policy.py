@@ -134,6 +134,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "supporter-edit": {GET: allow(STAFF), POST: allow(STAFF)},
     "supporters": {GET: allow(STAFF)},
     "supporter-add": {GET: allow(STAFF)},
+    # About me: a person's own gender, race and ethnicity and age band; only their own entry.
+    "about-me": {GET: allow(EVERYONE, Scope.ON_ROSTER), POST: allow(EVERYONE, Scope.ON_ROSTER)},
     # resources
     "resources": {GET: allow(EVERYONE)},
     "resource-new": {GET: allow(STAFF), POST: allow(STAFF)},
@@ -142,6 +144,11 @@ WEB: dict[str, dict[str, Rule]] = {
     "resource-reactivate": {POST: allow(STAFF)},
     # program: the administrator reads the settings, the director changes them.
     "program-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+    # The program's own staff: the director's protected time and the deputy while they are away.
+    "program-staff": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+    # composition: counts only, small ones hidden; leadership sees them too (not whom the team
+    # cannot match well, which is the program staff's).
+    "team-composition": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
@@ -17,7 +17,16 @@ from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.matching.models import matching_version_bump
-from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
+from peersupport.roster.models import (
+    AgeBand,
+    Experience,
+    Gender,
+    Person,
+    RoleType,
+    Supporter,
+    SupporterStatus,
+    race_ethnicity_values,
+)
 
 
 @dataclass(frozen=True)
@@ -32,8 +41,13 @@ class PersonInput:
     interventional: bool = False
     supervisor_employee_id: str | None = None
     site: str = ""
-    gender: str = ""
     active: bool = True
+    # Self-identification, as the person gave it (the HR system passes it on). None leaves what
+    # is stored as it is (the person may have answered on their own page); a value replaces it,
+    # and "" or () clears it.
+    gender: str | None = None
+    race_ethnicity: tuple[str, ...] | None = None
+    age_band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +89,7 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
     if not 1 <= int(data.rank) <= 5:
         raise _problem("rank", "rank is 1 (trainee) to 5 (chief/leader).")
     for label, value, limit in (("phone", data.phone, 40), ("specialty", data.specialty, 100),
-                                ("department", data.department, 100), ("site", data.site, 100),
-                                ("gender", data.gender, 40)):
+                                ("department", data.department, 100), ("site", data.site, 100)):
         if len(value or "") > limit:
             raise _problem(label, f"{label} is at most {limit} characters.")
     if data.supervisor_employee_id and data.supervisor_employee_id == employee_id:
@@ -91,9 +104,52 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
         "rank": int(data.rank),
         "interventional": data.interventional,
         "site": data.site.strip(),
-        "gender": data.gender.strip(),
         "active": data.active,
+        **self_identification_values(gender=data.gender, race_ethnicity=data.race_ethnicity,
+                                     age_band=data.age_band),
     }
+
+
+SELF_IDENTIFICATION_FIELDS = ("gender", "race_ethnicity", "age_band")
+
+
+def self_identification_values(*, gender: str | None, race_ethnicity: Sequence[str] | None,
+                               age_band: str | None) -> dict[str, Any]:
+    """The checked self-identification fields that were given (None: not given, left out)."""
+    values: dict[str, Any] = {}
+    if gender is not None:
+        if gender not in ("", *Gender.values):
+            raise _problem("gender", f"Unknown gender {gender!r}; use one of {', '.join(Gender.values)}, "
+                                     "or an empty string for none.")
+        values["gender"] = gender
+    if race_ethnicity is not None:
+        try:
+            values["race_ethnicity"] = race_ethnicity_values(race_ethnicity)
+        except ValueError as exc:
+            raise _problem("race_ethnicity", str(exc)) from None
+    if age_band is not None:
+        if age_band not in ("", *AgeBand.values):
+            raise _problem("age_band", f"Unknown age_band {age_band!r}; use one of {', '.join(AgeBand.values)}, "
+                                       "or an empty string for none.")
+        values["age_band"] = age_band
+    return values
+
+
+def person_describe_self(*, actor: User, gender: str, race_ethnicity: Sequence[str], age_band: str) -> Person:
+    """The signed-in person's own answers about themself (the "About me" page): theirs alone.
+
+    The audit entry says that they changed them, never what they are."""
+    if not actor.is_authenticated or not actor.is_active or actor.person_id is None:
+        raise PermissionDenied("Only a person on the staff roster describes themself here.")
+    values = self_identification_values(gender=gender, race_ethnicity=race_ethnicity, age_band=age_band)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=actor.person_id)
+        for name, value in values.items():
+            setattr(person, name, value)
+        person.updated_at = timezone.now()
+        person.save(update_fields=[*values, "updated_at"])
+        audit_record(actor=actor, action="person.self_describe", obj=person)
+    return person
 
 
 def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) -> tuple[Person, bool]:
@@ -165,7 +221,9 @@ def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInp
 BATCH_LIMIT = 1_000
 _LISTED_IN_DETAIL = 10
 PERSON_FIELDS = ("name", "email", "phone", "role_type", "specialty", "department", "rank",
-                 "interventional", "site", "gender", "active")
+                 "interventional", "site", "active", *SELF_IDENTIFICATION_FIELDS)
+# What a new person's self-identification is when the batch does not give it.
+_NOT_GIVEN: dict[str, Any] = {"gender": "", "race_ethnicity": [], "age_band": ""}
 SUPPORTER_FIELDS = ("status", "capacity", "trained_on", "experience", "paused_until", "on_call")
 
 
@@ -291,6 +349,9 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
             if named is not None and pending:
                 later.append((employee_id, named))
             before = existing.get(employee_id)
+            for name in SELF_IDENTIFICATION_FIELDS:
+                # Not given: kept as stored (or blank for someone new), like the single PUT.
+                fields.setdefault(name, before[name] if before is not None else _NOT_GIVEN[name])
             if (before is not None and not pending and supervisor_pk == before["supervisor_id"]
                     and all(before[name] == fields[name] for name in PERSON_FIELDS)):
                 unchanged += 1
