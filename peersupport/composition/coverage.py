@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from peersupport.matching.core import CaseFacts, PersonFacts, Rules, SupporterFacts, hard_rule_checks
-from peersupport.matching.facts import folded
 from peersupport.matching.specialties import families_of
 from peersupport.roster.models import RoleType
 
@@ -80,6 +79,11 @@ def site_label(site: str) -> str:
     return " ".join(site.split()) or NO_SITE
 
 
+def site_key(site: str) -> str:
+    """Sites as typed on a roster differ in case and spacing: the same site all the same."""
+    return " ".join(site.split()).casefold()
+
+
 def kinds_of(role_type: str, specialty: str, interventional: bool) -> list[Kind]:
     kinds = [Kind("role", role_type)]
     if interventional:
@@ -102,14 +106,14 @@ def hard_to_match(population: Sequence[PopulationGroup], team: Iterable[Supporte
     site_names: dict[str, str] = {}
     for supporter in available(team, rules):
         person = supporter.person
-        site = folded(person.site)
+        site = site_key(person.site)
         site_names.setdefault(site, site_label(person.site))
         for kind in kinds_of(person.role_type, person.specialty, person.interventional):
             by_site[(site, kind)] += 1
             overall[kind] += 1
     needed: set[tuple[str, Kind]] = set()
     for group in population:
-        site = folded(group.site)
+        site = site_key(group.site)
         site_names.setdefault(site, site_label(group.site))
         if group.people:
             needed.update((site, kind) for kind in kinds_of(group.role_type, group.specialty, group.interventional))
