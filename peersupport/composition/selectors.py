@@ -4,7 +4,7 @@ The team is the active supporters (active on the roster too); the served populat
 active people in the roles the program serves. Each dimension is two grouped queries (one per
 side), whatever the roster's size. Counts below the program's threshold are hidden, with the
 complementary cell of each column (`peersupport.lib.suppression`); shares are shown only beside
-a count that is shown. A gap is worked out from the true counts and said in words.
+a count that is shown. A gap is said in words, and worked out only from what the table shows.
 """
 
 from collections import Counter
@@ -128,17 +128,21 @@ def _share(cell: Cell, total: Cell) -> str:
     return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
-def _gap(team: int, team_total: int, population: int, population_total: int) -> str:
-    if not team_total or not population_total:
+def _gap(team: Cell, team_total: Cell, population: Cell, population_total: Cell, threshold: int) -> str:
+    """A gap, said only from what the table shows: never from a hidden count, so that the words
+    cannot narrow one down. A hidden team count is a gap only when even the threshold is under
+    half the team's share the population would give it."""
+    if population.value is None or not population_total.value or not team_total.value:
         return ""
-    population_share = population / population_total
+    population_share = population.value / population_total.value
     if population_share < GAP_MIN_POPULATION_SHARE:
         return ""
-    if team == 0:
+    if team.value == 0:
         return NONE_ON_TEAM
-    if team / team_total < population_share * GAP_RATIO:
-        return UNDER_HALF
-    return ""
+    fair_share = team_total.value * population_share * GAP_RATIO
+    if team.value is None:
+        return UNDER_HALF if threshold <= fair_share else ""
+    return UNDER_HALF if team.value < fair_share else ""
 
 
 def _groups(dimension: Dimension, team: Counter[str], population: Counter[str]) -> list[tuple[str, str, bool]]:
@@ -182,10 +186,11 @@ def composition_table(dimension: Dimension, team: Counter[str], population: Coun
             team_share=_share(team_cell, team_total_cell),
             population=population_cell,
             population_share=_share(population_cell, population_total_cell),
-            gap=_gap(t, team_total, p, population_total) if gap_possible else "",
+            gap=_gap(team_cell, team_total_cell, population_cell, population_total_cell, threshold)
+            if gap_possible else "",
         )
-        for label, team_cell, population_cell, t, p, gap_possible in zip(
-            labels, team_cells, population_cells, team_counts, population_counts, may_gap, strict=True)
+        for label, team_cell, population_cell, gap_possible in zip(
+            labels, team_cells, population_cells, may_gap, strict=True)
     ]
     return Table(title=dimension.title, rows=rows, team_total=team_total_cell,
                  population_total=population_total_cell, self_identified=dimension.self_identified)

@@ -59,6 +59,7 @@ from peersupport.cases.models import (
     ResponseRecord,
 )
 from peersupport.cases.services import case_assign
+from peersupport.composition.demo import demo_composition
 from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
 from peersupport.matching.models import matching_version_bump
@@ -138,6 +139,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         supporters = make_supporters(rng, roster, now)
         _make_resources()
         users = _make_users(roster)
+        demo_composition(seed=data.SEED, director=users["director"], deputy=users["admin"], now=now)
         tagged: dict[str, Person] = {}
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
             _play(story, users, roster, now, tagged)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -27,13 +29,15 @@ class StaffForm(forms.Form):
         help_text="They receive your escalations and notices while you are away; safety escalations reach you too.",
     )
 
-    def __init__(self, *args: object, director: User, staff: StaffMember | None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, director: User, staff: StaffMember | None, **kwargs: Any) -> None:
         if staff is not None:
             kwargs.setdefault("initial", {"protected_time_percent": staff.protected_time_percent,
                                           "away_from": staff.away_from, "away_until": staff.away_until,
                                           "deputy": staff.deputy_id or ""})
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["deputy"].choices = [("", "No deputy"), *(
+        super().__init__(*args, **kwargs)
+        deputy = self.fields["deputy"]
+        assert isinstance(deputy, forms.TypedChoiceField)
+        deputy.choices = [("", "No deputy"), *(
             (user.pk, f"{user.get_full_name() or user.email} ({user.get_role_display()})")
             for user in deputy_choices(director))]
 

@@ -62,6 +62,20 @@ def test_a_team_share_under_half_the_populations_is_a_gap_and_one_above_is_not()
     assert cells(t)["North"][4] == ""
 
 
+def test_a_hidden_team_count_is_a_gap_only_when_the_shown_figures_prove_it():
+    # 100 supporters; Rare is 10% of the population, so 5 would be half its fair share: a count
+    # under 11 says nothing, and calling it a gap would tell that it is under 5.
+    population = {"Common": 900, "Rare": 100}
+    assert cells(table({"Common": 97, "Rare": 3}, population))["Rare"][4] == ""
+    # With 300 supporters half its fair share is 15: any hidden count (under 11) is short of it.
+    assert cells(table({"Common": 297, "Rare": 3}, population))["Rare"][4] == UNDER_HALF
+
+
+def test_a_group_whose_population_count_is_hidden_is_never_called_a_gap():
+    t = table({"North": 40}, {"North": 400, "Small": 9})
+    assert cells(t)["Small"][2:] == ("<11", "", "")
+
+
 def test_a_very_small_part_of_the_population_is_not_called_a_gap():
     t = table({"North": 40}, {"North": 990, "Tiny": 10})
     assert cells(t)["Tiny"][4] == ""
