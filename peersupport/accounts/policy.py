@@ -16,7 +16,7 @@ Reading a row (`Rule`):
   - `OWN_REFERRAL`: program staff reach every referral; anyone else only the referrals they made
     (404 otherwise).
   - `ON_ROSTER`: only a login linked to its owner's entry on the staff roster (403 otherwise):
-    asking for support for oneself.
+    asking for support for oneself, and answering About me about oneself.
 - `public`: no sign-in needed (the sign-in page, the API's schema and interactive docs).
 - `always`: one status every caller gets (the JSON 404 for paths the API does not have).
 

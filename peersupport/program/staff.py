@@ -12,12 +12,12 @@ everything, so a notice always reaches somebody.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import audit_record
-from peersupport.lib.errors import InvalidInput
+from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.program.models import StaffMember
 
 # Away for longer than this is not an absence but a handover: give the deputy the director's role.
@@ -77,13 +77,17 @@ def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
         deputy = next((user for user in deputy_choices(actor) if user.pk == data.deputy_id), None)
         if deputy is None:
             raise InvalidInput("A deputy is another active director or administrator with an email address.")
-    with transaction.atomic():
-        staff, _ = StaffMember.objects.select_for_update().get_or_create(user=actor)
-        staff.protected_time_percent = percent
-        staff.away_from, staff.away_until = data.away_from, data.away_until
-        staff.deputy = deputy
-        staff.save()
-        audit_record(actor=actor, action="program.staff_update", obj=staff,
-                     detail={"deputy": deputy.pk if deputy else None,
-                             "away": bool(data.away_from), "protected_time_percent": percent})
+    try:
+        with transaction.atomic():
+            staff, _ = StaffMember.objects.select_for_update().get_or_create(user=actor)
+            staff.protected_time_percent = percent
+            staff.away_from, staff.away_until = data.away_from, data.away_until
+            staff.deputy = deputy
+            staff.save()
+            audit_record(actor=actor, action="program.staff_update", obj=staff,
+                         detail={"deputy": deputy.pk if deputy else None,
+                                 "away": bool(data.away_from), "protected_time_percent": percent})
+    except IntegrityError:
+        # The same director saved twice at once, both creating their row: one of them won.
+        raise Conflict("Your settings were saved from another window at the same moment; try again.") from None
     return staff

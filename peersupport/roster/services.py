@@ -291,7 +291,8 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
 
     Every item is checked first; any problem refuses the whole batch, naming each bad item by its
     index and field. Supervisors may be named later in the same batch or already be on the roster.
-    Then one upsert writes the new and changed entries (unchanged ones are left alone), a second
+    Then one upsert writes the new and changed entries (unchanged ones are left alone; one upsert
+    per set of self-identification fields the items give, see below), a second
     sets the supervisors who were created in this batch, and one audit entry records the counts.
     The number of queries does not depend on the batch's size."""
     _check_size("people", len(items))
@@ -339,7 +340,8 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
         pk_of.update((employee_id, row["pk"]) for employee_id, row in existing.items())
 
         now = timezone.now()
-        writes: list[Person] = []
+        # The writes by which self-identification fields their item gave (see below).
+        writes: dict[frozenset[str], list[Person]] = {}
         later: list[tuple[str, str]] = []  # (person, supervisor) both created in this batch
         unchanged = 0
         for employee_id, fields in values.items():
@@ -349,6 +351,7 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
             if named is not None and pending:
                 later.append((employee_id, named))
             before = existing.get(employee_id)
+            given = frozenset(name for name in SELF_IDENTIFICATION_FIELDS if name in fields)
             for name in SELF_IDENTIFICATION_FIELDS:
                 # Not given: kept as stored (or blank for someone new), like the single PUT.
                 fields.setdefault(name, before[name] if before is not None else _NOT_GIVEN[name])
@@ -356,10 +359,17 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
                     and all(before[name] == fields[name] for name in PERSON_FIELDS)):
                 unchanged += 1
                 continue
-            writes.append(Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now, **fields))
-        update_fields = [*PERSON_FIELDS, "supervisor", "updated_at"]
-        Person.objects.bulk_create(writes, update_conflicts=True, unique_fields=["employee_id"],
-                                   update_fields=update_fields)
+            writes.setdefault(given, []).append(
+                Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now, **fields))
+        # An existing entry gets only the self-identification its item gave: an answer the person
+        # saves on their own page while the batch runs is not overwritten with the one read above.
+        # One upsert per set of fields given (at most eight; one for a feed that always sends the same).
+        for given, people in writes.items():
+            kept = [name for name in SELF_IDENTIFICATION_FIELDS if name not in given]
+            Person.objects.bulk_create(people, update_conflicts=True, unique_fields=["employee_id"],
+                                       update_fields=[*(f for f in PERSON_FIELDS if f not in kept),
+                                                      "supervisor", "updated_at"])
+        written = sum(len(people) for people in writes.values())
         if later:
             # Second pass: supervisors who did not exist until the insert above, in one UPDATE.
             pk_of.update(Person.objects.filter(employee_id__in={s for _, s in later})
@@ -370,8 +380,8 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
             Person.objects.filter(employee_id__in=[e for e, _ in later]).update(supervisor_id=Case(
                 *(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
         created = sum(1 for employee_id in values if employee_id not in existing)
-        counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
-        if writes:
+        counts = BatchCounts(created=created, updated=written - created, unchanged=unchanged)
+        if written:
             # bulk_create and update() send no signals: the suggestions' cached facts must reload.
             matching_version_bump()
         audit_record(actor=actor, action="roster.batch", object_type="person",

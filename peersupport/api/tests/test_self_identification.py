@@ -1,8 +1,11 @@
 """The roster API's self-identification fields: optional, validated, stored, never answered back."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from peersupport.roster.models import Person
+from peersupport.roster.services import PersonInput, people_upsert_batch
 
 DANA = {"name": "Dana Reyes", "role_type": "nurse", "site": "North Campus"}
 ANSWERS = {"gender": "female", "race_ethnicity": ["white", "black"], "age_band": "40_49"}
@@ -71,3 +74,13 @@ def test_the_openapi_schema_documents_the_fields(call):
     assert {"gender", "race_ethnicity", "age_band"} <= set(person_in)
     assert "Never returned" in str(person_in["race_ethnicity"])
     assert "gender" not in schema["components"]["schemas"]["PersonOut"]["properties"]
+
+
+def test_a_batch_that_omits_an_answer_never_writes_it_so_a_concurrent_own_answer_survives(integration):
+    people_upsert_batch(actor=integration, items=[("E1", PersonInput(name="Dana Reyes", gender="female"))])
+    with CaptureQueriesContext(connection) as queries:
+        people_upsert_batch(actor=integration, items=[("E1", PersonInput(name="Dana Reyes", rank=4))])
+    [upsert] = [q["sql"] for q in queries if "ON CONFLICT" in q["sql"]]
+    # The update sets what the item gave: the stored answer is not written back from the read.
+    assert '"rank" = EXCLUDED."rank"' in upsert and 'EXCLUDED."gender"' not in upsert
+    assert stored("E1") == ("female", [], "")
