@@ -48,7 +48,7 @@ from peersupport.program.services import NUMBER_BOUNDS
 from peersupport.referrals.models import Category, Source
 from peersupport.referrals.services import specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
-from peersupport.roster.models import Experience, RoleType, SupporterStatus
+from peersupport.roster.models import AgeBand, Experience, Gender, RaceEthnicity, RoleType, SupporterStatus
 from peersupport.support.links import ASK, make_token
 from peersupport.testing.factories import make_person
 
@@ -370,6 +370,24 @@ def invite_fields(w) -> Fields:
     }
 
 
+def about_me_fields(w) -> Fields:
+    return {
+        "gender": choice(["", *Gender.values]),
+        "race_ethnicity": st.lists(choice(RaceEthnicity.values), max_size=3),
+        "age_band": choice(["", *AgeBand.values]),
+    }
+
+
+def program_staff_fields(w) -> Fields:
+    return {
+        "protected_time_percent": st.one_of(st.just(""), integer(0, 100)),
+        "away_from": st.one_of(st.just(""), near_today(past=10, future=60)),
+        "away_until": st.one_of(st.just(""), near_today(past=10, future=60)),
+        # The referrer may not deputize; no deputy is the only valid choice here.
+        "deputy": choice(["", str(w["referrer"].pk)]),
+    }
+
+
 def case_url(name: str, case: str):
     return lambda w: reverse(name, args=[w[case].pk])
 
@@ -410,6 +428,8 @@ FORMS = {
     "supporter": ("director", lambda w: reverse("supporter-edit", args=[w["candidate"].employee_id]),
                   supporter_fields),
     "program-settings": ("director", lambda w: reverse("program-settings"), program_settings_fields),
+    "program-staff": ("director", lambda w: reverse("program-staff"), program_staff_fields),
+    "about-me": ("clinician", lambda w: reverse("about-me"), about_me_fields),
     "new-resource": ("director", lambda w: reverse("resource-new"), resource_fields),
     "resource-edit": ("director", lambda w: reverse("resource-edit", args=[w["resources"][0].pk]),
                       resource_fields),
@@ -545,6 +565,7 @@ QUERIES = {
     "logins": ("director", lambda w: reverse("logins"), ["q", "page"]),
     "login-invite": ("director", lambda w: reverse("login-invite"), ["email", "role", "employee_id"]),
     "supporter-add": ("director", lambda w: reverse("supporter-add"), ["q"]),
+    "team-composition": ("director", lambda w: reverse("team-composition"), ["fewer_than"]),
 }
 
 

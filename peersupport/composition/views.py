@@ -7,7 +7,6 @@ from peersupport.accounts.models import PROGRAM_STAFF, Role
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.composition.selectors import hard_to_match_findings, team_composition
 from peersupport.front.decorators import role_required
-from peersupport.lib.errors import InvalidInput
 from peersupport.program.models import ProgramSettings
 
 DEFAULT_FEWER_THAN = 2
@@ -27,15 +26,12 @@ def composition(request: SignedInRequest) -> HttpResponse:
     of peer the team cannot match well at each site."""
     program = ProgramSettings.current()
     context: dict[str, object] = {"composition": team_composition(program)}
-    status = 200
     if request.user.role in PROGRAM_STAFF:
+        # A number that is not one is said under the field, and the page shows the default.
         form = FewerThanForm(request.GET or None)
         fewer_than = DEFAULT_FEWER_THAN
-        if form.is_bound:
-            if form.is_valid():
-                fewer_than = form.cleaned_data["fewer_than"] or DEFAULT_FEWER_THAN
-            else:
-                status = InvalidInput.status
+        if form.is_bound and form.is_valid():
+            fewer_than = form.cleaned_data["fewer_than"] or DEFAULT_FEWER_THAN
         context.update(form=form, fewer_than=fewer_than,
                        findings=hard_to_match_findings(program, fewer_than=fewer_than))
-    return render(request, "composition/composition.html", context, status=status)
+    return render(request, "composition/composition.html", context)
