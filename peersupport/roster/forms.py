@@ -159,7 +159,7 @@ class AboutMeForm(forms.Form):
     """Each answer optional, each from a fixed list; left blank, nothing is recorded."""
 
     gender = forms.ChoiceField(
-        required=False, widget=forms.RadioSelect, choices=[("", "I'd rather not answer"), *Gender.choices],
+        required=False, widget=forms.RadioSelect, choices=[("", "No answer"), *Gender.choices],
         label="Gender",
     )
     race_ethnicity = forms.MultipleChoiceField(
@@ -167,7 +167,7 @@ class AboutMeForm(forms.Form):
         label="Race and ethnicity", help_text="Choose all that apply.",
     )
     age_band = forms.ChoiceField(
-        required=False, widget=forms.RadioSelect, choices=[("", "I'd rather not answer"), *AgeBand.choices],
+        required=False, widget=forms.RadioSelect, choices=[("", "No answer"), *AgeBand.choices],
         label="Age",
     )
 
