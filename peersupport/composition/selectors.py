@@ -146,7 +146,7 @@ def _gap(team: Cell, team_total: Cell, population: Cell, population_total: Cell,
 
 
 def _groups(dimension: Dimension, team: Counter[str], population: Counter[str]) -> list[tuple[str, str, bool]]:
-    """(label, key, may be a gap) per row, in the table's order; keys of merged rows are lists."""
+    """(label, key, may be a gap) per row in the table's order, the blank ("") row last."""
     blank = NOT_GIVEN if dimension.self_identified else NOT_RECORDED
     if dimension.choices is not None:
         rows = [(label, value, value != PREFER_NOT_TO_SAY) for value, label in dimension.choices]
@@ -158,6 +158,7 @@ def _groups(dimension: Dimension, team: Counter[str], population: Counter[str]) 
 
 def composition_table(dimension: Dimension, team: Counter[str], population: Counter[str],
                       team_total: int, population_total: int, threshold: int) -> Table:
+    team, population = Counter(team), Counter(population)  # the "all other groups" row is added below
     groups = _groups(dimension, team, population)
     labels: list[str] = []
     team_counts: list[int] = []
