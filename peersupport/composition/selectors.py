@@ -1,14 +1,16 @@
 """The team's composition beside the served population, counted in the database.
 
 The team is the active supporters (active on the roster too); the served population is the
-active people in the roles the program serves. Each dimension is two grouped queries (one per
-side), whatever the roster's size. Counts below the program's threshold are hidden, with the
-complementary cell of each column (`peersupport.lib.suppression`); shares are shown only beside
-a count that is shown. A gap is said in words, and worked out only from what the table shows.
+active people in the roles the program serves. Each side is a few grouped queries whatever the
+roster's size: one for the fixed-choice dimensions together, one for each of the others.
+
+Counts below the program's threshold are hidden, with the complementary cell of each column
+(`peersupport.lib.suppression`); shares are shown only beside a count that is shown. A gap is
+said in words, and worked out only from what the table shows.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -106,6 +108,10 @@ def served_people(program: ProgramSettings) -> PersonQuerySet:
     return Person.objects.referable(program.served_role_types)
 
 
+def _key(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
 def grouped_counts(people: PersonQuerySet, field: str) -> Counter[str]:
     """People per value of one field, in one GROUP BY. Race and ethnicity is grouped by the
     combination chosen and counted once under each category in it (so a column may add up to
@@ -117,8 +123,31 @@ def grouped_counts(people: PersonQuerySet, field: str) -> Counter[str]:
             for category in value or [""]:
                 counts[str(category)] += n
         else:
-            counts["" if value is None else str(value).strip()] += n
+            counts[_key(value)] += n
     return counts
+
+
+def grouped_counts_together(people: PersonQuerySet, fields: Sequence[str]) -> tuple[dict[str, Counter[str]], int]:
+    """People per value of each of several fields of few values, and their number, in one GROUP
+    BY of the fields together (at most the product of their choices: a few hundred rows)."""
+    counts: dict[str, Counter[str]] = {field: Counter() for field in fields}
+    total = 0
+    for *values, n in people.order_by().values(*fields).annotate(n=Count("pk")).values_list(*fields, "n"):
+        total += n
+        for field, value in zip(fields, values, strict=True):
+            counts[field][_key(value)] += n
+    return counts, total
+
+
+def _counts(people: PersonQuerySet, dimensions: Sequence[Dimension]) -> tuple[dict[str, Counter[str]], int]:
+    """Every dimension's counts and the total: the fixed-choice fields in one query, each other
+    field in one of its own (a free-text field has too many values to group with the others)."""
+    together = [d.field for d in dimensions if d.choices is not None and d.field != "race_ethnicity"]
+    counts, total = grouped_counts_together(people, together) if together else ({}, people.count())
+    for dimension in dimensions:
+        if dimension.field not in counts:
+            counts[dimension.field] = grouped_counts(people, dimension.field)
+    return counts, total
 
 
 def _share(cell: Cell, total: Cell) -> str:
@@ -201,11 +230,12 @@ def team_composition(program: ProgramSettings | None = None,
                      dimensions: Iterable[Dimension] = DIMENSIONS) -> Composition:
     program = program or ProgramSettings.current()
     threshold = program.small_count_threshold
-    team, population = team_people(), served_people(program)
-    team_total, population_total = team.count(), population.count()
+    dimensions = list(dimensions)
+    team, team_total = _counts(team_people(), dimensions)
+    population, population_total = _counts(served_people(program), dimensions)
     tables = [
-        composition_table(dimension, grouped_counts(team, dimension.field),
-                          grouped_counts(population, dimension.field), team_total, population_total, threshold)
+        composition_table(dimension, team[dimension.field], population[dimension.field], team_total,
+                          population_total, threshold)
         for dimension in dimensions
     ]
     return Composition(tables=tables, threshold=threshold, has_team=team_total > 0)
