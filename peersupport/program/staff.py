@@ -18,6 +18,8 @@ from django.utils import timezone
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.notifications.emails import render_deputy_email
+from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import StaffMember
 
 # Away for longer than this is not an absence but a handover: give the deputy the director's role.
@@ -57,7 +59,8 @@ class StaffInput:
 
 
 def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
-    """A director's own protected time, absence and deputy."""
+    """A director's own protected time, absence and deputy. A deputy named for an absence (or
+    for new dates) is told by email what will come to them, and when."""
     if not actor.is_active or actor.role != Role.DIRECTOR:
         raise InvalidInput("Only a program director sets their protected time and deputy.")
     percent = data.protected_time_percent
@@ -80,6 +83,7 @@ def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
     try:
         with transaction.atomic():
             staff, _ = StaffMember.objects.select_for_update().get_or_create(user=actor)
+            before = (staff.deputy_id, staff.away_from, staff.away_until)
             staff.protected_time_percent = percent
             staff.away_from, staff.away_until = data.away_from, data.away_until
             staff.deputy = deputy
@@ -87,6 +91,11 @@ def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
             audit_record(actor=actor, action="program.staff_update", obj=staff,
                          detail={"deputy": deputy.pk if deputy else None,
                                  "away": bool(data.away_from), "protected_time_percent": percent})
+            changed = before != (staff.deputy_id, staff.away_from, staff.away_until)
+            if deputy is not None and data.away_from and data.away_until and changed:
+                subject, body = render_deputy_email(actor.get_full_name() or actor.email, data.away_from,
+                                                    data.away_until)
+                outbox_enqueue(kind="deputy", to=deputy.email, subject=subject, body=body)
     except IntegrityError:
         # The same director saved twice at once, both creating their row: one of them won.
         raise Conflict("Your settings were saved from another window at the same moment; try again.") from None

@@ -138,3 +138,12 @@ def test_the_administrator_reads_the_staff_page_and_cannot_change_it(client, adm
     page = client.get(reverse("program-staff"))
     assert page.status_code == 200 and b'data-testid="read-only"' in page.content
     assert client.post(reverse("program-staff"), {"protected_time_percent": "15"}).status_code == 403
+
+
+def test_the_deputy_is_told_once_what_comes_to_them_and_when(director, deputy):
+    away(director, deputy, TODAY, TODAY + timedelta(days=7))
+    away(director, deputy, TODAY, TODAY + timedelta(days=7))  # saved again unchanged: no second email
+    [notice] = OutboxMessage.objects.filter(kind="deputy")
+    assert notice.to == deputy.email and notice.subject == "You are deputizing for the program director"
+    assert "Tuesday 1 December 2026 to Tuesday 8 December 2026" in notice.body
+    assert "Safety escalations reach you both." in notice.body
