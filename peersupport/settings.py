@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "peersupport.training",
     # Availability, the on-call rota and its calendar feeds, recognition: peersupport/team/.
     "peersupport.team",
+    # The team's composition beside the served population, and whom it cannot match well.
+    "peersupport.composition",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("peersupport.recruitment.urls")),
     path("", include("peersupport.training.urls")),
     path("", include("peersupport.team.urls")),
+    path("", include("peersupport.composition.urls")),
 ]

@@ -107,6 +107,7 @@ class World:
             "on-call-team": {"name": "Team North", "supporters": [self.supporter_a.pk, self.supporter_b.pk]},
             "on-call-week": {"starts_on": _next_monday().isoformat(), "team": ""},
             "case-check-in": {"reason": "hard_conversation"},
+            "about-me": {"gender": "female", "race_ethnicity": ["asian"], "age_band": "40_49"},
         }
 
     def api_bodies(self) -> dict[str, Any]:

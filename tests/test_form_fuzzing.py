@@ -51,7 +51,7 @@ from peersupport.program.services import NUMBER_BOUNDS
 from peersupport.referrals.models import Category, Source
 from peersupport.referrals.services import specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
-from peersupport.roster.models import Experience, RoleType, SupporterStatus
+from peersupport.roster.models import AgeBand, Experience, Gender, RaceEthnicity, RoleType, SupporterStatus
 from peersupport.support.links import ASK, make_token, sign_link
 from peersupport.testing.factories import make_person
 from peersupport.training.links import EVALUATION
@@ -340,7 +340,6 @@ def person_fields(w) -> Fields:
         "rank": integer(1, 5),
         "interventional": BOOL,
         "supervisor_employee_id": choice(["", "P0", "C1", "nobody"]),
-        "gender": choice(["", "female", "male", "non-binary"]),
         "active": BOOL,
     }
 
@@ -447,6 +446,24 @@ def evaluation_fields(w) -> Fields:
     return {"usefulness": integer(1, 5), "readiness": integer(1, 5), "pace": choice(Pace.values)}
 
 
+def about_me_fields(w) -> Fields:
+    return {
+        "gender": choice(["", *Gender.values]),
+        "race_ethnicity": st.lists(choice(RaceEthnicity.values), max_size=3),
+        "age_band": choice(["", *AgeBand.values]),
+    }
+
+
+def program_staff_fields(w) -> Fields:
+    return {
+        "protected_time_percent": st.one_of(st.just(""), integer(0, 100)),
+        "away_from": st.one_of(st.just(""), near_today(past=10, future=60)),
+        "away_until": st.one_of(st.just(""), near_today(past=10, future=60)),
+        # The referrer may not deputize; no deputy is the only valid choice here.
+        "deputy": choice(["", str(w["referrer"].pk)]),
+    }
+
+
 def case_url(name: str, case: str):
     return lambda w: reverse(name, args=[w[case].pk])
 
@@ -487,6 +504,8 @@ FORMS = {
     "supporter": ("director", lambda w: reverse("supporter-edit", args=[w["candidate"].employee_id]),
                   supporter_fields),
     "program-settings": ("director", lambda w: reverse("program-settings"), program_settings_fields),
+    "program-staff": ("director", lambda w: reverse("program-staff"), program_staff_fields),
+    "about-me": ("clinician", lambda w: reverse("about-me"), about_me_fields),
     "new-resource": ("director", lambda w: reverse("resource-new"), resource_fields),
     "resource-edit": ("director", lambda w: reverse("resource-edit", args=[w["resources"][0].pk]),
                       resource_fields),
@@ -512,7 +531,7 @@ FORMS = {
     "new-course": ("director", lambda w: reverse("training-course-new"), course_fields),
     "new-session": ("director", lambda w: reverse("training-session-new", args=[w["training_session"].course_id]),
                     session_fields),
-    "attendance": ("director", lambda w: reverse("training-session", args=[w["training_session"].pk]),
+    "training-attendance": ("director", lambda w: reverse("training-session", args=[w["training_session"].pk]),
                    attendance_fields),
     "new-material": ("director", lambda w: reverse("training-material-new"), material_fields),
     # An attendee's evaluation through their personal link, signed out.
@@ -522,7 +541,7 @@ FORMS = {
                        lambda w: {}),
     "schedule-meeting": ("director", lambda w: reverse("meeting-new"), meeting_fields),
     "change-meeting": ("director", lambda w: reverse("meeting-edit", args=[w["meeting"].pk]), meeting_fields),
-    "attendance": ("director", lambda w: reverse("meeting-attendance", args=[w["past_meeting"].pk]),
+    "meeting-attendance": ("director", lambda w: reverse("meeting-attendance", args=[w["past_meeting"].pk]),
                    lambda w: {"attended": st.lists(choice([str(w["supporter"].person.supporter.pk), "0", "x"]),
                                                    max_size=3)}),
     # A supporter's answer through the link in their invitation, signed out.
@@ -642,6 +661,7 @@ QUERIES = {
     "logins": ("director", lambda w: reverse("logins"), ["q", "page"]),
     "login-invite": ("director", lambda w: reverse("login-invite"), ["email", "role", "employee_id"]),
     "supporter-add": ("director", lambda w: reverse("supporter-add"), ["q"]),
+    "team-composition": ("director", lambda w: reverse("team-composition"), ["fewer_than"]),
 }
 
 

@@ -16,7 +16,7 @@ Reading a row (`Rule`):
   - `OWN_REFERRAL`: program staff reach every referral; anyone else only the referrals they made
     (404 otherwise).
   - `ON_ROSTER`: only a login linked to its owner's entry on the staff roster (403 otherwise):
-    asking for support for oneself.
+    asking for support for oneself, and answering About me about oneself.
 - `public`: no sign-in needed (the sign-in page, the API's schema and interactive docs).
 - `always`: one status every caller gets (the JSON 404 for paths the API does not have).
 
@@ -137,6 +137,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "supporter-edit": {GET: allow(STAFF), POST: allow(STAFF)},
     "supporters": {GET: allow(STAFF)},
     "supporter-add": {GET: allow(STAFF)},
+    # About me: a person's own gender, race and ethnicity and age band; only their own entry.
+    "about-me": {GET: allow(EVERYONE, Scope.ON_ROSTER), POST: allow(EVERYONE, Scope.ON_ROSTER)},
     # resources
     "resources": {GET: allow(EVERYONE)},
     "resource-new": {GET: allow(STAFF), POST: allow(STAFF)},
@@ -208,6 +210,11 @@ WEB: dict[str, dict[str, Rule]] = {
     "on-call-feed": {GET: PUBLIC},
     "recognition": {GET: allow({DIRECTOR})},
     "recognition-letters": {GET: allow({DIRECTOR})},
+    # The program's own staff: the director's protected time and the deputy while they are away.
+    "program-staff": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+    # composition: counts only, small ones hidden; leadership sees them too (not whom the team
+    # cannot match well, which is the program staff's).
+    "team-composition": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

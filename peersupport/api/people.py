@@ -46,6 +46,13 @@ ALL_OR_NOTHING = (
 )
 
 
+def _person_input(payload: PersonIn) -> PersonInput:
+    fields = payload.model_dump(exclude={"employee_id"})
+    if fields["race_ethnicity"] is not None:
+        fields["race_ethnicity"] = tuple(fields["race_ethnicity"])
+    return PersonInput(**fields)
+
+
 # The batches come before /people/{employee_id}, so that "batch" is never read as an employee id.
 @router.post(
     "/people/batch",
@@ -58,8 +65,7 @@ ALL_OR_NOTHING = (
 )
 def people_batch(request: SignedInRequest, payload: PeopleBatchIn) -> BatchCounts:
     require_roster_writer(request.user)
-    items = [(item.employee_id, PersonInput(**item.model_dump(exclude={"employee_id"})))
-             for item in payload.people]
+    items = [(item.employee_id, _person_input(item)) for item in payload.people]
     return people_upsert_batch(actor=request.user, items=items)
 
 
@@ -85,12 +91,14 @@ def supporters_batch(request: SignedInRequest, payload: SupportersBatchIn) -> Ba
     "/people/{employee_id}",
     response=responses({200: PersonOut, 201: PersonOut}, 400, 422),
     summary="Create or update a person",
-    description="Director, administrator, integration. 201 when created, 200 when updated.",
+    description="Director, administrator, integration. 201 when created, 200 when updated. "
+    "`gender`, `race_ethnicity` and `age_band` are the person's own answers about themself (from "
+    "the HR system that holds them), optional and never returned; omitted, what is stored stays.",
 )
 def person_put(request: SignedInRequest, employee_id: EmployeeIdPath, payload: PersonIn) -> Status[Person]:
     require_roster_writer(request.user)
     person, created = person_upsert(
-        actor=request.user, employee_id=employee_id, data=PersonInput(**payload.model_dump())
+        actor=request.user, employee_id=employee_id, data=_person_input(payload)
     )
     return Status(201 if created else 200, person)
 

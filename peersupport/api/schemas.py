@@ -22,7 +22,16 @@ from peersupport.cases.models import (
 from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Referral, Source
 from peersupport.referrals.services import EVENT_MAX_AGE_YEARS
 from peersupport.resources.models import ResourceCategory
-from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
+from peersupport.roster.models import (
+    AgeBand,
+    Experience,
+    Gender,
+    Person,
+    RaceEthnicity,
+    RoleType,
+    Supporter,
+    SupporterStatus,
+)
 
 # No NUL character (\u0000) in any text: PostgreSQL cannot store one, and no one types one.
 NO_NUL = r"^[^\x00]*$"
@@ -79,8 +88,18 @@ class PersonIn(Input):
     interventional: StrictBool = False
     supervisor_employee_id: EmployeeId | None = None
     site: Text100 = ""
-    gender: Text40 = ""
     active: StrictBool = True
+    # Self-identification (docs/team.md, "A diverse team"): write-only, shown only as counts.
+    gender: Annotated[Gender | Literal[""] | None, Field(description=(
+        "Self-identified, as the person told the HR system. Omitted or null leaves what is stored "
+        "(the person may have answered on their own \"About me\" page); \"\" clears it. Never "
+        "returned: the program shows it only as counts (and the matching reads it for a peer's "
+        "wish about their supporter's gender)."))] = None
+    race_ethnicity: Annotated[list[RaceEthnicity] | None, Field(max_length=len(RaceEthnicity.values), description=(
+        "Self-identified: one or more of the US federal categories, or `prefer_not_to_say` alone. "
+        "Omitted or null leaves what is stored; [] clears it. Never returned."))] = None
+    age_band: Annotated[AgeBand | Literal[""] | None, Field(description=(
+        "Self-identified. Omitted or null leaves what is stored; \"\" clears it. Never returned."))] = None
 
 
 class PersonOut(Schema):
@@ -95,7 +114,6 @@ class PersonOut(Schema):
     interventional: bool
     supervisor_employee_id: str | None
     site: str
-    gender: str
     active: bool
     updated_at: datetime
 

@@ -76,6 +76,7 @@ ACTION_LABELS = {
     # The roster, the team, resources and the program.
     "person.create": "Added a person to the roster",
     "person.update": "Changed a roster entry",
+    "person.self_describe": "Changed their own answers about themself",
     "supporter.create": "Added a supporter to the team",
     "supporter.update": "Changed a supporter's record",
     "roster.batch": "Loaded a batch of roster entries",
@@ -106,6 +107,7 @@ ACTION_LABELS = {
     "resource.activate": "Listed a resource again",
     "resource.deactivate": "Took a resource off the list",
     "program.settings_update": "Changed the program's settings",
+    "program.staff_update": "Changed their protected time, absence or deputy",
     "outbox.retry": "Sent set-aside emails again",
     # Supporter meetings and practice.
     "meeting.create": "Scheduled a supporter meeting and invited the team",

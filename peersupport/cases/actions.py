@@ -46,6 +46,7 @@ from peersupport.notifications.emails import (
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
+from peersupport.program.staff import director_recipients
 from peersupport.resources.models import Resource
 
 MAX_ENCOUNTER_MINUTES = 600
@@ -326,8 +327,8 @@ def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
         # Due now: the most overdue come first, so it goes to the top of the queue.
         _move(case, state=CaseState.AWAITING_ASSIGNMENT, supporter=None, assigned_at=None, next_due_at=now)
         subject, body = render_handback_email(case, DeclineReason(reason).label.lower())
-        for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
-            outbox_enqueue(kind="handback", to=director.email, subject=subject, body=body, case=case)
+        for address in director_recipients():
+            outbox_enqueue(kind="handback", to=address, subject=subject, body=body, case=case)
     return case
 
 
@@ -340,7 +341,8 @@ def case_raise_safety_escalation(*, actor: User, case_id: int) -> SafetyEscalati
         escalation = SafetyEscalation.objects.create(case=case, raised_by=actor)
         name, phone, _ = _supporter_contact(case)
         subject, body = render_safety_escalation_email(case, name or actor.email, phone, escalation.raised_at)
-        for director in User.objects.filter(role=Role.DIRECTOR, is_active=True).only("email"):
-            outbox_enqueue(kind="safety_escalation", to=director.email, subject=subject, body=body, case=case)
+        # The away director too, beside their deputy (program.staff).
+        for address in director_recipients(urgent=True):
+            outbox_enqueue(kind="safety_escalation", to=address, subject=subject, body=body, case=case)
         audit_record(actor=actor, action="case.safety_escalation", obj=case, detail={"escalation": escalation.pk})
     return escalation

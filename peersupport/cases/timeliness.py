@@ -21,7 +21,6 @@ from django.db.models import Count, F, IntegerField, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record
 from peersupport.cases.actions import case_mark_unreachable_when_due
 from peersupport.cases.models import HOLDING_STATES, Case, CaseQuerySet, CaseState, StepNotice
@@ -34,6 +33,7 @@ from peersupport.notifications.emails import (
 )
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
+from peersupport.program.staff import director_recipients
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.training.refreshers import refresher_step
 
@@ -83,10 +83,8 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
     now = now or timezone.now()
     program = ProgramSettings.current()
     counts = NoticeCounts(unreachable=_mark_unreachable(program, now))
-    directors = list(
-        User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
-        .order_by("pk").values_list("email", flat=True)
-    )
+    # The directors, or their deputies while they are away (program.staff).
+    directors = director_recipients(today=timezone.localdate(now))
     escalate_before = now - timedelta(hours=program.escalate_after_hours)
     for batch in _due_batches(now):
         # One query tells which of this batch's notices were sent by an earlier run, so a

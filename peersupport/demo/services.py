@@ -59,6 +59,7 @@ from peersupport.cases.models import (
     ResponseRecord,
 )
 from peersupport.cases.services import case_assign
+from peersupport.composition.demo import demo_composition
 from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
 from peersupport.matching.models import matching_version_bump
@@ -75,8 +76,8 @@ from peersupport.roster.models import Person, Supporter, SupporterStatus
 from peersupport.support.links import ASK, TALK, make_token, read_token
 from peersupport.support.models import LinkUse
 from peersupport.support.services import link_self_refer, talk_reengage
-from peersupport.training.demo import demo_training
 from peersupport.team.demo import demo_team
+from peersupport.training.demo import demo_training
 
 DIRECTOR_EMAIL = f"director@{data.DOMAIN}"
 SUPPORTER_LOGINS = 3
@@ -143,6 +144,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         demo_training(now)
         _make_resources()
         users = _make_users(roster)
+        demo_composition(seed=data.SEED, director=users["director"], deputy=users["admin"], now=now)
         tagged: dict[str, Person] = {}
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
             _play(story, users, roster, now, tagged)

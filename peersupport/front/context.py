@@ -20,6 +20,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("recognition", "Recognition"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
+        ("team-composition", "Team"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -34,6 +35,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("training", "Training"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
+        ("team-composition", "Team"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -47,7 +49,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.REFERRER: [("referral-new", "Refer")],
     Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
-    Role.LEADER: [("home", "Reports")],
+    Role.LEADER: [("home", "Reports"), ("team-composition", "Team")],
     Role.INTEGRATION: [("home", "API")],
 }
 
@@ -63,6 +65,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.person_id and ("support-ask", "Ask for support") not in items:
         # Anyone on the roster may ask for support for themself.
         items.append(("support-ask", "Ask for support"))
+    if user.person_id:
+        items.append(("about-me", "About me"))
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
     return {

@@ -13,6 +13,8 @@ from peersupport.cases.models import CaseState
 from peersupport.support.links import talk_link_url
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from peersupport.cases.models import Case
     from peersupport.resources.models import Resource
     from peersupport.roster.models import Person
@@ -51,6 +53,12 @@ def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
     result escapes it there, once."""
     template = Engine.get_default().get_template(template_name)
     return template.render(Context(context, autoescape=False))
+
+
+def render_deputy_email(director_name: str, away_from: "date", away_until: "date") -> tuple[str, str]:
+    """The deputy's notice that a director's notices come to them while the director is away."""
+    return _render("deputy", {"director_name": director_name, "away_from": away_from, "away_until": away_until,
+                              "queue_url": f"{settings.SITE_URL}/queue/"})
 
 
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -376,13 +376,10 @@ def outbox_retry_set_aside(*, actor: object, now: datetime | None = None) -> int
 
 def _tell_directors_of_set_aside_mail() -> None:
     # Imported here: the accounts and emails modules import models that import this one.
-    from peersupport.accounts.models import Role, User
     from peersupport.notifications.emails import render_set_aside_email
+    from peersupport.program.staff import director_recipients
 
-    directors = list(
-        User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
-        .order_by("pk").values_list("email", flat=True)
-    )
+    directors = director_recipients()
     # One unsent notice per director at a time: an outage that sets aside a hundred emails
     # writes one notice each, and the overview shows the current count.
     waiting = set(

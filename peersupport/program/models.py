@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import models
 
 from peersupport.roster.models import RoleType
@@ -85,3 +87,35 @@ class ProgramSettings(models.Model):
         weights = default_weights()
         weights.update({k: float(v) for k, v in (self.weights or {}).items() if k in weights})
         return weights
+
+
+class StaffMember(models.Model):
+    """A director's or administrator's part in running the program: their protected time, and
+    for a director, when they are away and who deputizes (`program.staff`)."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="program_staff")
+    # The share of their working time set aside for the program (10 to 20% is typical for a director).
+    protected_time_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    away_from = models.DateField(null=True, blank=True)
+    away_until = models.DateField(null=True, blank=True)
+    # Receives the director's escalations and notices while they are away.
+    deputy = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="deputizes_for")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(protected_time_percent__lte=100),
+                                   name="staff_protected_time_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(away_from__isnull=True, away_until__isnull=True)
+                | models.Q(away_from__lte=models.F("away_until")),
+                name="staff_away_from_before_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Program staff {self.user}"
+
+    def is_away(self, today: date) -> bool:
+        return (self.away_from is not None and self.away_until is not None
+                and self.away_from <= today <= self.away_until)

@@ -17,13 +17,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from peersupport.accounts.models import Role, User
+from peersupport.accounts.models import User
 from peersupport.audit.services import Entry, audit_record_all
 from peersupport.cases.models import OPEN_STATES, Case, CaseReferralLink, CaseState
 from peersupport.lib.errors import InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
 from peersupport.notifications.services import outbox_enqueue_each
 from peersupport.program.models import ProgramSettings
+from peersupport.program.staff import director_recipients
 from peersupport.referrals import idempotency
 from peersupport.referrals.models import (
     SUMMARY_MAX_LENGTH,
@@ -409,8 +410,7 @@ def _create(
     ])
     if cases:
         subject, body = render_new_referral_email(len(cases))
-        directors = User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
-        outbox_enqueue_each(kind="new_referral", recipients=list(directors.values_list("email", flat=True)),
+        outbox_enqueue_each(kind="new_referral", recipients=director_recipients(),
                             subject=subject, body=body)
     return referral
 

@@ -5,10 +5,14 @@ from typing import Any
 from django import forms
 
 from peersupport.roster.models import (
+    PREFER_NOT_TO_SAY,
     RANK_LABELS,
+    AgeBand,
     Experience,
+    Gender,
     Person,
     PersonQuerySet,
+    RaceEthnicity,
     RoleType,
     Supporter,
     SupporterStatus,
@@ -59,9 +63,6 @@ class PersonForm(forms.Form):
     rank = forms.TypedChoiceField(choices=RANK_CHOICES, coerce=int, initial=3)
     interventional = forms.BooleanField(label="Performs procedures (interventionalist)", required=False)
     supervisor_employee_id = forms.CharField(label="Supervisor's employee id", required=False, max_length=40)
-    gender = forms.CharField(required=False, max_length=40,
-                             help_text="Only used when a peer asks for a supporter of a certain gender.",
-                             widget=forms.TextInput(attrs={"list": "genders"}))
     active = forms.BooleanField(label="Active on the roster", required=False, initial=True)
 
     def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
@@ -78,7 +79,6 @@ class PersonForm(forms.Form):
                 "rank": person.rank,
                 "interventional": person.interventional,
                 "supervisor_employee_id": person.supervisor.employee_id if person.supervisor else "",
-                "gender": person.gender,
                 "active": person.active,
             })
         super().__init__(*args, **kwargs)
@@ -106,7 +106,6 @@ class PersonForm(forms.Form):
             interventional=data["interventional"],
             supervisor_employee_id=data["supervisor_employee_id"].strip() or None,
             site=data["site"],
-            gender=data["gender"],
             active=data["active"],
         )
 
@@ -154,3 +153,36 @@ class SupporterForm(forms.Form):
 
 class SupporterFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status")] + SupporterStatus.choices)
+
+
+class AboutMeForm(forms.Form):
+    """Each answer optional, each from a fixed list; left blank, nothing is recorded."""
+
+    gender = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect, choices=[("", "No answer"), *Gender.choices],
+        label="Gender",
+    )
+    race_ethnicity = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=RaceEthnicity.choices,
+        label="Race and ethnicity", help_text="Choose all that apply.",
+    )
+    age_band = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect, choices=[("", "No answer"), *AgeBand.choices],
+        label="Age",
+    )
+
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+        if person is not None:
+            kwargs.setdefault("initial", {"gender": person.gender, "race_ethnicity": person.race_ethnicity,
+                                          "age_band": person.age_band})
+        super().__init__(*args, **kwargs)
+
+    def clean_race_ethnicity(self) -> list[str]:
+        chosen: list[str] = self.cleaned_data["race_ethnicity"]
+        if PREFER_NOT_TO_SAY in chosen and len(chosen) > 1:
+            raise forms.ValidationError("\"Prefer not to say\" is chosen on its own.")
+        return chosen
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"gender": data["gender"], "race_ethnicity": data["race_ethnicity"], "age_band": data["age_band"]}

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, models
@@ -21,6 +22,54 @@ class RoleType(models.TextChoices):
 
 
 RANK_LABELS = {1: "trainee", 2: "junior", 3: "established", 4: "senior", 5: "chief / leader"}
+
+
+# Self-identification: given by the person themself (their "About me" page, or the HR system
+# that holds what they told it), never by the program's staff, and shown to the program only
+# as counts. Blank means not given; "prefer not to say" is an answer of its own.
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class Gender(models.TextChoices):
+    # The first three are also the wishes a peer may state (referrals.GenderPreference).
+    FEMALE = "female", "Woman"
+    MALE = "male", "Man"
+    NON_BINARY = "non-binary", "Non-binary"
+    ANOTHER = "another", "A gender not listed here"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class RaceEthnicity(models.TextChoices):
+    """The US federal categories (OMB, 2024), one or more of which a person may choose."""
+
+    AMERICAN_INDIAN_ALASKA_NATIVE = "american_indian_alaska_native", "American Indian or Alaska Native"
+    ASIAN = "asian", "Asian"
+    BLACK = "black", "Black or African American"
+    HISPANIC_LATINO = "hispanic_latino", "Hispanic or Latino"
+    MIDDLE_EASTERN_NORTH_AFRICAN = "middle_eastern_north_african", "Middle Eastern or North African"
+    NATIVE_HAWAIIAN_PACIFIC_ISLANDER = "native_hawaiian_pacific_islander", "Native Hawaiian or Pacific Islander"
+    WHITE = "white", "White"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_30 = "under_30", "Under 30"
+    FROM_30 = "30_39", "30 to 39"
+    FROM_40 = "40_49", "40 to 49"
+    FROM_50 = "50_59", "50 to 59"
+    FROM_60 = "60_plus", "60 or older"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+def race_ethnicity_values(chosen: Sequence[str]) -> list[str]:
+    """The categories as stored: known, each once, in the table's order; "prefer not to say"
+    alone. Raises ValueError naming the first problem."""
+    unknown = [value for value in chosen if value not in RaceEthnicity.values]
+    if unknown:
+        raise ValueError(f"Unknown race_ethnicity {unknown[0]!r}; use any of {', '.join(RaceEthnicity.values)}.")
+    if PREFER_NOT_TO_SAY in chosen and len(set(chosen)) > 1:
+        raise ValueError("race_ethnicity: \"prefer not to say\" is chosen alone.")
+    return [value for value in RaceEthnicity.values if value in chosen]
 
 
 class Selective(Func):
@@ -126,7 +175,11 @@ class Person(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisees"
     )
     site = models.CharField(max_length=100, blank=True)
-    gender = models.CharField(max_length=40, blank=True)
+    # Self-identified (see Gender); the matching also reads it for a peer's wish about their supporter.
+    gender = models.CharField(max_length=40, blank=True, choices=Gender.choices)
+    # Self-identified: a list of RaceEthnicity values in the table's order, empty if not given.
+    race_ethnicity = models.JSONField(default=list, blank=True)
+    age_band = models.CharField(max_length=20, blank=True, choices=AgeBand.choices)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -147,6 +200,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.employee_id})"
+
+    def race_ethnicity_display(self) -> str:
+        labels = dict(RaceEthnicity.choices)
+        return ", ".join(labels.get(value, value) for value in self.race_ethnicity or ())
 
 
 class SupporterStatus(models.TextChoices):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
@@ -17,7 +17,16 @@ from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.matching.models import matching_version_bump
-from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
+from peersupport.roster.models import (
+    AgeBand,
+    Experience,
+    Gender,
+    Person,
+    RoleType,
+    Supporter,
+    SupporterStatus,
+    race_ethnicity_values,
+)
 from peersupport.training.selectors import initial_training_dates
 
 
@@ -33,8 +42,13 @@ class PersonInput:
     interventional: bool = False
     supervisor_employee_id: str | None = None
     site: str = ""
-    gender: str = ""
     active: bool = True
+    # Self-identification, as the person gave it (the HR system passes it on). None leaves what
+    # is stored as it is (the person may have answered on their own page); a value replaces it,
+    # and "" or () clears it.
+    gender: str | None = None
+    race_ethnicity: tuple[str, ...] | None = None
+    age_band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,7 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
     if not 1 <= int(data.rank) <= 5:
         raise _problem("rank", "rank is 1 (trainee) to 5 (chief/leader).")
     for label, value, limit in (("phone", data.phone, 40), ("specialty", data.specialty, 100),
-                                ("department", data.department, 100), ("site", data.site, 100),
-                                ("gender", data.gender, 40)):
+                                ("department", data.department, 100), ("site", data.site, 100)):
         if len(value or "") > limit:
             raise _problem(label, f"{label} is at most {limit} characters.")
     if data.supervisor_employee_id and data.supervisor_employee_id == employee_id:
@@ -92,9 +105,52 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
         "rank": int(data.rank),
         "interventional": data.interventional,
         "site": data.site.strip(),
-        "gender": data.gender.strip(),
         "active": data.active,
+        **self_identification_values(gender=data.gender, race_ethnicity=data.race_ethnicity,
+                                     age_band=data.age_band),
     }
+
+
+SELF_IDENTIFICATION_FIELDS = ("gender", "race_ethnicity", "age_band")
+
+
+def self_identification_values(*, gender: str | None, race_ethnicity: Sequence[str] | None,
+                               age_band: str | None) -> dict[str, Any]:
+    """The checked self-identification fields that were given (None: not given, left out)."""
+    values: dict[str, Any] = {}
+    if gender is not None:
+        if gender not in ("", *Gender.values):
+            raise _problem("gender", f"Unknown gender {gender!r}; use one of {', '.join(Gender.values)}, "
+                                     "or an empty string for none.")
+        values["gender"] = gender
+    if race_ethnicity is not None:
+        try:
+            values["race_ethnicity"] = race_ethnicity_values(race_ethnicity)
+        except ValueError as exc:
+            raise _problem("race_ethnicity", str(exc)) from None
+    if age_band is not None:
+        if age_band not in ("", *AgeBand.values):
+            raise _problem("age_band", f"Unknown age_band {age_band!r}; use one of {', '.join(AgeBand.values)}, "
+                                       "or an empty string for none.")
+        values["age_band"] = age_band
+    return values
+
+
+def person_describe_self(*, actor: User, gender: str, race_ethnicity: Sequence[str], age_band: str) -> Person:
+    """The signed-in person's own answers about themself (the "About me" page): theirs alone.
+
+    The audit entry says that they changed them, never what they are."""
+    if not actor.is_authenticated or not actor.is_active or actor.person_id is None:
+        raise PermissionDenied("Only a person on the staff roster describes themself here.")
+    values = self_identification_values(gender=gender, race_ethnicity=race_ethnicity, age_band=age_band)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=actor.person_id)
+        for name, value in values.items():
+            setattr(person, name, value)
+        person.updated_at = timezone.now()
+        person.save(update_fields=[*values, "updated_at"])
+        audit_record(actor=actor, action="person.self_describe", obj=person)
+    return person
 
 
 def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) -> tuple[Person, bool]:
@@ -185,7 +241,9 @@ def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInp
 BATCH_LIMIT = 1_000
 _LISTED_IN_DETAIL = 10
 PERSON_FIELDS = ("name", "email", "phone", "role_type", "specialty", "department", "rank",
-                 "interventional", "site", "gender", "active")
+                 "interventional", "site", "active", *SELF_IDENTIFICATION_FIELDS)
+# What a new person's self-identification is when the batch does not give it.
+_NOT_GIVEN: dict[str, Any] = {"gender": "", "race_ethnicity": [], "age_band": ""}
 SUPPORTER_FIELDS = ("status", "capacity", "trained_on", "experience", "paused_until", "on_call")
 
 
@@ -253,7 +311,8 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
 
     Every item is checked first; any problem refuses the whole batch, naming each bad item by its
     index and field. Supervisors may be named later in the same batch or already be on the roster.
-    Then one upsert writes the new and changed entries (unchanged ones are left alone), a second
+    Then one upsert writes the new and changed entries (unchanged ones are left alone; one upsert
+    per set of self-identification fields the items give, see below), a second
     sets the supervisors who were created in this batch, and one audit entry records the counts.
     The number of queries does not depend on the batch's size."""
     _check_size("people", len(items))
@@ -301,7 +360,8 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
         pk_of.update((employee_id, row["pk"]) for employee_id, row in existing.items())
 
         now = timezone.now()
-        writes: list[Person] = []
+        # The writes by which self-identification fields their item gave (see below).
+        writes: dict[frozenset[str], list[Person]] = {}
         later: list[tuple[str, str]] = []  # (person, supervisor) both created in this batch
         unchanged = 0
         for employee_id, fields in values.items():
@@ -311,14 +371,25 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
             if named is not None and pending:
                 later.append((employee_id, named))
             before = existing.get(employee_id)
+            given = frozenset(name for name in SELF_IDENTIFICATION_FIELDS if name in fields)
+            for name in SELF_IDENTIFICATION_FIELDS:
+                # Not given: kept as stored (or blank for someone new), like the single PUT.
+                fields.setdefault(name, before[name] if before is not None else _NOT_GIVEN[name])
             if (before is not None and not pending and supervisor_pk == before["supervisor_id"]
                     and all(before[name] == fields[name] for name in PERSON_FIELDS)):
                 unchanged += 1
                 continue
-            writes.append(Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now, **fields))
-        update_fields = [*PERSON_FIELDS, "supervisor", "updated_at"]
-        Person.objects.bulk_create(writes, update_conflicts=True, unique_fields=["employee_id"],
-                                   update_fields=update_fields)
+            writes.setdefault(given, []).append(
+                Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now, **fields))
+        # An existing entry gets only the self-identification its item gave: an answer the person
+        # saves on their own page while the batch runs is not overwritten with the one read above.
+        # One upsert per set of fields given (at most eight; one for a feed that always sends the same).
+        for given, people in writes.items():
+            kept = [name for name in SELF_IDENTIFICATION_FIELDS if name not in given]
+            Person.objects.bulk_create(people, update_conflicts=True, unique_fields=["employee_id"],
+                                       update_fields=[*(f for f in PERSON_FIELDS if f not in kept),
+                                                      "supervisor", "updated_at"])
+        written = sum(len(people) for people in writes.values())
         if later:
             # Second pass: supervisors who did not exist until the insert above, in one UPDATE.
             pk_of.update(Person.objects.filter(employee_id__in={s for _, s in later})
@@ -329,8 +400,8 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
             Person.objects.filter(employee_id__in=[e for e, _ in later]).update(supervisor_id=Case(
                 *(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
         created = sum(1 for employee_id in values if employee_id not in existing)
-        counts = BatchCounts(created=created, updated=len(writes) - created, unchanged=unchanged)
-        if writes:
+        counts = BatchCounts(created=created, updated=written - created, unchanged=unchanged)
+        if written:
             # bulk_create and update() send no signals: the suggestions' cached facts must reload.
             matching_version_bump()
         audit_record(actor=actor, action="roster.batch", object_type="person",

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from peersupport.roster import views
+from peersupport.roster import views, views_about
 
 urlpatterns = [
+    path("my/about/", views_about.about_me, name="about-me"),
     path("roster/", views.roster, name="roster"),
     path("roster/lookup/", views.lookup, name="roster-lookup"),
     path("roster/lookup/chip/", views.lookup_chip, name="roster-chip"),

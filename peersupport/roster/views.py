@@ -33,7 +33,6 @@ LOOKUP_MAX_RESULTS = 10
 # The datalists of the filters: each a scan of the roster, so computed once in a while.
 CHOICES_TTL_SECONDS = 300
 CHOICES_MAX = 500
-GENDER_SUGGESTIONS = ("female", "male", "non-binary")
 
 
 def _lookup_people() -> PersonQuerySet:
@@ -84,7 +83,6 @@ def _datalists() -> dict[str, Sequence[str]]:
         "departments": _distinct("department"),
         "specialties": _distinct("specialty"),
         "sites": _distinct("site"),
-        "genders": GENDER_SUGGESTIONS,
     }
 
 

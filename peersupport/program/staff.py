@@ -1,0 +1,102 @@
+"""The program's own staff: the director's protected time, and a deputy while they are away.
+
+Whoever tells "the directors" something (a new referral, a late step, a handed-back case, a
+safety escalation, undeliverable mail) asks `director_recipients` for the addresses. While a
+director is away (from and until, both days included) and has named an active deputy, their
+notices go to the deputy instead: an away director is left in peace, and someone who can act
+gets them. A safety escalation (`urgent=True`) goes to the deputy and to the away director
+too: someone's safety is never left to one inbox. A director away with no deputy keeps getting
+everything, so a notice always reaches somebody.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from peersupport.accounts.models import PROGRAM_STAFF, Role, User
+from peersupport.audit.services import audit_record
+from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.notifications.emails import render_deputy_email
+from peersupport.notifications.services import outbox_enqueue
+from peersupport.program.models import StaffMember
+
+# Away for longer than this is not an absence but a handover: give the deputy the director's role.
+AWAY_MAX_DAYS = 366
+
+
+def director_recipients(*, urgent: bool = False, today: date | None = None) -> list[str]:
+    """The addresses of the directors' notices today, each once, in a fixed order (one query)."""
+    today = today or timezone.localdate()
+    directors = (User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
+                 .select_related("program_staff__deputy").order_by("pk"))
+    addresses: list[str] = []
+    for director in directors:
+        staff = getattr(director, "program_staff", None)
+        deputy = staff.deputy if staff is not None and staff.is_away(today) else None
+        if deputy is not None and deputy.is_active and deputy.email and deputy.role in PROGRAM_STAFF:
+            addresses.append(deputy.email)
+            if urgent:
+                addresses.append(director.email)
+        else:
+            addresses.append(director.email)
+    return list(dict.fromkeys(addresses))
+
+
+def deputy_choices(director: User) -> list[User]:
+    """Who may deputize for a director: another active director or administrator with an email."""
+    return list(User.objects.filter(role__in=PROGRAM_STAFF, is_active=True).exclude(email="")
+                .exclude(pk=director.pk).order_by("email"))
+
+
+@dataclass(frozen=True)
+class StaffInput:
+    protected_time_percent: int | None
+    away_from: date | None
+    away_until: date | None
+    deputy_id: int | None
+
+
+def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
+    """A director's own protected time, absence and deputy. A deputy named for an absence (or
+    for new dates) is told by email what will come to them, and when."""
+    if not actor.is_active or actor.role != Role.DIRECTOR:
+        raise InvalidInput("Only a program director sets their protected time and deputy.")
+    percent = data.protected_time_percent
+    if percent is not None and not 0 <= percent <= 100:
+        raise InvalidInput("Protected time is a share of working time from 0 to 100%.")
+    if (data.away_from is None) != (data.away_until is None):
+        raise InvalidInput("Give both the first and the last day away, or neither.")
+    if data.away_from is not None and data.away_until is not None:
+        if data.away_until < data.away_from:
+            raise InvalidInput("The last day away is before the first.")
+        if (data.away_until - data.away_from).days >= AWAY_MAX_DAYS:
+            raise InvalidInput("An absence is at most a year; for longer, hand the director's role over.")
+        if data.deputy_id is None:
+            raise InvalidInput("Name a deputy to receive the escalations while you are away.")
+    deputy = None
+    if data.deputy_id is not None:
+        deputy = next((user for user in deputy_choices(actor) if user.pk == data.deputy_id), None)
+        if deputy is None:
+            raise InvalidInput("A deputy is another active director or administrator with an email address.")
+    try:
+        with transaction.atomic():
+            staff, _ = StaffMember.objects.select_for_update().get_or_create(user=actor)
+            before = (staff.deputy_id, staff.away_from, staff.away_until)
+            staff.protected_time_percent = percent
+            staff.away_from, staff.away_until = data.away_from, data.away_until
+            staff.deputy = deputy
+            staff.save()
+            audit_record(actor=actor, action="program.staff_update", obj=staff,
+                         detail={"deputy": deputy.pk if deputy else None,
+                                 "away": bool(data.away_from), "protected_time_percent": percent})
+            changed = before != (staff.deputy_id, staff.away_from, staff.away_until)
+            if deputy is not None and data.away_from and data.away_until and changed:
+                subject, body = render_deputy_email(actor.get_full_name() or actor.email, data.away_from,
+                                                    data.away_until)
+                outbox_enqueue(kind="deputy", to=deputy.email, subject=subject, body=body)
+    except IntegrityError:
+        # The same director saved twice at once, both creating their row: one of them won.
+        raise Conflict("Your settings were saved from another window at the same moment; try again.") from None
+    return staff
