@@ -41,6 +41,8 @@ from peersupport.referrals.services import INTAKE_LOCK_SPACE
 from peersupport.resources.services import ResourceInput, resource_create, resource_deactivate
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
 from peersupport.testing.factories import make_person, make_supporter, make_user
+from peersupport.training.models import Course, CourseKind, Session
+from peersupport.training.services import attendance_record
 
 pytestmark = [
     pytest.mark.postgres(reason="SQLite serialises whole transactions"),
@@ -87,6 +89,10 @@ def play_the_program_through() -> None:
     me = supporter.person.user
 
     person_upsert(actor=director, employee_id="N1", data=PersonInput(name="Robin New"))
+    # A supporter becomes active once their initial training is recorded.
+    course = Course.objects.create(name="Supporter basics", kind=CourseKind.INITIAL)
+    session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=1), place="Room 1")
+    attendance_record(actor=director, session=session, employee_ids=["N1"])
     supporter_upsert(actor=director, employee_id="N1", data=SupporterInput(
         status="active", capacity=2, trained_on=timezone.localdate()))
     program = ProgramSettings.current()

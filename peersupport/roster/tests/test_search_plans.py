@@ -43,11 +43,11 @@ def roster() -> None:
         cursor.execute(
             """
             INSERT INTO roster_person (employee_id, name, email, phone, role_type, specialty, department, rank,
-                                       interventional, site, gender, active, updated_at)
+                                       interventional, site, gender, race_ethnicity, age_band, active, updated_at)
             SELECT 'E' || lpad(n::text, 6, '0'),
                    (%s::text[])[1 + floor(random() * %s)::int] || ' ' || (%s::text[])[1 + floor(random() * %s)::int],
                    '', '', 'physician', 'Emergency Medicine', 'Emergency Medicine', 3, false,
-                   'Central Hospital', '', true, now()
+                   'Central Hospital', '', '[]'::jsonb, '', true, now()
             FROM generate_series(0, %s) AS n
             """,
             [FIRST, len(FIRST), LAST, len(LAST), PEOPLE - 1],
