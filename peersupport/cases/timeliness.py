@@ -34,6 +34,7 @@ from peersupport.notifications.emails import (
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
 from peersupport.program.staff import director_recipients
+from peersupport.recruitment.services import campaigns_resume_stalled
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.training.refreshers import refresher_step
 
@@ -106,6 +107,8 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
                 counts.escalations += 1
     # The team's side of the job: a friendly note to supporters who missed two meetings in a row.
     meetings_nudge_missed(now)
+    # A nomination campaign whose sending task was lost goes on by itself.
+    campaigns_resume_stalled(now)
     refreshers = refresher_step(now)
     counts.refresher_notices = refreshers.due_soon + refreshers.overdue
     counts.refresher_pauses = refreshers.paused

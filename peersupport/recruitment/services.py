@@ -5,15 +5,16 @@ roster-id order. Each batch, in one transaction, moves the campaign's cursor wit
 UPDATE (so two workers never take the same batch), records who was invited, and writes one outbox
 row per person at bulk priority, so a campaign to thousands never holds up an assignment or a
 safety alert. A task that dies part way is queued again (by "Send" on a sending campaign) and goes
-on from the cursor: nobody is mailed twice.
+on from the cursor: nobody is mailed twice. The reminders job does that by itself for a campaign
+whose sending has stood still for `STALLED_AFTER` (`campaigns_resume_stalled`).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from peersupport.accounts.models import User
@@ -168,6 +169,28 @@ def campaign_send_batch(campaign_id: int, *, size: int = SEND_BATCH, now: dateti
         for begin in range(0, len(drafts), OUTBOX_BATCH):
             outbox_enqueue_all(drafts[begin:begin + OUTBOX_BATCH], priority=OutboxPriority.BULK)
     return True
+
+
+# A sending campaign whose invitations have not moved for this long has lost its task (a worker
+# stopped part way); a batch takes seconds, so ten minutes of quiet is no longer "busy".
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def campaigns_resume_stalled(now: datetime | None = None) -> int:
+    """Queue the sending task again for every campaign whose sending stands still; each goes on
+    from its cursor. Safe to re-run: a second task for a campaign still sending takes no batch
+    twice (the cursor's conditional update). Returns how many were queued again."""
+    now = now or timezone.now()
+    quiet_since = now - STALLED_AFTER
+    stalled = list(
+        Campaign.objects.filter(status=CampaignStatus.SENDING, send_started_at__lt=quiet_since)
+        .annotate(last_batch=Max("invitations__created_at"))
+        .filter(Q(last_batch__isnull=True) | Q(last_batch__lt=quiet_since))
+        .values_list("pk", flat=True)
+    )
+    for campaign_id in stalled:
+        _schedule(campaign_id)
+    return len(stalled)
 
 
 def campaign_send_all(campaign_id: int) -> int:

@@ -1,11 +1,16 @@
 """Nomination campaigns: the audience, the invitation's text, sending in batches, never twice."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.test import TestCase
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
+from peersupport.cases.timeliness import send_due_notices
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.models import OutboxMessage, OutboxPriority
 from peersupport.recruitment import services
@@ -14,6 +19,7 @@ from peersupport.recruitment.models import CampaignStatus, Invitation
 from peersupport.recruitment.selectors import Audience, audience_count, audience_people
 from peersupport.recruitment.services import (
     NOMINATION_KIND,
+    STALLED_AFTER,
     campaign_send,
     campaign_send_all,
     campaign_send_batch,
@@ -159,3 +165,26 @@ def test_an_empty_audience_cannot_be_sent(staff):
 def test_a_chosen_audience_needs_a_group(staff):
     with pytest.raises(InvalidInput, match="at least one department"):
         make_campaign(staff, Audience(kind="chosen"))
+
+
+def _queued_sending_tasks() -> int:
+    return DBTaskResult.objects.filter(task_path__endswith="send_campaign", status="READY").count()
+
+
+def test_a_campaign_whose_sending_stopped_goes_on_by_itself_from_the_reminders_job(staff):
+    for _ in range(5):
+        make_person()
+    campaign = make_campaign(staff)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        campaign_send(actor=staff, campaign_id=campaign.pk)
+    assert campaign_send_batch(campaign.pk, size=2)
+    DBTaskResult.objects.all().delete()  # the worker died with the task: nothing is queued any more
+    started = timezone.now()
+    send_due_notices(now=started + timedelta(minutes=5))
+    assert _queued_sending_tasks() == 0  # five quiet minutes: still just busy
+    send_due_notices(now=started + STALLED_AFTER + timedelta(minutes=1))
+    assert _queued_sending_tasks() == 1
+    assert campaign_send_all(campaign.pk) == 3
+    assert OutboxMessage.objects.values("to").distinct().count() == OutboxMessage.objects.count() == 5
+    send_due_notices(now=started + 2 * STALLED_AFTER)  # sent: nothing more to resume
+    assert _queued_sending_tasks() == 1
