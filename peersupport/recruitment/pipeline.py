@@ -4,7 +4,8 @@ Every move is a conditional UPDATE from the states it may leave (so of two peopl
 candidate at once, one wins and the other is told), audited in the same transaction. The pipeline
 feeds the roster's supporter records through the roster's own service (`supporter_upsert`, whose
 save bumps the matching's version): accepting makes the person a supporter in training; making
-them active needs their initial training recorded on that supporter record.
+them active needs their initial training recorded (peersupport/training: an attendance of a
+session of an initial course), the same rule the roster applies.
 """
 
 from datetime import datetime
@@ -134,7 +135,7 @@ def candidate_start_training(*, actor: User, candidate_id: int, now: datetime | 
 
 
 def candidate_activate(*, actor: User, candidate_id: int, now: datetime | None = None) -> Candidate:
-    """Active on the team, once the initial training is recorded on their supporter record."""
+    """Active on the team, once their initial training is recorded (an attendance of an initial session)."""
     now = now or timezone.now()
     with transaction.atomic():
         candidate = _candidate(candidate_id)
