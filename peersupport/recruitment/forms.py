@@ -17,7 +17,8 @@ def is_roster_id(value: str) -> bool:
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label="Name of the campaign", max_length=120,
-                           help_text="For the program office only, e.g. “Spring 2027, Emergency Medicine”.")
+                           help_text=("Everyone invited sees it at the top of their nomination page, "
+                                      "e.g. “Spring 2027, Emergency Medicine”."))
     audience_kind = forms.ChoiceField(label="Who is invited to nominate", choices=AudienceKind.choices,
                                       widget=forms.RadioSelect, initial=AudienceKind.SERVED)
     departments = forms.MultipleChoiceField(

@@ -205,3 +205,12 @@ def test_other_roles_cannot_open_the_campaigns(client):
     client.force_login(make_user(Role.SUPPORTER))
     assert client.get("/recruiting/").status_code == 403
     assert client.get("/recruiting/candidates/").status_code == 403
+
+
+def test_the_campaign_form_says_its_name_is_shown_to_everyone_invited(admin_client, sent_campaign):
+    # The nomination page shows the campaign's name, so the form must not call the name private.
+    campaign, (ana, _, _) = sent_campaign
+    assert campaign.name in admin_client.get(nomination_path(ana.email)).content.decode()
+    form = admin_client.get("/recruiting/new/").content.decode()
+    assert "program office only" not in form
+    assert "sees it at the top of their nomination page" in form
