@@ -30,6 +30,7 @@ def test_the_director_schedules_a_meeting_and_the_team_is_invited(director_clien
     assert OutboxMessage.objects.filter(kind="meeting_invitation").count() == 2
     page = director_client.get(response["Location"]).content.decode()
     assert "Quarterly supporter meeting" in page
+    assert "Calendar version" not in page  # the calendar file's internal revision number is not the director's
 
 
 @pytest.mark.parametrize(("change", "message"), [
