@@ -93,7 +93,8 @@ def supporters_batch(request: SignedInRequest, payload: SupportersBatchIn) -> Ba
     summary="Create or update a person",
     description="Director, administrator, integration. 201 when created, 200 when updated. "
     "`gender`, `race_ethnicity` and `age_band` are the person's own answers about themself (from "
-    "the HR system that holds them), optional and never returned; omitted, what is stored stays.",
+    "the HR system that holds them), optional; omitted, what is stored stays. `gender` is answered "
+    "back (the matching reads it for a peer's wish); `race_ethnicity` and `age_band` never are.",
 )
 def person_put(request: SignedInRequest, employee_id: EmployeeIdPath, payload: PersonIn) -> Status[Person]:
     require_roster_writer(request.user)

@@ -89,12 +89,13 @@ class PersonIn(Input):
     supervisor_employee_id: EmployeeId | None = None
     site: Text100 = ""
     active: StrictBool = True
-    # Self-identification (docs/team.md, "A diverse team"): write-only, shown only as counts.
+    # Self-identification (docs/team.md, "A diverse team"): shown only as counts; race and
+    # ethnicity and the age band are write-only.
     gender: Annotated[Gender | Literal[""] | None, Field(description=(
         "Self-identified, as the person told the HR system. Omitted or null leaves what is stored "
-        "(the person may have answered on their own \"About me\" page); \"\" clears it. Never "
-        "returned: the program shows it only as counts (and the matching reads it for a peer's "
-        "wish about their supporter's gender)."))] = None
+        "(the person may have answered on their own \"About me\" page); \"\" clears it. Answered "
+        "back by the roster API, as it always was, since the matching reads it for a peer's wish "
+        "about their supporter's gender; the program's pages show it only as counts."))] = None
     race_ethnicity: Annotated[list[RaceEthnicity] | None, Field(max_length=len(RaceEthnicity.values), description=(
         "Self-identified: one or more of the US federal categories, or `prefer_not_to_say` alone. "
         "Omitted or null leaves what is stored; [] clears it. Never returned."))] = None
@@ -114,6 +115,9 @@ class PersonOut(Schema):
     interventional: bool
     supervisor_employee_id: str | None
     site: str
+    # Gender is also a matching fact (a peer may wish for a supporter of a gender), and the roster
+    # API has always answered it; race and ethnicity and the age band are never answered back.
+    gender: str
     active: bool
     updated_at: datetime
 

@@ -22,9 +22,9 @@ def test_put_person_creates_201_then_updates_200(call, integration, chief):
     assert response.status_code == 201
     body = response.json()
     assert body["employee_id"] == "E1042"
-    # Self-identification is stored and never answered back (docs/team.md).
-    assert {k: body[k] for k in DANA if k != "gender"} == {k: v for k, v in DANA.items() if k != "gender"}
-    assert "gender" not in body and Person.objects.get(employee_id="E1042").gender == "female"
+    # Race and ethnicity and the age band are stored and never answered back (docs/team.md).
+    assert {k: body[k] for k in DANA} == DANA
+    assert not {"race_ethnicity", "age_band"} & set(body)
     response = call(integration, "PUT", "/people/E1042", {**DANA, "rank": 4})
     assert response.status_code == 200
     assert response.json()["rank"] == 4

@@ -16,13 +16,15 @@ def stored(employee_id: str) -> tuple[str, list[str], str]:
     return person.gender, person.race_ethnicity, person.age_band
 
 
-def test_put_person_stores_self_identification_and_never_returns_it(call, integration, director):
+def test_put_person_stores_self_identification_and_never_returns_race_or_age(call, integration, director):
     response = call(integration, "PUT", "/people/E1042", {**DANA, **ANSWERS})
     assert response.status_code == 201, response.json()
     # Stored in the table's order, whatever order they came in.
     assert stored("E1042") == ("female", ["black", "white"], "40_49")
     for body in (response.json(), call(director, "GET", "/people/E1042").json()):
-        assert not {"gender", "race_ethnicity", "age_band"} & set(body)
+        assert not {"race_ethnicity", "age_band"} & set(body)
+        # Gender, a matching fact, is answered back as the roster API always did.
+        assert body["gender"] == "female"
 
 
 def test_omitted_self_identification_is_kept_and_empty_clears_it(call, integration):
@@ -73,7 +75,8 @@ def test_the_openapi_schema_documents_the_fields(call):
     person_in = schema["components"]["schemas"]["PersonIn"]["properties"]
     assert {"gender", "race_ethnicity", "age_band"} <= set(person_in)
     assert "Never returned" in str(person_in["race_ethnicity"])
-    assert "gender" not in schema["components"]["schemas"]["PersonOut"]["properties"]
+    person_out = schema["components"]["schemas"]["PersonOut"]["properties"]
+    assert "gender" in person_out and not {"race_ethnicity", "age_band"} & set(person_out)
 
 
 def test_a_batch_that_omits_an_answer_never_writes_it_so_a_concurrent_own_answer_survives(integration):
