@@ -42,6 +42,9 @@ class Meeting(models.Model):
     def is_over(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())
 
+    def has_started(self, now: datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
 
 class Rsvp(models.TextChoices):
     YES = "yes", "Yes, I'll be there"

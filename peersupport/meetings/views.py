@@ -70,7 +70,8 @@ def meeting_new(request: SignedInRequest) -> HttpResponse:
 def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     return render(request, "meetings/detail.html", {"meeting": meeting, "answers": selectors.rsvp_summary(meeting),
-                                                    "over": meeting.is_over()})
+                                                    "over": meeting.is_over(),
+                                                    "started": meeting.has_started()})
 
 
 @staff_only

@@ -69,6 +69,16 @@ def test_the_director_records_who_came_after_the_meeting(director_client, suppor
     assert attended == {supporter_a.pk: True, supporter_b.pk: False}
 
 
+def test_the_meeting_page_offers_attendance_only_once_the_meeting_has_started(director_client, supporter_a):
+    upcoming = make_meeting(invite=[supporter_a])
+    page = director_client.get(reverse("meeting", args=[upcoming.pk])).content.decode()
+    assert 'data-testid="attendance"' not in page  # ticking the team before it has met would only be refused
+    assert "once the meeting has started" in page
+    begun = make_meeting(starts_at=timezone.now() - timedelta(minutes=10), invite=[supporter_a])
+    page = director_client.get(reverse("meeting", args=[begun.pk])).content.decode()
+    assert 'data-testid="attendance"' in page and "once the meeting has started" not in page
+
+
 def test_attendance_cannot_be_recorded_before_the_meeting_or_for_someone_not_invited(director_client, supporter_a):
     upcoming = make_meeting(invite=[supporter_a])
     early = director_client.post(reverse("meeting-attendance", args=[upcoming.pk]), {"attended": [supporter_a.pk]})
