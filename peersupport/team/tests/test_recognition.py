@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.actions import EncounterInput, case_record_encounter, case_record_outreach
+from peersupport.cases.models import Encounter
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.meetings.models import Invitation
 from peersupport.meetings.testing import make_meeting
@@ -77,3 +78,14 @@ def test_only_supporters_who_opted_in_are_recognized_with_counts_only(client, di
     client.post("/my/team/recognition/", {})
     client.force_login(director)
     assert 'data-testid="recognition-row"' not in client.get("/team/recognition/").content.decode()
+
+
+def test_a_letter_of_appreciation_leaves_out_what_the_supporter_has_not_yet_done(client, director, history):
+    # Outreach and peers, but no conversation time recorded: no "0.0 hours" in a thank-you letter.
+    Encounter.objects.all().delete()
+    sign_in(client, history)
+    client.post("/my/team/recognition/", {"opt_in": "on"})
+    client.force_login(director)
+    letter = client.get("/team/recognition/letters/").content.decode()
+    assert "3 times you reached out" in letter and "2 peers supported" in letter
+    assert "hours of conversation" not in letter and "supporter meeting" not in letter
