@@ -77,17 +77,22 @@ def meeting_schedule(*, actor: object, data: MeetingInput, now: datetime | None 
 
 
 def meeting_update(*, actor: object, meeting_id: int, data: MeetingInput, now: datetime | None = None) -> Meeting:
-    """Change a meeting; everyone invited gets the new event, which replaces the old one."""
+    """Change a meeting; everyone invited gets the new event, which replaces the old one.
+
+    Saved with nothing changed, nobody is written to and the calendar's sequence stays."""
     now = now or timezone.now()
     _check_times(data, now)
     with transaction.atomic():
         meeting = _open_for_change(meeting_id, now)
-        meeting.title, meeting.place = data.title.strip(), data.place.strip()
-        meeting.starts_at, meeting.ends_at = data.starts_at, data.ends_at
-        meeting.sequence += 1
-        meeting.save(update_fields=["title", "place", "starts_at", "ends_at", "sequence"])
-        drafts = [_draft("update", meeting, invitation.supporter, now) for invitation in _invitations_to_mail(meeting)]
-        outbox_enqueue_all(drafts)
+        wanted = (data.title.strip(), data.place.strip(), data.starts_at, data.ends_at)
+        drafts = []
+        if wanted != (meeting.title, meeting.place, meeting.starts_at, meeting.ends_at):
+            meeting.title, meeting.place, meeting.starts_at, meeting.ends_at = wanted
+            meeting.sequence += 1
+            meeting.save(update_fields=["title", "place", "starts_at", "ends_at", "sequence"])
+            drafts = [_draft("update", meeting, invitation.supporter, now)
+                      for invitation in _invitations_to_mail(meeting)]
+            outbox_enqueue_all(drafts)
         # Whoever joined the team since the invitations went out is invited now.
         newly = _invite_team(meeting, now)
         audit_record(actor=actor, action="meeting.update", obj=meeting,

@@ -83,11 +83,15 @@ def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     form = MeetingForm(request.POST)
     if form.is_valid():
         try:
-            meeting_update(actor=request.user, meeting_id=meeting.pk, data=form.to_input())
+            updated = meeting_update(actor=request.user, meeting_id=meeting.pk, data=form.to_input())
         except ServiceError as exc:
             form.add_error(None, exc.detail)
             return _form_page(request, form, meeting, exc.status)
-        messages.success(request, "The meeting is changed; everyone invited has the new time in their calendar.")
+        if updated.sequence == meeting.sequence:
+            messages.info(request, "Nothing was changed, so nobody was written to.")
+        else:
+            messages.success(request, "The meeting is changed; everyone invited is sent the new details for "
+                                      "their calendar.")
         return redirect("meeting", meeting.pk)
     return _form_page(request, form, meeting, InvalidInput.status)
 

@@ -33,6 +33,20 @@ def test_the_director_schedules_a_meeting_and_the_team_is_invited(director_clien
     assert "Calendar version" not in page  # the calendar file's internal revision number is not the director's
 
 
+def test_saving_a_meeting_unchanged_writes_to_nobody(director_client, supporter_a, supporter_b):
+    body = meeting_form_body()
+    director_client.post(reverse("meeting-new"), body)
+    meeting = Meeting.objects.get()
+    response = director_client.post(reverse("meeting-edit", args=[meeting.pk]), body, follow=True)
+    assert "Nothing was changed, so nobody was written to." in response.content.decode()
+    assert not OutboxMessage.objects.filter(kind="meeting_update").exists()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
+    # A real change still reaches everyone invited.
+    director_client.post(reverse("meeting-edit", args=[meeting.pk]), {**body, "place": "Library"})
+    assert OutboxMessage.objects.filter(kind="meeting_update").count() == 2
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"ends_at": "2020-01-01T10:00"}, "The meeting must end after it starts."),
     ({"starts_at": "2020-01-01T10:00", "ends_at": "2020-01-01T12:00"}, "Choose a start time in the future."),
