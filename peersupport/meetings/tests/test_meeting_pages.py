@@ -93,6 +93,17 @@ def test_the_meeting_page_offers_attendance_only_once_the_meeting_has_started(di
     assert 'data-testid="attendance"' in page and "once the meeting has started" not in page
 
 
+def test_cancelling_a_meeting_takes_a_second_deliberate_tap(director_client, supporter_a):
+    # One tap beside "Change" mailed everyone and could not be undone; now the button sits in a fold
+    # that says so first.
+    meeting = make_meeting(invite=[supporter_a])
+    page = director_client.get(reverse("meeting", args=[meeting.pk])).content.decode()
+    fold = re.search(r'<details class="fold" data-testid="cancel-fold">(.*?)</details>', page, re.S)
+    assert fold and 'data-testid="meeting-cancel"' in fold.group(1)
+    assert "cannot be brought back" in fold.group(1)
+    assert page.count('data-testid="meeting-cancel"') == 1
+
+
 def test_attendance_cannot_be_recorded_before_the_meeting_or_for_someone_not_invited(director_client, supporter_a):
     upcoming = make_meeting(invite=[supporter_a])
     early = director_client.post(reverse("meeting-attendance", args=[upcoming.pk]), {"attended": [supporter_a.pk]})
