@@ -30,16 +30,19 @@ def on_call_week(day: date | None = None) -> OnCallWeek | None:
 class OnCallNow:
     week: OnCallWeek
     members: list[Supporter]
+    paused_ids: frozenset[int] = frozenset()  # members on call but paused today: not to be called on
 
 
 def on_call_now(day: date | None = None) -> OnCallNow | None:
     """Who is on call now, for the director's queue and supporters pages: two queries."""
+    day = day or timezone.localdate()
     week = on_call_week(day)
     if week is None:
         return None
     members = list(Supporter.objects.filter(on_call_memberships__team=week.team_id)
                    .select_related("person").order_by("person__name"))
-    return OnCallNow(week, members)
+    paused = frozenset(s.pk for s in members if s.paused_until is not None and s.paused_until >= day)
+    return OnCallNow(week, members, paused)
 
 
 def rota_weeks(today: date | None = None) -> list[OnCallWeek]:

@@ -71,6 +71,18 @@ def test_the_director_builds_the_rota_and_the_queue_shows_who_is_on_call_now(cli
     assert "No one is on call this week" in client.get("/queue/").content.decode()
 
 
+def test_the_queue_says_when_someone_on_call_now_has_paused(client, director, supporter_a, supporter_b):
+    team = on_call_team_save(actor=director, name="Team North", supporter_ids=[supporter_a.pk, supporter_b.pk])
+    on_call_week_set(actor=director, starts_on=this_monday(), team_id=team.pk)
+    until = timezone.localdate() + timedelta(days=10)
+    supporter_b.paused_until = until
+    supporter_b.save(update_fields=["paused_until"])
+    client.force_login(director)
+    now = client.get("/queue/").content.decode().split('data-testid="on-call-now"')[1].split("</p>")[0]
+    assert f"Blair Supporter (paused through {until:%b} {until.day})" in now
+    assert "Alex Supporter," in now and "Alex Supporter (paused" not in now
+
+
 @pytest.mark.parametrize("starts_on_offset, team", [(1, "team"), (-14, "team"), (0, "9999"), (400, "team")])
 def test_a_bad_week_is_refused_with_a_message_and_changes_nothing(client, director, supporter_a,
                                                                  starts_on_offset, team):
