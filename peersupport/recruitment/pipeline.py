@@ -21,7 +21,7 @@ from peersupport.notifications.emails import render_plain_text
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.recruitment.invitation import about_url, first_name
 from peersupport.recruitment.links import ANSWER, AnswerLink, answer_token
-from peersupport.recruitment.models import Candidate, CandidateState
+from peersupport.recruitment.models import Candidate, CandidateState, Nomination
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.roster.services import SupporterInput, supporter_upsert
 from peersupport.support.links import USED, LinkRefused, kind_url, use_link
@@ -77,8 +77,10 @@ def candidate_invite(*, actor: User, candidate_id: int, now: datetime | None = N
             raise InvalidInput(f"{person.name} has no email address on the roster, or has left; nothing was sent.")
         _move(candidate, CandidateState.INVITED, now, invited_at=now)
         link = kind_url(ANSWER, answer_token(candidate_id=candidate.pk))
+        # Someone who only put themself forward is not told that colleagues named them.
+        named_by_colleagues = Nomination.objects.filter(nominee=person).exclude(nominator=person).exists()
         context = {"first_name": first_name(person.name), "answer_url": link, "about_url": about_url(),
-                   "site_url": settings.SITE_URL}
+                   "site_url": settings.SITE_URL, "named_by_colleagues": named_by_colleagues}
         subject = render_plain_text("recruitment/emails/candidate_invitation_subject.txt", context)
         body = render_plain_text("recruitment/emails/candidate_invitation_body.txt", context)
         outbox_enqueue(kind=CANDIDATE_INVITE_KIND, to=person.email, subject=subject, body=body.strip() + "\n")

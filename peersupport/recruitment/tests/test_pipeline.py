@@ -132,3 +132,19 @@ def test_an_answer_link_after_the_director_recorded_the_answer_is_used(director)
     with pytest.raises(LinkRefused):
         candidate_answer_through_link(link=link, accepted=True)
     assert not Supporter.objects.exists()
+
+
+def test_someone_who_only_named_themself_is_not_told_that_colleagues_named_them(director):
+    staff = make_user(Role.ADMINISTRATOR)
+    campaign = make_campaign(staff)
+    robin, sam = make_person(name="Robin Self"), make_person(name="Sam Named")
+    Nomination.objects.create(campaign=campaign, nominator=robin, nominee=robin, self_nomination=True)
+    Nomination.objects.create(campaign=campaign, nominator=robin, nominee=sam)
+    for person in (robin, sam):
+        candidate_invite(actor=director, candidate_id=make_candidate(person, nominator_count=1).pk)
+    own = OutboxMessage.objects.get(to=robin.email)
+    named = OutboxMessage.objects.get(to=sam.email)
+    assert "named you" not in own.subject + own.body and "Whoever named you" not in own.body
+    assert "putting yourself forward" in own.body
+    assert named.subject == "Colleagues named you for the peer support team"
+    assert "Colleagues of yours named you" in named.body
