@@ -110,6 +110,12 @@ def ranked_candidates(state: str = "") -> QuerySet[Candidate]:
 
 
 
+def self_nominated(person_ids: Iterable[int]) -> set[int]:
+    """Which of these nominees named themself: their count of nominators includes them."""
+    return set(Nomination.objects.filter(nominee_id__in=list(person_ids), self_nomination=True)
+               .values_list("nominee_id", flat=True).distinct())
+
+
 def reason_counts(person_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
     """For each nominee, each reason given and how many nominations gave it, most given first."""
     counters: dict[int, Counter[str]] = {}

@@ -23,6 +23,7 @@ from peersupport.recruitment.selectors import (
     ranked_candidates,
     reason_counts,
     sample_recipient,
+    self_nominated,
 )
 from peersupport.recruitment.services import campaign_create, campaign_send, campaign_update
 from peersupport.support.links import kind_url
@@ -135,6 +136,7 @@ def candidates(request: SignedInRequest) -> HttpResponse:
     rows = [(candidate, reasons.get(candidate.person_id, [])) for candidate in page.object_list]
     return render(request, "recruitment/candidates.html", {
         "page_obj": page, "rows": rows, "state": state, "states": CandidateState.choices,
+        "self_named": self_nominated(candidate.person_id for candidate in page.object_list),
         "may_move": request.user.role in PIPELINE_ACTORS,
     })
 

@@ -214,3 +214,20 @@ def test_the_campaign_form_says_its_name_is_shown_to_everyone_invited(admin_clie
     form = admin_client.get("/recruiting/new/").content.decode()
     assert "program office only" not in form
     assert "sees it at the top of their nomination page" in form
+
+
+def test_the_pipeline_says_when_a_nominee_counted_themself(client):
+    # Naming oneself counts as one nominator; the director sees that it was the nominee's own.
+    staff = make_user(Role.DIRECTOR)
+    campaign = make_campaign(staff)
+    robin, sam = make_person(name="Robin Self"), make_person(name="Sam Named")
+    Nomination.objects.create(campaign=campaign, nominator=robin, nominee=robin, self_nomination=True)
+    Nomination.objects.create(campaign=campaign, nominator=robin, nominee=sam)
+    make_candidate(robin, nominator_count=1)
+    make_candidate(sam, nominator_count=1)
+    client.force_login(staff)
+    page = client.get("/recruiting/candidates/").content.decode()
+    rows = {name: row for row in page.split('data-testid="candidate-row"')[1:]
+            for name in ("Robin Self", "Sam Named") if name in row}
+    assert "including themself" in rows["Robin Self"]
+    assert "including themself" not in rows["Sam Named"]
