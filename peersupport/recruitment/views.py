@@ -27,6 +27,7 @@ from peersupport.recruitment.selectors import (
 )
 from peersupport.recruitment.services import campaign_create, campaign_send, campaign_update
 from peersupport.support.links import kind_url
+from peersupport.training.selectors import initial_training_dates
 
 PAGE_SIZE = 50
 PREVIEW_TOKEN = "your-own-link"
@@ -137,6 +138,8 @@ def candidates(request: SignedInRequest) -> HttpResponse:
     return render(request, "recruitment/candidates.html", {
         "page_obj": page, "rows": rows, "state": state, "states": CandidateState.choices,
         "self_named": self_nominated(candidate.person_id for candidate in page.object_list),
+        "initial_trained": initial_training_dates(candidate.person_id for candidate in page.object_list
+                                                  if candidate.state == CandidateState.IN_TRAINING),
         "may_move": request.user.role in PIPELINE_ACTORS,
     })
 

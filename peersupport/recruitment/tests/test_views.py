@@ -14,6 +14,7 @@ from peersupport.recruitment.services import campaign_send, campaign_send_all
 from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.recruitment.tests.helpers import answer_path, nomination_path
 from peersupport.testing.factories import make_person, make_supporter, make_user
+from peersupport.training.models import Attendance, CourseKind
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,18 @@ def test_the_pipeline_says_when_a_nominee_counted_themself(client):
             for name in ("Robin Self", "Sam Named") if name in row}
     assert "including themself" in rows["Robin Self"]
     assert "including themself" not in rows["Sam Named"]
+
+
+def test_the_pipeline_stops_asking_to_record_a_training_once_it_is_recorded(client):
+    staff = make_user(Role.DIRECTOR)
+    waiting, trained = make_person(name="Robin Waiting"), make_person(name="Sam Trained")
+    for person in (waiting, trained):
+        make_candidate(person, state=CandidateState.IN_TRAINING, nominator_count=1)
+    Attendance.objects.create(person=trained, kind=CourseKind.INITIAL, trained_on=timezone.localdate(), legacy=True)
+    client.force_login(staff)
+    page = client.get("/recruiting/candidates/?state=in_training").content.decode()
+    rows = {name: row for row in page.split('data-testid="candidate-row"')[1:]
+            for name in ("Robin Waiting", "Sam Trained") if name in row}
+    assert 'data-testid="record-training"' in rows["Robin Waiting"]
+    assert 'data-testid="record-training"' not in rows["Sam Trained"]
+    assert "Initial training recorded" in rows["Sam Trained"]
