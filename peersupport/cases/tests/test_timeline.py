@@ -69,7 +69,7 @@ def test_timeline_lists_each_step_in_order_with_its_time(walk, director, referre
     html = render_to_string("cases/includes/timeline.html", {"timeline": timeline})
     assert html.count('data-testid="timeline-step"') == 7
     assert "2\xa0hours" in html and "2\xa0days, 2\xa0hours" in html
-    assert "Phone, 40 min" in html and ">2 Dec 2026<" in html and ">1 day<" in html
+    assert "Phone, 40 min" in html and ">Dec 2, 2026<" in html and ">1 day<" in html
 
 
 def test_a_conversation_recorded_days_later_sits_on_the_day_it_was_held(walk, director, referrer, supporter_a):

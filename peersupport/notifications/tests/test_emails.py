@@ -36,7 +36,7 @@ def test_assignment_body_has_contact_details_sentence_and_link(settings):
     assert SUMMARY in body
     assert "https://peers.hospital.example/cases/42/" in body
     assert "clinical details" in body
-    assert "first outreach by Friday 27 November, 14:30 UTC" in body
+    assert "first outreach by Friday, November 27, 14:30 UTC" in body
     assert "patient_death" not in body and "Patient death" not in body
     assert body.endswith("The Peer Support Program\n")
 

@@ -145,5 +145,5 @@ def test_the_deputy_is_told_once_what_comes_to_them_and_when(director, deputy):
     away(director, deputy, TODAY, TODAY + timedelta(days=7))  # saved again unchanged: no second email
     [notice] = OutboxMessage.objects.filter(kind="deputy")
     assert notice.to == deputy.email and notice.subject == "You are deputizing for the program director"
-    assert "Tuesday 1 December 2026 to Tuesday 8 December 2026" in notice.body
+    assert "Tuesday, December 1, 2026 to Tuesday, December 8, 2026" in notice.body
     assert "Safety escalations reach you both." in notice.body
