@@ -21,7 +21,9 @@ class ChoiceForm(forms.Form):
     def __init__(self, data: Mapping[str, Any] | None, *, sites: Sequence[str], default_serve: str) -> None:
         super().__init__(data, initial={"serve": default_serve, "site": ""})
         self.default_serve = default_serve
-        self.fields["site"].choices = site_choices(sites)
+        site = self.fields["site"]
+        assert isinstance(site, forms.ChoiceField)
+        site.choices = site_choices(sites)
 
     def choice(self) -> Choice:
         data = self.cleaned_data
