@@ -109,8 +109,8 @@ class World:
             "case-check-in": {"reason": "hard_conversation"},
             "about-me": {"gender": "female", "race_ethnicity": ["asian"], "age_band": "40_49"},
             "planner-assumptions": {**{f"rate_{role}": 5.5 for role in RoleType.values}, "encounters_per_case": 1.5,
-                                    "minutes_per_encounter": 60, "case_days": 21, "director_base_hours_week": 2,
-                                    "director_minutes_per_referral": 20},
+                                    "minutes_per_encounter": 60, "case_days": 21, "available_percent": 80,
+                                    "director_base_hours_week": 2, "director_minutes_per_referral": 20},
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -50,6 +50,9 @@ class AssumptionsForm(forms.Form):
         "Used until the program has recorded enough conversations of its own.")
     case_days = _number("case_days", "Days a case stays open",
                         "From assignment to close: how long a case counts against its supporter's limit.")
+    available_percent = _number(
+        "available_percent", "Share of supporters available (%)",
+        "Of the team, the share able to take a case on a given day: not paused, on leave or away.")
     director_base_hours_week = _number(
         "director_base_hours_week", "Director's base hours a week",
         "Team meetings, supporters' questions and reports, whatever the number of referrals.", step="0.5")
@@ -85,6 +88,7 @@ class AssumptionsForm(forms.Form):
             encounters_per_case=data["encounters_per_case"],
             minutes_per_encounter=data["minutes_per_encounter"],
             case_days=data["case_days"],
+            available_percent=data["available_percent"],
             director_base_hours_week=data["director_base_hours_week"],
             director_minutes_per_referral=data["director_minutes_per_referral"],
         )

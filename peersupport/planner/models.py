@@ -15,6 +15,8 @@ DEFAULT_ENCOUNTERS_PER_CASE = 1.5
 DEFAULT_MINUTES_PER_ENCOUNTER = 60
 # From assignment to close: first outreach, one or two conversations, a follow-up.
 DEFAULT_CASE_DAYS = 21
+# Supporters pause, take leave and travel: about one in five is unavailable on a given day.
+DEFAULT_AVAILABLE_PERCENT = 80
 # Team meetings, supporters' questions, the program's own reports.
 DEFAULT_DIRECTOR_BASE_HOURS_WEEK = 2.0
 # Reading a referral, choosing and assigning a supporter, watching the case's due times.
@@ -32,6 +34,7 @@ class PlannerSettings(models.Model):
     encounters_per_case = models.FloatField(default=DEFAULT_ENCOUNTERS_PER_CASE)
     minutes_per_encounter = models.PositiveSmallIntegerField(default=DEFAULT_MINUTES_PER_ENCOUNTER)
     case_days = models.PositiveSmallIntegerField(default=DEFAULT_CASE_DAYS)
+    available_percent = models.PositiveSmallIntegerField(default=DEFAULT_AVAILABLE_PERCENT)
     director_base_hours_week = models.FloatField(default=DEFAULT_DIRECTOR_BASE_HOURS_WEEK)
     director_minutes_per_referral = models.PositiveSmallIntegerField(default=DEFAULT_DIRECTOR_MINUTES_PER_REFERRAL)
     updated_at = models.DateTimeField(auto_now=True)
@@ -58,6 +61,7 @@ class PlannerSettings(models.Model):
             encounters_per_case=self.encounters_per_case,
             minutes_per_encounter=self.minutes_per_encounter,
             case_days=self.case_days,
+            available_percent=self.available_percent,
             director_base_hours_week=self.director_base_hours_week,
             director_minutes_per_referral=self.director_minutes_per_referral,
         )

@@ -51,6 +51,8 @@ class Assumptions:
     encounters_per_case: float
     minutes_per_encounter: float
     case_days: float  # how long a case holds its supporter, from assignment to close
+    # The share of the team able to take a case on a given day (not paused, on leave or away).
+    available_percent: float
     director_base_hours_week: float
     director_minutes_per_referral: float
 
@@ -65,8 +67,6 @@ class PlanInput:
     history: Mapping[str, RoleHistory] | None = None
     encounters: EncounterHistory | None = None
     supporters_now: int = 0
-    # Active supporters by role (for the share a role's own supporters should carry).
-    supporters_by_role: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,6 @@ class RoleLine:
     referrals: float
     # Supporters of the same role for this role's own referrals (a nurse for a nurse).
     supporters_needed: int
-    supporters_now: int
 
 
 @dataclass(frozen=True)
@@ -131,11 +130,27 @@ def poisson_quantile(mean: float, q: float = PEAK_QUANTILE) -> int:
     return limit
 
 
-def supporters_for(referrals: float, case_days: float, case_limit: int) -> tuple[float, int, int]:
-    """(mean cases open at once, the 95th percentile of them, supporters to carry that peak)."""
-    concurrent = referrals * case_days / DAYS_A_YEAR
+def supporters_for(referrals: float, a: Assumptions, case_limit: int) -> tuple[float, int, int]:
+    """(mean cases open at once, the 95th percentile of them, supporters to carry that peak when
+    only the available share of them can take a case)."""
+    concurrent = referrals * a.case_days / DAYS_A_YEAR
     peak = poisson_quantile(concurrent)
-    return concurrent, peak, math.ceil(peak / case_limit) if case_limit > 0 else 0
+    capacity = case_limit * a.available_percent / 100
+    return concurrent, peak, math.ceil(peak / capacity) if capacity > 0 else 0
+
+
+def nurse_supporters_needed(referrals: float, a: Assumptions, case_limit: int, site_minimum: int) -> int:
+    """Enough nurse supporters for the nurses' own referrals, and never fewer than the sites
+    where nurses work need (`site_minimum`)."""
+    return max(supporters_for(referrals, a, case_limit)[2], site_minimum)
+
+
+def site_minimum(departments_by_site: Sequence[int], *, exclude_same_department: bool) -> int:
+    """The fewest nurse supporters that leave no nurse without one at their own site: one per site
+    where nurses work; two where they work in several departments and the program never gives a
+    peer a supporter from their own department (the one supporter's own colleagues need another)."""
+    return sum(2 if exclude_same_department and departments > 1 else 1
+               for departments in departments_by_site if departments > 0)
 
 
 def role_rate(role: str, data: PlanInput) -> tuple[float, Source]:
@@ -161,18 +176,16 @@ def encounter_figures(data: PlanInput) -> tuple[float, Source, float, Source]:
 
 def make_plan(data: PlanInput) -> Plan:
     a = data.assumptions
-    by_role = data.supporters_by_role or {}
     lines = []
     for role, people in data.population.items():
         rate, source = role_rate(role, data)
         referrals = people * rate / 100
         lines.append(RoleLine(role=role, people=people, rate=rate, source=source, referrals=referrals,
-                              supporters_needed=supporters_for(referrals, a.case_days, data.case_limit)[2],
-                              supporters_now=by_role.get(role, 0)))
+                              supporters_needed=supporters_for(referrals, a, data.case_limit)[2]))
     people = sum(data.population.values())
     referrals = sum(line.referrals for line in lines)
     per_case, per_case_source, minutes, minutes_source = encounter_figures(data)
-    concurrent, peak, needed = supporters_for(referrals, a.case_days, data.case_limit)
+    concurrent, peak, needed = supporters_for(referrals, a, data.case_limit)
     return Plan(
         lines=lines,
         people=people,

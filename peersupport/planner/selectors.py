@@ -21,8 +21,9 @@ from peersupport.planner.plan import (
     Recruit,
     RoleHistory,
     make_plan,
+    nurse_supporters_needed,
     recruit_from,
-    supporters_for,
+    site_minimum,
 )
 from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Person, PersonQuerySet, RoleType, SupporterStatus
@@ -131,7 +132,6 @@ def plan_input(choice: Choice, program: ProgramSettings, settings: PlannerSettin
         history=role_history(now) if has_year else None,
         encounters=encounter_history(now) if has_year else None,
         supporters_now=active_supporters().count(),
-        supporters_by_role=_by_role(active_supporters()),
     )
 
 
@@ -150,7 +150,10 @@ def grow_to_nurses(plan: Plan, choice: Choice, settings: PlannerSettings, progra
     """Nurse supporters enough for the nurses' own referrals (a nurse for a nurse), and the
     departments to ask for the ones still missing."""
     line = next(line for line in plan.lines if line.role == RoleType.NURSE)
-    needed = supporters_for(line.referrals, settings.case_days, program.default_case_limit)[2]
+    departments_by_site = (people_in(choice).filter(role_type=RoleType.NURSE).exclude(site="").order_by()
+                           .values("site").annotate(n=Count("department", distinct=True)).values_list("n", flat=True))
+    minimum = site_minimum(list(departments_by_site), exclude_same_department=program.exclude_same_department)
+    needed = nurse_supporters_needed(line.referrals, settings.assumptions(), program.default_case_limit, minimum)
     now = active_supporters().filter(role_type=RoleType.NURSE)
     if choice.site:
         now = now.filter(site=choice.site)

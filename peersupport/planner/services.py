@@ -14,6 +14,7 @@ NUMBER_BOUNDS: dict[str, tuple[float, float]] = {
     "encounters_per_case": (0.0, 10.0),
     "minutes_per_encounter": (5, 240),
     "case_days": (1, 180),
+    "available_percent": (10, 100),
     "director_base_hours_week": (0.0, 40.0),
     "director_minutes_per_referral": (0, 240),
 }
@@ -21,6 +22,7 @@ LABELS: dict[str, str] = {
     "encounters_per_case": "Conversations per case",
     "minutes_per_encounter": "Minutes per conversation",
     "case_days": "Days a case stays open",
+    "available_percent": "Share of supporters available (%)",
     "director_base_hours_week": "Director's base hours a week",
     "director_minutes_per_referral": "Director's minutes per referral",
 }
@@ -32,6 +34,7 @@ class PlannerSettingsInput:
     encounters_per_case: float
     minutes_per_encounter: int
     case_days: int
+    available_percent: int
     director_base_hours_week: float
     director_minutes_per_referral: int
 

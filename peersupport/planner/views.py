@@ -37,10 +37,14 @@ def planner(request: SignedInRequest) -> HttpResponse:
     director = request.user.role == Role.DIRECTOR
     result = planning(choice, with_team_detail=director)
     lines = [(role_label(line.role), line) for line in result.plan.lines]
+    threshold = ProgramSettings.current().small_count_threshold
+    # The team's size is shown to leadership as the team's composition shows it: not when small.
+    team_exact = director or result.plan.supporters_now >= threshold
+    team_now = str(result.plan.supporters_now) if team_exact else f"<{threshold}"
     return render(request, "planner/planner.html", {
         "form": form, "planning": result, "plan": result.plan, "lines": lines, "director": director,
         "gaps": result.gaps[:MAX_GAPS], "gaps_left": max(0, len(result.gaps) - MAX_GAPS),
-        "threshold": ProgramSettings.current().small_count_threshold,
+        "threshold": threshold, "team_now": team_now, "team_exact": team_exact,
     })
 
 

@@ -13,12 +13,15 @@ from peersupport.planner.plan import (
     RoleHistory,
     Source,
     make_plan,
+    nurse_supporters_needed,
     poisson_quantile,
     recruit_from,
+    site_minimum,
+    supporters_for,
 )
 
 ASSUMED = Assumptions(rates={"physician": 5.0, "nurse": 10.0, "app": 4.0}, encounters_per_case=1.5,
-                      minutes_per_encounter=60, case_days=21, director_base_hours_week=2.0,
+                      minutes_per_encounter=60, case_days=21, available_percent=100, director_base_hours_week=2.0,
                       director_minutes_per_referral=20)
 
 
@@ -37,6 +40,22 @@ def test_referrals_hours_supporters_and_director_time_follow_the_formulas():
     assert plan.supporters_needed == math.ceil(plan.peak_cases / 2)
     assert math.isclose(plan.director_hours_week, 2.0 + 250 / 52 * 20 / 60)
     assert plan.foryou_supporters == math.ceil(3000 / 70)
+
+
+def test_a_team_of_which_only_part_is_available_needs_more_supporters():
+    part = Assumptions(**{**ASSUMED.__dict__, "available_percent": 80})
+    full, partly = plan_for({"nurse": 2000}), plan_for({"nurse": 2000}, assumptions=part)
+    assert partly.supporters_needed == math.ceil(full.peak_cases / (2 * 0.8)) >= full.supporters_needed
+
+
+def test_every_site_where_nurses_work_gets_a_nurse_supporter_even_with_few_referrals():
+    assert nurse_supporters_needed(0.5, ASSUMED, 2, 3) == 3
+    assert nurse_supporters_needed(500, ASSUMED, 2, 3) == supporters_for(500, ASSUMED, 2)[2] > 3
+
+
+def test_a_site_with_several_nursing_departments_needs_two_when_no_one_supports_their_own_department():
+    assert site_minimum([1, 4, 0], exclude_same_department=True) == 1 + 2
+    assert site_minimum([1, 4, 0], exclude_same_department=False) == 1 + 1
 
 
 def test_the_peak_is_the_95th_percentile_of_cases_open_at_once():
@@ -102,7 +121,7 @@ rates = st.floats(0, 100, allow_nan=False)
 @given(populations, rates, st.integers(1, 20), st.integers(1, 180))
 def test_the_team_always_carries_the_average_load_and_the_sums_add_up(population, rate, limit, days):
     assumed = Assumptions(rates={"physician": rate, "nurse": rate, "app": rate}, encounters_per_case=1.5,
-                          minutes_per_encounter=60, case_days=days, director_base_hours_week=2,
+                          minutes_per_encounter=60, case_days=days, available_percent=100, director_base_hours_week=2,
                           director_minutes_per_referral=20)
     plan = plan_for(population, assumptions=assumed, case_limit=limit)
     assert plan.people == sum(population.values())

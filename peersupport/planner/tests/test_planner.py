@@ -142,6 +142,8 @@ def test_leadership_sees_the_plan_but_not_the_team_member_by_member(client, lead
     page = client.get(reverse("planner"), {"serve": "nurses"}).content.decode()
     assert 'data-testid="plan"' in page
     assert 'data-testid="coverage-gaps"' not in page and 'data-testid="grow-to-nurses"' not in page
+    # A team smaller than the threshold is not counted for leadership, here as on the composition page.
+    assert f"&lt;{program.small_count_threshold} active today" in page
     assert client.get(reverse("planner-assumptions")).status_code == 200
     response = client.post(reverse("planner-assumptions"), {"case_days": 30})
     assert response.status_code == 403
@@ -164,7 +166,7 @@ def test_a_choice_that_is_not_offered_is_refused_with_a_reason(client, director,
 
 def assumptions_body(**changes):
     body = {**{f"rate_{role}": DEFAULT_RATE for role in RoleType.values}, "encounters_per_case": 1.5,
-            "minutes_per_encounter": 60, "case_days": 21, "director_base_hours_week": 2,
+            "minutes_per_encounter": 60, "case_days": 21, "available_percent": 80, "director_base_hours_week": 2,
             "director_minutes_per_referral": 20}
     body.update(changes)
     return body
