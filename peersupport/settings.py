@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "peersupport.team",
     # The team's composition beside the served population, and whom it cannot match well.
     "peersupport.composition",
+    # Whom to serve: the load each choice brings, and where to find the supporters it needs.
+    "peersupport.planner",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -15,7 +15,7 @@ from peersupport.recruitment.models import Campaign, Candidate
 from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
-from peersupport.roster.models import Supporter
+from peersupport.roster.models import RoleType, Supporter
 from peersupport.testing.factories import make_person
 from peersupport.training.models import Course, Material, Session
 
@@ -108,6 +108,9 @@ class World:
             "on-call-week": {"starts_on": _next_monday().isoformat(), "team": ""},
             "case-check-in": {"reason": "hard_conversation"},
             "about-me": {"gender": "female", "race_ethnicity": ["asian"], "age_band": "40_49"},
+            "planner-assumptions": {**{f"rate_{role}": 5.5 for role in RoleType.values}, "encounters_per_case": 1.5,
+                                    "minutes_per_encounter": 60, "case_days": 21, "available_percent": 80,
+                                    "director_base_hours_week": 2, "director_minutes_per_referral": 20},
         }
 
     def api_bodies(self) -> dict[str, Any]:

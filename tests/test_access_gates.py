@@ -62,6 +62,14 @@ REVIEWED = {
     "peersupport.team.selectors.contributions": (
         "a supporter's own counts (outreach tries, cases held, conversation minutes) by supporter "
         "id, for their page and the recognition list: numbers, never a case's data"),
+    "peersupport.planner.selectors.history_year": (
+        "the planner: the date of the program's first case, to know whether it has a year of history"),
+    "peersupport.planner.selectors.role_history": (
+        "the planner: distinct clinicians referred in the last 12 months counted by role, used only "
+        "when a count reaches the small-count threshold; no case's data"),
+    "peersupport.planner.selectors.encounter_history": (
+        "the planner: totals of closed cases, conversations and minutes over the last 12 months; "
+        "no case's data"),
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
         "referral again for the same login and idempotency key"),

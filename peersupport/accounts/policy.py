@@ -215,6 +215,9 @@ WEB: dict[str, dict[str, Rule]] = {
     # composition: counts only, small ones hidden; leadership sees them too (not whom the team
     # cannot match well, which is the program staff's).
     "team-composition": {GET: allow(STAFF | {Role.LEADER})},
+    # planner: the director plans whom to serve; leadership reads the plan and its assumptions.
+    "planner": {GET: allow({DIRECTOR, Role.LEADER})},
+    "planner-assumptions": {GET: allow({DIRECTOR, Role.LEADER}), POST: allow({DIRECTOR})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

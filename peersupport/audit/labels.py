@@ -108,6 +108,7 @@ ACTION_LABELS = {
     "resource.deactivate": "Took a resource off the list",
     "program.settings_update": "Changed the program's settings",
     "program.staff_update": "Changed their protected time, absence or deputy",
+    "planner.settings_update": "Changed the planner's assumptions",
     "outbox.retry": "Sent set-aside emails again",
     # Supporter meetings and practice.
     "meeting.create": "Scheduled a supporter meeting and invited the team",

@@ -66,6 +66,7 @@ from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
+from peersupport.planner.demo import demo_planner
 from peersupport.program.models import ProgramSettings
 from peersupport.recruitment.demo import demo_recruitment
 from peersupport.referrals.models import Referral
@@ -150,6 +151,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
             _play(story, users, roster, now, tagged)
         demo_meetings(director=users["director"], now=now)
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
+        demo_planner(director=users["director"])
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")
