@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "peersupport.team",
     # The team's composition beside the served population, and whom it cannot match well.
     "peersupport.composition",
+    # Anonymous feedback from peers after their case closes, and its report: peersupport/feedback/.
+    "peersupport.feedback",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -215,6 +215,11 @@ WEB: dict[str, dict[str, Rule]] = {
     # composition: counts only, small ones hidden; leadership sees them too (not whom the team
     # cannot match well, which is the program staff's).
     "team-composition": {GET: allow(STAFF | {Role.LEADER})},
+    # feedback: the peer answers through their personal link, no account needed; the counts are
+    # the director's and leadership's.
+    "feedback-form": {GET: PUBLIC, POST: PUBLIC},
+    "feedback-thanks": {GET: PUBLIC},
+    "feedback-report": {GET: allow({DIRECTOR, Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

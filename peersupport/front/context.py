@@ -21,6 +21,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("team-composition", "Team"),
+        ("feedback-report", "Feedback"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -49,7 +50,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.REFERRER: [("referral-new", "Refer")],
     Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
-    Role.LEADER: [("home", "Reports"), ("team-composition", "Team")],
+    Role.LEADER: [("home", "Reports"), ("team-composition", "Team"), ("feedback-report", "Feedback")],
     Role.INTEGRATION: [("home", "API")],
 }
 
