@@ -24,7 +24,8 @@ class FeedbackForm(forms.Form):
     def clean_useful(self) -> list[str]:
         useful: list[str] = self.cleaned_data["useful"]
         if NONE in useful and len(useful) > 1:
-            raise forms.ValidationError("\"None of them\" cannot go with other choices: please choose one or the other.")
+            raise forms.ValidationError(
+                "\"None of them\" cannot go with other choices: please choose one or the other.")
         return useful
 
     def to_input(self) -> FeedbackInput:
