@@ -7,8 +7,10 @@ column is suppressed like every other figure the program shows (`lib/suppression
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from peersupport.feedback.models import HELPED, FeedbackAnswer, Helped, Recommend, Timely, UsefulResource
 from peersupport.lib.errors import InvalidInput
@@ -17,6 +19,7 @@ from peersupport.program.models import ProgramSettings
 from peersupport.resources.models import ResourceCategory
 
 NONE_LABEL = "None of them"
+PAST_YEAR = "past-12-months"
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,17 @@ def _months_after(day: date, count: int) -> date:
     return day
 
 
-def parse_period(value: str) -> Period:
-    """"2026" (a year), "2026-Q4" (a quarter) or "2026-11" (a month); InvalidInput otherwise."""
+def past_twelve_months(today: date) -> Period:
+    """This month and the eleven before it."""
+    start = date(today.year - 1, today.month, 1)
+    return Period(PAST_YEAR, "The past 12 months", _month_after(start), _month_after(today.replace(day=1)))
+
+
+def parse_period(value: str, today: date | None = None) -> Period:
+    """"2026" (a year), "2026-Q4" (a quarter), "2026-11" (a month) or the past twelve months;
+    InvalidInput otherwise."""
+    if value == PAST_YEAR:
+        return past_twelve_months(today or timezone.localdate())
     match = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", value.strip())
     if not match or not 2000 <= int(match[1]) <= 2999:
         raise InvalidInput("Choose a year, a quarter or a month from the list.")
@@ -58,11 +70,12 @@ def parse_period(value: str) -> Period:
 
 
 def default_period(today: date) -> Period:
-    return parse_period(str(today.year))
+    return past_twelve_months(today)
 
 
-def period_choices(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The periods one may choose, newest first: three years, eight quarters, twelve months."""
+def period_choices(today: date) -> list[tuple[str, Any]]:
+    """The periods one may choose: the past twelve months, then, newest first, three years, eight
+    quarters and twelve months."""
     years = [parse_period(str(today.year - back)) for back in range(3)]
     quarter = (today.month - 1) // 3 + 1
     quarters = []
@@ -75,8 +88,9 @@ def period_choices(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
     for _ in range(12):
         months.append(parse_period(f"{year}-{month:02d}"))
         month, year = (month - 1, year) if month > 1 else (12, year - 1)
-    return [(title, [(p.value, p.label) for p in periods])
-            for title, periods in (("Years", years), ("Quarters", quarters), ("Months", months))]
+    return [(PAST_YEAR, past_twelve_months(today).label)] + [
+        (title, [(p.value, p.label) for p in periods])
+        for title, periods in (("Years", years), ("Quarters", quarters), ("Months", months))]
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def report(request: SignedInRequest) -> HttpResponse:
     wanted = request.GET.get("period")
     if wanted is not None:
         try:
-            period = parse_period(wanted)
+            period = parse_period(wanted, today)
         except InvalidInput as exc:
             error, status = exc.detail, InvalidInput.status
     field = forms.Select(choices=choices).render("period", period.value, attrs={"id": "id_period"})

@@ -114,3 +114,11 @@ def test_the_page_shows_small_counts_as_below_the_threshold(client):
     html = client.get("/feedback/report/?period=2026-05").content.decode()
     assert "&lt;11" in html and ">4<" not in html
     assert 'data-testid="no-headline"' in html
+
+
+def test_the_past_twelve_months_are_this_month_and_the_eleven_before():
+    period = parse_period("past-12-months", date(2026, 11, 30))
+    assert (period.start, period.end) == (date(2025, 12, 1), date(2026, 12, 1))
+    answers(12, month=date(2025, 12, 1))
+    answers(13, month=date(2025, 11, 1))
+    assert feedback_report(period).answers == 12
