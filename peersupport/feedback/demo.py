@@ -17,9 +17,9 @@ from peersupport.referrals.models import Category
 from peersupport.resources.models import ResourceCategory
 
 PER_MONTH = 10
-HELPED = {Helped.YES: 80, Helped.A_LITTLE: 26, Helped.NO: 14}
-RECOMMEND = {Recommend.YES: 92, Recommend.MAYBE: 20, Recommend.NO: 8}
-TIMELY = {Timely.RIGHT_TIME: 95, Timely.TOO_LATE: 14, Timely.TOO_SOON: 11}
+HELPED: dict[str, int] = {Helped.YES: 80, Helped.A_LITTLE: 26, Helped.NO: 14}
+RECOMMEND: dict[str, int] = {Recommend.YES: 92, Recommend.MAYBE: 20, Recommend.NO: 8}
+TIMELY: dict[str, int] = {Timely.RIGHT_TIME: 95, Timely.TOO_LATE: 14, Timely.TOO_SOON: 11}
 CATEGORY_WEIGHTS = {Category.PATIENT_DEATH: 30, Category.ADVERSE_OUTCOME: 28, Category.MEDICAL_ERROR: 18,
                     Category.PATIENT_AGGRESSION: 12, Category.LITIGATION: 5, Category.OTHER: 7}
 # How often a peer found each kind of resource useful.
