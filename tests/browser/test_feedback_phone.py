@@ -53,3 +53,28 @@ def test_a_peer_answers_the_feedback_questions_on_a_phone(
     page.goto(link[0])
     page.get_by_test_id("link-refused").wait_for()
     assert "already sent" in page.content()
+
+
+def test_leadership_reads_the_feedback_report_on_a_phone(
+        site, new_page, sign_in, assert_accessible, assert_no_horizontal_scroll):
+    from django.utils import timezone
+
+    from peersupport.accounts.models import Role
+    from peersupport.feedback.demo import demo_feedback
+    from peersupport.testing.factories import make_user
+
+    demo_feedback(seed=3, now=timezone.now())
+    make_user(Role.LEADER, email="leader@example.org", password="a long browser password")
+    page = new_page(phone=True, **PHONE_390)
+    sign_in(page, "leader@example.org", "a long browser password")
+    page.goto("/feedback/report/")
+    assert page.get_by_test_id("helped-percent").inner_text().startswith("88% said it helped")
+    assert "<11" in page.get_by_test_id("feedback-question").nth(2).inner_text()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/fbshot/report.png", full_page=True)
+
+    page.get_by_label("Period").select_option(label=timezone.localdate().strftime("%B %Y"))
+    page.get_by_role("button", name="Show").click()
+    page.get_by_test_id("no-headline").wait_for()
+    assert_no_horizontal_scroll(page)

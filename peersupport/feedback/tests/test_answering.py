@@ -121,3 +121,15 @@ def test_the_month_is_the_month_of_answering(client, path):
     with time_machine.travel((timezone.now() + timedelta(days=20)).replace(hour=12), tick=False):
         client.post(path, ANSWERS)
     assert FeedbackAnswer.objects.get().month == (timezone.localdate() + timedelta(days=20)).replace(day=1)
+
+
+def test_the_same_link_answered_twice_through_the_service_keeps_one_answer():
+    from peersupport.feedback.services import FeedbackInput, feedback_answer, feedback_token
+    from peersupport.support.links import LinkRefused
+
+    token = feedback_token("medical_error")
+    data = FeedbackInput(timely="too_late", helped="a_little", recommend="maybe", useful=["none"])
+    feedback_answer(token=token, data=data)
+    with pytest.raises(LinkRefused):
+        feedback_answer(token=token, data=data)
+    assert FeedbackAnswer.objects.count() == 1
