@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "peersupport.composition",
     # Whom to serve: the load each choice brings, and where to find the supporters it needs.
     "peersupport.planner",
+    # Anonymous feedback from peers after their case closes, and its report: peersupport/feedback/.
+    "peersupport.feedback",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("peersupport.team.urls")),
     path("", include("peersupport.composition.urls")),
     path("", include("peersupport.planner.urls")),
+    path("", include("peersupport.feedback.urls")),
 ]

@@ -218,6 +218,11 @@ WEB: dict[str, dict[str, Rule]] = {
     # planner: the director plans whom to serve; leadership reads the plan and its assumptions.
     "planner": {GET: allow({DIRECTOR, Role.LEADER})},
     "planner-assumptions": {GET: allow({DIRECTOR, Role.LEADER}), POST: allow({DIRECTOR})},
+    # feedback: the peer answers through their personal link, no account needed; the counts are
+    # the director's and leadership's.
+    "feedback-form": {GET: PUBLIC, POST: PUBLIC},
+    "feedback-thanks": {GET: PUBLIC},
+    "feedback-report": {GET: allow({DIRECTOR, Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

@@ -34,6 +34,7 @@ from peersupport.cases.models import (
     SafetyEscalation,
     step_after_conversations,
 )
+from peersupport.feedback.services import feedback_invite
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import (
@@ -306,8 +307,13 @@ def case_close(*, actor: User, case_id: int) -> Case:
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.close",
                                 (CaseState.ACCEPTED, CaseState.DECLINED, CaseState.UNREACHABLE))
+        # Only a peer who accepted support is asked how it went: one who declined or never
+        # answered was told, with the open invitation, that nothing more would be asked of them.
+        talked = case.state == CaseState.ACCEPTED
         _move(case, state=CaseState.CLOSED, closed_at=timezone.now(), next_due_at=None)
         audit_record(actor=actor, action="case.closed", obj=case)
+        if talked:
+            feedback_invite(case=case)
     return case
 
 

@@ -62,6 +62,7 @@ from peersupport.cases.services import case_assign
 from peersupport.composition.demo import demo_composition
 from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
+from peersupport.feedback.demo import demo_feedback
 from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.meetings.demo import demo_meetings
@@ -152,6 +153,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         demo_meetings(director=users["director"], now=now)
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
         demo_planner(director=users["director"])
+        demo_feedback(seed=data.SEED, now=now)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")

@@ -22,6 +22,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("referral-new", "Refer"),
         ("team-composition", "Team"),
         ("planner", "Planner"),
+        ("feedback-report", "Feedback"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -50,7 +51,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.REFERRER: [("referral-new", "Refer")],
     Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
-    Role.LEADER: [("home", "Reports"), ("team-composition", "Team"), ("planner", "Planner")],
+    Role.LEADER: [("home", "Reports"), ("team-composition", "Team"), ("planner", "Planner"), ("feedback-report", "Feedback")],
     Role.INTEGRATION: [("home", "API")],
 }
 
