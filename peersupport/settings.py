@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "peersupport.team",
     # The team's composition beside the served population, and whom it cannot match well.
     "peersupport.composition",
+    # The publicity kit: poster, wallet cards, the places-to-publicize checklist, the opt-in snippet.
+    "peersupport.publicity",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -11,6 +11,7 @@ from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import SCENARIO_BODY, meeting_for_access_checks, meeting_form_body
+from peersupport.publicity.testing import publicity_date_for_access_checks, publicity_place_for_access_checks
 from peersupport.recruitment.models import Campaign, Candidate
 from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.referrals.models import Referral
@@ -60,6 +61,8 @@ class World:
             "material_id": self.material.pk,
             # A calendar feed address that was never given out: the page that says it does not work.
             "feed_token": "cal_no-such-feed",
+            "place_id": publicity_place_for_access_checks().pk,
+            "date_id": publicity_date_for_access_checks().pk,
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -108,6 +111,8 @@ class World:
             "on-call-week": {"starts_on": _next_monday().isoformat(), "team": ""},
             "case-check-in": {"reason": "hard_conversation"},
             "about-me": {"gender": "female", "race_ethnicity": ["asian"], "age_band": "40_49"},
+            "publicity-place-new": {"name": f"Town hall {timezone.now().timestamp()}"},
+            "publicity-date-new": {"done_on": today},
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -215,6 +215,14 @@ WEB: dict[str, dict[str, Rule]] = {
     # composition: counts only, small ones hidden; leadership sees them too (not whom the team
     # cannot match well, which is the program staff's).
     "team-composition": {GET: allow(STAFF | {Role.LEADER})},
+    # publicity: the kit and the places-to-publicize checklist are the program staff's.
+    "publicity": {GET: allow(STAFF)},
+    "publicity-place-new": {POST: allow(STAFF)},
+    "publicity-date-new": {POST: allow(STAFF)},
+    "publicity-date-remove": {POST: allow(STAFF)},
+    "publicity-poster": {GET: allow(STAFF)},
+    "publicity-cards": {GET: allow(STAFF)},
+    "publicity-snippet": {GET: allow(STAFF)},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.
