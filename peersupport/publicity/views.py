@@ -36,8 +36,11 @@ def _page(request: HttpRequest, *, place_form: PlaceForm | None = None, date_err
     if months_form.is_bound and months_form.is_valid():
         months = months_form.cleaned_data["months"] or selectors.DEFAULT_MONTHS
     timeline = selectors.referrals_by_source(months=months)
+    places = selectors.checklist()
     context = {
-        "places": selectors.checklist(),
+        "places": places,
+        # An error about a place no longer listed is said above the checklist.
+        "checklist_error": date_error if date_error and date_error_for not in {p.pk for p in places} else "",
         "place_form": place_form or PlaceForm(),
         "date_error_for": date_error_for,
         "date_error": date_error,
