@@ -67,6 +67,7 @@ from peersupport.matching.selectors import suggestions_for_case
 from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.program.models import ProgramSettings
+from peersupport.publicity.demo import demo_publicity
 from peersupport.recruitment.demo import demo_recruitment
 from peersupport.referrals.models import Referral
 from peersupport.referrals.services import ReferralInput, referral_create
@@ -150,6 +151,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
             _play(story, users, roster, now, tagged)
         demo_meetings(director=users["director"], now=now)
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
+        demo_publicity(director=users["director"], administrator=users["admin"], now=now)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")
