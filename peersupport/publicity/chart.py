@@ -1,7 +1,7 @@
 """The referrals-by-source chart as server-side SVG: no script, no library, no CDN.
 
 Each source is a line with its own dash pattern and marker shape, named in the legend, so the
-chart does not rely on colour; the table under it says the same in numbers. A hidden (small)
+chart does not rely on color; the table under it says the same in numbers. A hidden (small)
 count is left out of its line, which breaks there. Publicity dates are numbered vertical rules
 on the same month axis, listed under the chart.
 """
