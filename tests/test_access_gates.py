@@ -62,6 +62,9 @@ REVIEWED = {
     "peersupport.team.selectors.contributions": (
         "a supporter's own counts (outreach tries, cases held, conversation minutes) by supporter "
         "id, for their page and the recognition list: numbers, never a case's data"),
+    "peersupport.publicity.selectors.referrals_by_source": (
+        "counts of referrals by month and source, grouped in the database, for program staff: "
+        "numbers with small ones hidden, never a referral or a case"),
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
         "referral again for the same login and idempotency key"),

@@ -17,7 +17,9 @@ def qr_svgs(html: str) -> list[str]:
 
 def decode_svg(svg: str) -> str:
     """The text a phone's camera would read from the SVG's QR code (black squares on white)."""
-    width, height = (int(n) for n in VIEWBOX.search(svg).groups())  # type: ignore[union-attr]
+    box = VIEWBOX.search(svg)
+    assert box, "the SVG has no viewBox"
+    width, height = (int(n) for n in box.groups())
     image = np.full((height * SCALE, width * SCALE), 255, dtype=np.uint8)
     squares = SQUARE.findall(svg)
     assert squares, "the SVG draws no squares"
