@@ -60,6 +60,7 @@ class Mark:
 class Tick:
     position: float
     text: str
+    second_line: str = ""  # the year, under January and the first month
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ def build_chart(timeline: SourceTimeline) -> Chart:
                           f"{ticked.place.name}, {day:%B} {day.day}, {day.year}"))
 
     every = 1 if months <= 12 else 3
-    x_ticks = [Tick(x_of(i + 0.5), f"{start:%b}" + (f" {start.year}" if start.month == 1 or i == 0 else ""))
-               for i, start in enumerate(timeline.months) if i % every == 0]
+    x_ticks = []
+    year_shown = 0
+    for i, start in enumerate(timeline.months[::every]):
+        x_ticks.append(Tick(x_of(i * every + 0.5), f"{start:%b}", "" if start.year == year_shown else str(start.year)))
+        year_shown = start.year
     y_ticks = [Tick(y_of(value), f"{value:,}") for value in (0, top_value // 2, top_value)]
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, TOP, plot_bottom, lines, marks, x_ticks, y_ticks)

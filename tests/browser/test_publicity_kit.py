@@ -63,3 +63,35 @@ def test_the_poster_qr_code_read_from_the_screen_opens_the_ask_page(team, new_pa
     page.goto(found.text)
     assert page.get_by_role("heading", level=1).count() == 1
     assert "/support/ask/" in page.url
+
+
+def test_the_checklist_and_chart_fit_a_phone(team, new_page, sign_in, assert_accessible,
+                                              assert_no_horizontal_scroll):
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    from peersupport.publicity.testing import make_place, make_publicity_date
+    from peersupport.referrals.models import Referral
+
+    today = timezone.localdate()
+    make_publicity_date(make_place("Grand rounds"), today - timedelta(days=40))
+    for months_ago, source, count in ((3, "self", 14), (2, "self", 18), (1, "colleague", 12), (1, "self", 4)):
+        at = datetime.now(UTC) - timedelta(days=30 * months_ago)
+        Referral.objects.bulk_create([Referral(category="other", occurred_on=at.date(), summary="A hard shift.",
+                                               source=source, received_at=at) for _ in range(count)])
+    phone = new_page(phone=True)
+    sign_in(phone, team.director.email, team.password)
+    phone.goto("/publicity/")
+    phone.get_by_test_id("by-source-chart").wait_for()
+    assert phone.get_by_test_id("chart-marks").inner_text().startswith("Grand rounds")
+    assert_no_horizontal_scroll(phone)
+    assert_accessible(phone)
+    phone.screenshot(path="/tmp/publicity-phone.png", full_page=True)
+    phone.goto("/publicity/poster/")
+    assert_no_horizontal_scroll(phone)
+    phone.goto("/publicity/cards/")
+    assert_no_horizontal_scroll(phone)
+    phone.goto("/publicity/snippet/")
+    assert_no_horizontal_scroll(phone)
+    assert_accessible(phone)
