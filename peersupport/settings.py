@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "peersupport.planner",
     # Anonymous feedback from peers after their case closes, and its report: peersupport/feedback/.
     "peersupport.feedback",
+    # The publicity kit: poster, wallet cards, the places-to-publicize checklist, the opt-in snippet.
+    "peersupport.publicity",
     # The demo program (`load_demo`, `demo_code`).
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("peersupport.composition.urls")),
     path("", include("peersupport.planner.urls")),
     path("", include("peersupport.feedback.urls")),
+    path("", include("peersupport.publicity.urls")),
 ]

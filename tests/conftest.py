@@ -11,6 +11,7 @@ from peersupport.cases.models import Case
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import SCENARIO_BODY, meeting_for_access_checks, meeting_form_body
+from peersupport.publicity.testing import publicity_date_for_access_checks, publicity_place_for_access_checks
 from peersupport.recruitment.models import Campaign, Candidate
 from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.referrals.models import Referral
@@ -60,6 +61,8 @@ class World:
             "material_id": self.material.pk,
             # A calendar feed address that was never given out: the page that says it does not work.
             "feed_token": "cal_no-such-feed",
+            "place_id": publicity_place_for_access_checks().pk,
+            "date_id": publicity_date_for_access_checks().pk,
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:
@@ -111,6 +114,8 @@ class World:
             "planner-assumptions": {**{f"rate_{role}": 5.5 for role in RoleType.values}, "encounters_per_case": 1.5,
                                     "minutes_per_encounter": 60, "case_days": 21, "available_percent": 80,
                                     "director_base_hours_week": 2, "director_minutes_per_referral": 20},
+            "publicity-place-new": {"name": f"Town hall {timezone.now().timestamp()}"},
+            "publicity-date-new": {"done_on": today},
         }
 
     def api_bodies(self) -> dict[str, Any]:

@@ -70,6 +70,9 @@ REVIEWED = {
     "peersupport.planner.selectors.encounter_history": (
         "the planner: totals of closed cases, conversations and minutes over the last 12 months; "
         "no case's data"),
+    "peersupport.publicity.selectors.referrals_by_source": (
+        "counts of referrals by month and source, grouped in the database, for program staff: "
+        "numbers with small ones hidden, never a referral or a case"),
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
         "referral again for the same login and idempotency key"),

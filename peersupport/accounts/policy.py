@@ -223,6 +223,14 @@ WEB: dict[str, dict[str, Rule]] = {
     "feedback-form": {GET: PUBLIC, POST: PUBLIC},
     "feedback-thanks": {GET: PUBLIC},
     "feedback-report": {GET: allow({DIRECTOR, Role.LEADER})},
+    # publicity: the kit and the places-to-publicize checklist are the program staff's.
+    "publicity": {GET: allow(STAFF)},
+    "publicity-place-new": {POST: allow(STAFF)},
+    "publicity-date-new": {POST: allow(STAFF)},
+    "publicity-date-remove": {POST: allow(STAFF)},
+    "publicity-poster": {GET: allow(STAFF)},
+    "publicity-cards": {GET: allow(STAFF)},
+    "publicity-snippet": {GET: allow(STAFF)},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

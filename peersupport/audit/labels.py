@@ -132,6 +132,10 @@ ACTION_LABELS = {
     "candidate.declined": "Recorded that a nominee declined",
     "candidate.training": "Started a candidate's training",
     "candidate.active": "Made a trained candidate an active supporter",
+    # The publicity checklist.
+    "publicity.place_add": "Added a place to the publicity checklist",
+    "publicity.date_add": "Ticked off a place on the publicity checklist",
+    "publicity.date_remove": "Took a date off the publicity checklist",
     "export": "Exported data",
     "restore": "Restored the database from a backup",
 }

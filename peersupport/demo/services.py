@@ -69,6 +69,7 @@ from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.planner.demo import demo_planner
 from peersupport.program.models import ProgramSettings
+from peersupport.publicity.demo import demo_publicity
 from peersupport.recruitment.demo import demo_recruitment
 from peersupport.referrals.models import Referral
 from peersupport.referrals.services import ReferralInput, referral_create
@@ -154,6 +155,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
         demo_planner(director=users["director"])
         demo_feedback(seed=data.SEED, now=now)
+        demo_publicity(director=users["director"], administrator=users["admin"], now=now)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")

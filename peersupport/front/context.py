@@ -23,6 +23,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("team-composition", "Team"),
         ("planner", "Planner"),
         ("feedback-report", "Feedback"),
+        ("publicity", "Publicity"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -38,6 +39,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("team-composition", "Team"),
+        ("publicity", "Publicity"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -51,7 +53,12 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.REFERRER: [("referral-new", "Refer")],
     Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
-    Role.LEADER: [("home", "Reports"), ("team-composition", "Team"), ("planner", "Planner"), ("feedback-report", "Feedback")],
+    Role.LEADER: [
+        ("home", "Reports"),
+        ("team-composition", "Team"),
+        ("planner", "Planner"),
+        ("feedback-report", "Feedback"),
+    ],
     Role.INTEGRATION: [("home", "API")],
 }
 

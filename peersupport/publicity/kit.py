@@ -1,0 +1,49 @@
+"""What the printed kit and the safety-reporting system point at: the public ask page.
+
+The QR code is inline SVG (no image library, nothing fetched), drawn with the qrcode library the
+two-step sign-in page uses too.
+"""
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
+
+from peersupport.referrals.models import Source
+
+OPT_IN_TEXT = "I would like a peer supporter to reach out"
+
+
+def ask_url() -> str:
+    """The public page where a clinician asks for a peer supporter, as an absolute address."""
+    return f"{settings.SITE_URL}{reverse('support-ask')}"
+
+
+def opt_in_url() -> str:
+    return f"{ask_url()}?source={Source.SAFETY_REPORT_OPT_IN.value}"
+
+
+def qr_svg(url: str, *, label: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    svg: str = image.to_string(encoding="unicode")
+    return svg.replace("<svg ", f'<svg class="kit-qr" role="img" aria-label="{escape(label)}" ', 1)
+
+
+def opt_in_snippets() -> list[tuple[str, str, str]]:
+    """(key, what it is, the HTML to paste) for the safety-reporting form."""
+    url = escape(opt_in_url())
+    link = (f'<p class="peer-support-opt-in">\n'
+            f'  <a href="{url}" target="_blank" rel="noopener">{OPT_IN_TEXT}</a>\n'
+            f'</p>')
+    checkbox = (f'<label class="peer-support-opt-in">\n'
+                f'  <input type="checkbox" name="peer_support_opt_in" value="yes"\n'
+                f'         data-peer-support-url="{url}">\n'
+                f'  {OPT_IN_TEXT}\n'
+                f'</label>')
+    return [
+        ("link", "A link on the form (opens the ask page in a new tab)", link),
+        ("checkbox", "A box to tick, for a form whose confirmation page then opens the address in "
+                     "data-peer-support-url when it was ticked", checkbox),
+    ]

@@ -1,0 +1,126 @@
+"""The publicity kit (program staff): the checklist and the referrals-by-source chart, the
+printable poster and wallet cards, and the safety-reporting system's opt-in snippet."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from peersupport.accounts.models import Role
+from peersupport.accounts.requests import SignedInRequest
+from peersupport.front.decorators import role_required
+from peersupport.lib.errors import ServiceError
+from peersupport.publicity import kit, selectors
+from peersupport.publicity.chart import build_chart
+from peersupport.publicity.forms import DateForm, PlaceForm
+from peersupport.publicity.services import date_add, date_remove, place_add
+from peersupport.resources.selectors import crisis_resources
+
+STAFF = (Role.DIRECTOR, Role.ADMINISTRATOR)
+staff_only = role_required(STAFF, "The publicity kit is the program director's and administrator's.")
+CARDS_PER_SHEET = 8
+BAD_INPUT = 422
+
+
+class MonthsForm(forms.Form):
+    months = forms.TypedChoiceField(label="Months shown", coerce=int, required=False,
+                                    choices=[(m, f"The last {m} months") for m in selectors.MONTH_CHOICES])
+
+
+def _page(request: HttpRequest, *, place_form: PlaceForm | None = None, date_error_for: int | None = None,
+          date_error: str = "", status: int = 200) -> HttpResponse:
+    months_form = MonthsForm(request.GET or None)
+    months = selectors.DEFAULT_MONTHS
+    if months_form.is_bound and months_form.is_valid():
+        months = months_form.cleaned_data["months"] or selectors.DEFAULT_MONTHS
+    timeline = selectors.referrals_by_source(months=months)
+    places = selectors.checklist()
+    context = {
+        "places": places,
+        # An error about a place no longer listed is said above the checklist.
+        "checklist_error": date_error if date_error and date_error_for not in {p.pk for p in places} else "",
+        "place_form": place_form or PlaceForm(),
+        "date_error_for": date_error_for,
+        "date_error": date_error,
+        "months_form": months_form,
+        "months": months,
+        "timeline": timeline,
+        "chart": build_chart(timeline),
+    }
+    return render(request, "publicity/publicity.html", context, status=status)
+
+
+@staff_only
+@require_GET
+def publicity(request: SignedInRequest) -> HttpResponse:
+    return _page(request)
+
+
+@staff_only
+@require_POST
+def place_new(request: SignedInRequest) -> HttpResponse:
+    form = PlaceForm(request.POST)
+    if form.is_valid():
+        try:
+            place = place_add(actor=request.user, name=form.cleaned_data["name"])
+        except ServiceError as exc:
+            form.add_error("name", exc.detail)
+            return _page(request, place_form=form, status=exc.status)
+        messages.success(request, f"{place.name} is on the checklist.")
+        return redirect("publicity")
+    return _page(request, place_form=form, status=BAD_INPUT)
+
+
+@staff_only
+@require_POST
+def date_new(request: SignedInRequest, place_id: int) -> HttpResponse:
+    form = DateForm(request.POST)
+    if not form.is_valid():
+        return _page(request, date_error_for=place_id, date_error="Give the day it was done, as a date.",
+                     status=BAD_INPUT)
+    try:
+        ticked = date_add(actor=request.user, place_id=place_id, done_on=form.cleaned_data["done_on"])
+    except ServiceError as exc:
+        return _page(request, date_error_for=place_id, date_error=exc.detail, status=exc.status)
+    day = ticked.done_on
+    messages.success(request, f"{ticked.place.name}: ticked off on {day:%B} {day.day}, {day.year}.")
+    return redirect(f"{reverse('publicity')}#place-{place_id}")
+
+
+@staff_only
+@require_POST
+def date_delete(request: SignedInRequest, date_id: int) -> HttpResponse:
+    try:
+        date_remove(actor=request.user, date_id=date_id)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "The date is off the checklist.")
+    return redirect("publicity")
+
+
+@staff_only
+@require_GET
+def poster(request: SignedInRequest) -> HttpResponse:
+    url = kit.ask_url()
+    return render(request, "publicity/poster.html",
+                  {"ask_url": url, "qr": kit.qr_svg(url, label="QR code of the address of the ask page"),
+                   "crisis": crisis_resources()[:2]})
+
+
+@staff_only
+@require_GET
+def cards(request: SignedInRequest) -> HttpResponse:
+    url = kit.ask_url()
+    return render(request, "publicity/cards.html",
+                  {"ask_url": url, "qr": kit.qr_svg(url, label="QR code of the address of the ask page"),
+                   "cards": range(CARDS_PER_SHEET)})
+
+
+@staff_only
+@require_GET
+def snippet(request: SignedInRequest) -> HttpResponse:
+    return render(request, "publicity/snippet.html",
+                  {"opt_in_url": kit.opt_in_url(), "snippets": kit.opt_in_snippets()})
