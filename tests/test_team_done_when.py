@@ -93,7 +93,7 @@ def test_a_team_is_recruited_trained_invited_to_practice_and_put_on_call_through
     sam = make_supporter(make_person(name="Sam Senior", department="Surgery"))  # on the team already
 
     # 1. The administrator drafts a campaign to Cardiology, previews it and sends it.
-    campaigns = link(text(administrator.get("/queue/")), "Recruiting")
+    campaigns = link(text(administrator.get(link(text(administrator.get("/queue/")), "Team"))), "Recruiting")
     form_page = link(text(administrator.get(campaigns)), "New campaign")
     assert '<option value="Cardiology">' in text(administrator.get(form_page))
     draft = administrator.post(form_page, {"name": "Cardiology, winter", "audience_kind": "chosen",
@@ -157,7 +157,7 @@ def test_a_team_is_recruited_trained_invited_to_practice_and_put_on_call_through
     # The pipeline's link leads to Training, where the director adds the initial course and
     # today's session, which has begun, and records that Robin completed it.
     training = link(refused, "Record the training")
-    assert training == link(refused, "Training")  # the menu's Training page
+    assert training == link(text(director.get(link(refused, "Team"))), "Training")  # the Team page's Training
     course_form = link(text(director.get(training)), "Add a course")
     created = director.post(course_form, {"name": "Peer support basics", "kind": "initial",
                                           "summary": "Listening after a hard event.", "active": "on"})
@@ -185,7 +185,7 @@ def test_a_team_is_recruited_trained_invited_to_practice_and_put_on_call_through
     assert sorted(suggested) == ["Robin Rowan", "Sam Senior"]
 
     # 4. A quarterly meeting whose invitation opens in a calendar, and its role-play plan.
-    meetings = link(text(director.get("/queue/")), "Meetings")
+    meetings = link(text(director.get(link(text(director.get("/queue/")), "Team"))), "Meetings")
     meeting_form = link(text(director.get(meetings)), "Schedule a meeting")
     day = (timezone.localdate() + timedelta(days=21)).isoformat()
     with run_tasks():
@@ -214,7 +214,7 @@ def test_a_team_is_recruited_trained_invited_to_practice_and_put_on_call_through
     assert "Robin Rowan" in printable and "Sam Senior" in printable
 
     # 5. A week's on-call rota, and the queue shows who is on call now.
-    rota = link(text(director.get("/queue/")), "On call")
+    rota = link(text(director.get(link(text(director.get("/queue/")), "Team"))), "On call")
     assert "Robin Rowan" in text(director.get(rota))
     saved = director.post("/team/on-call/teams/", {"name": "Team Cardio",
                                                     "supporters": [robin_supporter.pk, sam.pk]}, follow=True)

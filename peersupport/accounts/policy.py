@@ -89,6 +89,9 @@ WEB: dict[str, dict[str, Rule]] = {
     "login-two-factor-reset": {GET: allow(STAFF), POST: allow(STAFF)},
     # What the program holds about the signed-in person: everyone sees their own, only theirs.
     "my-data": {GET: allow(EVERYONE)},
+    # The Team and Program pages: links to the program staff's less daily pages.
+    "team-hub": {GET: allow(STAFF)},
+    "program-hub": {GET: allow(STAFF)},
     # The site's icon, for browsers that ask for /favicon.ico.
     "favicon": {GET: PUBLIC},
     # referrals

@@ -4,28 +4,22 @@ from django.http import HttpRequest
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.two_factor import second_step_pending
+from peersupport.front.hubs import hub_of
 
 # (url name, label) of the pages each role uses, in the order the role needs them.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    # The daily work first; the rest of the team's and the program's pages are one tap away on
+    # the Team and Program pages (peersupport/front/hubs.py), so the menu stays one row.
     Role.DIRECTOR: [
         ("queue", "Queue"),
         ("overview", "Overview"),
         ("cases", "Cases"),
         ("roster", "Roster"),
         ("supporters", "Supporters"),
-        ("meetings", "Meetings"),
-        ("recruit-campaigns", "Recruiting"),
-        ("training", "Training"),
-        ("on-call", "On call"),
-        ("recognition", "Recognition"),
+        ("team-hub", "Team"),
+        ("program-hub", "Program"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
-        ("team-composition", "Team"),
-        ("planner", "Planner"),
-        ("feedback-report", "Feedback"),
-        ("publicity", "Publicity"),
-        ("program-settings", "Settings"),
-        ("logins", "Logins"),
     ],
     Role.ADMINISTRATOR: [
         ("queue", "Queue"),
@@ -33,15 +27,10 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("cases", "Cases"),
         ("roster", "Roster"),
         ("supporters", "Supporters"),
-        ("meetings", "Meetings"),
-        ("recruit-campaigns", "Recruiting"),
-        ("training", "Training"),
+        ("team-hub", "Team"),
+        ("program-hub", "Program"),
         ("resources", "Resources"),
         ("referral-new", "Refer"),
-        ("team-composition", "Team"),
-        ("publicity", "Publicity"),
-        ("program-settings", "Settings"),
-        ("logins", "Logins"),
     ],
     Role.SUPPORTER: [
         ("my-cases", "My peers"),
@@ -78,6 +67,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("about-me", "About me"))
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
+    # A page gathered on the Team or Program page marks that menu item as where the person is.
+    hub = hub_of(current or "")
+    if hub is not None:
+        current = f"{hub}-hub"
     return {
         "current_role": user.role,
         "nav_items": [

@@ -14,5 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/data/", views_my_data.my_data, name="my-data"),
+    path("team/", views.team_hub, name="team-hub"),
+    path("program/", views.program_hub, name="program-hub"),
     path("favicon.ico", errors.favicon, name="favicon"),
 ]

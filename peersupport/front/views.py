@@ -5,6 +5,8 @@ from django.views.decorators.http import require_GET
 
 from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, Role
 from peersupport.accounts.requests import SignedInRequest
+from peersupport.front.decorators import role_required
+from peersupport.front.hubs import PROGRAM, TEAM, hub_links
 
 API_DOCS_URL = "/api/v1/docs"
 
@@ -27,3 +29,22 @@ def home(request: SignedInRequest) -> HttpResponse:
         return redirect("referral-new")
     # Leadership, and any role still to come, sees aggregates only.
     return render(request, "front/reports.html")
+
+
+HUB_TITLES = {TEAM: "Team", PROGRAM: "Program"}
+
+
+def _hub(request: SignedInRequest, hub: str) -> HttpResponse:
+    return render(request, "front/hub.html", {"title": HUB_TITLES[hub], "links": hub_links(request.user, hub)})
+
+
+@role_required(PROGRAM_STAFF)
+@require_GET
+def team_hub(request: SignedInRequest) -> HttpResponse:
+    return _hub(request, TEAM)
+
+
+@role_required(PROGRAM_STAFF)
+@require_GET
+def program_hub(request: SignedInRequest) -> HttpResponse:
+    return _hub(request, PROGRAM)

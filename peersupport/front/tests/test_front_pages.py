@@ -30,14 +30,14 @@ def test_a_wrong_password_says_so(client, referrer):
 
 
 NAV = {
-    "director": {"queue", "cases", "roster", "supporters", "program-settings", "referral-new", "support-ask"},
-    "administrator": {"queue", "cases", "roster", "supporters", "program-settings", "referral-new"},
+    "director": {"queue", "cases", "roster", "supporters", "team-hub", "program-hub", "referral-new", "support-ask"},
+    "administrator": {"queue", "cases", "roster", "supporters", "team-hub", "program-hub", "referral-new"},
     "supporter_a": {"my-cases", "referral-new", "support-ask"},
     "referrer": {"referral-new"},
     "outsider": {"referral-new", "support-ask"},
 }
 ALL_PAGES = {"queue", "cases", "roster", "supporters", "program-settings", "referral-new", "support-ask",
-             "my-cases"}
+             "my-cases", "team-hub", "program-hub"}
 
 
 @pytest.mark.parametrize("persona", list(NAV))
@@ -83,3 +83,33 @@ def test_due_reads_in_plain_words(offset, words):
 
 def test_dial_keeps_digits_and_the_plus():
     assert dial("+1 (555) 010-2030") == "+15550102030" and dial("555 0100") == "5550100" and dial(None) == ""
+
+
+def test_the_team_and_program_pages_offer_only_what_the_role_may_open(client, director, administrator):
+    client.force_login(director)
+    team = client.get(reverse("team-hub")).content.decode()
+    for name in ("recruit-campaigns", "training", "meetings", "scenarios", "on-call", "recognition",
+                 "team-composition"):
+        assert f'href="{reverse(name)}"' in team, name
+    program = client.get(reverse("program-hub")).content.decode()
+    for name in ("feedback-report", "planner", "publicity", "program-settings", "program-staff", "logins"):
+        assert f'href="{reverse(name)}"' in program, name
+    # The administrator may not open the rota, recognition, the planner or the peers' feedback: not offered.
+    client.force_login(administrator)
+    team = client.get(reverse("team-hub")).content.decode()
+    program = client.get(reverse("program-hub")).content.decode()
+    assert f'href="{reverse("training")}"' in team and f'href="{reverse("publicity")}"' in program
+    for name in ("on-call", "recognition"):
+        assert f'href="{reverse(name)}"' not in team, name
+    for name in ("planner", "feedback-report"):
+        assert f'href="{reverse(name)}"' not in program, name
+    for name in ("on-call", "recognition", "planner", "feedback-report"):
+        assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_a_page_of_the_team_hub_marks_team_in_the_menu(client, director):
+    client.force_login(director)
+    page = client.get(reverse("training")).content.decode()
+    nav = page.split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    assert f'<a href="{reverse("team-hub")}" aria-current="page">Team</a>' in nav
+    assert len(nav.split("<li>")) - 1 <= 11  # one row on a wide screen: the daily pages, the hubs, yourself
