@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     # The team's composition beside the served population, and whom it cannot match well.
     "peersupport.composition",
     # The demo program (`load_demo`, `demo_code`).
+    "peersupport.reports",
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).
     "peersupport.operations",
