@@ -60,6 +60,7 @@ class World:
             "material_id": self.material.pk,
             # A calendar feed address that was never given out: the page that says it does not work.
             "feed_token": "cal_no-such-feed",
+            "table": "outcomes_by_category",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:

@@ -250,6 +250,9 @@ API: dict[str, dict[str, Rule]] = {
     "/cases/{case_id}/hand-back": {POST: allow({SUPPORTER}, Scope.OWN_CASE)},
     # resources
     "/resources": {GET: allow(EVERYONE), POST: allow(STAFF)},
+    # reports: aggregates only, small counts hidden; leadership and the program's staff.
+    "/reports": {GET: allow(STAFF | {Role.LEADER})},
+    "/reports/{table}": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 ALLOWED = "allowed"

@@ -65,7 +65,7 @@ class Grid:
         by_year: dict[Period, list[int]] = {}
         for index, month in enumerate(self.months):
             by_year.setdefault(month.year(), []).append(index)
-        for year, indexes in by_year.items():
+        for indexes in by_year.values():
             counts = tuple(tuple(tuple(self.counts[r][c][m] for m in indexes)
                                  for c in range(self.columns)) for r in range(self.rows))
             hidden |= {(period, row, column) for period, row, column in

@@ -20,11 +20,14 @@ the final set. `pinned_down` is the same check the property test uses.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
+# scipy's stubs do not list sparse constraint matrices, which HiGHS takes and the tables need.
+_linprog: Any = linprog
 # A hidden aggregate is safe when its possible values span at least this much.
 PINNED_BELOW = 1.0
 # Numerical slack of the solver.
@@ -112,11 +115,11 @@ class _Solver:
         objective[list(inside)] = 1.0
         if self.a_eq.shape[0] == 0:
             return 0.0, float("inf")
-        high = linprog(-objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None), method="highs")
+        high = _linprog(-objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None), method="highs")
         maximum = float("inf") if high.status == 3 else -float(high.fun)
         if maximum - value >= PINNED_BELOW - EPSILON:
             return value, maximum
-        low = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None), method="highs")
+        low = _linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None), method="highs")
         return float(low.fun), maximum
 
 
