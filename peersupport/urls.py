@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("peersupport.training.urls")),
     path("", include("peersupport.team.urls")),
     path("", include("peersupport.composition.urls")),
+    path("", include("peersupport.reports.urls")),
 ]

@@ -61,6 +61,7 @@ class World:
             # A calendar feed address that was never given out: the page that says it does not work.
             "feed_token": "cal_no-such-feed",
             "table": "outcomes_by_category",
+            "file_format": "csv",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:

@@ -215,6 +215,9 @@ WEB: dict[str, dict[str, Rule]] = {
     # composition: counts only, small ones hidden; leadership sees them too (not whom the team
     # cannot match well, which is the program staff's).
     "team-composition": {GET: allow(STAFF | {Role.LEADER})},
+    # reports: aggregates only, small counts hidden; the exports are audited.
+    "reports": {GET: allow(STAFF | {Role.LEADER})},
+    "reports-export": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.

@@ -21,6 +21,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("team-composition", "Team"),
+        ("reports", "Reports"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -36,6 +37,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("resources", "Resources"),
         ("referral-new", "Refer"),
         ("team-composition", "Team"),
+        ("reports", "Reports"),
         ("program-settings", "Settings"),
         ("logins", "Logins"),
     ],
@@ -49,7 +51,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.REFERRER: [("referral-new", "Refer")],
     Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
-    Role.LEADER: [("home", "Reports"), ("team-composition", "Team")],
+    Role.LEADER: [("reports", "Reports"), ("team-composition", "Team")],
     Role.INTEGRATION: [("home", "API")],
 }
 
