@@ -101,8 +101,10 @@ class _Solver:
         self.a_eq = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(row, self.groups))
         self.b_eq = np.array(values)
 
-    def span(self, index: int) -> tuple[float, float]:
-        """The least and greatest value the aggregate can take given what is published."""
+    def span(self, index: int, witnesses: list["np.ndarray[Any, Any]"] | None = None) -> tuple[float, float]:
+        """The least and greatest value the aggregate can take given what is published (or, when
+        it is not pinned down, a range of at least 1 around its value). Each solution found is
+        added to `witnesses`: other atom counts that publish the same figures."""
         atoms = self.problem.aggregates[index]
         value = float(self.problem.value(index))
         inside: dict[int, int] = {}
@@ -110,17 +112,39 @@ class _Solver:
             inside[self.group[atom]] = inside.get(self.group[atom], 0) + 1
         for g, n in inside.items():
             if n < self.group_size[g] and self.group_total[g] >= 1:
-                return value - 1, value + 1  # at least that much room: not pinned down
+                return value - 1, value + 1  # one unit moves between the part inside and outside
+        members = list(atoms)
+        for witness in witnesses or []:
+            other = float(witness[members].sum())
+            if abs(other - value) >= PINNED_BELOW - EPSILON:
+                return min(value, other), max(value, other)
         objective = np.zeros(self.groups)
         objective[list(inside)] = 1.0
         if self.a_eq.shape[0] == 0:
             return 0.0, float("inf")
         high = _linprog(-objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None), method="highs")
-        maximum = float("inf") if high.status == 3 else -float(high.fun)
+        if high.status == 3:
+            return value, float("inf")
+        self._keep(high.x, witnesses)
+        maximum = -float(high.fun)
         if maximum - value >= PINNED_BELOW - EPSILON:
             return value, maximum
         low = _linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None), method="highs")
+        self._keep(low.x, witnesses)
         return float(low.fun), maximum
+
+    def _keep(self, solution: "np.ndarray[Any, Any] | None", witnesses: list["np.ndarray[Any, Any]"] | None) -> None:
+        """A solution over the groups as atom counts: each group's sum on its first atom (every
+        atom of a group lies in the same published aggregates, so any split publishes the same)."""
+        if witnesses is None or solution is None:
+            return
+        point = np.zeros(len(self.problem.counts))
+        placed: set[int] = set()
+        for atom, g in enumerate(self.group):
+            if g not in placed:
+                point[atom] = solution[g]
+                placed.add(g)
+        witnesses.append(point)
 
 
 def pinned_down(problem: Problem, hidden: set[int], index: int) -> bool:
@@ -163,11 +187,15 @@ def suppress(problem: Problem) -> set[int]:
     hidden = primary(problem)
     pending = sorted(hidden, key=lambda i: _rank(problem, i))
     solver: _Solver | None = None
+    # Atom counts other than the true ones that publish the same figures. Hiding more only
+    # removes constraints, so each stays valid; one that gives a hidden aggregate another value
+    # (by 1 or more) shows it is not pinned down without solving anything.
+    witnesses: list[np.ndarray[Any, Any]] = []
     while pending:
         index = pending[0]
         if solver is None:
             solver = _Solver(problem, hidden)
-        low, high = solver.span(index)
+        low, high = solver.span(index, witnesses)
         if high - low >= PINNED_BELOW - EPSILON:
             pending.pop(0)
             continue
