@@ -5,9 +5,11 @@ request: for every month, quarter and year the months span, every cell, every ro
 the table has a total column), every column total (the "Total" row) and the grand total.
 """
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Protocol
 
 from peersupport.reports.periods import Period, periods_covering
 from peersupport.reports.suppression import Problem, suppress
@@ -59,8 +61,12 @@ class Grid:
 
     @cached_property
     def hidden_keys(self) -> frozenset[Key]:
+        return self.hidden_keys_with(None)
+
+    def hidden_keys_with(self, store: "Store | None") -> frozenset[Key]:
         """Hidden aggregates. No aggregate spans two years, so each year is its own problem,
-        solved once per table shape and counts (a past year's counts no longer change)."""
+        solved once per table shape and counts (a past year's counts no longer change), and
+        kept in `store` when one is given."""
         hidden: set[Key] = set()
         by_year: dict[Period, list[int]] = {}
         for index, month in enumerate(self.months):
@@ -68,10 +74,26 @@ class Grid:
         for indexes in by_year.values():
             counts = tuple(tuple(tuple(self.counts[r][c][m] for m in indexes)
                                  for c in range(self.columns)) for r in range(self.rows))
-            hidden |= {(period, row, column) for period, row, column in
-                       _year_hidden(tuple(self.months[m] for m in indexes), self.rows, self.columns,
-                                    counts, self.threshold, self.with_row_totals)}
+            args = (tuple(self.months[m] for m in indexes), self.rows, self.columns, counts,
+                    self.threshold, self.with_row_totals)
+            if store is None:
+                hidden |= _year_hidden(*args)
+                continue
+            key = hashlib.sha256(repr(args).encode()).hexdigest()
+            found = store.get(key)
+            if found is None:
+                found = _year_hidden(*args)
+                store.put(key, found)
+            hidden |= found
         return frozenset(hidden)
+
+
+class Store(Protocol):
+    """Where worked-out years are kept between requests and processes."""
+
+    def get(self, key: str) -> frozenset[Key] | None: ...
+
+    def put(self, key: str, hidden: frozenset[Key]) -> None: ...
 
 
 @lru_cache(maxsize=4096)

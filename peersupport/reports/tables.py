@@ -21,7 +21,8 @@ from peersupport.cases.models import Case, CaseState, Encounter, OutreachAttempt
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Category, Referral
 from peersupport.reports.layout import Grid, Key
-from peersupport.reports.periods import Kind, Period, month_range
+from peersupport.reports.models import SuppressionResult
+from peersupport.reports.periods import Kind, Period, month_range, parse_slug
 from peersupport.resources.models import ResourceCategory
 
 # One count per (row key, column key, first day of the month).
@@ -215,8 +216,29 @@ def table_result(table: Table, period: Period, threshold: int | None = None) -> 
     return table_results(table, [period], threshold)[0]
 
 
+def _order(key: Key) -> tuple[Period, int, int]:
+    period, row, column = key
+    return period, -1 if row is None else row, -1 if column is None else column
+
+
+class DatabaseStore:
+    """Worked-out years kept in the database (`SuppressionResult`), shared by every process."""
+
+    def get(self, key: str) -> frozenset[Key] | None:
+        row = SuppressionResult.objects.filter(key=key).values_list("hidden", flat=True).first()
+        if row is None:
+            return None
+        return frozenset((parse_slug(slug), r, c) for slug, r, c in row)
+
+    def put(self, key: str, hidden: frozenset[Key]) -> None:
+        SuppressionResult.objects.bulk_create(
+            [SuppressionResult(key=key, hidden=[[p.slug, r, c] for p, r, c in sorted(hidden, key=_order)])],
+            ignore_conflicts=True,  # two requests at once worked out the same year
+        )
+
+
 def _result(table: Table, grid: Grid, counts: Counts, period: Period, threshold: int) -> Result:
-    hidden = grid.hidden_keys
+    hidden = grid.hidden_keys_with(DatabaseStore())
     count_columns = [key for key, _ in table.columns if key != "total" and key not in table.follows]
     row_keys = [key for key, _ in table.rows]
     month_starts = [m.start for m in period.months()]

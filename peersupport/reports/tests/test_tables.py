@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from peersupport.cases.models import CaseState
 from peersupport.cases.retention import retention_purge
+from peersupport.reports.layout import _year_hidden
+from peersupport.reports.models import SuppressionResult
 from peersupport.reports.periods import Kind, Period
 from peersupport.reports.tables import TABLES, table_result
 from peersupport.reports.tests.helpers import add_cases
@@ -59,3 +61,13 @@ def test_every_table_reads_the_same_totals_after_a_retention_purge(settings):
     purged = retention_purge(now=timezone.now())
     assert purged.cases == 17
     assert {(name, t): values(name, period, threshold=t) for name in TABLES for t in (1, 11)} == before
+
+
+def test_a_worked_out_year_is_kept_and_read_back_the_same():
+    add_cases(month=APRIL.start, category="patient_death", state=CaseState.ACCEPTED, count=14)
+    add_cases(month=APRIL.start, category="medical_error", state=CaseState.DECLINED, count=2)
+    first = values("outcomes_by_category", APRIL, threshold=11)
+    assert SuppressionResult.objects.count() == 1
+    _year_hidden.cache_clear()
+    assert values("outcomes_by_category", APRIL, threshold=11) == first
+    assert SuppressionResult.objects.count() == 1
