@@ -166,14 +166,25 @@ def _rank(problem: Problem, index: int) -> tuple[bool, int, int, int]:
 
 
 def _complement(problem: Problem, index: int, hidden: set[int]) -> int:
-    """One more aggregate to hide so that `index` is no longer pinned down."""
+    """One more aggregate to hide so that `index` is no longer pinned down: a published sibling
+    (inside a covering aggregate, apart from it), the smallest nonzero first, in a covering
+    aggregate whose rest is all published (the one that gives it away), else the smallest."""
     atoms = problem.aggregates[index]
+    fallback: list[int] = []
     for parent in _parents(problem, index, hidden):
         inside = problem.aggregates[parent]
         siblings = [i for i, other in enumerate(problem.aggregates)
                     if i not in hidden and i != parent and other <= inside and not other & atoms]
-        if siblings:
+        if not siblings:
+            continue
+        covered: set[int] = set()
+        for i in siblings:
+            covered |= problem.aggregates[i]
+        if covered >= inside - atoms:
             return min(siblings, key=lambda i: _rank(problem, i))
+        fallback = fallback or siblings
+    if fallback:
+        return min(fallback, key=lambda i: _rank(problem, i))
     # No sibling left to hide anywhere: hide the smallest published aggregate that overlaps it.
     overlapping = [i for i, other in enumerate(problem.aggregates)
                    if i != index and i not in hidden and other & atoms]
