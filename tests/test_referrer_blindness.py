@@ -150,7 +150,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
               # Training is program staff's (403 to a referrer), whichever course, session or material.
               "course_id": 1, "session_id": 1, "material_id": 1,
               # A calendar feed address never given out.
-              "feed_token": "cal_no-such-feed"}
+              "feed_token": "cal_no-such-feed",
+              # Reports are leadership's and program staff's (403 to a referrer).
+              "table": "outcomes_by_category", "file_format": "csv"}
     answers = {}
     for route in site_routes():
         url = route.url(values)

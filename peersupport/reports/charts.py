@@ -1,6 +1,6 @@
 """Server-side SVG bar charts of a report table: this period beside the previous one.
 
-No script and no colour alone: this period's bars are solid, the previous period's are outlined
+No script and no color alone: this period's bars are solid, the previous period's are outlined
 with a hatch, every bar has its number written beside it, and a hidden count is written as the
 threshold mark with no bar. The table under each chart is its text alternative.
 """

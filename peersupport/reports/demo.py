@@ -12,7 +12,16 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from peersupport.cases.models import Case, CaseState, Encounter, ResourceShare, Response, ResponseRecord
+from peersupport.cases.models import (
+    Case,
+    CaseState,
+    Encounter,
+    OutreachAttempt,
+    OutreachChannel,
+    ResourceShare,
+    Response,
+    ResponseRecord,
+)
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Category, Referral, Source
 from peersupport.reports.periods import Kind, Period, month_of
@@ -27,6 +36,7 @@ CATEGORY_WEIGHTS = {
     Category.PATIENT_AGGRESSION: 12, Category.OTHER: 8, Category.LITIGATION: 5,
 }
 OUTCOME_WEIGHTS = {Response.ACCEPTED: 58, Response.DECLINED: 24, Response.NO_RESPONSE: 18}
+CHANNELS = [OutreachChannel.TEXT, OutreachChannel.CALL, OutreachChannel.EMAIL]
 SOURCES = [Source.SAFETY_REPORT, Source.COLLEAGUE, Source.LEADER, Source.SELF]
 
 
@@ -88,6 +98,8 @@ def _one_case(rng: random.Random, month: Period, cutoff: datetime, supporters: l
         supporter=rng.choice(supporters) if supporters else None,
         purged_at=closed if purged else None, **dates,
     )
+    OutreachAttempt.objects.create(case=case, supporter=case.supporter, channel=rng.choice(CHANNELS),
+                                   made_at=dates["assigned_at"])
     ResponseRecord.objects.create(case=case, response=answer, recorded_at=dates["responded_at"])
     if answer == Response.ACCEPTED:
         for k in range(rng.randint(1, 3)):

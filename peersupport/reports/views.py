@@ -18,8 +18,10 @@ class PeriodForm(forms.Form):
     period = forms.ChoiceField(label="Period", required=False)
 
     def __init__(self, *args: object, offered: list[Period], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["period"].choices = [(p.slug, p.label) for p in offered]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own arguments, passed on
+        field = self.fields["period"]
+        assert isinstance(field, forms.ChoiceField)  # nosec B101 - declared just above
+        field.choices = [(p.slug, p.label) for p in offered]
 
 
 def _period(request: SignedInRequest) -> tuple[PeriodForm, Period]:

@@ -51,7 +51,7 @@ def test_navigation_shows_only_what_the_role_may_use(client, request, persona):
 
 def test_leader_home_promises_aggregates_and_shows_no_cases(client, leader):
     client.force_login(leader)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()
     assert "aggregate" in page and "Individual cases are never shown" in page
     assert f'href="{reverse("queue")}"' not in page
 
