@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     # The publicity kit: poster, wallet cards, the places-to-publicize checklist, the opt-in snippet.
     "peersupport.publicity",
     # The demo program (`load_demo`, `demo_code`).
+    "peersupport.reports",
     "peersupport.demo",
     # Backup and restore (`manage.py backup`, `manage.py restore`).
     "peersupport.operations",

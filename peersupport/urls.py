@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("peersupport.planner.urls")),
     path("", include("peersupport.feedback.urls")),
     path("", include("peersupport.publicity.urls")),
+    path("", include("peersupport.reports.urls")),
 ]

@@ -63,6 +63,8 @@ class World:
             "feed_token": "cal_no-such-feed",
             "place_id": publicity_place_for_access_checks().pk,
             "date_id": publicity_date_for_access_checks().pk,
+            "table": "outcomes_by_category",
+            "file_format": "csv",
         }
 
     def web_bodies(self) -> dict[str, dict[str, Any]]:

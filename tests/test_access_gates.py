@@ -73,6 +73,15 @@ REVIEWED = {
     "peersupport.publicity.selectors.referrals_by_source": (
         "counts of referrals by month and source, grouped in the database, for program staff: "
         "numbers with small ones hidden, never a referral or a case"),
+    "peersupport.reports.selectors.first_data_year": (
+        "the first year with any referral or case, for the reports' period choices: a year, no case's data"),
+    "peersupport.reports.tables.case_outcomes": (
+        "leadership's reports: counts grouped by category, outcome and month in the database, "
+        "small ones suppressed; no case's data leaves the query"),
+    "peersupport.reports.tables._referrals_and_reach": "leadership's reports: grouped counts, suppressed",
+    "peersupport.reports.tables._encounters_by_category": (
+        "leadership's reports: grouped counts and minutes, suppressed"),
+    "peersupport.reports.tables._resources_by_category": "leadership's reports: grouped counts, suppressed",
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
         "referral again for the same login and idempotency key"),

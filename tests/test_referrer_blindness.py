@@ -152,7 +152,9 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
               # A calendar feed address never given out.
               "feed_token": "cal_no-such-feed",
               # The publicity checklist is program staff's (403 to a referrer).
-              "place_id": 1, "date_id": 1}
+              "place_id": 1, "date_id": 1,
+              # Reports are leadership's and program staff's (403 to a referrer).
+              "table": "outcomes_by_category", "file_format": "csv"}
     answers = {}
     for route in site_routes():
         url = route.url(values)

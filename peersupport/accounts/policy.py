@@ -234,6 +234,9 @@ WEB: dict[str, dict[str, Rule]] = {
     "publicity-poster": {GET: allow(STAFF)},
     "publicity-cards": {GET: allow(STAFF)},
     "publicity-snippet": {GET: allow(STAFF)},
+    # reports: aggregates only, small counts hidden; the exports are audited.
+    "reports": {GET: allow(STAFF | {Role.LEADER})},
+    "reports-export": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.
@@ -269,6 +272,9 @@ API: dict[str, dict[str, Rule]] = {
     "/cases/{case_id}/hand-back": {POST: allow({SUPPORTER}, Scope.OWN_CASE)},
     # resources
     "/resources": {GET: allow(EVERYONE), POST: allow(STAFF)},
+    # reports: aggregates only, small counts hidden; leadership and the program's staff.
+    "/reports": {GET: allow(STAFF | {Role.LEADER})},
+    "/reports/{table}": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 ALLOWED = "allowed"

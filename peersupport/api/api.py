@@ -18,6 +18,7 @@ from peersupport.accounts.models import ApiToken, User
 from peersupport.api import case_actions, cases, people, referrals, resources
 from peersupport.api.schemas import NO_NUL
 from peersupport.lib.errors import ServiceError
+from peersupport.reports import api as reports_api
 
 # Recording every request's time would turn every read into a write; a minute is precise enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -72,6 +73,7 @@ api.add_router("", referrals.router)
 api.add_router("", cases.router)
 api.add_router("", case_actions.router)
 api.add_router("", resources.router)
+api.add_router("", reports_api.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

@@ -73,6 +73,7 @@ from peersupport.publicity.demo import demo_publicity
 from peersupport.recruitment.demo import demo_recruitment
 from peersupport.referrals.models import Referral
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.reports.demo import demo_reports
 from peersupport.resources.models import Resource
 from peersupport.resources.services import ResourceInput, resource_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
@@ -151,6 +152,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         tagged: dict[str, Person] = {}
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
             _play(story, users, roster, now, tagged)
+        demo_reports(seed=data.SEED, now=now, exclude_employee_ids={data.ASK_EMPLOYEE_ID})
         demo_meetings(director=users["director"], now=now)
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
         demo_planner(director=users["director"])

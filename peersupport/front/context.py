@@ -43,7 +43,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.REFERRER: [("referral-new", "Refer")],
     Role.CLINICIAN: [("support-ask", "Ask for support"), ("referral-new", "Refer a colleague")],
     Role.LEADER: [
-        ("home", "Reports"),
+        ("reports", "Reports"),
         ("team-composition", "Team"),
         ("planner", "Planner"),
         ("feedback-report", "Feedback"),

@@ -36,6 +36,8 @@ HUBS: dict[str, tuple[HubLink, ...]] = {
                 "The team beside the people it serves, and whom it cannot match well."),
     ),
     PROGRAM: (
+        HubLink("reports", "Reports", "Referrals, outcomes, conversations and resources by period, beside the "
+                                      "previous one; exports and charts, small counts hidden."),
         HubLink("feedback-report", "Feedback from peers", "What supported peers said, in aggregate."),
         HubLink("planner", "Planner", "Whom to serve next, and what it would take."),
         HubLink("publicity", "Publicity", "The poster, wallet cards, places to publicize, and which "

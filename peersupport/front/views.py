@@ -27,8 +27,8 @@ def home(request: SignedInRequest) -> HttpResponse:
         return render(request, "front/integration.html", {"api_docs_url": API_DOCS_URL})
     if role in MAY_REFER:
         return redirect("referral-new")
-    # Leadership, and any role still to come, sees aggregates only.
-    return render(request, "front/reports.html")
+    # Leadership, and any role still to come, sees aggregates only: the program's reports.
+    return redirect("reports")
 
 
 HUB_TITLES = {TEAM: "Team", PROGRAM: "Program"}

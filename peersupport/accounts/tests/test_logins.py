@@ -159,10 +159,13 @@ def test_an_administrator_sees_but_cannot_act_on_a_directors_login(director, adm
     assert director.is_active
 
 
-def test_the_staff_navigation_has_logins_and_no_one_else_does(director, administrator, referrer):
-    assert 'href="/logins/"' in signed_in(director).get(reverse("home"), follow=True).content.decode()
-    assert 'href="/logins/"' in signed_in(administrator).get(reverse("home"), follow=True).content.decode()
+def test_the_staff_find_logins_on_the_program_page_and_no_one_else_does(director, administrator, referrer):
+    for staff in (director, administrator):
+        client = signed_in(staff)
+        assert 'href="/program/"' in client.get(reverse("home"), follow=True).content.decode()
+        assert 'href="/logins/"' in client.get(reverse("program-hub")).content.decode()
     assert 'href="/logins/"' not in signed_in(referrer).get(reverse("referral-new")).content.decode()
+    assert 'href="/program/"' not in signed_in(referrer).get(reverse("referral-new")).content.decode()
 
 
 # Deactivating

@@ -23,7 +23,7 @@ def only(allowed: set[str], status: int = 200, others: int = 403) -> dict[str, i
 
 # page -> persona -> expected status for GET. Redirects are checked separately below.
 MATRIX: dict[str, dict[str, int]] = {
-    "home": {**only(set(), others=302), "leader": 200, "integration": 200},
+    "home": {**only(set(), others=302), "integration": 200},
     "referral-new": only(MAY_REFER),
     # Public: on the roster, the self-referral form; anyone else gives a work email for a link.
     "support-ask": only(set(PERSONAS)),
