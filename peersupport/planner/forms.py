@@ -22,7 +22,8 @@ class ChoiceForm(forms.Form):
         super().__init__(data, initial={"serve": default_serve, "site": ""})
         self.default_serve = default_serve
         site = self.fields["site"]
-        assert isinstance(site, forms.ChoiceField)
+        if not isinstance(site, forms.ChoiceField):
+            raise TypeError("the site field is a choice field")
         site.choices = site_choices(sites)
 
     def choice(self) -> Choice:

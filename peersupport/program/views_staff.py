@@ -36,7 +36,8 @@ class StaffForm(forms.Form):
                                           "deputy": staff.deputy_id or ""})
         super().__init__(*args, **kwargs)
         deputy = self.fields["deputy"]
-        assert isinstance(deputy, forms.TypedChoiceField)
+        if not isinstance(deputy, forms.TypedChoiceField):
+            raise TypeError("the deputy field is a choice field")
         deputy.choices = [("", "No deputy"), *(
             (user.pk, f"{user.get_full_name() or user.email} ({user.get_role_display()})")
             for user in deputy_choices(director))]

@@ -30,7 +30,7 @@ from peersupport.support.links import kind_url
 from peersupport.training.selectors import initial_training_dates
 
 PAGE_SIZE = 50
-PREVIEW_TOKEN = "your-own-link"
+PREVIEW_LINK_STAND_IN = "your-own-link"
 
 
 @role_required(CAMPAIGN_MANAGERS)
@@ -100,7 +100,7 @@ def campaign(request: SignedInRequest, campaign_id: int) -> HttpResponse:
         context["recipient"] = recipient
         if recipient is not None:
             context["preview"] = render_invitation(found.subject, found.body, name=recipient.name,
-                                                   link=kind_url(NOMINATE, PREVIEW_TOKEN))
+                                                   link=kind_url(NOMINATE, PREVIEW_LINK_STAND_IN))
     return render(request, "recruitment/campaign.html", context)
 
 

@@ -24,7 +24,8 @@ class TeamForm(forms.Form):
     def __init__(self, *args: object, supporter_choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own loose signature
         field = self.fields["supporters"]
-        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 - narrows the type
+        if not isinstance(field, forms.TypedMultipleChoiceField):
+            raise TypeError("the supporters field is a multiple choice field")
         field.choices = supporter_choices
 
 

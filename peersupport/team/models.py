@@ -17,7 +17,7 @@ from peersupport.roster.models import Supporter
 
 # An on-call week runs seven days from its first day, that day included.
 WEEK = timedelta(days=7)
-FEED_TOKEN_PREFIX = "cal_"
+FEED_ADDRESS_PREFIX = "cal_"
 
 
 def feed_digest(token: str) -> str:
@@ -26,7 +26,7 @@ def feed_digest(token: str) -> str:
 
 
 def new_feed_token() -> str:
-    return FEED_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    return FEED_ADDRESS_PREFIX + secrets.token_urlsafe(24)
 
 
 class PauseReason(models.TextChoices):
