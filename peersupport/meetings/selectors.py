@@ -1,6 +1,7 @@
 """Reads for the meeting pages: lists, RSVP counts and names, the practice plan's inputs."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -91,6 +92,28 @@ def practice_plan(meeting: Meeting, *, rounds: int, seed: int) -> PracticePlan:
     scenarios = {s.pk: s for s in Scenario.objects.in_use()}
     plan = plan_dyads(list(names), list(scenarios), rounds=rounds, seed=seed)
     return PracticePlan(rounds=plan, names=names, scenarios=scenarios, from_attendance=from_attendance)
+
+
+@dataclass(frozen=True)
+class UpcomingInvitation:
+    meeting: Meeting
+    answer_label: str
+    rsvp_url: str
+
+
+def upcoming_invitations(supporter_id: int, *, now: datetime | None = None, limit: int = 3) -> list[UpcomingInvitation]:
+    """The meetings a supporter is invited to that have not ended and are not cancelled, soonest
+    first, with their answer so far and a fresh link to answer or change it (one query)."""
+    from peersupport.meetings.links import rsvp_url
+
+    now = now or timezone.now()
+    invitations = (Invitation.objects.filter(supporter_id=supporter_id, meeting__ends_at__gt=now,
+                                             meeting__cancelled_at__isnull=True)
+                   .select_related("meeting").order_by("meeting__starts_at")[:limit])
+    return [UpcomingInvitation(meeting=invitation.meeting,
+                               answer_label=invitation.get_answer_display() if invitation.answer else "",
+                               rsvp_url=rsvp_url(meeting_id=invitation.meeting_id, supporter_id=supporter_id))
+            for invitation in invitations]
 
 
 def attendance_counts(supporter_ids: list[int]) -> dict[int, int]:

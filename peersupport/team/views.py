@@ -17,6 +17,7 @@ from peersupport.accounts.models import Role
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.meetings.selectors import upcoming_invitations
 from peersupport.team import feeds, selectors, services
 from peersupport.team.forms import PauseForm, RecognitionForm, TeamFeedForm, TeamForm, WeekForm
 from peersupport.team.models import WEEK, OnCallWeek
@@ -53,6 +54,7 @@ def _my_page(request: SignedInRequest, *, error: str = "", status: int = 200, fe
         "recognition_form": RecognitionForm(initial={"opt_in": participation.recognition_opt_in}),
         "contribution": selectors.contributions([supporter.pk])[supporter.pk],
         "upcoming": upcoming,
+        "meetings": upcoming_invitations(supporter.pk),
         "on_call_now": any(w.starts_on <= today for w in upcoming),
         "has_feed": bool(participation.feed_digest),
         "feed_url": feed_url(feed) if feed else "",
