@@ -67,6 +67,7 @@ test-fuzz: setup
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m fuzz -q -n auto
 	FUZZ_EXAMPLES=100 $(BIN)/pytest tests/test_form_fuzzing.py -q -n auto
 	STATE_MACHINE_EXAMPLES=200 $(BIN)/pytest peersupport/cases/tests/test_state_machine.py -q
+	SUPPRESSION_EXAMPLES=200 $(BIN)/pytest peersupport/reports/tests/test_suppression.py -q
 
 # bandit on the code (each waiver and its reason: docs/security-waivers.md), then pip-audit on the
 # installed dependencies. pip-audit asks PyPI's JSON API (pypi.org/pypi/<name>/<version>/json)

@@ -304,6 +304,18 @@ class TestLoadedDemo:
         call_command("verify_audit", stdout=out)
         assert "chain intact" in out.getvalue()
 
+    def test_the_demos_director_plans_an_expansion_to_nurses(self, demo_output, client):
+        director = User.objects.get(role=Role.DIRECTOR, email__startswith="director")
+        client.force_login(director)
+        response = client.get(reverse("planner"), {"serve": "nurses"})
+        assert response.status_code == 200
+        planning = response.context["planning"]
+        plan, grow = planning.plan, planning.grow_to_nurses
+        assert plan.people > 0 and plan.referrals > 0 and plan.supporters_needed > 0
+        assert grow is not None and grow.nurses > 0 and grow.more > 0
+        assert 0 < len(grow.departments) <= grow.more
+        assert 'data-testid="nurse-department"' in response.content.decode()
+
 
 def director_page(client: Client, case: Case) -> str:
     client.force_login(User.objects.get(email=f"director@{demo_data.DOMAIN}"))

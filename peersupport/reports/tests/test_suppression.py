@@ -1,5 +1,6 @@
 """The suppression engine: random small programs, checked by solving the published constraints."""
 
+import os
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +9,9 @@ from hypothesis import strategies as st
 from peersupport.reports.layout import Grid
 from peersupport.reports.periods import Kind, Period, month_range
 from peersupport.reports.suppression import Problem, pinned_down, primary, suppress
+
+# Random programs per property in `make test`; `make test-fuzz` runs 200 (SUPPRESSION_EXAMPLES).
+EXAMPLES = int(os.environ.get("SUPPRESSION_EXAMPLES", "15"))
 
 
 @st.composite
@@ -29,7 +33,7 @@ def programs(draw: st.DrawFn) -> Grid:
                 threshold=draw(st.integers(2, 11)), with_row_totals=draw(st.booleans()))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
 def test_no_hidden_figure_can_be_pinned_down_by_the_published_ones(grid: Grid) -> None:
     problem = grid.problem
@@ -39,7 +43,7 @@ def test_no_hidden_figure_can_be_pinned_down_by_the_published_ones(grid: Grid) -
         assert not pinned_down(problem, hidden, index), grid.keys[index]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(programs())
 def test_every_small_count_is_hidden_in_every_period_it_is_published(grid: Grid) -> None:
     counts = {key: grid.problem.value(i) for i, key in enumerate(grid.keys)}
