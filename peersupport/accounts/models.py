@@ -55,6 +55,12 @@ class User(AbstractUser):
         return self.email
 
     @property
+    def display_name(self) -> str:
+        """The name colleagues know: the roster's, when the login is on it; else the address."""
+        person = self.person if self.person_id else None
+        return (person.name if person is not None else "") or self.get_full_name() or self.email
+
+    @property
     def is_program_staff(self) -> bool:
         return self.role in PROGRAM_STAFF
 

@@ -47,7 +47,7 @@ def director_recipients(*, urgent: bool = False, today: date | None = None) -> l
 def deputy_choices(director: User) -> list[User]:
     """Who may deputize for a director: another active director or administrator with an email."""
     return list(User.objects.filter(role__in=PROGRAM_STAFF, is_active=True).exclude(email="")
-                .exclude(pk=director.pk).order_by("email"))
+                .exclude(pk=director.pk).select_related("person").order_by("email"))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class StaffForm(forms.Form):
         if not isinstance(deputy, forms.TypedChoiceField):
             raise TypeError("the deputy field is a choice field")
         deputy.choices = [("", "No deputy"), *(
-            (user.pk, f"{user.get_full_name() or user.email} ({user.get_role_display()})")
+            (user.pk, f"{user.display_name} ({user.get_role_display()})")
             for user in deputy_choices(director))]
 
     def to_input(self) -> StaffInput:
@@ -73,7 +73,7 @@ def program_staff(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = []
     for user in (User.objects.filter(role__in=PROGRAM_STAFF, is_active=True)
-                 .select_related("program_staff__deputy").order_by("role", "email")):
+                 .select_related("person", "program_staff__deputy__person").order_by("role", "email")):
         member: StaffMember | None = getattr(user, "program_staff", None)
         rows.append({"user": user, "staff": member, "away": member is not None and member.is_away(today)})
     context = {"form": form, "rows": rows}

@@ -147,3 +147,13 @@ def test_the_deputy_is_told_once_what_comes_to_them_and_when(director, deputy):
     assert notice.to == deputy.email and notice.subject == "You are deputizing for the program director"
     assert "Tuesday, December 1, 2026 to Tuesday, December 8, 2026" in notice.body
     assert "Safety escalations reach you both." in notice.body
+
+
+def test_the_staff_page_names_staff_and_deputies_as_the_roster_does(client, director, administrator):
+    deputy = make_user(Role.ADMINISTRATOR, email="a.deputy@example.org", person=make_person(name="Avery Deputy"))
+    client.force_login(director)
+    client.post(reverse("program-staff"), {"protected_time_percent": "15", "deputy": str(deputy.pk)})
+    page = client.get(reverse("program-staff")).content.decode()
+    assert "Dora Director" in page and "Avery Deputy (Program administrator)" in page
+    # In the table, the deputy by name; a login not on the roster by its address.
+    assert "<td>Avery Deputy</td>" in page and administrator.email in page
