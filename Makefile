@@ -15,7 +15,7 @@ demo run: export SITE_URL ?= http://$(HOST):$(PORT)
 # suite, and every pytest worker after the first, need not compile them again.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-postgres test-browser test-fuzz audit lint bench loadtest setup migrate demo clean
+.PHONY: run test test-postgres test-browser test-fuzz test-render audit lint bench loadtest setup migrate demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ $(BIN)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev,test,lint,postgres,server]"
 	touch $@
 
+# The translations' catalogs (peersupport/*/locale/*/LC_MESSAGES/django.po) are compiled into the
+# .mo files Django reads; the .mo files are not committed. Needs gettext's msgfmt (apt-get install gettext).
 setup: $(BIN)/.installed
+	@command -v msgfmt >/dev/null || { echo "make setup: msgfmt is missing: apt-get install gettext" >&2; exit 1; }
+	@cd peersupport && ../$(PY) ../manage.py compilemessages --verbosity 0
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -47,18 +51,25 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
+	$(BIN)/pytest -m "not browser and not fuzz and not render" -q -n auto --dist loadgroup
 
 # pytest-django creates (and drops) the database test_<name>, here test_test. REQUIRE_POSTGRES=1:
 # a test marked `postgres` that is skipped (as it is on SQLite) fails the run instead.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser and not fuzz" -q -n auto --dist loadgroup
+	DATABASE_URL=$(POSTGRES_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser and not fuzz and not render" -q -n auto --dist loadgroup
 
 # The tests drive Debian's /usr/bin/chromium (apt-get install chromium); `playwright install`
 # is never run, as its browser download is not available here.
 test-browser: setup
 	@test -x /usr/bin/chromium || echo "No /usr/bin/chromium: the browser tests will be skipped."
 	$(BIN)/pytest -m browser -q
+
+# The case-for-support deck converted to PDF by LibreOffice headless (Debian's libreoffice-impress:
+# `soffice`), its pages read back with pypdf: a small program's deck and the loaded demo's. Without
+# soffice the tests are skipped, saying so; under CI (CI set) they fail instead.
+test-render: setup
+	@command -v soffice >/dev/null || echo "No soffice: the render tests will be skipped (apt-get install libreoffice-impress)."
+	$(BIN)/pytest -m render -q
 
 # Schemathesis against the API (tests marked fuzz) on SQLite and on PostgreSQL, then every web
 # form and the case services' state machine with more examples than `make test` gives them.

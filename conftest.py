@@ -7,8 +7,9 @@ from peersupport.testing.factories import make_person, make_supporter, make_user
 
 # pytester: tests of the suite's own hooks run pytest on a small sample.
 # postgres_only: a test marked `postgres` is skipped on SQLite, and fails if skipped when
-# REQUIRE_POSTGRES=1 (`make test-postgres`).
-pytest_plugins = ["pytester", "peersupport.testing.postgres_only"]
+# REQUIRE_POSTGRES=1 (`make test-postgres`). The single sign-on tests' identity provider, run in a
+# second process when a test asks for it (`oidc_provider`, `sso_on`).
+pytest_plugins = ["pytester", "peersupport.testing.postgres_only", "peersupport.accounts.tests.oidc_provider.process"]
 
 SCHEMA_FUZZING = "test_api_schema_fuzzing.py"
 
@@ -25,6 +26,17 @@ def pytest_ignore_collect(collection_path, config):
 def _fast_password_hashing(settings):
     # The production hasher is slow by design; tests create many logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page served in Spanish leaves Spanish active in the thread that served it (the locale
+    middleware activates each request's language and leaves it); the next test starts in the
+    default language, as the next request would."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +58,26 @@ def director(db):
 @pytest.fixture
 def administrator(db):
     return make_user(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def second_program(db):
+    """Another hospital's program in the same installation, with a site of its own."""
+    from peersupport.program.services import program_create, program_site_set
+
+    program = program_create(name="Northside Hospital Peer Support", short_name="northside")
+    program_site_set(site="Northside", program=program)
+    return program
+
+
+@pytest.fixture
+def director_of_second_program(second_program):
+    return make_user(Role.DIRECTOR, person=make_person(name="Nadia Northside", site="Northside"))
+
+
+@pytest.fixture
+def administrator_of_second_program(second_program):
+    return make_user(Role.ADMINISTRATOR, program=second_program)
 
 
 @pytest.fixture
@@ -102,3 +134,11 @@ def smtp_server():
     ):
         yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def spanish_catalogs():
+    """The Spanish catalogs compiled (`peersupport.testing.spanish`)."""
+    from peersupport.testing.spanish import compile_catalogs
+
+    compile_catalogs()

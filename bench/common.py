@@ -140,6 +140,21 @@ def secret_key() -> str:
     return str(settings.SECRET_KEY)
 
 
+# The keys of encryption at rest the benchmarks' data sets are written under: for benchmarks only,
+# never for real data (a laptop's own keys are derived from its SECRET_KEY, which the runs vary).
+BENCH_FIELD_KEYS = {"FIELD_ENCRYPTION_KEYS": "YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=",
+                    "FIELD_HASH_KEY": "bench-only-field-hash-key-never-for-real-data"}
+
+
+def field_keys() -> dict[str, str]:
+    """FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY as this process has them, for a production-mode
+    server on the same database (production requires them set; a laptop derives them)."""
+    from django.conf import settings
+
+    return {"FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+            "FIELD_HASH_KEY": ",".join(settings.FIELD_HASH_KEYS)}
+
+
 _collected: list[bool] = []
 
 
@@ -165,6 +180,8 @@ def gunicorn(workers: int = GUNICORN_WORKERS, **extra_env: str) -> Iterator[str]
         "DATABASE_URL": database_url(),
         "PEERSUPPORT_ENV": "production",
         "SECRET_KEY": secret_key(),
+        # The keys the data set was written under (this process's, derived from the same SECRET_KEY).
+        **field_keys(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "GUNICORN_BIND": f"127.0.0.1:{port}",

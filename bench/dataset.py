@@ -48,8 +48,13 @@ def cache_key() -> str:
 
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     leaves = sorted(f"{app}.{name}" for app, name in graph.leaf_nodes())
+    from django.conf import settings
+
+    # The data set's peers are encrypted under these keys: under other keys it cannot be read.
+    keys = ",".join([*settings.FIELD_ENCRYPTION_KEYS, *settings.FIELD_HASH_KEYS])
     facts = {"arguments": ARGUMENTS, "migrations": leaves,
-             "generator": hashlib.sha256(GENERATOR.read_bytes()).hexdigest()}
+             "generator": hashlib.sha256(GENERATOR.read_bytes()).hexdigest(),
+             "keys": hashlib.sha256(keys.encode()).hexdigest()}
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
 
 

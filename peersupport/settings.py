@@ -42,6 +42,57 @@ if PRODUCTION:
         )
 elif not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
+# Earlier keys, comma-separated, while SECRET_KEY is rotated: what they signed still verifies (sign-in
+# sessions, personal links, the safety-report intake's secret; docs/integrations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
+
+def _derived_key(purpose: str) -> str:
+    """A laptop's key for one purpose, derived from SECRET_KEY: `make run` and `make test` need no setup."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"peersupport.{purpose}:{SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def _fernet_keys(name: str) -> list[str]:
+    import base64
+    import binascii
+
+    keys = env_list(name, "")
+    for position, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes); make one with "
+                '.venv/bin/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+            )
+    return keys
+
+
+# Encryption at rest of peers' contact details and the event's sentence (peersupport.lib.encryption):
+# FIELD_ENCRYPTION_KEYS, comma-separated Fernet keys, the first encrypts and all decrypt;
+# FIELD_HASH_KEY, comma-separated secrets for the keyed hash columns, the first writes and all are
+# looked up. A laptop derives both from SECRET_KEY; production refuses to start without them.
+FIELD_ENCRYPTION_KEYS = _fernet_keys("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEYS = env_list("FIELD_HASH_KEY", "")
+if any(len(key) < 32 for key in FIELD_HASH_KEYS):
+    raise ImproperlyConfigured(
+        "FIELD_HASH_KEY: each key is at least 32 random characters, e.g. "
+        'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    )
+if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEYS):
+    raise ImproperlyConfigured(
+        "PEERSUPPORT_ENV=production needs FIELD_ENCRYPTION_KEYS (one or more Fernet keys) and FIELD_HASH_KEY "
+        "(at least 32 random characters), kept outside the database and its backups: see docs/security.md, "
+        '"Encryption at rest".'
+    )
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [_derived_key("field-encryption")]
+FIELD_HASH_KEYS = FIELD_HASH_KEYS or [_derived_key("field-hash")]
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 # Under DEBUG a server error still shows the program's own 500 page (its traceback is logged);
@@ -82,6 +133,8 @@ INSTALLED_APPS = [
     "peersupport.support",
     # The team's quarterly meetings, RSVPs, attendance and role-play practice.
     "peersupport.meetings",
+    # Group debriefs for a team an event touched: facilitators, invitations, a structured record.
+    "peersupport.debriefs",
     # Recruiting supporters: nomination campaigns, nominations through personal links, candidates.
     "peersupport.recruitment",
     # Training the supporters: courses, sessions, attendance, refreshers, evaluations.
@@ -109,9 +162,16 @@ MIDDLEWARE = [
     "peersupport.lib.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: the one chosen with the switch (its cookie), else the browser's
+    # (Accept-Language). After the session, before CommonMiddleware; a signed-in person's own
+    # language is applied once they are known (peersupport.lib.i18n.PersonLanguageMiddleware).
+    "django.middleware.locale.LocaleMiddleware",
+    # An emailed link's `?lang=`: the page opens in its recipient's language.
+    "peersupport.lib.i18n.LinkLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peersupport.lib.i18n.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -206,6 +266,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect); answers nothing unless it is configured and it is the callback.
+    "peersupport.accounts.sso_backend.SingleSignOnBackend",
 ]
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -239,6 +301,48 @@ SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
 # Roles that give a code from an authenticator app after the password, besides the director and
 # administrator, who always do (comma-separated role names, e.g. "supporter").
 TWO_FACTOR_ROLES = [role.strip() for role in os.environ.get("TWO_FACTOR_ROLES", "").split(",") if role.strip()]
+# Single sign-on with OpenID Connect (peersupport/accounts/sso.py; docs/integrations.md, "Single
+# sign-on"). Off unless OIDC_CLIENT_ID is set. The provider's endpoints come from its discovery
+# document (OIDC_ISSUER + /.well-known/openid-configuration, or OIDC_DISCOVERY_URL), or each is
+# named. Single sign-on never creates a login nor changes a role: an identity is matched to an
+# active login by email, or by the employee id (claim OIDC_EMPLOYEE_ID_CLAIM) of its roster entry.
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip()
+OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "").strip()
+OIDC_USERINFO_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "").strip()
+OIDC_JWKS_URI = os.environ.get("OIDC_JWKS_URI", "").strip()
+OIDC_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256").strip()
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile").strip()
+# The button on the sign-in page reads "Sign in with <OIDC_PROVIDER_NAME>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organization's account").strip()
+# The claim that carries the employee id (as on the roster), e.g. "employee_id"; empty: match by email only.
+OIDC_EMPLOYEE_ID_CLAIM = os.environ.get("OIDC_EMPLOYEE_ID_CLAIM", "").strip()
+# The ID token asserts a second factor when its `amr` holds one of OIDC_MFA_AMR_VALUES, or its
+# `acr` is one of OIDC_MFA_ACR_VALUES: then the program's own code is not asked. Empty: never trusted.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "")
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", "")
+OIDC_TIMEOUT_SECONDS = env_seconds("OIDC_TIMEOUT_SECONDS", 10)
+# mozilla-django-oidc's own settings: its client, endpoint and timeout settings are read from ours
+# above (peersupport.accounts.sso.library_setting), the endpoints when a sign-in first needs them.
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+# Password sign-in, with single sign-on on, may be turned off for everyone but the break-glass
+# logins named (emails, comma-separated): the sign-in form and password links refuse the others.
+_signin = os.environ.get("PASSWORD_SIGNIN", "on").strip().lower() or "on"
+if _signin not in {"on", "off"}:
+    raise ImproperlyConfigured(f"PASSWORD_SIGNIN is 'on' or 'off', not {_signin!r}.")
+PASSWORD_SIGNIN_ENABLED = _signin == "on"
+PASSWORD_SIGNIN_BREAK_GLASS = [email.lower() for email in env_list("PASSWORD_SIGNIN_BREAK_GLASS", "")]
+if not PASSWORD_SIGNIN_ENABLED and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGNIN=off needs single sign-on (OIDC_CLIENT_ID and the provider's settings): "
+        "otherwise only the break-glass logins could sign in."
+    )
+
 # An API token stops working this many days after it was issued (0: never); issue the next one
 # before then with `manage.py api_token EMAIL` and revoke the old one with `--revoke PREFIX`.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
@@ -262,7 +366,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages the program speaks. Each app keeps its catalog in its own locale/ folder; the project
+# templates' catalog is peersupport/locale/. To add one, see README.md, "Languages".
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "peersupport" / "locale"]
+# The switch's choice outlives the session (a public reader has none), and is sent only to us.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -298,6 +411,21 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 # A message left in `sending` by a worker that died is taken over after this many seconds. Keep it
 # well above EMAIL_TIMEOUT, so a slow but live worker is never taken over.
 OUTBOX_RECLAIM_SECONDS = int(os.environ.get("OUTBOX_RECLAIM_SECONDS", "600"))
+
+# Text messages (peersupport/notifications/channels.py): a supporter may choose to be told of a new
+# peer by text. They go through an SMS gateway's HTTP API in the shape Twilio's takes: a POST of the
+# form fields To, From and Body to SMS_GATEWAY_URL, with HTTP Basic credentials. No URL: no texts.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "").strip()
+if SMS_GATEWAY_URL and not SMS_GATEWAY_URL.lower().startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SMS_GATEWAY_URL must be an https:// (or http://) address.")
+SMS_GATEWAY_USERNAME = os.environ.get("SMS_GATEWAY_USERNAME", "")
+SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
+# The sender the gateway shows: the program's number (in international form) or an approved name.
+SMS_SENDER = os.environ.get("SMS_SENDER", "")
+# Seconds to wait for the gateway (connecting, then its answer); a timeout is retried.
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+# Roster numbers written without a country code get this one (e.g. 1 for the US and Canada).
+SMS_DEFAULT_COUNTRY_CODE = os.environ.get("SMS_DEFAULT_COUNTRY_CODE", "")
 
 # The audit trail is sealed into its hash chain by `manage.py seal_audit --loop 5` (Procfile),
 # not in requests. When the oldest entry still waiting is older than this, the directors' queue

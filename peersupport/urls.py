@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("peersupport.resources.urls")),
     path("", include("peersupport.program.urls")),
     path("", include("peersupport.meetings.urls")),
+    path("", include("peersupport.debriefs.urls")),
     path("", include("peersupport.recruitment.urls")),
     path("", include("peersupport.training.urls")),
     path("", include("peersupport.team.urls")),

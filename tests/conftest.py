@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from peersupport.accounts.intake_secrets import intake_secret_rotate
+from peersupport.accounts.models import ApiToken
 from peersupport.cases.models import Case
+from peersupport.debriefs.models import DebriefSession
+from peersupport.debriefs.testing import debrief_form_body, make_debrief, time_place_body
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import SCENARIO_BODY, meeting_for_access_checks, meeting_form_body
@@ -16,8 +20,8 @@ from peersupport.recruitment.models import Campaign, Candidate
 from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
-from peersupport.roster.models import RoleType, Supporter
-from peersupport.testing.factories import make_person
+from peersupport.roster.models import RoleType, RosterImport, Supporter
+from peersupport.testing.factories import make_person, make_supporter
 from peersupport.training.models import Course, Material, Session
 
 
@@ -39,6 +43,9 @@ class World:
     material: Material
     campaign: Campaign | None = None
     candidate: Candidate | None = None
+    roster_import: RosterImport | None = None
+    # A group debrief supporter A facilitates (with a third supporter): "own group debrief".
+    debrief: DebriefSession | None = None
 
     def path_values(self) -> dict[str, Any]:
         return {
@@ -53,9 +60,11 @@ class World:
             "uidb64": "MA",
             "token": "set-password",
             "meeting_id": meeting_for_access_checks().pk,
+            "debrief_id": self.debrief.pk if self.debrief else 0,
             "scenario_id": Scenario.objects.order_by("pk").values_list("pk", flat=True)[0],
             "campaign_id": self.campaign.pk if self.campaign else 0,
             "candidate_id": self.candidate.pk if self.candidate else 0,
+            "roster_import_id": self.roster_import.pk if self.roster_import else 0,
             "course_id": self.training_session.course_id,
             "session_id": self.training_session.pk,
             "material_id": self.material.pk,
@@ -64,6 +73,8 @@ class World:
             "place_id": publicity_place_for_access_checks().pk,
             "date_id": publicity_date_for_access_checks().pk,
             "table": "outcomes_by_category",
+            # The integration token made with the world (the callers' own tokens come after it).
+            "token_id": ApiToken.objects.order_by("pk").values_list("pk", flat=True)[0],
             "file_format": "csv",
         }
 
@@ -82,6 +93,7 @@ class World:
             "case-hand-back": {"reason": "no_capacity"},
             "case-safety": {"confirmed": "yes"},
             "case-legal-hold": {"legal_hold": "on"},
+            "case-outside-wish": {"outside": "on"},
             "person-new": {"employee_id": "E9999", "name": "Robin Roster", "role_type": "physician", "rank": 3},
             "person-edit": {"name": "Alex Supporter", "role_type": "physician", "rank": 3},
             "supporter-edit": {"status": "active", "capacity": 2},
@@ -92,6 +104,10 @@ class World:
             "meeting-new": meeting_form_body(),
             "meeting-edit": meeting_form_body(),
             "meeting-rsvp": {"answer": "yes"},
+            "debrief-new": debrief_form_body(self.supporter_a, self.supporter_b),
+            "debrief-edit": time_place_body(timezone.localtime() + timedelta(days=3)),
+            "debrief-invitees": {"shown": [self.case.peer_id], "invited": [self.case.peer_id]},
+            "debrief-record": {"attendance_count": 7, "minutes": 60, "topics": ["normalizing"]},
             "scenario-new": SCENARIO_BODY,
             "scenario-edit": SCENARIO_BODY,
             "recruit-campaign-new": recruit_campaign_body(),
@@ -109,15 +125,23 @@ class World:
             "training-material-edit": {"title": "Listening guide", "description": "Read before the first session."},
             "my-team-pause": {"until": (timezone.localdate() + timedelta(days=7)).isoformat(), "reason": "leave"},
             "my-team-recognition": {"opt_in": "on"},
+            "my-team-sharing": {"shared": "on"},
+            "my-team-notifications": {"notify_by": "email"},
             "on-call-team": {"name": "Team North", "supporters": [self.supporter_a.pk, self.supporter_b.pk]},
             "on-call-week": {"starts_on": _next_monday().isoformat(), "team": ""},
             "case-check-in": {"reason": "hard_conversation"},
+            "case-break-glass": {"case_number": str(self.case.pk), "reason": "peer_in_crisis", "no_director": "on"},
+            "roster-import": {"column_employee_id": "Employee ID", "column_name": "Name", "mapping_name": "HR"},
             "about-me": {"gender": "female", "race_ethnicity": ["asian"], "age_band": "40_49"},
             "planner-assumptions": {**{f"rate_{role}": 5.5 for role in RoleType.values}, "encounters_per_case": 1.5,
                                     "minutes_per_encounter": 60, "case_days": 21, "available_percent": 80,
                                     "director_base_hours_week": 2, "director_minutes_per_referral": 20},
+            "reports-deck": {"program_name": "Riverside Peer Support", "saving_per_clinician": 22576,
+                             "supporter_hourly_cost": 100, "director_hourly_cost": 120},
             "publicity-place-new": {"name": f"Town hall {timezone.now().timestamp()}"},
             "publicity-date-new": {"done_on": today},
+            "api-token-new": {"name": "Policy check", "scope": "read_only",
+                              "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat()},
         }
 
     def api_bodies(self) -> dict[str, Any]:
@@ -157,6 +181,14 @@ def access_world(director, referrer, supporter_a, supporter_b) -> World:
     course = Course.objects.create(name="Supporter training", kind="initial")
     session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=2), place="Room 1")
     material = Material.objects.create(title="Listening guide", description="Read before the first session.")
+    intake_secret_rotate()  # the signed intake answers 401 without its signature (503 with no secret)
+    ApiToken.issue(referrer, name="Policy check", scope="read_only", created_by=director)
     return World(referral=referral, case=case, resource=resource, supporter_a=supporter_a,
                  supporter_b=supporter_b, training_session=session, material=material,
-                 campaign=make_campaign(director), candidate=make_candidate(make_person(name="Nico Nominee")))
+                 campaign=make_campaign(director), candidate=make_candidate(make_person(name="Nico Nominee")),
+                 roster_import=RosterImport.objects.create(
+                     created_by=director, program=director.program, filename="hr.csv",
+                     content=b"Employee ID,Name\nE7001,Robin Roster\n",
+                     headers=["Employee ID", "Name"], total_rows=1),
+                 debrief=make_debrief(supporter_a, make_supporter(make_person(name="Cleo Cofacilitator")),
+                                      starts_at=timezone.now() - timedelta(minutes=30), hours=2, invite=[peer]))

@@ -76,15 +76,21 @@ REVIEWED = {
     "peersupport.reports.selectors.first_data_year": (
         "the first year with any referral or case, for the reports' period choices: a year, no case's data"),
     "peersupport.reports.tables.case_outcomes": (
-        "leadership's reports: counts grouped by category, outcome and month in the database, "
-        "small ones suppressed; no case's data leaves the query"),
+        "leadership's reports: counts grouped by category, the peer's role, department and site as "
+        "the case kept them, outcome and month in the database, small ones suppressed jointly; no "
+        "case's data leaves the query"),
     "peersupport.reports.tables._referrals_and_reach": "leadership's reports: grouped counts, suppressed",
-    "peersupport.reports.tables._encounters_by_category": (
+    "peersupport.reports.tables._encounters": (
         "leadership's reports: grouped counts and minutes, suppressed"),
-    "peersupport.reports.tables._resources_by_category": "leadership's reports: grouped counts, suppressed",
+    "peersupport.reports.tables._resources": "leadership's reports: grouped counts, suppressed",
+    "peersupport.reports.measures.case_times": (
+        "leadership's timing tables: the category, role, department, site and minutes to each step "
+        "of one period's cases, read into Python only to work out medians, 90th percentiles and "
+        "shares, each published only from at least the threshold of cases; no case leaves it"),
     "peersupport.referrals.services.referral_create": (
         "makes a referral and its cases; answers with the referrer's own receipt, or the same "
-        "referral again for the same login and idempotency key"),
+        "referral again for the same login and idempotency key, or, from the signed safety-report "
+        "intake, for the same external_ref (the receipt only)"),
 }
 
 

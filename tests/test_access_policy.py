@@ -28,6 +28,7 @@ from peersupport.accounts.models import ApiToken, User
 from peersupport.accounts.policy import (
     ALLOWED,
     API,
+    DIRECTOR,
     GET,
     POST,
     PUT,
@@ -38,6 +39,7 @@ from peersupport.accounts.policy import (
     expected_answer,
 )
 from peersupport.roster.models import Supporter
+from peersupport.testing.factories import program_settings
 from peersupport.testing.routes import Route, api_methods, site_routes
 
 POLICY_FILE = "peersupport/accounts/policy.py"
@@ -57,8 +59,9 @@ PERSONAS: dict[str, str | None] = {
     "integration": "integration",
     "anonymous": None,
 }
-# Whose object the route is about: supporter A's case, the referrer's referral.
-OWNERS = {Scope.OWN_CASE: "supporter_own", Scope.OWN_REFERRAL: "referrer"}
+# Whose object the route is about: supporter A's case, the referrer's referral, the group debrief
+# supporter A facilitates.
+OWNERS = {Scope.OWN_CASE: "supporter_own", Scope.OWN_REFERRAL: "referrer", Scope.OWN_DEBRIEF: "supporter_own"}
 
 
 def persona_user(request, persona: str) -> User | None:
@@ -172,25 +175,63 @@ def checks(world) -> list[tuple[str, str, str, Any, Rule, bool]]:
     return found
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_route_answers_this_persona_as_the_policy_says(request, access_world, persona):
-    user = persona_user(request, persona)
+def walk_as(request, world, persona: str, *, administrators_see_cases: bool = True,
+            other_program: bool = False) -> None:
+    user = request.getfixturevalue(persona) if other_program else persona_user(request, persona)
     caller = Caller(user)
     role = user.role if user else None
     on_roster = bool(user and user.person_id)
     wrong = []
-    for label, method, url, body, rule, in_api in checks(access_world):
+    for label, method, url, body, rule, in_api in checks(world):
         owns = OWNERS.get(rule.scope) == persona
-        want = expected_answer(rule, role=role, owns=owns, on_roster=on_roster, api=in_api)
+        want = expected_answer(rule, role=role, owns=owns, on_roster=on_roster, api=in_api,
+                               administrators_see_cases=administrators_see_cases, other_program=other_program)
         response = caller.send(method, url, body, in_api=in_api)
         got = verdict(response, in_api=in_api)
         if got != want:
             wrong.append(f"{label}: {method} {url} should be {want}, answered {response.status_code}")
+    setting = "" if administrators_see_cases else " (administrators may not see cases)"
+    setting += " (of another program)" if other_program else ""
     assert not wrong, (
-        f"As {persona}, these routes disagree with the access policy ({POLICY_FILE}):\n  " + "\n  ".join(wrong)
+        f"As {persona}{setting}, these routes disagree with the access policy ({POLICY_FILE}):\n  "
+        + "\n  ".join(wrong)
         + "\nFix the gate, or the table if the policy itself changed. A denied role answered 422? Give the "
         "route a valid body in World.web_bodies / World.api_bodies."
     )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_route_answers_this_persona_as_the_policy_says(request, access_world, persona):
+    walk_as(request, access_world, persona)
+
+
+@pytest.mark.parametrize("persona", ["director", "administrator", "supporter_own", "supporter_other"])
+def test_every_route_answers_as_the_policy_says_when_administrators_may_not_see_cases(
+        request, access_world, persona):
+    """The program setting off: the administrator reaches no case (404 like a case that does not
+    exist, empty lists), and the others are as before."""
+    program_settings(**{"administrators_see_cases": False})
+    walk_as(request, access_world, persona, administrators_see_cases=False)
+
+
+@pytest.mark.parametrize("persona", ["director_of_second_program", "administrator_of_second_program"])
+def test_staff_of_another_program_get_nothing_of_this_programs_cases(request, access_world, persona):
+    """The program boundary: a director or administrator of a second hospital's program finds the
+    world's case, referral, roster entries, logins and token exactly as ones that do not exist
+    (404) on every route, page and API alike, and their lists hold none of them."""
+    walk_as(request, access_world, persona, other_program=True)
+    caller = Caller(request.getfixturevalue(persona))
+    names = [access_world.case.peer.name, access_world.supporter_a.person.name, access_world.supporter_b.person.name]
+    for url, in_api in (("/cases/", False), ("/queue/", False), ("/overview/", False), ("/roster/", False),
+                        ("/api/v1/cases", True)):
+        response = caller.send(GET, url, None, in_api=in_api)
+        assert response.status_code == 200, url
+        assert not [name for name in names if name in response.content.decode()], url
+    # The same lists show the case to its own program's director: the check above can fail.
+    own = Caller(request.getfixturevalue("director")).send(GET, "/overview/", None, in_api=False)
+    assert access_world.supporter_a.person.name in own.content.decode()
+    own = Caller(request.getfixturevalue("director")).send(GET, "/cases/", None, in_api=False)
+    assert access_world.case.peer.name in own.content.decode()
 
 
 def test_pages_refuse_methods_the_policy_does_not_list(request, access_world):
@@ -230,3 +271,27 @@ def test_the_policy_prints_as_a_table_for_the_docs():
     call_command("access_policy", stdout=out)
     table = out.getvalue()
     assert all(f"page `{name}`" in table for name in WEB) and all(f"API `{path}`" in table for path in API)
+
+
+def test_a_shared_supporters_own_program_finds_their_outside_case_on_no_route(
+        request, access_world, director_of_second_program):
+    """Cross-program matching: the world's case is supporter A's. With A a shared supporter of the
+    second hospital's program, that program's director still finds the case on no route (404, exactly
+    like a case that does not exist), and sees only a count beside A's load."""
+    person = access_world.supporter_a.person
+    person.site = "Northside"
+    person.save(update_fields=["site"])
+    Supporter.objects.filter(pk=access_world.supporter_a.pk).update(shared_across_programs=True)
+    caller = Caller(director_of_second_program)
+    wrong, walked = [], 0
+    for label, method, url, body, rule, in_api in checks(access_world):
+        if rule.scope != Scope.OWN_CASE or DIRECTOR not in rule.roles:
+            continue
+        walked += 1
+        response = caller.send(method, url, body, in_api=in_api)
+        if response.status_code != 404:
+            wrong.append(f"{label}: {method} {url} answered {response.status_code}")
+    assert walked > 10 and not wrong, "\n".join(wrong)
+    team = caller.send(GET, "/supporters/", None, in_api=False).content.decode()
+    assert person.name in team and "1 outside case" in team
+    assert access_world.case.peer.name not in team and f"/cases/{access_world.case.pk}/" not in team

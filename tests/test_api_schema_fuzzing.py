@@ -16,6 +16,7 @@ from schemathesis import checks as st_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi import checks as oa_checks
 
+from peersupport.accounts.intake_secrets import intake_secret_rotate
 from peersupport.accounts.models import ApiToken, Role
 from peersupport.api.tests.helpers import refer
 from peersupport.cases.actions import case_record_outreach, case_record_response
@@ -79,6 +80,8 @@ def program(db, in_process_requests):
     case_record_response(actor=mine.person.user, case_id=cases[2].pk, response="accepted")
     case_assign(actor=director, case_id=cases[3].pk, supporter_employee_id=other.person.employee_id)
     Resource.objects.create(name="Employee Assistance Program", category="counseling", contact="x1234")
+    # The signed intake is set up (without a secret it answers 503 by design): unsigned, it answers 401.
+    intake_secret_rotate()
     return {"director": director, "supporter": mine.person.user}
 
 

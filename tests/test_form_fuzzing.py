@@ -31,9 +31,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peersupport.accounts.models import ApiToken, Role
 from peersupport.api.tests.helpers import refer
 from peersupport.cases.actions import case_record_outreach, case_record_response
 from peersupport.cases.models import (
+    BreakGlassReason,
     DeclineReason,
     EncounterMode,
     GuideTopic,
@@ -42,6 +44,8 @@ from peersupport.cases.models import (
     Response,
 )
 from peersupport.cases.services import case_assign
+from peersupport.debriefs.links import FOLLOW_UP
+from peersupport.debriefs.testing import make_debrief
 from peersupport.meetings.links import RSVP
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import make_meeting
@@ -52,8 +56,9 @@ from peersupport.referrals.models import Category, Source
 from peersupport.referrals.services import specialty_choices
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import AgeBand, Experience, Gender, RaceEthnicity, RoleType, SupporterStatus
+from peersupport.roster.services_import import roster_import_upload
 from peersupport.support.links import ASK, make_token, sign_link
-from peersupport.testing.factories import make_person
+from peersupport.testing.factories import make_person, make_user, program_settings
 from peersupport.training.links import EVALUATION
 from peersupport.training.models import Course, CourseKind, Pace, Session
 
@@ -70,7 +75,7 @@ FUZZ = settings(
 # The tables a form could change. Not the audit trail (a refusal is audited, by design), nor
 # sessions, sign-in attempts or second-step devices.
 SNAPSHOT_APPS = {"program", "roster", "resources", "referrals", "cases", "notifications", "support",
-                 "meetings", "training", "django_tasks_database"}
+                 "meetings", "training", "reports", "debriefs", "django_tasks_database"}
 OWN_APPS = SNAPSHOT_APPS - {"django_tasks_database"}
 
 # Values ---------------------------------------------------------------------------------------
@@ -263,11 +268,23 @@ def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[st
         "meeting": (meeting := make_meeting(invite=[supporter_a, supporter_b])),
         "rsvp_token": sign_link(RSVP, {"m": meeting.pk, "s": supporter_a.pk}),
         "past_meeting": make_meeting(starts_at=timezone.now() - timedelta(days=3), invite=[supporter_a, supporter_b]),
+        # Group debriefs: one coming up, one held yesterday with its follow-up link for an invitee.
+        "debrief": make_debrief(supporter_a, supporter_b, invite=peers[:2]),
+        "held_debrief": (held := make_debrief(supporter_a, supporter_b, starts_at=timezone.now() - timedelta(days=1),
+                                              invite=[outsider.person])),
+        "follow_up_token": sign_link(FOLLOW_UP, {"d": held.pk, "p": outsider.person_id}),
         # Training: a session that has begun, and an attendee's evaluation link for it.
         "training_session": (training := Session.objects.create(
             course=Course.objects.create(name="Supporter basics", kind="initial"),
             starts_at=timezone.now() - timedelta(days=1), place="Room 2")),
         "evaluation_token": sign_link(EVALUATION, {"s": training.pk, "p": outsider.person_id}),
+        "api_token": ApiToken.issue(referrer, name="Fuzzed", scope="read_only", created_by=director)[0],
+        # An administrator in a program where administrators do not see cases (emergency access).
+        "administrator": make_user(Role.ADMINISTRATOR),
+        "program": program_settings(**{"administrators_see_cases": False}),
+        # An HR file uploaded for the roster import, waiting for its column mapping.
+        "roster_import": roster_import_upload(actor=director, filename="hr.csv",
+                                              content=b"Employee ID,Name,Email,Level\nE7001,Robin Roster,,3\n"),
     }
 
 
@@ -293,7 +310,7 @@ def referral_fields(w) -> Fields:
         **_event_fields(),
         "involved": peer_ids,
         "involved_ids": st.one_of(peer_ids, st.lists(peer_ids, max_size=3).map(", ".join)),
-        "source": choice(v for v in Source.values if v != Source.SELF),
+        "source": choice(v for v in Source.values if v not in (Source.SELF, Source.GROUP_DEBRIEF)),
     }
 
 
@@ -304,6 +321,7 @@ def self_referral_fields(w) -> Fields:
         # The roster's specialties are the choices (a wish from a fixed list); anything else is refused.
         "specialty": st.one_of(choice(["", *specialty_choices()]), PLAIN),
         "role_type": choice(["", *RoleType.values]),
+        "hospital": st.one_of(choice(["", "outside"]), PLAIN),
     }
 
 
@@ -341,6 +359,7 @@ def person_fields(w) -> Fields:
         "interventional": BOOL,
         "supervisor_employee_id": choice(["", "P0", "C1", "nobody"]),
         "active": BOOL,
+        "language": choice(["en", "es", ""]),
     }
 
 
@@ -356,6 +375,7 @@ def supporter_fields(w) -> Fields:
         "experience": st.lists(choice(Experience.values), max_size=3),
         "paused_until": st.one_of(st.just(""), near_today(past=10, future=60)),
         "on_call": BOOL,
+        "shared_across_programs": BOOL,
     }
 
 
@@ -363,6 +383,8 @@ def program_settings_fields(w) -> Fields:
     return {
         "served_role_types": st.lists(choice(RoleType.values), max_size=3),
         "exclude_same_department": BOOL,
+        "administrators_see_cases": BOOL,
+        "outside_supporter_categories": st.lists(choice(Category.values), max_size=3),
         **{name: integer(low, high) for name, (low, high) in NUMBER_BOUNDS.items()},
         **{WEIGHT_PREFIX + key: st.floats(0, 10).map(str) for key in WEIGHT_LABELS},
     }
@@ -374,6 +396,15 @@ def resource_fields(w) -> Fields:
         "category": choice(ResourceCategory.values),
         "contact": st.one_of(st.just(""), PLAIN),
         "description": st.one_of(st.just(""), PLAIN),
+    }
+
+
+def api_token_fields(w) -> Fields:
+    return {
+        "name": st.one_of(st.just("HR feed"), PLAIN),
+        "owner": st.one_of(choice([str(w["director"].pk), str(w["referrer"].pk)]), DIGITISH),
+        "scope": choice(["referrals", "roster", "read_only", "full", "nobody"]),
+        "expires_on": near_today(past=3, future=400),
     }
 
 
@@ -395,6 +426,51 @@ def meeting_fields(w) -> Fields:
         "starts_at": st.integers(-5, 400).map(lambda days: local(days, 17)),
         "ends_at": st.integers(-5, 400).map(lambda days: local(days, 19)),
         "place": st.one_of(st.just("Conference room B"), PLAIN),
+    }
+
+
+def local_minute(days: int, hour: int) -> str:
+    moment = timezone.localtime(timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0)
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
+def debrief_time_fields(w) -> Fields:
+    return {
+        "starts_at": st.integers(-2, 400).map(lambda days: local_minute(days, 14)),
+        "ends_at": st.integers(-2, 400).map(lambda days: local_minute(days, 15)),
+        "place": st.one_of(st.just("Chapel meeting room"), PLAIN),
+    }
+
+
+def debrief_fields(w) -> Fields:
+    facilitators = choice([*w["supporters"], "C1", "P0", "nobody"])
+    return {
+        **debrief_time_fields(w),
+        "category": choice(Category.values),
+        "event_on": near_today(past=400, future=2),
+        "department": choice(["", "Emergency", "Nowhere"]),
+        "team_name": st.one_of(st.just("Code team"), st.just(""), PLAIN),
+        "facilitator_one": facilitators,
+        "facilitator_two": facilitators,
+        "referral": st.one_of(st.just(""), st.just(str(w["waiting"].referral_id)), integer(1, 10), DIGITISH),
+    }
+
+
+def debrief_invitee_fields(w) -> Fields:
+    people = st.one_of(choice([str(p.pk) for p in w["peers"]]), integer(1, 50), DIGITISH)
+    return {
+        "shown": st.lists(people, max_size=4),
+        "invited": st.lists(people, max_size=4),
+        "everyone_in": choice(["", "", "Emergency", "Nowhere"]),
+    }
+
+
+def debrief_record_fields(w) -> Fields:
+    return {
+        "attendance_count": integer(0, 6000),
+        "minutes": integer(0, 700),
+        "topics": st.lists(choice(GuideTopic.values), max_size=3),
+        "resources": st.lists(resource_ids(w), max_size=3),
     }
 
 
@@ -464,6 +540,24 @@ def program_staff_fields(w) -> Fields:
     }
 
 
+def roster_import_fields(w) -> Fields:
+    headings = choice(["", "Employee ID", "Name", "Email", "Level", "Nope"])
+    return {
+        **{f"column_{name}": headings for name in ("employee_id", "name", "email", "rank", "first_name", "site")},
+        "mapping_name": st.one_of(st.just("HR export"), PLAIN),
+        "deactivate_missing": BOOL,
+    }
+
+
+def deck_fields(w) -> Fields:
+    return {
+        "program_name": st.one_of(st.just("Riverside Peer Support"), PLAIN),
+        "saving_per_clinician": integer(0, 500_000),
+        "supporter_hourly_cost": integer(0, 2_000),
+        "director_hourly_cost": integer(0, 2_000),
+    }
+
+
 def case_url(name: str, case: str):
     return lambda w: reverse(name, args=[w[case].pk])
 
@@ -498,12 +592,24 @@ FORMS = {
                   lambda w: {"reason": choice(DeclineReason.values)}),
     "legal-hold": ("director", case_url("case-legal-hold", "accepted"),
                    lambda w: {"legal_hold": choice(["on", "off"])}),
+    # Whether the case's suggestions include the other hospitals' shared supporters.
+    "outside-wish": ("director", case_url("case-outside-wish", "waiting"),
+                     lambda w: {"outside": choice(["on", "off"])}),
     "new-person": ("director", lambda w: reverse("person-new"), new_person_fields),
     "person-edit": ("director", lambda w: reverse("person-edit", args=[w["candidate"].employee_id]),
                     person_fields),
     "supporter": ("director", lambda w: reverse("supporter-edit", args=[w["candidate"].employee_id]),
                   supporter_fields),
     "program-settings": ("director", lambda w: reverse("program-settings"), program_settings_fields),
+    # Giving one of the program's sites to another program (the only program here: refused).
+    "program-sites": ("director", lambda w: reverse("program-sites"), lambda w: {
+        "site": st.one_of(choice(["Main Campus", "Northside", ""]), PLAIN),
+        "program": st.one_of(choice(["1", "2", "0"]), PLAIN)}),
+    "emergency-access": ("administrator", lambda w: reverse("case-break-glass"), lambda w: {
+        "case_number": st.one_of(choice(str(w[key].pk) for key in ("waiting", "assigned", "accepted")), PLAIN),
+        "reason": choice(BreakGlassReason.values),
+        "no_director": BOOL,
+    }),
     "program-staff": ("director", lambda w: reverse("program-staff"), program_staff_fields),
     "about-me": ("clinician", lambda w: reverse("about-me"), about_me_fields),
     "new-resource": ("director", lambda w: reverse("resource-new"), resource_fields),
@@ -525,6 +631,9 @@ FORMS = {
     "forgot-password": ("referrer", lambda w: reverse("password-forgot"), lambda w: {
         "email": st.one_of(st.just(w["referrer"].email), st.just("nobody@example.org"), st.emails(), PLAIN),
     }),
+    "make-api-token": ("director", lambda w: reverse("api-token-new"), api_token_fields),
+    "revoke-api-token": ("director", lambda w: reverse("api-token-revoke", args=[w["api_token"].pk]),
+                         lambda w: {}),
     "deactivate-login": ("director", lambda w: reverse("login-deactivate", args=[w["referrer"].pk]),
                          lambda w: {}),
     "training-settings": ("director", lambda w: reverse("training-settings"), training_fields),
@@ -547,8 +656,37 @@ FORMS = {
     # A supporter's answer through the link in their invitation, signed out.
     "rsvp-by-link": (None, lambda w: reverse("meeting-rsvp", args=[w["rsvp_token"]]),
                      lambda w: {"answer": choice(["yes", "no", "maybe"])}),
+    # Group debriefs: opening one, its time and place, whom to invite, its record; cancelling and the
+    # follow-up are buttons; an invitee asks for one-to-one support through the follow-up link, signed out.
+    "open-debrief": ("director", lambda w: reverse("debrief-new"), debrief_fields),
+    "change-debrief": ("director", lambda w: reverse("debrief-edit", args=[w["debrief"].pk]), debrief_time_fields),
+    "debrief-invitees": ("director", lambda w: reverse("debrief-invitees", args=[w["debrief"].pk]),
+                         debrief_invitee_fields),
+    "debrief-record": ("director", lambda w: reverse("debrief-record", args=[w["held_debrief"].pk]),
+                       debrief_record_fields),
+    "cancel-debrief": ("director", lambda w: reverse("debrief-cancel", args=[w["debrief"].pk]), lambda w: {}),
+    "debrief-follow-up": ("director", lambda w: reverse("debrief-follow-up", args=[w["held_debrief"].pk]),
+                          lambda w: {}),
+    "debrief-support-by-link": (None, lambda w: reverse("debrief-support", args=[w["follow_up_token"]]),
+                                lambda w: {}),
     "new-scenario": ("director", lambda w: reverse("scenario-new"), scenario_fields),
     "scenario-edit": ("director", lambda w: reverse("scenario-edit", args=[w["scenario"].pk]), scenario_fields),
+    "deck-assumptions": ("director", lambda w: reverse("reports-deck"), deck_fields),
+    # How a supporter is told of a new peer (texts are refused while no gateway is set up).
+    "notify-by": ("supporter", lambda w: reverse("my-team-notifications"),
+                  lambda w: {"notify_by": choice(["email", "text", "both"])}),
+    # Whether the supporter may be suggested to the other hospitals' peers.
+    "sharing": ("supporter", lambda w: reverse("my-team-sharing"), lambda w: {"shared": BOOL}),
+    # The roster import: the upload (no file arrives here: only unknown fields), the column mapping,
+    # and the import button of a file not yet checked.
+    "roster-import-upload": ("director", lambda w: reverse("roster-import-new"), lambda w: {}),
+    "roster-import-mapping": ("director", lambda w: reverse("roster-import", args=[w["roster_import"].pk]),
+                              roster_import_fields),
+    "roster-import-start": ("director", lambda w: reverse("roster-import-start", args=[w["roster_import"].pk]),
+                            lambda w: {}),
+    # A signed-in person's own language (the layout's English / Español switch posts here too).
+    "own-language": ("clinician", lambda w: reverse("language"),
+                     lambda w: {"language": choice(["en", "es"]), "next": st.one_of(st.just("/support/"), PLAIN)}),
 }
 
 
@@ -662,6 +800,7 @@ QUERIES = {
     "login-invite": ("director", lambda w: reverse("login-invite"), ["email", "role", "employee_id"]),
     "supporter-add": ("director", lambda w: reverse("supporter-add"), ["q"]),
     "team-composition": ("director", lambda w: reverse("team-composition"), ["fewer_than"]),
+    "reports-deck": ("director", lambda w: reverse("reports-deck"), ["period"]),
 }
 
 

@@ -1,8 +1,9 @@
 """The demo program: loads once, realistic, every role can sign in, and it mails nobody."""
 
+import io
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -21,12 +22,19 @@ from peersupport.cases.actions import OPEN_INVITATION, case_record_response
 from peersupport.cases.models import Case, CaseReferralLink, CaseState, Response, StepNotice
 from peersupport.cases.timeliness import DUE_STATES, send_due_notices
 from peersupport.demo import data as demo_data
+from peersupport.demo.second_hospital import ADMIN_EMAIL as LAKESIDE_ADMIN
+from peersupport.demo.second_hospital import DIRECTOR_EMAIL as LAKESIDE_DIRECTOR
+from peersupport.demo.second_hospital import FIRST_SHORT_NAME, SHORT_NAME
+from peersupport.demo.second_hospital import SITE as LAKESIDE_SITE
+from peersupport.demo.second_hospital import SUPPORTER_EMAIL as LAKESIDE_SUPPORTER
 from peersupport.demo.services import demo_try_it
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.referrals.models import GenderPreference, Source
 from peersupport.referrals.services import ReferralRefused, clean_summary, specialty_choices
+from peersupport.reports.measure_pages import measures_page
+from peersupport.reports.periods import Kind, Period
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 from peersupport.support.tests.helpers import ask, link_in, process_all
@@ -65,8 +73,34 @@ class TestLoadedDemo:
         assert loaded.count() > 100
         assert not loaded.filter(seal_seq__isnull=True).exists()
 
+    def test_demo_is_a_health_system_of_two_hospitals_that_see_nothing_of_each_other(self, demo_output):
+        riverside = Program.objects.get(short_name=FIRST_SHORT_NAME)
+        lakeside = Program.objects.get(short_name=SHORT_NAME)
+        assert riverside.is_default and not lakeside.is_default
+        assert set(Person.objects.filter(program=lakeside).values_list("site", flat=True)) == {LAKESIDE_SITE}
+        assert Supporter.objects.filter(person__program=lakeside, status=SupporterStatus.ACTIVE).count() == 6
+        logins = {user.email: user.program_id for user in User.objects.filter(program=lakeside)}
+        assert logins == {LAKESIDE_DIRECTOR: lakeside.pk, LAKESIDE_ADMIN: lakeside.pk, LAKESIDE_SUPPORTER: lakeside.pk}
+        assert User.objects.get(email=f"director@{demo_data.DOMAIN}").program_id == riverside.pk
+        lakeside_cases = set(Case.objects.filter(program=lakeside).values_list("pk", flat=True))
+        assert len(lakeside_cases) == 2
+        # Each director's queue holds their own program's cases only; the supporter's case is theirs.
+        for email, own, other in ((LAKESIDE_DIRECTOR, lakeside, riverside),
+                                  (f"director@{demo_data.DOMAIN}", riverside, lakeside)):
+            client = Client()
+            client.force_login(User.objects.get(email=email))
+            queue = client.get(reverse("queue")).content.decode()
+            assert all(f"/cases/{pk}/" in queue for pk in Case.objects.filter(
+                program=own, state=CaseState.AWAITING_ASSIGNMENT).values_list("pk", flat=True))
+            assert not any(f"/cases/{pk}/\"" in queue for pk in Case.objects.filter(program=other)
+                           .values_list("pk", flat=True))
+            other_case = Case.objects.filter(program=other).order_by("pk").first()
+            assert client.get(reverse("case", args=[other_case.pk])).status_code == 404
+        held = Case.objects.get(program=lakeside, supporter__isnull=False)
+        assert held.supporter.person.user.email == LAKESIDE_SUPPORTER
+
     def test_demo_is_a_hospital_of_about_600_clinicians(self, demo_output):
-        people = Person.objects.all()
+        people = Person.objects.filter(program__short_name=FIRST_SHORT_NAME)
         assert 550 <= people.count() <= 650
         assert people.values("department").distinct().count() >= 20
         assert people.values("specialty").distinct().count() >= 20
@@ -99,7 +133,8 @@ class TestLoadedDemo:
                                                 status=OutboxStatus.PENDING).exists()
 
     def test_demo_team_has_supporters_in_every_state(self, demo_output):
-        supporters = Supporter.objects.all()
+        # Riverside's team (Lakeside's six: test_demo_is_a_health_system_of_two_hospitals_...).
+        supporters = Supporter.objects.filter(person__program__short_name=FIRST_SHORT_NAME)
         assert 30 <= supporters.count() <= 40
         statuses = {s.status for s in supporters}
         assert statuses == set(SupporterStatus.values)
@@ -165,7 +200,7 @@ class TestLoadedDemo:
                 assert user.email in demo_output
                 sign_in = RequestFactory().post("/accounts/login/")  # django-axes needs the request
                 assert authenticate(sign_in, username=user.email, password=demo_data.PASSWORD) == user
-        supporters = User.objects.filter(role=Role.SUPPORTER)
+        supporters = User.objects.filter(role=Role.SUPPORTER, program__short_name=FIRST_SHORT_NAME)
         assert 2 <= supporters.count() <= 3
         for user in supporters:
             assert user.person.supporter.status == SupporterStatus.ACTIVE
@@ -181,7 +216,7 @@ class TestLoadedDemo:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         staff = User.objects.filter(role__in=[Role.DIRECTOR, Role.ADMINISTRATOR])
-        assert staff.count() == 2
+        assert staff.count() == 4  # Riverside's and Lakeside's
         codes = load_demo_code()
         for user in staff:
             device = TOTPDevice.objects.get(user=user, confirmed=True)
@@ -260,7 +295,7 @@ class TestLoadedDemo:
 
     def test_a_clinician_with_no_login_can_ask_for_support_at_the_address_the_readme_names(self, demo_output, client):
         try_it = demo_try_it()
-        person = Person.objects.get(email=try_it.ask_email)
+        person = Person.objects.with_email(try_it.ask_email).get()
         assert person.active and person.role_type in ProgramSettings.current().served_role_types
         assert not User.objects.filter(person=person).exists() and not person.cases.exists()
         assert try_it.ask_email in demo_output and try_it.ask_email in readme_try_it()
@@ -304,6 +339,18 @@ class TestLoadedDemo:
         call_command("verify_audit", stdout=out)
         assert "chain intact" in out.getvalue()
 
+    def test_the_demo_has_a_units_group_debrief_held_and_one_coming_up(self, demo_output, client):
+        from peersupport.debriefs.models import DebriefSession
+
+        held, coming = DebriefSession.objects.order_by("starts_at")
+        assert held.department == "Critical Care" and held.attendance_count == 14 and held.is_over()
+        assert held.followed_up_at is not None and held.invitees.count() > 10
+        assert coming.team_name == "Code team" and not coming.is_over() and coming.invitees.count() == 9
+        assert not OutboxMessage.objects.filter(kind__startswith="debrief", status=OutboxStatus.PENDING).exists()
+        client.force_login(User.objects.get(role=Role.DIRECTOR, email__startswith="director"))
+        page = client.get(reverse("debrief", args=[held.pk]))
+        assert page.status_code == 200 and 'data-testid="debrief-attendance">14<' in page.content.decode()
+
     def test_the_demos_director_plans_an_expansion_to_nurses(self, demo_output, client):
         director = User.objects.get(role=Role.DIRECTOR, email__startswith="director")
         client.force_login(director)
@@ -315,6 +362,121 @@ class TestLoadedDemo:
         assert grow is not None and grow.nurses > 0 and grow.more > 0
         assert 0 < len(grow.departments) <= grow.more
         assert 'data-testid="nurse-department"' in response.content.decode()
+
+    def test_the_demos_leader_sees_the_time_to_each_step_and_the_team(self, demo_output, client):
+        last_year = Period(date(timezone.localdate().year - 1, 1, 1), Kind.YEAR)
+        page = measures_page(last_year)
+        total = dict(zip(page.timing[0].columns, page.timing[0].total.values, strict=True))
+        # A year of the demo's cases: real figures, hours and minutes, most within target.
+        assert " h " in total["To assignment: median"] and "<" not in total["To first outreach: median"]
+        assert 50 <= int(total["First outreach within target (%)"].rstrip("%")) <= 99
+        client.force_login(User.objects.filter(role=Role.LEADER).order_by("pk").first())
+        response = client.get(reverse("reports"))
+        assert 'data-testid="timing-section"' in response.content.decode()
+        team = {line.label: line.current for line in response.context["measures"].team}
+        assert int(team["Supporters on the team"]) >= 11 and team["Training current (%)"].endswith("%")
+        # The rota has a past: most of this year's hours had a supporter on call.
+        assert 75 <= int(team["On-call coverage (%)"].rstrip("%")) <= 99
+
+    # Issue 11's "Done when", tried in the loaded demo as a new user would, through the pages.
+
+    def test_the_leader_sees_the_reports_with_charts_and_no_small_counts(self, demo_output, client):
+        leader = User.objects.filter(role=Role.LEADER).order_by("pk").first()
+        client.force_login(leader)
+        home = client.get(reverse("home"), follow=True)
+        page = home.content.decode()
+        assert home.redirect_chain[-1][0] == reverse("reports")
+        assert page.count('role="img"') >= 6  # a chart per table, the trend and the timing
+        for group in ("category", "role", "department", "site"):
+            page = client.get(reverse("reports"), {"group": group}).content.decode()
+            assert "&lt;11" in page or group == "category"
+            tables = re.findall(r'<table class="table" data-testid="report-table">(.*?)</table>', page, re.S)
+            assert len(tables) == 4, group
+            for table in tables:
+                columns = re.findall(r'<th scope="col">([^<]*)</th>', table)[1:]
+                for cells in re.findall(r"<tr[^>]*>\s*<th scope=\"row\">[^<]*</th>((?:\s*<td>[^<]*</td>)+)", table):
+                    for column, cell in zip(columns, re.findall(r"<td>([^<]*)</td>", cells), strict=True):
+                        # Every count shown is 0 or at least 11 (minutes are not counts).
+                        assert cell == "&lt;11" or column == "Minutes" or int(cell) == 0 or int(cell) >= 11, \
+                            (group, column, cell)
+
+    def test_the_leader_downloads_the_exports_and_the_deck_and_the_deck_opens(self, demo_output, client):
+        from openpyxl import load_workbook
+        from pptx import Presentation
+
+        leader = User.objects.filter(role=Role.LEADER).order_by("pk").first()
+        client.force_login(leader)
+        page = client.get(reverse("reports")).content.decode()
+        csv_link = re.search(r'href="(/reports/export/outcomes_by_category\.csv\?period=[^"]+)"', page)[1]
+        assert "Patient death" in client.get(csv_link).content.decode()
+        xlsx = client.get(csv_link.replace(".csv", ".xlsx"))
+        assert load_workbook(io.BytesIO(xlsx.content)).active.max_row > 5
+        deck_page = client.get(reverse("reports-deck")).content.decode()
+        download = re.search(r'href="(/reports/deck/download/[^"]*)"', deck_page)[1].replace("&amp;", "&")
+        deck = client.get(download)
+        assert deck.status_code == 200 and "presentation" in deck["Content-Type"]
+        slides = Presentation(io.BytesIO(deck.content)).slides
+        assert len(slides) >= 7
+        text = " ".join(shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame)
+        assert "Riverside" in text and "Waterman" in text
+        exported = AuditEntry.objects.filter(action="export", actor=leader).values_list("object_type", flat=True)
+        assert len(exported) == 3
+
+    def test_the_demos_system_leader_sees_both_hospitals_side_by_side_and_no_case(self, demo_output, client):
+        system = User.objects.get(email="system@riverside.example")
+        assert system.role == Role.SYSTEM_LEADER
+        assert "system@riverside.example" in demo_output
+        client.force_login(system)
+        response = client.get(reverse("reports"))
+        page = response.content.decode()
+        for slug in ("riverside", "lakeside", "all"):
+            assert f'data-program="{slug}"' in page
+        totals = {slug: values[-1] for slug, _, values in response.context["side_by_side"][0].rows}
+        shown = [totals[slug] for slug in ("riverside", "lakeside") if isinstance(totals[slug], int)]
+        # The combined total is both hospitals' (when both are shown), never less than either.
+        if len(shown) == 2 and isinstance(totals["all"], int):
+            assert totals["all"] == sum(shown)
+        case = Case.objects.order_by("pk").first()
+        assert client.get(reverse("case", args=[case.pk])).status_code == 403
+        leader = User.objects.get(email="leader@riverside.example")
+        client.force_login(leader)
+        assert client.get(reverse("reports"), {"program": "lakeside"}).status_code == 403
+
+    def test_the_director_plans_an_expansion_to_nurses(self, demo_output, client):
+        client.force_login(User.objects.get(email=f"director@{demo_data.DOMAIN}"))
+        page = client.get(reverse("planner"), {"serve": "nurses", "site": ""}).content.decode()
+        assert 'data-testid="grow-to-nurses"' in page
+        departments = re.findall(r'data-testid="nurse-department"><th scope="row">([^<]+)</th>', page)
+        more = int(re.search(r'data-testid="nurses-more">(\d+)<', page)[1])
+        assert departments and more >= 1
+
+    def test_the_administrator_prints_the_poster_and_its_qr_code_leads_to_the_ask_page(
+            self, demo_output, client, settings):
+        from peersupport.publicity.tests.qr import decode_svg, qr_svgs
+
+        settings.SITE_URL = "https://peers.riverside.example"
+        client.force_login(User.objects.filter(role=Role.ADMINISTRATOR).order_by("pk").first())
+        poster = client.get(reverse("publicity-poster")).content.decode()
+        [svg] = qr_svgs(poster)
+        target = decode_svg(svg)
+        assert target == "https://peers.riverside.example/support/ask/"
+        assert Client().get("/support/ask/").status_code == 200  # open to anyone, no sign-in
+
+    def test_a_peer_answers_the_feedback_form(self, demo_output, client):
+        from peersupport.feedback.models import FeedbackAnswer
+        from peersupport.feedback.tests.helpers import ANSWERS, feedback_path
+
+        case = (Case.objects.filter(state=CaseState.ACCEPTED, supporter__person__user__isnull=False)
+                .exclude(peer__email="").exclude(peer__isnull=True).order_by("pk").first())
+        assert case is not None
+        client.force_login(case.supporter.person.user)
+        assert client.post(reverse("case-close", args=[case.pk])).status_code == 302
+        before = FeedbackAnswer.objects.count()
+        peer = Client()  # no account, no sign-in
+        assert peer.get(feedback_path()).status_code == 200
+        response = peer.post(feedback_path(), ANSWERS, follow=True)
+        assert response.redirect_chain[-1][0] == "/feedback/thanks/"
+        assert FeedbackAnswer.objects.count() == before + 1
 
 
 def director_page(client: Client, case: Case) -> str:
@@ -358,3 +520,4 @@ def test_demo_never_loads_into_a_real_program():
     assert Person.objects.count() == 1
     with pytest.raises(CommandError):
         load_demo("--reset")
+

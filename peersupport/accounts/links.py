@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
-from peersupport.accounts.models import User
+from peersupport.accounts.models import Role, User
 from peersupport.notifications.emails import render_plain_text
 
 INVITE_KIND = "login_invite"
@@ -66,20 +66,26 @@ def set_password_url(user: User, tokens: _LinkTokens) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _render(name: str, context: dict[str, object]) -> tuple[str, str]:
-    subject = render_plain_text(f"notifications/{name}_subject.txt", context)
-    body = render_plain_text(f"notifications/{name}_body.txt", context)
+def _render(name: str, context: dict[str, object], recipient: User) -> tuple[str, str]:
+    """Subject and body in the login's language (its roster entry's, or its own)."""
+    subject = render_plain_text(f"notifications/{name}_subject.txt", context, recipient=recipient)
+    body = render_plain_text(f"notifications/{name}_body.txt", context, recipient=recipient)
     return " ".join(subject.split()), body.strip() + "\n"
 
 
 def render_invite_email(user: User) -> tuple[str, str]:
-    """The new login's invitation: what it is for, the link, how long it lasts."""
+    """The new login's invitation: what it is for, the link, how long it lasts (or, with password
+    sign-in off for this login, to sign in with single sign-on)."""
+    from peersupport.accounts import sso
+
     return _render(INVITE_KIND, {
-        "role": user.get_role_display(),
+        "single_sign_on_only": not sso.password_allowed(user.email),
+        "provider": sso.provider_name(),
+        "role": Role(user.role).label,  # lazy: read in the recipient's language
         "link": set_password_url(user, invite_tokens),
         "days": settings.LOGIN_INVITE_DAYS,
         "sign_in_url": f"{settings.SITE_URL}{reverse('login')}",
-    })
+    }, user)
 
 
 def render_reset_email(user: User) -> tuple[str, str]:
@@ -87,4 +93,4 @@ def render_reset_email(user: User) -> tuple[str, str]:
         "link": set_password_url(user, reset_tokens),
         "minutes": settings.PASSWORD_LINK_MINUTES,
         "forgot_url": f"{settings.SITE_URL}{reverse('password-forgot')}",
-    })
+    }, user)

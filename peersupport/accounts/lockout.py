@@ -38,10 +38,13 @@ def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
 ) -> HttpResponse:
     """The sign-in page again, with the reason, answered 429 (nothing is checked meanwhile)."""
+    from peersupport.accounts.sso import sign_in_context
+
     form = AuthenticationForm(request, initial={"username": username(request, credentials) or ""})
     return render(
         request,
         "registration/login.html",
-        {"form": form, "lockout_message": lockout_message(), "next": request.POST.get("next", "")},
+        {"form": form, "lockout_message": lockout_message(), "next": request.POST.get("next", ""),
+         **sign_in_context()},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )

@@ -77,7 +77,7 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _exempt(request) and second_step_pending(request.user):
+        if not _exempt(request) and second_step_pending(request.user, request.session):
             allowed = {reverse("two-factor"), reverse("two-factor-enroll"), reverse("logout")}
             if request.path not in allowed:
                 return send_to(request, reverse("two-factor"))

@@ -11,14 +11,28 @@ Reading a row (`Rule`):
   A signed-out visitor is sent to the sign-in page (web) or answered 401 (API).
 - `scope` narrows which objects a permitted role reaches:
   - `ANY`: every object, or the route is about no single object.
-  - `OWN_CASE`: program staff reach every case; a supporter only the cases assigned to them.
-    Any other case answers 404, exactly like a case that does not exist.
-  - `OWN_REFERRAL`: program staff reach every referral; anyone else only the referrals they made
-    (404 otherwise).
+  - `OWN_CASE`: the director reaches every case; the administrator every case while the program
+    settings let administrators see cases, and otherwise none (but one opened with emergency
+    access, break-glass); a supporter only the cases assigned to them. Any other case answers
+    404, exactly like a case that does not exist.
+  - `OWN_REFERRAL`: program staff reach every referral of their program; anyone else only the
+    referrals they made (404 otherwise).
+  - `OWN_DEBRIEF`: a group debrief of their program: the director reaches every session; the
+    administrator every session while the program settings let administrators see cases, and
+    otherwise none; a supporter only the sessions they facilitate. Any other session answers 404.
+  - `PROGRAM`: an object of the caller's own program (a person on its roster, one of its logins,
+    its integration tokens or its roster imports); another program's answers 404, exactly like one
+    that does not exist.
+- The program boundary: every login works in one program (hospital). `OWN_CASE`, `OWN_REFERRAL`,
+  `OWN_DEBRIEF` and `PROGRAM` routes answer a director or administrator of another program 404 for this
+  program's objects, and their lists hold none of them (`tests/test_access_policy.py` walks every
+  route as a director and an administrator of a second program).
   - `ON_ROSTER`: only a login linked to its owner's entry on the staff roster (403 otherwise):
     asking for support for oneself, and answering About me about oneself.
 - `public`: no sign-in needed (the sign-in page, the API's schema and interactive docs).
 - `always`: one status every caller gets (the JSON 404 for paths the API does not have).
+- `signed`: no sign-in and no token; the request must carry the safety-reporting system's
+  signature (`peersupport.accounts.intake_secrets`), and anyone without it gets 401.
 
 Role sets are written out here rather than imported from the gates, so that widening a gate
 without changing this table fails the suite.
@@ -35,6 +49,8 @@ class Scope(StrEnum):
     OWN_CASE = "own case"
     OWN_REFERRAL = "own referral"
     ON_ROSTER = "on the roster"
+    OWN_DEBRIEF = "own group debrief"
+    PROGRAM = "of their own program"
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class Rule:
     denied: int = 403
     public: bool = False
     always: int | None = None
+    signed: bool = False
 
 
 GET, POST, PUT, PATCH, DELETE = "GET", "POST", "PUT", "PATCH", "DELETE"
@@ -64,6 +81,7 @@ def allow(roles: frozenset[str] | set[str], scope: Scope = Scope.ANY) -> Rule:
 
 PUBLIC = Rule(public=True)
 NOT_FOUND = Rule(public=True, always=404)
+SIGNED = Rule(signed=True)
 
 # Web pages, by URL name, then method. Signed-out visitors go to the sign-in page.
 WEB: dict[str, dict[str, Rule]] = {
@@ -71,6 +89,10 @@ WEB: dict[str, dict[str, Rule]] = {
     "home": {GET: allow(EVERYONE)},
     "login": {GET: PUBLIC, POST: PUBLIC},
     "logout": {POST: PUBLIC},
+    # Single sign-on: off to the identity provider and back. Signed out, no account needed; with
+    # single sign-on not set up, both lead back to the sign-in page.
+    "sso-start": {GET: PUBLIC},
+    "sso-callback": {GET: PUBLIC},
     # The second sign-in step (it passes straight through for roles without one).
     "two-factor": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
     "two-factor-enroll": {GET: allow(EVERYONE), POST: allow(EVERYONE)},
@@ -85,8 +107,13 @@ WEB: dict[str, dict[str, Rule]] = {
     # Nobody deactivates or resets their own login, nor the last active director (409).
     "logins": {GET: allow(STAFF)},
     "login-invite": {GET: allow(STAFF), POST: allow(STAFF)},
-    "login-deactivate": {GET: allow(STAFF), POST: allow(STAFF)},
-    "login-two-factor-reset": {GET: allow(STAFF), POST: allow(STAFF)},
+    "login-deactivate": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "login-two-factor-reset": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    # Integration tokens (named, scoped, expiring): the director's alone, as a token skips the
+    # second sign-in step.
+    "api-tokens": {GET: allow({DIRECTOR})},
+    "api-token-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "api-token-revoke": {GET: allow({DIRECTOR}, Scope.PROGRAM), POST: allow({DIRECTOR}, Scope.PROGRAM)},
     # What the program holds about the signed-in person: everyone sees their own, only theirs.
     "my-data": {GET: allow(EVERYONE)},
     # The Team and Program pages: links to the program staff's less daily pages.
@@ -94,10 +121,13 @@ WEB: dict[str, dict[str, Rule]] = {
     "program-hub": {GET: allow(STAFF)},
     # The site's icon, for browsers that ask for /favicon.ico.
     "favicon": {GET: PUBLIC},
+    # The language switch: anyone may switch this browser's language; signed in, it is saved as
+    # their own language (their roster entry's, or the login's), and no one else's.
+    "language": {GET: PUBLIC, POST: PUBLIC},
     # referrals
     "referral-new": {GET: allow(REFERRERS), POST: allow(REFERRERS)},
     "referral-receipt": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
-    "referral-plan": {GET: allow(STAFF), POST: allow(STAFF)},
+    "referral-plan": {GET: allow(STAFF, Scope.OWN_REFERRAL), POST: allow(STAFF, Scope.OWN_REFERRAL)},
     # support: the peer's own path, no account needed. Signed in and on the roster, /support/ask/
     # is the self-referral form itself; anyone else gives a work email for a personal link.
     "support": {GET: PUBLIC},
@@ -115,7 +145,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "guide": {GET: allow(CASE_READERS)},
     "case": {GET: allow(CASE_READERS, Scope.OWN_CASE)},
     "case-sheet": {GET: allow(CASE_READERS, Scope.OWN_CASE), POST: allow(CASE_READERS, Scope.OWN_CASE)},
-    "case-assign": {POST: allow(STAFF)},
+    "case-assign": {POST: allow(STAFF, Scope.OWN_CASE)},
     "case-outreach": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-response": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "case-response-undo": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
@@ -127,19 +157,32 @@ WEB: dict[str, dict[str, Rule]] = {
     "case-safety": {GET: allow(CASE_ACTORS, Scope.OWN_CASE), POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     # Handing back is the supporter's own decision; the director reassigns instead.
     "case-hand-back": {GET: allow({SUPPORTER}, Scope.OWN_CASE), POST: allow({SUPPORTER}, Scope.OWN_CASE)},
-    "case-legal-hold": {POST: allow({DIRECTOR})},
+    "case-legal-hold": {POST: allow({DIRECTOR}, Scope.OWN_CASE)},
+    # Whether the case's suggestions include the other programs' shared supporters.
+    "case-outside-wish": {POST: allow({DIRECTOR}, Scope.OWN_CASE)},
     # A check-in after a hard case: asked by the case's own supporter, marked done by the director.
     "case-check-in": {POST: allow({SUPPORTER}, Scope.OWN_CASE)},
-    "case-check-in-done": {POST: allow({DIRECTOR})},
+    "case-check-in-done": {POST: allow({DIRECTOR}, Scope.OWN_CASE)},
+    # Emergency access (break-glass): the administrator opens one case by its number, for a reason
+    # from a fixed list, when administrators may not see cases (409 while they may).
+    "case-break-glass": {GET: allow({ADMINISTRATOR}), POST: allow({ADMINISTRATOR})},
+    # A director ends an emergency access early (409 when none is running).
+    "case-break-glass-end": {POST: allow({DIRECTOR}, Scope.OWN_CASE)},
     # roster
     "roster": {GET: allow(STAFF)},
     "roster-lookup": {GET: allow(REFERRERS)},
     "roster-chip": {GET: allow(REFERRERS)},
     "person-new": {GET: allow(STAFF), POST: allow(STAFF)},
-    "person-edit": {GET: allow(STAFF), POST: allow(STAFF)},
-    "supporter-edit": {GET: allow(STAFF), POST: allow(STAFF)},
+    "person-edit": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "supporter-edit": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
     "supporters": {GET: allow(STAFF)},
     "supporter-add": {GET: allow(STAFF)},
+    # The roster import from an HR file: upload, map the columns, the preview and the import. An
+    # import is its program's (its rows may name that program's people and sites only).
+    "roster-import-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "roster-import": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "roster-import-progress": {GET: allow(STAFF, Scope.PROGRAM)},
+    "roster-import-start": {POST: allow(STAFF, Scope.PROGRAM)},
     # About me: a person's own gender, race and ethnicity and age band; only their own entry.
     "about-me": {GET: allow(EVERYONE, Scope.ON_ROSTER), POST: allow(EVERYONE, Scope.ON_ROSTER)},
     # resources
@@ -160,6 +203,19 @@ WEB: dict[str, dict[str, Rule]] = {
     "meeting-attendance": {GET: allow(STAFF), POST: allow(STAFF)},
     "meeting-practice": {GET: allow(STAFF)},
     "meeting-rsvp": {GET: PUBLIC, POST: PUBLIC},
+    # group debriefs: program staff open and run them (the administrator only while the program lets
+    # administrators see cases); a session's two facilitators see it and record it. The invitee
+    # list says who the event touched: every access goes through the debrief gate and is audited.
+    # An invitee asks for one-to-one support through the follow-up email's personal link.
+    "debriefs": {GET: allow(STAFF)},
+    "debrief-new": {GET: allow(STAFF), POST: allow(STAFF)},
+    "debrief": {GET: allow(CASE_READERS, Scope.OWN_DEBRIEF)},
+    "debrief-edit": {GET: allow(STAFF, Scope.OWN_DEBRIEF), POST: allow(STAFF, Scope.OWN_DEBRIEF)},
+    "debrief-invitees": {GET: allow(STAFF, Scope.OWN_DEBRIEF), POST: allow(STAFF, Scope.OWN_DEBRIEF)},
+    "debrief-cancel": {POST: allow(STAFF, Scope.OWN_DEBRIEF)},
+    "debrief-record": {GET: allow(CASE_READERS, Scope.OWN_DEBRIEF), POST: allow(CASE_READERS, Scope.OWN_DEBRIEF)},
+    "debrief-follow-up": {POST: allow(STAFF, Scope.OWN_DEBRIEF)},
+    "debrief-support": {GET: PUBLIC, POST: PUBLIC},
     "scenarios": {GET: allow(STAFF)},
     "scenario-new": {GET: allow(STAFF), POST: allow(STAFF)},
     "scenario-edit": {GET: allow(STAFF), POST: allow(STAFF)},
@@ -205,6 +261,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "my-team-pause": {POST: allow({SUPPORTER})},
     "my-team-resume": {POST: allow({SUPPORTER})},
     "my-team-recognition": {POST: allow({SUPPORTER})},
+    "my-team-sharing": {POST: allow({SUPPORTER})},
+    "my-team-notifications": {POST: allow({SUPPORTER})},
     "my-team-feed": {POST: allow({SUPPORTER})},
     "on-call": {GET: allow({DIRECTOR})},
     "on-call-team": {POST: allow({DIRECTOR})},
@@ -215,6 +273,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "recognition-letters": {GET: allow({DIRECTOR})},
     # The program's own staff: the director's protected time and the deputy while they are away.
     "program-staff": {GET: allow(STAFF), POST: allow({DIRECTOR})},
+    # The director's own program's sites, and giving one to another program.
+    "program-sites": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
     # composition: counts only, small ones hidden; leadership sees them too (not whom the team
     # cannot match well, which is the program staff's).
     "team-composition": {GET: allow(STAFF | {Role.LEADER})},
@@ -234,9 +294,14 @@ WEB: dict[str, dict[str, Rule]] = {
     "publicity-poster": {GET: allow(STAFF)},
     "publicity-cards": {GET: allow(STAFF)},
     "publicity-snippet": {GET: allow(STAFF)},
-    # reports: aggregates only, small counts hidden; the exports are audited.
-    "reports": {GET: allow(STAFF | {Role.LEADER})},
-    "reports-export": {GET: allow(STAFF | {Role.LEADER})},
+    # reports: aggregates only, small counts hidden; the exports are audited. A program's readers
+    # read their own program's; the system leader every program's and the combined (and no case).
+    "reports": {GET: allow(STAFF | {Role.LEADER, Role.SYSTEM_LEADER})},
+    "reports-export": {GET: allow(STAFF | {Role.LEADER, Role.SYSTEM_LEADER})},
+    # The case-for-support deck: read and downloaded like the reports (audited as an export);
+    # its assumptions are the director's to change. One program's, so not the system leader's.
+    "reports-deck": {GET: allow(STAFF | {Role.LEADER}), POST: allow({DIRECTOR})},
+    "reports-deck-download": {GET: allow(STAFF | {Role.LEADER})},
 }
 
 # API operations, by path under /api/v1 (as in the OpenAPI schema), then method.
@@ -247,20 +312,22 @@ API: dict[str, dict[str, Rule]] = {
     "/docs": {GET: PUBLIC},
     "/{rest}": {method: NOT_FOUND for method in (GET, POST, PUT, PATCH, DELETE)},
     # roster
-    "/people/{employee_id}": {GET: allow(STAFF), PUT: allow(ROSTER_WRITERS)},
-    "/supporters/{employee_id}": {GET: allow(STAFF), PUT: allow(STAFF)},
+    "/people/{employee_id}": {GET: allow(STAFF, Scope.PROGRAM), PUT: allow(ROSTER_WRITERS, Scope.PROGRAM)},
+    "/supporters/{employee_id}": {GET: allow(STAFF, Scope.PROGRAM), PUT: allow(STAFF, Scope.PROGRAM)},
     "/people/batch": {POST: allow(ROSTER_WRITERS)},
     "/supporters/batch": {POST: allow(STAFF)},
     # referrals
     "/referrals": {POST: allow(REFERRERS)},
     "/referrals/{referral_id}": {GET: allow(REFERRERS, Scope.OWN_REFERRAL)},
-    "/referrals/{referral_id}/plan": {GET: allow(STAFF)},
+    "/referrals/{referral_id}/plan": {GET: allow(STAFF, Scope.OWN_REFERRAL)},
+    # The safety-reporting system's intake: signed with the shared intake secret, never a token.
+    "/intake/safety-report": {POST: SIGNED},
     # cases
     "/cases": {GET: allow(CASE_READERS)},
     "/cases/{case_id}": {GET: allow(CASE_READERS, Scope.OWN_CASE)},
-    "/cases/{case_id}/suggestions": {GET: allow(STAFF)},
-    "/cases/{case_id}/assignment": {POST: allow(STAFF)},
-    "/cases/{case_id}/legal-hold": {POST: allow({DIRECTOR})},
+    "/cases/{case_id}/suggestions": {GET: allow(STAFF, Scope.OWN_CASE)},
+    "/cases/{case_id}/assignment": {POST: allow(STAFF, Scope.OWN_CASE)},
+    "/cases/{case_id}/legal-hold": {POST: allow({DIRECTOR}, Scope.OWN_CASE)},
     "/cases/{case_id}/outreach": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "/cases/{case_id}/response": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
     "/cases/{case_id}/response/undo": {POST: allow(CASE_ACTORS, Scope.OWN_CASE)},
@@ -272,24 +339,29 @@ API: dict[str, dict[str, Rule]] = {
     "/cases/{case_id}/hand-back": {POST: allow({SUPPORTER}, Scope.OWN_CASE)},
     # resources
     "/resources": {GET: allow(EVERYONE), POST: allow(STAFF)},
-    # reports: aggregates only, small counts hidden; leadership and the program's staff.
-    "/reports": {GET: allow(STAFF | {Role.LEADER})},
-    "/reports/{table}": {GET: allow(STAFF | {Role.LEADER})},
+    # reports: aggregates only, small counts hidden; leadership and the program's staff (their own
+    # program's), and the system leader (any program's, and the combined).
+    "/reports": {GET: allow(STAFF | {Role.LEADER, Role.SYSTEM_LEADER})},
+    "/reports/{table}": {GET: allow(STAFF | {Role.LEADER, Role.SYSTEM_LEADER})},
 }
 
 ALLOWED = "allowed"
 SIGN_IN = "sign-in page"
 
 
-def expected_answer(rule: Rule, *, role: str | None, owns: bool, on_roster: bool, api: bool) -> str | int:
+def expected_answer(rule: Rule, *, role: str | None, owns: bool, on_roster: bool, api: bool,
+                    administrators_see_cases: bool = True, other_program: bool = False) -> str | int:
     """What a caller gets: ALLOWED, SIGN_IN (a redirect to the sign-in page) or a status code.
 
     `role` is None for a signed-out visitor; `owns` says whether the object the route is about is
     theirs (their assigned case, a referral they made); `on_roster` whether their login is linked
-    to the staff roster.
+    to the staff roster; `administrators_see_cases` is the program setting of that name;
+    `other_program` whether the caller works in another program than the object's.
     """
     if rule.always is not None:
         return rule.always
+    if rule.signed:
+        return 401  # whoever calls, without the signature
     if rule.public:
         return ALLOWED
     if role is None:
@@ -298,7 +370,11 @@ def expected_answer(rule: Rule, *, role: str | None, owns: bool, on_roster: bool
         return rule.denied
     if rule.scope is Scope.ON_ROSTER and not on_roster:
         return 403
-    if rule.scope in (Scope.OWN_CASE, Scope.OWN_REFERRAL) and role not in STAFF and not owns:
+    if other_program and rule.scope in (Scope.OWN_CASE, Scope.OWN_REFERRAL, Scope.OWN_DEBRIEF, Scope.PROGRAM):
+        return 404
+    if rule.scope in (Scope.OWN_CASE, Scope.OWN_DEBRIEF) and role == ADMINISTRATOR and not administrators_see_cases:
+        return 404
+    if rule.scope in (Scope.OWN_CASE, Scope.OWN_REFERRAL, Scope.OWN_DEBRIEF) and role not in STAFF and not owns:
         return 404
     return ALLOWED
 
@@ -306,6 +382,8 @@ def expected_answer(rule: Rule, *, role: str | None, owns: bool, on_roster: bool
 def _who(rule: Rule) -> str:
     if rule.always is not None:
         return f"everyone: {rule.always}"
+    if rule.signed:
+        return "the safety-reporting system, signed with the intake secret (no token; 401 without it)"
     if rule.public:
         return "everyone, signed in or not"
     roles = "every signed-in role" if rule.roles == EVERYONE else ", ".join(sorted(rule.roles))

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -9,15 +9,22 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from peersupport.accounts.access import require_login_manager, require_may_manage_role
+from peersupport.accounts.access import (
+    api_token_for_user,
+    require_login_manager,
+    require_may_manage_role,
+    token_owner_choices,
+)
 from peersupport.accounts.links import (
     INVITE_KIND,
     RESET_KIND,
     render_invite_email,
     render_reset_email,
 )
-from peersupport.accounts.models import ApiToken, PasswordLinkRequest, Role, User
+from peersupport.accounts.models import ApiToken, PasswordLinkRequest, Role, TokenScope, User
+from peersupport.accounts.sso import password_allowed
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.lib.keyed import address_digest, client_digest, normalize_address
@@ -34,9 +41,19 @@ ADDRESS_HASH_LENGTH = 16
 
 
 def user_add(
-    *, email: str, role: str, employee_id: str | None = None, password: str | None = None
+    *, email: str, role: str, employee_id: str | None = None, password: str | None = None,
+    program_short_name: str | None = None,
 ) -> tuple[User, bool]:
-    """Create or update a login with a role, linked to the roster entry when given."""
+    """Create or update a login with a role, linked to the roster entry when given, in the program
+    named (else its roster entry's, else the default program)."""
+    from peersupport.program.models import Program
+
+    program = None
+    if program_short_name:
+        program = Program.objects.filter(short_name=program_short_name.strip().lower()).first()
+        if program is None:
+            raise InvalidInput(gettext("Unknown program “%(name)s”; see `manage.py programs list`.")
+                               % {"name": program_short_name})
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -48,7 +65,7 @@ def user_add(
     if employee_id:
         person = Person.objects.filter(employee_id=employee_id).first()
         if person is None:
-            raise InvalidInput(f"Unknown employee_id: {employee_id}.")
+            raise InvalidInput(gettext("Unknown employee_id: %(employee_id)s.") % {"employee_id": employee_id})
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
         created = existing is None
@@ -57,8 +74,13 @@ def user_add(
         if person is not None:
             taken = User.objects.filter(person=person).exclude(pk=user.pk).first()
             if taken:
-                raise InvalidInput(f"{employee_id} is already linked to {taken.email}.")
+                raise InvalidInput(gettext("%(employee_id)s is already linked to %(email)s.")
+                                   % {"employee_id": employee_id, "email": taken.email})
             user.person = person
+        if program is not None:
+            user.program = program
+        elif person is not None:
+            user.program_id = person.program_id
         if password:
             try:
                 validate_password(password, user)
@@ -74,12 +96,14 @@ def user_add(
     return user, created
 
 
-def api_token_issue(*, email: str) -> str:
+def api_token_issue(*, email: str, scope: str = TokenScope.FULL) -> str:
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     if user is None:
         raise InvalidInput(f"No user {email!r}; create it with add_user first.")
-    token, key = ApiToken.issue(user)
-    audit_record(actor=None, action="api_token.issue", obj=user, detail={"prefix": token.prefix})
+    if scope not in TokenScope.values:
+        raise InvalidInput(f"Unknown scope {scope!r}; use one of {', '.join(TokenScope.values)}.")
+    token, key = ApiToken.issue(user, scope=scope)
+    audit_record(actor=None, action="api_token.issue", obj=user, detail={"prefix": token.prefix, "scope": scope})
     return key
 
 
@@ -87,7 +111,7 @@ def api_token_revoke(*, prefix: str, actor: User | None = None) -> ApiToken:
     """Revoke one token, named by the prefix that `api_token --list` shows (audited)."""
     prefix = (prefix or "").strip().rstrip("…")
     if len(prefix) < 8:
-        raise InvalidInput("Give the token's prefix as --list shows it (pst_ and eight more characters).")
+        raise InvalidInput(gettext("Give the token's prefix as --list shows it (pst_ and eight more characters)."))
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(prefix=prefix, revoked_at__isnull=True).first()
         if token is None:
@@ -155,21 +179,28 @@ def _roster_entry(role: str, employee_id: str) -> Person | None:
     if not employee_id:
         if role in ROSTER_ROLES:
             raise InvalidInput(
-                f"A {Role(role).label.lower()}'s login is linked to their entry on the roster: "
-                "give their employee id (the Roster page shows it)."
+                gettext("A %(role)s's login is linked to their entry on the roster: "
+                        "give their employee id (the Roster page shows it).") % {"role": Role(role).label.lower()}
             )
         return None
     person = Person.objects.filter(employee_id=employee_id).first()
     if person is None:
-        raise InvalidInput(f"No one on the roster has the employee id {employee_id}. "
-                           "Check it on the Roster page, or add them to the roster first.")
+        raise InvalidInput(gettext("No one on the roster has the employee id %(employee_id)s. "
+                                   "Check it on the Roster page, or add them to the roster first.")
+                           % {"employee_id": employee_id})
     if not person.active:
-        raise InvalidInput(f"{person.name} ({employee_id}) is not active on the roster; "
-                           "make their entry active first.")
+        raise InvalidInput(gettext("%(name)s (%(employee_id)s) is not active on the roster; "
+                                   "make their entry active first.")
+                           % {"name": person.name, "employee_id": employee_id})
     if role == Role.SUPPORTER and not Supporter.objects.filter(person=person).exists():
-        raise InvalidInput(f"{person.name} is not on the supporter team yet. Add them from the "
-                           "Supporters page first, then invite their login.")
+        raise InvalidInput(gettext("%(name)s is not on the supporter team yet. Add them from the "
+                                   "Supporters page first, then invite their login.") % {"name": person.name})
     return person
+
+
+def login_in_use(login: User) -> bool:
+    """A login someone has taken up: a password chosen, or signed in (single sign-on needs none)."""
+    return login.has_usable_password() or login.last_login is not None
 
 
 def login_invite(*, actor: User, email: str, role: str, employee_id: str = "") -> User:
@@ -186,29 +217,33 @@ def login_invite(*, actor: User, email: str, role: str, employee_id: str = "") -
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput("Give a whole email address, such as name@hospital.org.") from None
+        raise InvalidInput(gettext("Give a whole email address, such as name@hospital.org.")) from None
     if len(email) > LOGIN_EMAIL_MAX:
-        raise InvalidInput(f"A login's email can be at most {LOGIN_EMAIL_MAX} characters long.")
+        raise InvalidInput(gettext("A login's email can be at most %(limit)s characters long.")
+                           % {"limit": LOGIN_EMAIL_MAX})
     if role not in Role.values:
-        raise InvalidInput("Choose one of the roles offered.")
+        raise InvalidInput(gettext("Choose one of the roles offered."))
     require_may_manage_role(actor, role)
     person = _roster_entry(role, employee_id)
     with transaction.atomic():
         login = User.objects.select_for_update().filter(email__iexact=email).first()
         again = login is not None
         if login is not None:
-            if login.is_active and login.has_usable_password():
-                raise Conflict(f"{email} already has a login. To change its role, deactivate it, "
-                               "then invite it again.")
+            if login.is_active and login_in_use(login):
+                raise Conflict(gettext("%(email)s already has a login. To change its role, deactivate it, "
+                                       "then invite it again.") % {"email": email})
             require_may_manage_role(actor, login.role)
         else:
             login = User(email=email, username=email)
         if person is not None:
             taken = User.objects.filter(person=person).exclude(pk=login.pk).first()
             if taken is not None:
-                raise Conflict(f"{person.name}'s roster entry is already linked to the login {taken.email}.")
+                raise Conflict(gettext("%(name)s's roster entry is already linked to the login %(email)s.")
+                               % {"name": person.name, "email": taken.email})
         login.role = role
         login.person = person
+        # A login invited by a program's staff works in that program.
+        login.program_id = actor.program_id
         login.is_active = True
         login.set_unusable_password()
         login.save()
@@ -222,10 +257,9 @@ def login_invite(*, actor: User, email: str, role: str, employee_id: str = "") -
     return login
 
 
-def _refuse_self(actor: User, login: User, what: str) -> None:
+def _refuse_self(actor: User, login: User, refusal: str) -> None:
     if actor.pk == login.pk:
-        raise Conflict(f"You cannot {what} your own login here; ask another director, or the person "
-                       "who runs this application.")
+        raise Conflict(refusal)
 
 
 def login_deactivate(*, actor: User, login_id: int) -> tuple[User, CutOff]:
@@ -233,16 +267,18 @@ def login_deactivate(*, actor: User, login_id: int) -> tuple[User, CutOff]:
     with transaction.atomic():  # the audit trail's lock: two directors cannot deactivate each other at once
         login = User.objects.filter(pk=login_id).first()
         if login is None:
-            raise InvalidInput("No such login.")
+            raise InvalidInput(gettext("No such login."))
         require_may_manage_role(actor, login.role)
-        _refuse_self(actor, login, "deactivate")
+        _refuse_self(actor, login, gettext("You cannot deactivate your own login here; ask another director, "
+                                           "or the person who runs this application."))
         if not login.is_active:
-            raise Conflict(f"{login.email} is already deactivated.")
+            raise Conflict(gettext("%(email)s is already deactivated.") % {"email": login.email})
         if login.role == Role.DIRECTOR and not (
             User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(pk=login.pk).exists()
         ):
-            raise Conflict(f"{login.email} is the program's only active director. Invite another "
-                           "director first, so that someone can still run the program.")
+            raise Conflict(gettext("%(email)s is the program's only active director. Invite another "
+                                   "director first, so that someone can still run the program.")
+                           % {"email": login.email})
         return user_deactivate(email=login.email, actor=actor)
 
 
@@ -251,9 +287,10 @@ def login_two_factor_reset(*, actor: User, login_id: int) -> int:
     with transaction.atomic():
         login = User.objects.filter(pk=login_id).first()
         if login is None:
-            raise InvalidInput("No such login.")
+            raise InvalidInput(gettext("No such login."))
         require_may_manage_role(actor, login.role)
-        _refuse_self(actor, login, "reset the two-step sign-in of")
+        _refuse_self(actor, login, gettext("You cannot reset the two-step sign-in of your own login here; ask "
+                                           "another director, or the person who runs this application."))
         return two_factor_reset(email=login.email, actor=actor)
 
 
@@ -316,7 +353,11 @@ def password_link_process(request_id: int, *, now: datetime | None = None) -> bo
             login = None
             if request.email and len(request.email) <= LOGIN_EMAIL_MAX:
                 login = User.objects.filter(email__iexact=request.email, is_active=True).first()
-            if login is None:
+            if login is not None and not password_allowed(login.email):
+                # Password sign-in is off for this login (single sign-on): no link to choose one.
+                audit_record(actor=None, action="auth.password_link_requested", obj=login,
+                             detail={"login": True, "throttled": False, "sso_only": True})
+            elif login is None:
                 audit_record(actor=None, action="auth.password_link_requested", object_type="user",
                              detail={"login": False, "address_hash": request.address_digest[:ADDRESS_HASH_LENGTH],
                                      "throttled": False})
@@ -357,3 +398,51 @@ def password_set_from_link(*, login: User, password: str) -> int:
                      detail={"first": first, "sessions_ended": ended})
     axes_reset(username=normalize_address(login.email))
     return ended
+
+
+# Integration tokens, made and revoked by the director on the Integration tokens page.
+
+WEB_TOKEN_SCOPES = (TokenScope.REFERRALS, TokenScope.ROSTER, TokenScope.READ_ONLY)
+
+
+def _end_of_day(day: date) -> datetime:
+    """The first moment after `day` in the program's time zone: a token works through its last day."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def api_token_create(*, actor: User, owner_id: int, name: str, scope: str, expires_on: date) -> tuple[ApiToken, str]:
+    """A named, scoped token that works through `expires_on`; returns it and its key (shown once)."""
+    owner = token_owner_choices(actor).filter(pk=owner_id).first()
+    if owner is None:
+        raise InvalidInput(gettext("Choose the login the token acts as: an active integration login, or your own."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput(gettext("Give the token a name that says what uses it, for example “Safety reporting”."))
+    if scope not in WEB_TOKEN_SCOPES:
+        raise InvalidInput(gettext("Choose the token's scope: referrals only, roster only, or read-only."))
+    today = timezone.localdate()
+    if expires_on <= today:
+        raise InvalidInput(gettext("Choose an expiry date after today."))
+    if settings.API_TOKEN_MAX_DAYS and expires_on > today + timedelta(days=settings.API_TOKEN_MAX_DAYS):
+        latest = today + timedelta(days=settings.API_TOKEN_MAX_DAYS)
+        raise InvalidInput(f"A token works at most {settings.API_TOKEN_MAX_DAYS} days: choose {latest:%B} "
+                           f"{latest.day}, {latest.year} or earlier.")
+    with transaction.atomic():
+        token, key = ApiToken.issue(owner, name=name[:100], scope=scope, expires_at=_end_of_day(expires_on),
+                                    created_by=actor)
+        audit_record(actor=actor, action="api_token.create", obj=owner,
+                     detail={"prefix": token.prefix, "scope": scope, "expires_on": expires_on.isoformat()})
+    return token, key
+
+
+def api_token_withdraw(*, actor: User, token_id: int) -> ApiToken:
+    """The director revokes one token (audited); revoking one already revoked changes nothing."""
+    with transaction.atomic():
+        token = api_token_for_user(actor, token_id)
+        token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        if token.revoked_at is not None:
+            raise Conflict(f"The token {token.prefix}… was already revoked on {token.revoked_at:%Y-%m-%d}.")
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", obj=token.user, detail={"prefix": token.prefix})
+    return token

@@ -18,12 +18,14 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peersupport.accounts.models import PROGRAM_STAFF, User
+from peersupport.accounts.sso import session_has_provider_mfa
 
 DEVICE_NAME = "Authenticator app"
 
@@ -38,9 +40,15 @@ def requires_two_factor(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and isinstance(user, User) and user.role in two_factor_roles()
 
 
-def second_step_pending(user: User | AnonymousUser) -> bool:
-    """Signed in with the password but not yet with the code (fails closed without OTPMiddleware)."""
+def second_step_pending(user: User | AnonymousUser, session: SessionBase | None = None) -> bool:
+    """Signed in with the password but not yet with the code (fails closed without OTPMiddleware).
+
+    Given the session, a single sign-on whose provider asserted a second factor the settings trust
+    counts as the second step (`sso.session_has_provider_mfa`); without it, the code is asked.
+    """
     if not requires_two_factor(user):
+        return False
+    if session_has_provider_mfa(session, user):
         return False
     is_verified = getattr(user, "is_verified", None)
     return not (callable(is_verified) and is_verified())

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.forms import CodeForm
@@ -59,7 +60,7 @@ def _refusal(form: CodeForm, result: CodeCheck) -> None:
 @require_http_methods(["GET", "POST"])
 def two_factor(request: SignedInRequest) -> HttpResponse:
     user = request.user
-    if not second_step_pending(user):
+    if not second_step_pending(user, request.session):
         return redirect(_next_url(request))
     device = confirmed_device(user)
     if device is None:
@@ -103,8 +104,8 @@ def two_factor_enroll(request: SignedInRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 mark_verified(request, device)
                 audit_record(actor=user, action="two_factor.enrol", obj=user)
-                messages.success(request, "Two-step sign-in is set up. Next time, the code from your app "
-                                          "is asked after your password.")
+                messages.success(request, gettext("Two-step sign-in is set up. Next time, the code from your app "
+                                          "is asked after your password."))
                 return redirect(_next_url(request))
             _refusal(form, result)
         status = InvalidInput.status

@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from peersupport.accounts import sso
 from peersupport.accounts.access import (
     login_for_user,
     logins_for_user,
@@ -23,7 +25,7 @@ from peersupport.accounts.access import (
 from peersupport.accounts.forms import InviteForm, LoginSearchForm
 from peersupport.accounts.models import User
 from peersupport.accounts.requests import SignedInRequest
-from peersupport.accounts.services import login_deactivate, login_invite, login_two_factor_reset
+from peersupport.accounts.services import login_deactivate, login_in_use, login_invite, login_two_factor_reset
 from peersupport.accounts.two_factor import requires_two_factor
 from peersupport.lib.errors import InvalidInput, ServiceError
 
@@ -35,8 +37,9 @@ def _may_act_on(user: User, login: User) -> bool:
 
 
 def _may_invite_again(user: User, login: User) -> bool:
-    """A deactivated login, or one that never chose its password, may be sent a new link."""
-    waiting = not login.is_active or not login.has_usable_password()
+    """A deactivated login, or one never used (no password chosen, never signed in: single sign-on
+    needs no password), may be sent a new invitation."""
+    waiting = not login.is_active or not login_in_use(login)
     return login.pk != user.pk and waiting and may_manage_role(user, login.role)
 
 
@@ -54,6 +57,7 @@ def logins(request: SignedInRequest) -> HttpResponse:
         {
             "login": login,
             "asks_code": requires_two_factor(login),
+            "invited": not login_in_use(login),
             "may_act": _may_act_on(request.user, login),
             "may_reinvite": _may_invite_again(request.user, login),
             "reinvite_query": urlencode({"email": login.email, "role": login.role,
@@ -81,14 +85,20 @@ def login_invite_page(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, f"{login.email} is invited: an email with a link to choose "
-                                          "a password is on its way.")
+                if sso.password_allowed(login.email):
+                    messages.success(request, gettext("%(email)s is invited: an email with a link to choose "
+                                                      "a password is on its way.") % {"email": login.email})
+                else:
+                    messages.success(request, gettext("%(email)s is invited: an email telling them to sign in "
+                                                      "with %(provider)s is on its way.")
+                                     % {"email": login.email, "provider": sso.provider_name()})
                 return redirect("logins")
         status = InvalidInput.status
     else:
         status = 200
     return render(request, "accounts/login_invite.html",
-                  {"form": form, "invite_days": settings.LOGIN_INVITE_DAYS}, status=status)
+                  {"form": form, "invite_days": settings.LOGIN_INVITE_DAYS, **sso.sign_in_context()},
+                  status=status)
 
 
 def _confirm_page(request: SignedInRequest, login_id: int, *, template: str, act: Callable[..., object],

@@ -7,6 +7,8 @@ password is chosen the person signs in as usual, so a director or an administrat
 the code from their app.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -15,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peersupport.accounts import sso
 from peersupport.accounts.forms import ChoosePasswordForm, ForgotPasswordForm
 from peersupport.accounts.links import EitherLink
 from peersupport.accounts.models import User
@@ -35,7 +38,8 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
     return render(request, "registration/password_forgot.html",
-                  {"form": form, "minutes": settings.PASSWORD_LINK_MINUTES}, status=status)
+                  {"form": form, "minutes": settings.PASSWORD_LINK_MINUTES, **sso.sign_in_context()},
+                  status=status)
 
 
 @require_GET
@@ -54,7 +58,15 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     def get_user(self, uidb64: str) -> User | None:
         """Only an active login chooses a password: a link sent before a deactivation stops working."""
         user = super().get_user(uidb64)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or not sso.password_allowed(user.email):
+            # Deactivated since, or password sign-in is off for it (single sign-on).
+            return None
+        return user
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context.update(sso.sign_in_context())
+        return context
 
     def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:
         from peersupport.accounts.services import password_set_from_link

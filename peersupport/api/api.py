@@ -1,5 +1,6 @@
 """The integration API, version 1: bearer-token auth, JSON errors, one router per area."""
 
+import re
 from datetime import timedelta
 from typing import Any, TypedDict
 
@@ -14,8 +15,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 
+from peersupport.accounts import scopes
+from peersupport.accounts.intake_secrets import IntakeNotConfigured, SignatureRefused
 from peersupport.accounts.models import ApiToken, User
-from peersupport.api import case_actions, cases, people, referrals, resources
+from peersupport.api import case_actions, cases, intake, people, referrals, resources
 from peersupport.api.schemas import NO_NUL
 from peersupport.lib.errors import ServiceError
 from peersupport.reports import api as reports_api
@@ -26,7 +29,16 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 DESCRIPTION = """\
 JSON API for safety-reporting systems, HR roster feeds and scripts.
 
-Authenticate with `Authorization: Bearer <token>` (`python manage.py api_token EMAIL`).
+Authenticate with `Authorization: Bearer <token>`. The program director makes named tokens with
+a scope and an expiry on the Integration tokens page (`/logins/tokens/`): "referrals only"
+(`POST /referrals`), "roster only" (the people and supporters endpoints) or "read-only" (GET
+requests); `python manage.py api_token EMAIL` issues one with the login's whole role. A scope never
+widens the login's role. A call outside the token's scope answers 403; an expired or revoked token,
+401, saying which.
+
+The safety-reporting system's intake (`POST /intake/safety-report`) takes no token: it is signed
+with the shared intake secret (see that operation).
+
 Every error answers a JSON body with a readable `detail`; validation errors (422) also list
 `errors` with the location of each offending field. Unknown fields are refused with 422;
 a body that is not JSON at all answers 400.
@@ -43,18 +55,43 @@ class BundledSwagger(Swagger):
         return super().render_page(request, api, **kwargs)
 
 
+_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def operation_path(request: HttpRequest) -> str:
+    """The operation's path as the OpenAPI schema writes it under /api/v1: `/cases/{case_id}`."""
+    match = request.resolver_match
+    route = match.route if match is not None else ""
+    relative = route.split("api/v1", 1)[-1]
+    return "/" + _PARAM.sub(lambda m: "{" + m.group(1) + "}", relative).strip("/")
+
+
+class TokenRefused(AuthenticationError):
+    """A token that exists but no longer works: the 401 says why (revoked, expired, deactivated)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(401, detail)
+
+
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; the request then acts as the token's (active) user."""
+    """`Authorization: Bearer <token>`; the request then acts as the token's (active) user, within
+    the token's scope (`peersupport.accounts.scopes`)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        api_token = ApiToken.objects.for_key(token)
-        if api_token is None or not api_token.user.is_active:
+        api_token = ApiToken.objects.with_key(token)
+        if api_token is None:
             return None
         now = timezone.now()
+        refused = api_token.refusal(now)
+        if refused:
+            raise TokenRefused(refused + " Ask the program director for a new token.")
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         # Services and gates read request.user: it must be the token's user, never a session's.
         request.user = api_token.user
+        path = operation_path(request)
+        if not scopes.scope_allows(api_token.scope, request.method or "", path):
+            raise PermissionDenied(scopes.refusal(api_token.scope, request.method or "", path))
         return api_token.user
 
 
@@ -70,6 +107,7 @@ api = NinjaAPI(
 )
 api.add_router("", people.router)
 api.add_router("", referrals.router)
+api.add_router("", intake.router)
 api.add_router("", cases.router)
 api.add_router("", case_actions.router)
 api.add_router("", resources.router)
@@ -85,6 +123,16 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return _error(request, exc.status, exc.detail, **({"errors": exc.errors} if exc.errors else {}))
 
 
+@api.exception_handler(SignatureRefused)
+def signature_refused(request: HttpRequest, exc: SignatureRefused) -> HttpResponse:
+    return _error(request, 401, exc.detail, header=exc.header)
+
+
+@api.exception_handler(IntakeNotConfigured)
+def intake_not_configured(request: HttpRequest, exc: IntakeNotConfigured) -> HttpResponse:
+    return _error(request, 503, exc.detail)
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # Never say whether the object exists for someone else.
@@ -98,8 +146,9 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = _error(request, 401, "Missing, invalid or revoked API token: "
-                                    "send Authorization: Bearer <token>.")
+    detail = (exc.message if isinstance(exc, TokenRefused) else
+              "Missing, invalid or revoked API token: send Authorization: Bearer <token>.")
+    response = _error(request, 401, detail)
     response["WWW-Authenticate"] = "Bearer"
     return response
 

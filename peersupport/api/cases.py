@@ -26,7 +26,8 @@ CaseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
     "/cases",
     response=responses({200: list[CaseOut]}, 422),
     summary="The cases the caller may see",
-    description="Director and administrator: all; supporter: their own. Most overdue first "
+    description="Director: all; administrator: all as the program settings allow, else only a case under their "
+    "emergency access; supporter: their own. Most overdue first "
     "(by the due time of the next step; cases with nothing due last). Paginated with `limit` "
     "and `offset`; the `X-Total-Count` header gives the number of matching cases.",
 )
@@ -53,7 +54,8 @@ def case_list(
     "/cases/{int:case_id}",
     response=responses({200: CaseDetailOut}, 404, 422),
     summary="One case",
-    description="Director and administrator; the assigned supporter. Audited. Beyond the "
+    description="Director; administrator as the program settings allow (or under their emergency access); "
+    "the assigned supporter. Audited. Beyond the "
     "contract's fields: `outreach_attempts`, `responded_at`, `closed_at`, and the structured "
     "`encounters` and shared `resources` (never what was said).",
 )

@@ -19,6 +19,7 @@ from peersupport.api.schemas import (
 )
 from peersupport.roster.access import (
     person_for_user,
+    refuse_another_programs_person,
     require_roster_writer,
     require_supporter_manager,
 )
@@ -89,15 +90,17 @@ def supporters_batch(request: SignedInRequest, payload: SupportersBatchIn) -> Ba
 
 @router.put(
     "/people/{employee_id}",
-    response=responses({200: PersonOut, 201: PersonOut}, 400, 422),
+    response=responses({200: PersonOut, 201: PersonOut}, 400, 404, 422),
     summary="Create or update a person",
-    description="Director, administrator, integration. 201 when created, 200 when updated. "
+    description="Director, administrator, integration. 201 when created, 200 when updated; 404 for "
+    "a director or administrator when the person is another program's. "
     "`gender`, `race_ethnicity` and `age_band` are the person's own answers about themself (from "
     "the HR system that holds them), optional; omitted, what is stored stays. `gender` is answered "
     "back (the matching reads it for a peer's wish); `race_ethnicity` and `age_band` never are.",
 )
 def person_put(request: SignedInRequest, employee_id: EmployeeIdPath, payload: PersonIn) -> Status[Person]:
     require_roster_writer(request.user)
+    refuse_another_programs_person(request.user, employee_id)
     person, created = person_upsert(
         actor=request.user, employee_id=employee_id, data=_person_input(payload)
     )
@@ -116,15 +119,17 @@ def person_get(request: SignedInRequest, employee_id: EmployeeIdPath) -> Person:
 
 @router.put(
     "/supporters/{employee_id}",
-    response=responses({200: SupporterOut, 201: SupporterOut}, 400, 422),
+    response=responses({200: SupporterOut, 201: SupporterOut}, 400, 404, 422),
     summary="Make or update a supporter",
-    description="Director, administrator. The person must be on the roster (else 422). "
+    description="Director, administrator. The person must be on the roster (else 422), and of the "
+    "caller's program (else 404). "
     "201 when the person becomes a supporter, 200 when updated.",
 )
 def supporter_put(
     request: SignedInRequest, employee_id: EmployeeIdPath, payload: SupporterIn
 ) -> Status[Supporter]:
     require_supporter_manager(request.user)
+    refuse_another_programs_person(request.user, employee_id)
     fields = payload.model_dump()
     fields["experience"] = tuple(fields["experience"])
     supporter, created = supporter_upsert(
@@ -142,5 +147,6 @@ def supporter_put(
 def supporter_get(request: SignedInRequest, employee_id: EmployeeIdPath) -> Supporter:
     require_supporter_manager(request.user)
     return get_object_or_404(
-        Supporter.objects.select_related("person"), person__employee_id=employee_id
+        Supporter.objects.select_related("person"), person__employee_id=employee_id,
+        person__program_id=request.user.program_id,
     )

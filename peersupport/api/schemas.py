@@ -19,7 +19,14 @@ from peersupport.cases.models import (
     ResourceShare,
     Response,
 )
-from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Referral, Source
+from peersupport.referrals.models import (
+    SUMMARY_MAX_LENGTH,
+    Category,
+    GenderPreference,
+    HospitalPreference,
+    Referral,
+    Source,
+)
 from peersupport.referrals.services import EVENT_MAX_AGE_YEARS
 from peersupport.resources.models import ResourceCategory
 from peersupport.roster.models import (
@@ -101,6 +108,10 @@ class PersonIn(Input):
         "Omitted or null leaves what is stored; [] clears it. Never returned."))] = None
     age_band: Annotated[AgeBand | Literal[""] | None, Field(description=(
         "Self-identified. Omitted or null leaves what is stored; \"\" clears it. Never returned."))] = None
+    language: Annotated[Literal["en", "es"] | None, Field(description=(
+        "The language the program writes to the person in (emails, texts) and their pages follow: "
+        "\"en\" (English) or \"es\" (Spanish). Omitted or null leaves what is stored (the person may "
+        "have chosen it themself); someone new is written to in English."))] = None
 
 
 class PersonOut(Schema):
@@ -118,6 +129,8 @@ class PersonOut(Schema):
     # Gender is also a matching fact (a peer may wish for a supporter of a gender), and the roster
     # API has always answered it; race and ethnicity and the age band are never answered back.
     gender: str
+    # "en" or "es": the language the program writes to the person in.
+    language: str
     active: bool
     updated_at: datetime
 
@@ -214,6 +227,11 @@ class PreferencesIn(Input):
         "lists them); empty for no preference."
     ))] = ""
     role_type: RoleType | None = None
+    hospital: HospitalPreference | Literal[""] | None = Field(default=None, description=(
+        "`outside`: the clinician would rather talk with a supporter from another hospital of the "
+        "system; the other programs' supporters who agreed to be shared are then suggested too. "
+        "Empty for no preference."
+    ))
 
 
 class ReferralIn(Input):
@@ -221,6 +239,37 @@ class ReferralIn(Input):
     involved: Annotated[list[InvolvedIn], Field(min_length=1, max_length=500)]
     source: Source
     preferences: PreferencesIn | None = None
+
+
+class SafetyReportEventIn(EventIn):
+    external_ref: Annotated[Text100, Field(min_length=1, description=(
+        "Required: the safety report's own reference. A repeat with the same reference and the same "
+        "body answers the referral it made (200); with a different body, 409. It must match the "
+        "program's EXTERNAL_REF_PATTERN (by default letters, digits and - _ / . only, at most 40 "
+        "characters)."
+    ), examples=["SR-2291"])]
+
+
+class SafetyReportIn(Input):
+    """The referral body of `POST /referrals`, from the safety-reporting system."""
+
+    event: SafetyReportEventIn
+    involved: Annotated[list[InvolvedIn], Field(min_length=1, max_length=500)]
+    source: Annotated[Literal["safety_report", "safety_report_opt_in"], Field(description=(
+        "`safety_report_opt_in` when the reporter ticked “I would like a peer supporter to reach "
+        "out”: then `involved` names the reporter alone, and `preferences` may carry their wishes."
+    ))] = "safety_report"
+    preferences: PreferencesIn | None = None
+
+
+class SignatureErrorOut(Schema):
+    detail: str
+    header: str = Field(description="The header that is missing or wrong.")
+
+
+class IntakeConflictOut(Schema):
+    detail: str
+    referral_id: int = Field(description="The referral the external_ref already made.")
 
 
 class ReceiptOut(Schema):

@@ -59,7 +59,19 @@ def current_origin() -> Origin:
     return _origin.get()
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """A system outside the program that acts with no login, named in the trail by its label."""
+
+    label: str
+
+
+SAFETY_REPORTING_SYSTEM = SystemActor("safety-reporting system")
+
+
 def _actor_fields(actor: Any) -> dict[str, Any]:
+    if isinstance(actor, SystemActor):
+        return {"actor": None, "actor_label": actor.label}
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return {
         "actor": actor if is_user else None,

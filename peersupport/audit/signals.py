@@ -24,9 +24,15 @@ def _ip(request: HttpRequest | None) -> str | None:
     return client_ip(request) if request is not None else None
 
 
+# A view that signs someone in another way than the password (single sign-on) leaves here how,
+# for the sign-in's entry.
+SIGN_IN_DETAIL_ATTR = "audit_sign_in_detail"
+
+
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")
 def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action="auth.sign_in", obj=user, ip=_ip(request))
+    detail = getattr(request, SIGN_IN_DETAIL_ATTR, None) if request is not None else None
+    audit_record(actor=user, action="auth.sign_in", obj=user, ip=_ip(request), detail=detail)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_sign_out")
@@ -38,17 +44,27 @@ def record_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwarg
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
 def record_sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                           **kwargs: Any) -> None:
+    names = ("username", get_user_model().USERNAME_FIELD)
+    if not any(name in credentials for name in names):
+        # Not a password sign-in: single sign-on records its own refusals, with their reason.
+        return
+    tried = str(credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or "")
+    record_refused_sign_in(tried, request)
+
+
+def record_refused_sign_in(tried: str, request: HttpRequest | None, **detail: Any) -> None:
+    """A refused sign-in for the name typed: the login when it is one, else a shortened keyed hash."""
     from peersupport.lib.keyed import address_digest
 
-    tried = str(credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or "")
     login = _login_named(tried)
     if login is None:
         # Not a login: what was typed may be anyone's address (or a password typed in the wrong box).
         audit_record(actor=None, action="auth.sign_in_failed", object_type="user",
-                     detail={"login": False, "address_hash": address_digest(tried)[:ADDRESS_HASH_LENGTH]},
+                     detail={"login": False, "address_hash": address_digest(tried)[:ADDRESS_HASH_LENGTH], **detail},
                      ip=_ip(request))
         return
-    audit_record(actor=None, action="auth.sign_in_failed", obj=login, detail={"login": True}, ip=_ip(request))
+    audit_record(actor=None, action="auth.sign_in_failed", obj=login, detail={"login": True, **detail},
+                 ip=_ip(request))
 
 
 def _login_named(tried: str) -> Any:

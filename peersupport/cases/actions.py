@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record
-from peersupport.cases.access import case_for_user, is_case_supporter
+from peersupport.cases.access import case_for_user, is_case_supporter, require_case_actor
 from peersupport.cases.models import (
     CLOSING,
     AssignmentDecline,
@@ -36,6 +37,7 @@ from peersupport.cases.models import (
 )
 from peersupport.feedback.services import feedback_invite
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.lib.i18n import language_of
 from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import (
     render_handback_email,
@@ -58,11 +60,13 @@ OPEN_INVITATION = "open_invitation"
 
 def _open_for_action(actor: User, case_id: int, action: str, allowed: Iterable[str]) -> Case:
     """The case, locked, if the actor is its supporter (or the director) and its state allows."""
+    require_case_actor(actor)
     case = case_for_user(actor, case_id, action=action, for_update=True)
     if not (actor.role == Role.DIRECTOR or is_case_supporter(actor, case)):
-        raise PermissionDenied("Only the case's supporter (or the director) acts on it.")
+        raise PermissionDenied(gettext("Only the case's supporter (or the director) acts on it."))
     if case.state not in allowed:
-        raise Conflict(f"This cannot be done while the case is {case.get_state_display().lower()}.")
+        raise Conflict(gettext("This cannot be done while the case is %(state)s.")
+                       % {"state": case.get_state_display().lower()})
     return case
 
 
@@ -70,7 +74,7 @@ def _move(case: Case, **fields: Any) -> Case:
     """Apply a change with a version check: a racing request loses with 409, never corrupts."""
     fields["version"] = case.version + 1
     if not Case.objects.filter(pk=case.pk, version=case.version).update(**fields):
-        raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+        raise Conflict(gettext("Someone else changed this case a moment ago; reload it and try again."))
     if "state" in fields or "supporter" in fields or "supporter_id" in fields:
         # A supporter's open cases change (the one on the case, and any it moves to): the
         # matching's cached facts of those supporters are out of date.
@@ -93,22 +97,25 @@ def case_record_outreach(*, actor: User, case_id: int, channel: str, send_email:
     if channel not in OutreachChannel.values:
         raise InvalidInput(f"Unknown channel {channel!r}; use one of {', '.join(OutreachChannel.values)}.")
     if send_email and channel != OutreachChannel.EMAIL:
-        raise InvalidInput("Only an email outreach can be sent by the program.")
-    program = ProgramSettings.current()
+        raise InvalidInput(gettext("Only an email outreach can be sent by the program."))
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.outreach", (CaseState.ASSIGNED, CaseState.OUTREACH_MADE))
+        program = ProgramSettings.for_program(case.program_id)
         now = timezone.now()
         name, phone, email = _supporter_contact(case)
         if send_email:
             if not case.unpurged_peer.email:
-                raise InvalidInput("The peer has no email address on the roster; reach out another way.")
-            subject, body = render_outreach_email(case, name, phone)
+                raise InvalidInput(gettext("The peer has no email address on the roster; reach out another way."))
+            with translation.override(language_of(case.peer)):
+                subject, body = render_outreach_email(case, name, phone)
             outbox_enqueue(kind="outreach", to=case.unpurged_peer.email, reply_to=email, subject=subject, body=body,
                            case=case)
         OutreachAttempt.objects.create(case=case, supporter=case.supporter, channel=channel, made_at=now,
                                        sent_by_program=send_email)
+        first: dict[str, Any] = ({"minutes_to_first_outreach": case.minutes_since_opened(now)}
+                                 if case.minutes_to_first_outreach is None else {})
         _move(case, state=CaseState.OUTREACH_MADE,
-              next_due_at=now + timedelta(hours=program.next_attempt_due_hours))
+              next_due_at=now + timedelta(hours=program.next_attempt_due_hours), **first)
         audit_record(actor=actor, action="case.outreach_recorded", obj=case,
                      detail={"channel": channel, "sent_by_program": send_email})
         _mark_unreachable_if_due(case, program, actor, now)
@@ -119,9 +126,9 @@ def case_record_response(*, actor: User, case_id: int, response: str) -> Case:
     """The peer's answer. A decline is not a failure: they get the resources and an open door."""
     if response not in Response.values:
         raise InvalidInput(f"Unknown response {response!r}; use one of {', '.join(Response.values)}.")
-    program = ProgramSettings.current()
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.response", (CaseState.OUTREACH_MADE,))
+        program = ProgramSettings.for_program(case.program_id)
         now = timezone.now()
         ResponseRecord.objects.create(case=case, response=response, recorded_at=now, recorded_by=actor)
         audit_record(actor=actor, action="case.response_recorded", obj=case, detail={"response": response})
@@ -162,9 +169,9 @@ def _mark_unreachable_if_due(case: Case, program: ProgramSettings, actor: User |
 def case_mark_unreachable_when_due(*, case_id: int, now: datetime | None = None) -> bool:
     """For the scheduled job: a peer who never answered becomes unreachable once the program's
     attempts and days have passed, even if the supporter records nothing more."""
-    program = ProgramSettings.current()
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("peer").get(pk=case_id)
+        program = ProgramSettings.for_program(case.program_id)
         return _mark_unreachable_if_due(case, program, None, now or timezone.now())
 
 
@@ -172,7 +179,8 @@ def _send_open_invitation(case: Case, *, send_after: datetime | None = None) -> 
     if not case.unpurged_peer.email:
         return
     resources = list(Resource.objects.filter(active=True).order_by("category", "name"))
-    subject, body = render_open_invitation_email(case, resources)
+    with translation.override(language_of(case.peer)):
+        subject, body = render_open_invitation_email(case, resources)
     _, _, supporter_email = _supporter_contact(case)
     outbox_enqueue(kind=OPEN_INVITATION, to=case.unpurged_peer.email, reply_to=supporter_email, subject=subject,
                    body=body, case=case, send_after=send_after)
@@ -197,9 +205,9 @@ def undo_response_until(case: Case) -> datetime | None:
 def case_undo_response(*, actor: User, case_id: int) -> Case:
     """Take back a "No, thank you" recorded a moment ago by mistake: the case is waiting for the
     peer's answer again, and the open invitation (held back until the window closes) is not sent."""
-    program = ProgramSettings.current()
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.response_undo", (CaseState.DECLINED,))
+        program = ProgramSettings.for_program(case.program_id)
         now = timezone.now()
         decline = _undoable_decline(case, now)
         if decline is None:
@@ -211,8 +219,8 @@ def case_undo_response(*, actor: User, case_id: int) -> Case:
             .filter(case=case, kind=OPEN_INVITATION, created_at__gte=decline.recorded_at)
         )
         if any(message.status != OutboxStatus.PENDING for message in invitations):
-            raise Conflict("The open invitation has already gone out, so the decline stands. "
-                           "The peer can still come back at any time.")
+            raise Conflict(gettext("The open invitation has already gone out, so the decline stands. "
+                           "The peer can still come back at any time."))
         OutboxMessage.objects.filter(pk__in=[m.pk for m in invitations]).delete()
         decline.delete()
         # Due again as before the answer: the next try after the last contact.
@@ -239,17 +247,17 @@ def case_record_encounter(*, actor: User, case_id: int, data: EncounterInput) ->
     if data.mode not in EncounterMode.values:
         raise InvalidInput(f"Unknown mode {data.mode!r}; use one of {', '.join(EncounterMode.values)}.")
     if not 1 <= data.minutes <= MAX_ENCOUNTER_MINUTES:
-        raise InvalidInput(f"minutes is between 1 and {MAX_ENCOUNTER_MINUTES}.")
+        raise InvalidInput(gettext("minutes is between 1 and %(most)s.") % {"most": MAX_ENCOUNTER_MINUTES})
     unknown = [t for t in data.topics if t not in GuideTopic.values]
     if unknown:
         raise InvalidInput(f"Unknown topic {unknown[0]!r}; use the guide's topics: {', '.join(GuideTopic.values)}.")
     if data.held_on > timezone.localdate():
-        raise InvalidInput("The conversation's date is in the future.")
-    program = ProgramSettings.current()
+        raise InvalidInput(gettext("The conversation's date is in the future."))
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.encounter", (CaseState.ACCEPTED,))
+        program = ProgramSettings.for_program(case.program_id)
         if data.held_on < case.referral.occurred_on:
-            raise InvalidInput("The conversation's date is before the event.")
+            raise InvalidInput(gettext("The conversation's date is before the event."))
         encounter = Encounter.objects.create(
             case=case, held_on=data.held_on, minutes=data.minutes, mode=data.mode,
             topics=[t for t in GuideTopic.values if t in set(data.topics)],
@@ -270,7 +278,8 @@ def case_record_resource(*, actor: User, case_id: int, resource_id: int, facilit
     """A resource shared with the peer, or a warm hand-off to it (`facilitated`)."""
     resource = Resource.objects.filter(pk=resource_id, active=True).first()
     if resource is None:
-        raise InvalidInput(f"No resource with id {resource_id} in the directory.")
+        raise InvalidInput(gettext("No resource with id %(resource_id)s in the directory.")
+                           % {"resource_id": resource_id})
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.resource",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED))
@@ -286,16 +295,18 @@ def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list
     resources = list(Resource.objects.filter(pk__in=resource_ids, active=True).order_by("category", "name"))
     missing = sorted(set(resource_ids) - {r.pk for r in resources})
     if missing:
-        raise InvalidInput(f"No resource with id {missing[0]} in the directory.")
+        raise InvalidInput(gettext("No resource with id %(resource_id)s in the directory.")
+                           % {"resource_id": missing[0]})
     if not resources:
-        raise InvalidInput("Choose at least one resource to send.")
+        raise InvalidInput(gettext("Choose at least one resource to send."))
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.information_sheet",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
                                  CaseState.UNREACHABLE))
         if not case.unpurged_peer.email:
-            raise InvalidInput("The peer has no email address on the roster; print the sheet instead.")
-        subject, body = render_information_sheet_email(case, resources)
+            raise InvalidInput(gettext("The peer has no email address on the roster; print the sheet instead."))
+        with translation.override(language_of(case.peer)):
+            subject, body = render_information_sheet_email(case, resources)
         _, _, supporter_email = _supporter_contact(case)
         outbox_enqueue(kind="information_sheet", to=case.unpurged_peer.email, reply_to=supporter_email,
                        subject=subject, body=body, case=case)
@@ -321,19 +332,20 @@ def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
     """The supporter declines the assignment; the case goes back to the top of the queue."""
     if reason not in DeclineReason.values:
         raise InvalidInput(f"Unknown reason {reason!r}; use one of {', '.join(DeclineReason.values)}.")
+    require_case_actor(actor, frozenset({Role.SUPPORTER}))
     with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.hand_back", for_update=True)
         if case.supporter is None or not is_case_supporter(actor, case):
-            raise PermissionDenied("Only the case's supporter can hand it back.")
+            raise PermissionDenied(gettext("Only the case's supporter can hand it back."))
         if case.state not in (CaseState.ASSIGNED, CaseState.OUTREACH_MADE):
-            raise Conflict("A case can be handed back only before the peer has answered.")
+            raise Conflict(gettext("A case can be handed back only before the peer has answered."))
         now = timezone.now()
         AssignmentDecline.objects.create(case=case, supporter=case.supporter, reason=reason, declined_at=now)
         audit_record(actor=actor, action="case.handed_back", obj=case, detail={"reason": reason})
         # Due now: the most overdue come first, so it goes to the top of the queue.
         _move(case, state=CaseState.AWAITING_ASSIGNMENT, supporter=None, assigned_at=None, next_due_at=now)
         subject, body = render_handback_email(case, DeclineReason(reason).label.lower())
-        for address in director_recipients():
+        for address in director_recipients(program_id=case.program_id):
             outbox_enqueue(kind="handback", to=address, subject=subject, body=body, case=case)
     return case
 
@@ -348,7 +360,7 @@ def case_raise_safety_escalation(*, actor: User, case_id: int) -> SafetyEscalati
         name, phone, _ = _supporter_contact(case)
         subject, body = render_safety_escalation_email(case, name or actor.email, phone, escalation.raised_at)
         # The away director too, beside their deputy (program.staff).
-        for address in director_recipients(urgent=True):
+        for address in director_recipients(urgent=True, program_id=case.program_id):
             outbox_enqueue(kind="safety_escalation", to=address, subject=subject, body=body, case=case)
         audit_record(actor=actor, action="case.safety_escalation", obj=case, detail={"escalation": escalation.pk})
     return escalation

@@ -4,6 +4,8 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.cases.actions import MAX_ENCOUNTER_MINUTES, EncounterInput
 from peersupport.cases.models import (
@@ -18,7 +20,7 @@ from peersupport.cases.models import (
 
 
 class CaseFilterForm(forms.Form):
-    state = forms.ChoiceField(required=False, choices=[("", "Any state")] + CaseState.choices)
+    state = forms.ChoiceField(required=False, choices=[("", _("Any state"))] + CaseState.choices)
 
 
 class AssignForm(forms.Form):
@@ -27,7 +29,7 @@ class AssignForm(forms.Form):
     supporter = forms.CharField(max_length=40)
     version = forms.IntegerField(min_value=1)
     reassign = forms.BooleanField(required=False)
-    override_reason = forms.ChoiceField(required=False, choices=[("", "—")] + OverrideReason.choices)
+    override_reason = forms.ChoiceField(required=False, choices=[("", "—"), *OverrideReason.choices])
 
     def employee_id(self) -> str:
         employee_id: str = self.cleaned_data["supporter"]
@@ -38,12 +40,12 @@ class OverrideForm(AssignForm):
     """Anyone else, by list or by employee id, with the reason for leaving the suggestions."""
 
     supporter = forms.CharField(required=False, max_length=40)
-    employee_id_typed = forms.CharField(label="Or their employee id", required=False, max_length=40)
+    employee_id_typed = forms.CharField(label=_("Or their employee id"), required=False, max_length=40)
     override_reason = forms.ChoiceField(
-        label="Why this supporter?",
-        choices=[("", "Choose a reason…")] + OverrideReason.choices,
-        help_text="Recorded with the assignment. A hard rule can never be overridden.",
-        error_messages={"required": "Give a reason for choosing a supporter outside the suggestions."},
+        label=_("Why this supporter?"),
+        choices=[("", _("Choose a reason…"))] + OverrideReason.choices,
+        help_text=_("Recorded with the assignment. A hard rule can never be overridden."),
+        error_messages={"required": _("Give a reason for choosing a supporter outside the suggestions.")},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -52,9 +54,9 @@ class OverrideForm(AssignForm):
         chosen = (data.get("supporter") or "").strip()
         typed = (data.get("employee_id_typed") or "").strip()
         if not chosen and not typed:
-            raise forms.ValidationError("Choose a supporter from the list or type their employee id.")
+            raise forms.ValidationError(gettext("Choose a supporter from the list or type their employee id."))
         if chosen and typed and chosen != typed:
-            raise forms.ValidationError("Choose from the list or type an employee id, not both.")
+            raise forms.ValidationError(gettext("Choose from the list or type an employee id, not both."))
         return data
 
     def employee_id(self) -> str:
@@ -73,17 +75,17 @@ class ResponseForm(forms.Form):
 
 
 class EncounterForm(forms.Form):
-    held_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     minutes = forms.IntegerField(
-        label="How many minutes", min_value=1, max_value=MAX_ENCOUNTER_MINUTES,
+        label=_("How many minutes"), min_value=1, max_value=MAX_ENCOUNTER_MINUTES,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
-    mode = forms.ChoiceField(label="How", choices=EncounterMode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(label=_("How"), choices=EncounterMode.choices, widget=forms.RadioSelect)
     topics = forms.MultipleChoiceField(
-        label="Topics you covered", choices=GuideTopic.choices, required=False,
+        label=_("Topics you covered"), choices=GuideTopic.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    follow_up_planned = forms.BooleanField(label="We plan to talk again", required=False)
+    follow_up_planned = forms.BooleanField(label=_("We plan to talk again"), required=False)
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,13 +100,13 @@ class EncounterForm(forms.Form):
 
 
 class ResourceShareForm(forms.Form):
-    resource = forms.IntegerField(error_messages={"required": "Choose a resource first."})
-    facilitated = forms.TypedChoiceField(choices=[("0", "shared"), ("1", "connected")], coerce=lambda v: v == "1")
+    resource = forms.IntegerField(error_messages={"required": _("Choose a resource first.")})
+    facilitated = forms.TypedChoiceField(choices=[("0", _("shared")), ("1", _("connected"))], coerce=lambda v: v == "1")
 
 
 class SheetForm(forms.Form):
     resource = forms.TypedMultipleChoiceField(
-        coerce=int, error_messages={"required": "Choose at least one resource for the sheet."},
+        coerce=int, error_messages={"required": _("Choose at least one resource for the sheet.")},
     )
 
     def __init__(self, *args: Any, resource_ids: list[int], **kwargs: Any) -> None:
@@ -114,6 +116,6 @@ class SheetForm(forms.Form):
 
 class HandBackForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you handing it back?", choices=DeclineReason.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose a reason; it helps the director find the right person."},
+        label=_("Why are you handing it back?"), choices=DeclineReason.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason; it helps the director find the right person.")},
     )

@@ -1,8 +1,11 @@
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.lib.errors import Conflict
 
@@ -11,13 +14,13 @@ if TYPE_CHECKING:
 
 
 class CaseState(models.TextChoices):
-    AWAITING_ASSIGNMENT = "awaiting_assignment", "Awaiting assignment"
-    ASSIGNED = "assigned", "Assigned"
-    OUTREACH_MADE = "outreach_made", "Outreach made"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    UNREACHABLE = "unreachable", "Unreachable"
-    CLOSED = "closed", "Closed"
+    AWAITING_ASSIGNMENT = "awaiting_assignment", _("Awaiting assignment")
+    ASSIGNED = "assigned", _("Assigned")
+    OUTREACH_MADE = "outreach_made", _("Outreach made")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    CLOSED = "closed", _("Closed")
 
 
 OPEN_STATES = (
@@ -60,6 +63,8 @@ class Case(models.Model):
     """One involved clinician (the peer) of one referral."""
 
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="cases")
+    # The peer's program when the case opened (kept through the purge): whose director sees it.
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="cases")
     # NULL once the retention purge has removed the case's identifying details (`purged_at`).
     peer = models.ForeignKey(
         "roster.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
@@ -84,8 +89,20 @@ class Case(models.Model):
     )
     # Set by the director: the retention purge leaves this case untouched while it is on.
     legal_hold = models.BooleanField(default=False)
+    # The peer asked for a supporter from outside their hospital (a self-referral's wish, or set by
+    # the director): the other programs' shared supporters are suggested too (cross-program matching).
+    wants_outside_supporter = models.BooleanField(default=False)
     # When the retention purge removed the identifying details (see `cases/retention.py`).
     purged_at = models.DateTimeField(null=True, blank=True)
+    # For the reports, kept through the retention purge: the peer's role, department and site
+    # when the case opened (a later roster change does not move past figures), and the minutes
+    # from the case opening to its first assignment and to its first outreach (the exact dates
+    # go at the purge; these intervals name no day).
+    peer_role = models.CharField(max_length=20, blank=True)
+    peer_department = models.CharField(max_length=100, blank=True)
+    peer_site = models.CharField(max_length=100, blank=True)
+    minutes_to_assignment = models.PositiveIntegerField(null=True, blank=True)
+    minutes_to_first_outreach = models.PositiveIntegerField(null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -93,6 +110,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "next_due_at"]),
             models.Index(fields=["supporter", "state"]),
+            # A program's queue and lists: its cases by state, then due time or age.
+            models.Index(fields=["program", "state", "next_due_at"], name="case_program_state_due_idx"),
+            models.Index(fields=["program", "created_at"], name="case_program_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["referral", "peer"], name="one_case_per_peer_per_referral"),
@@ -100,6 +120,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.program_id is None:
+            # The case is the peer's program's (a bulk write sets it itself: `referral_create`).
+            from peersupport.program.models import Program
+
+            self.program_id = (self.peer.program_id if self.peer is not None else None) or Program.default().pk
+        super().save(*args, **kwargs)
+
+    def minutes_since_opened(self, moment: datetime) -> int:
+        return max(0, int((moment - self.created_at).total_seconds() // 60))
+
+    def snapshot_peer(self, person: "Person") -> None:
+        """Keep the peer's role, department and site as they are now, for the reports."""
+        self.peer_role, self.peer_department, self.peer_site = person.role_type, person.department, person.site
 
     @property
     def is_purged(self) -> bool:
@@ -114,7 +149,7 @@ class Case(models.Model):
     def unpurged_peer(self) -> "Person":
         """The peer, for a case the retention purge has not reached (every case not yet closed)."""
         if self.peer is None:
-            raise Conflict("This case's identifying details have been purged.")
+            raise Conflict(gettext("This case's identifying details have been purged."))
         return self.peer
 
     @property
@@ -158,6 +193,15 @@ class CaseReferralLink(models.Model):
 
 
 FIRST_CONVERSATION, FOLLOW_UP, CLOSING = "first conversation", "follow-up conversation", "closing"
+# How each step (`Case.next_step`, a name the code compares) reads on a page, in the reader's language.
+STEP_WORDS = {
+    "assignment": _("assignment"),
+    "first outreach": _("first outreach"),
+    "response": _("response"),
+    FIRST_CONVERSATION: _("first conversation"),
+    FOLLOW_UP: _("follow-up conversation"),
+    CLOSING: _("closing"),
+}
 
 
 def step_after_conversations(encounters: "list[Encounter]") -> str:
@@ -175,12 +219,12 @@ class OverrideReason(models.TextChoices):
     """Why the director chose someone outside the suggestions: a fixed list, never free text,
     so no story about the peer can slip into the record."""
 
-    PEER_REQUEST = "peer_request", "The peer asked for this supporter"
-    CONTINUITY = "continuity", "Continuity with an earlier supporter"
-    SHARED_EXPERIENCE = "shared_experience", "An experience in common the peer would value"
-    LANGUAGE_OR_CULTURE = "language_or_culture", "Language or culture"
-    AVAILABILITY = "availability", "Available at the time needed"
-    OTHER = "other", "Another program reason"
+    PEER_REQUEST = "peer_request", _("The peer asked for this supporter")
+    CONTINUITY = "continuity", _("Continuity with an earlier supporter")
+    SHARED_EXPERIENCE = "shared_experience", _("An experience in common the peer would value")
+    LANGUAGE_OR_CULTURE = "language_or_culture", _("Language or culture")
+    AVAILABILITY = "availability", _("Available at the time needed")
+    OTHER = "other", _("Another program reason")
 
 
 class Assignment(models.Model):
@@ -206,43 +250,43 @@ class Assignment(models.Model):
 
 
 class OutreachChannel(models.TextChoices):
-    TEXT = "text", "Text message"
-    CALL = "call", "Phone call"
-    EMAIL = "email", "Email"
-    PAGE = "page", "Page"
-    IN_PERSON = "in_person", "In person"
+    TEXT = "text", _("Text message")
+    CALL = "call", _("Phone call")
+    EMAIL = "email", _("Email")
+    PAGE = "page", _("Page")
+    IN_PERSON = "in_person", _("In person")
 
 
 class Response(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    NO_RESPONSE = "no_response", "No response"
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    NO_RESPONSE = "no_response", _("No response")
 
 
 class EncounterMode(models.TextChoices):
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
-    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    IN_PERSON = "in_person", _("In person")
 
 
 class GuideTopic(models.TextChoices):
     """The conversation guide's topics, in the order of a conversation."""
 
-    OPENING = "opening", "Opening and invitation"
-    STORY = "story", "Inviting the story"
-    LISTENING = "listening", "Listening and reflecting"
-    NORMALIZING = "normalizing", "Normalizing the reaction"
-    REFRAMING = "reframing", "Reframing"
-    SENSE_MAKING = "sense_making", "Making sense of it"
-    COPING = "coping", "Coping: sleep, home, time off"
-    RESOURCES = "resources", "Resources and follow-up"
-    CLOSING = "closing", "Closing"
+    OPENING = "opening", _("Opening and invitation")
+    STORY = "story", _("Inviting the story")
+    LISTENING = "listening", _("Listening and reflecting")
+    NORMALIZING = "normalizing", _("Normalizing the reaction")
+    REFRAMING = "reframing", _("Reframing")
+    SENSE_MAKING = "sense_making", _("Making sense of it")
+    COPING = "coping", _("Coping: sleep, home, time off")
+    RESOURCES = "resources", _("Resources and follow-up")
+    CLOSING = "closing", _("Closing")
 
 
 class DeclineReason(models.TextChoices):
-    CONFLICT_OF_INTEREST = "conflict_of_interest", "Conflict of interest"
-    NO_CAPACITY = "no_capacity", "No capacity right now"
-    OTHER = "other", "Other"
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    NO_CAPACITY = "no_capacity", _("No capacity right now")
+    OTHER = "other", _("Other")
 
 
 class OutreachAttempt(models.Model):
@@ -344,8 +388,8 @@ class StepNotice(models.Model):
     """A reminder or escalation sent for one due step, so re-running the job never repeats it."""
 
     class Kind(models.TextChoices):
-        REMINDER = "reminder", "Reminder to the owner"
-        ESCALATION = "escalation", "Escalation to the director"
+        REMINDER = "reminder", _("Reminder to the owner")
+        ESCALATION = "escalation", _("Escalation to the director")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="step_notices")
     step = models.CharField(max_length=80)
@@ -364,10 +408,10 @@ class StepNotice(models.Model):
 class CheckInReason(models.TextChoices):
     """Why a supporter would like a check-in with the director after a case: fixed choices, no notes."""
 
-    HARD_CONVERSATION = "hard_conversation", "A hard conversation"
-    OWN_EXPERIENCE = "own_experience", "It touched my own experience"
-    WORRIED_ABOUT_PEER = "worried_about_peer", "I'm worried about the peer"
-    OTHER = "other", "Other"
+    HARD_CONVERSATION = "hard_conversation", _("A hard conversation")
+    OWN_EXPERIENCE = "own_experience", _("It touched my own experience")
+    WORRIED_ABOUT_PEER = "worried_about_peer", _("I'm worried about the peer")
+    OTHER = "other", _("Other")
 
 
 class CheckInRequest(models.Model):
@@ -392,3 +436,50 @@ class CheckInRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in asked on {self.case}"
+
+
+class BreakGlassReason(models.TextChoices):
+    """Why an administrator opens a case in an emergency: fixed choices, no notes."""
+
+    PEER_IN_CRISIS = "peer_in_crisis", _("A peer in crisis needs a supporter now")
+    SAFETY_CONCERN = "safety_concern", _("A safety concern on this case needs someone to act")
+    URGENT_ASSIGNMENT = "urgent_assignment", _("The case must be assigned now and no director can be reached")
+    SUPPORTER_UNREACHABLE = "supporter_unreachable", _("The peer is waiting and their supporter cannot be reached")
+
+
+class BreakGlassQuerySet(models.QuerySet["BreakGlassGrant"]):
+    def live(self, now: datetime | None = None) -> "BreakGlassQuerySet":
+        """Grants not yet expired: the gate asks this on every access, so an expired grant opens
+        nothing with no job to run."""
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class BreakGlassGrant(models.Model):
+    """An administrator's emergency access to one case, for a stated reason, until `expires_at`.
+
+    Written only by `case_break_glass` (cases/break_glass.py) when administrators may not see
+    cases; read only by the gate (cases/access.py). Kept after it expires: it is part of the record
+    of who saw the case and why.
+    """
+
+    administrator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass_grants")
+    reason = models.CharField(max_length=30, choices=BreakGlassReason.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+    # Moved to the moment a director ends the grant early (`ended_by`), so the gate's one check
+    # (`live`) holds either way.
+    expires_at = models.DateTimeField()
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["administrator", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("granted_at")),
+                                   name="break_glass_expires_after_granted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access to {self.case} until {self.expires_at:%Y-%m-%d %H:%M}"

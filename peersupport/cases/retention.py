@@ -20,10 +20,13 @@ identifying details are removed and only what the program's counts need is kept.
   its Idempotency-Key and body stay, so a late replay still answers the same receipt and
   creates nothing.
 
-What stays is anonymous: state, category, source, dates by month, the supporter, and the
+What stays names no one: state, category, source, dates by month, the supporter, the
 structured records (outreach channels, answers, encounter minutes, modes and topics, resource
-categories), so the program's totals are the same before and after (`selectors.program_totals`).
-Exact intervals between steps (hours to first outreach) are not kept for purged cases.
+categories), and the report facts recorded when the case opened and moved (`Case.peer_role`,
+`peer_department`, `peer_site`, and the minutes from opening to the first assignment and the
+first outreach), so the program's totals and reports are the same before and after
+(`selectors.program_totals`, `reports/tables.py`). Exact dates and times of the steps are not
+kept for purged cases; the report facts are read only as suppressed aggregates.
 
 Each purged case and referral is audited with counts only, and so is every run. The audit trail
 itself is never changed. Each case is purged in its own transaction under a row lock and
@@ -38,6 +41,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import Role, User
 from peersupport.audit.services import audit_record
@@ -241,12 +245,12 @@ def retention_purge(now: datetime | None = None) -> PurgeResult:
 def case_set_legal_hold(*, actor: User, case_id: int, hold: bool) -> Case:
     """The director places (or lifts) a legal hold: the purge leaves a held case untouched."""
     if not (actor.is_authenticated and actor.is_active and actor.role == Role.DIRECTOR):
-        raise PermissionDenied("Only the program director places or lifts a legal hold.")
+        raise PermissionDenied(gettext("Only the program director places or lifts a legal hold."))
     with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.legal_hold", for_update=True)
         if case.purged_at is not None:
-            raise Conflict("This case's details were already purged after the retention period; "
-                           "there is nothing left to hold.")
+            raise Conflict(gettext("This case's details were already purged after the retention period; "
+                           "there is nothing left to hold."))
         if case.legal_hold != hold:
             Case.objects.filter(pk=case.pk).update(legal_hold=hold)
             case.legal_hold = hold

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from peersupport.accounts.models import PROGRAM_STAFF, User
+from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import Entry, audit_record, audit_record_all, audit_record_many
 from peersupport.cases.access import case_for_user, cases_for_user
 from peersupport.cases.models import HOLDING_STATES, Assignment, Case, CaseState, OverrideReason
@@ -16,12 +17,13 @@ from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import (
     SUGGESTION_COUNT,
     assignment_checks,
+    looks_outside,
     plan_assignment_checks,
     plan_for_referral,
     suggestion_place,
 )
-from peersupport.notifications.emails import render_assignment_email
-from peersupport.notifications.services import Draft, outbox_enqueue, outbox_enqueue_all
+from peersupport.notifications.assignment import assignment_drafts
+from peersupport.notifications.services import outbox_enqueue, outbox_enqueue_all
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_program_staff
 from peersupport.referrals.models import Referral
@@ -32,7 +34,7 @@ def _require_program_staff(user: User) -> None:
     from django.core.exceptions import PermissionDenied
 
     if user.role not in PROGRAM_STAFF:
-        raise PermissionDenied("Only the program's director and administrator assign supporters.")
+        raise PermissionDenied(gettext("Only the program's director and administrator assign supporters."))
 
 
 def case_assign(
@@ -59,23 +61,31 @@ def case_assign(
         raise InvalidInput(
             f"Unknown override_reason {override_reason[:40]!r}; use one of {', '.join(OverrideReason.values)}."
         )
-    program = ProgramSettings.current()
     with transaction.atomic():
         case = case_for_user(actor, case_id, action="case.assign", for_update=True)
+        program = ProgramSettings.for_program(case.program_id)
         if expected_version is not None and case.version != expected_version:
-            raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+            raise Conflict(gettext("Someone else changed this case a moment ago; reload it and try again."))
         if case.supporter_id and not reassign:
-            raise Conflict("This case already has a supporter; ask to reassign to change it.")
+            raise Conflict(gettext("This case already has a supporter; ask to reassign to change it."))
         if case.state not in (CaseState.AWAITING_ASSIGNMENT, *HOLDING_STATES):
-            raise Conflict(f"A case that is {case.get_state_display().lower()} cannot be assigned.")
+            raise Conflict(gettext("A case that is %(state)s cannot be assigned.")
+                           % {"state": case.get_state_display().lower()})
         supporter = _lock_supporter(supporter_employee_id)
+        if supporter.person.program_id != case.program_id and not (
+                supporter.shared_across_programs and looks_outside(case, program)):
+            # Another program's supporter only when they agreed to be shared and the peer asked for
+            # someone from outside their hospital (or the program looks outside for this event).
+            raise InvalidInput(gettext("%(name)s is a supporter of another program; choose one of this program's "
+                                 "supporters.") % {"name": supporter.person.name})
         if case.supporter_id == supporter.pk:
-            raise Conflict("That supporter is already on this case.")
+            raise Conflict(gettext("That supporter is already on this case."))
 
         checks = assignment_checks(case, supporter, program)
         if checks.violations:
             raise InvalidInput(
-                f"{supporter.person.name} cannot take this case: {'; '.join(checks.violations)}."
+                gettext("%(name)s cannot take this case: %(reasons)s.")
+                % {"name": supporter.person.name, "reasons": "; ".join(checks.violations)}
             )
         if checks.same_event_case_id is not None and not override_reason:
             # The one-peer-per-event rule: such a supporter is never suggested (nor planned),
@@ -116,7 +126,8 @@ def _lock_supporter(employee_id: str) -> Supporter:
             .get(person__employee_id=employee_id)
         )
     except Supporter.DoesNotExist:
-        raise InvalidInput(f"No supporter with employee_id {employee_id}.") from None
+        raise InvalidInput(gettext("No supporter with employee_id %(employee_id)s.")
+                           % {"employee_id": employee_id}) from None
 
 
 def _apply(
@@ -132,12 +143,14 @@ def _apply(
     }
     if case.state == CaseState.AWAITING_ASSIGNMENT:
         fields["state"] = CaseState.ASSIGNED
+    if case.minutes_to_assignment is None:
+        fields["minutes_to_assignment"] = case.minutes_since_opened(now)
     if fields.get("state", case.state) == CaseState.ASSIGNED:
         fields["next_due_at"] = now + timedelta(hours=program.first_outreach_due_hours)
     # The conditional update is the last line of defense against a lost update.
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(**fields)
     if not updated:
-        raise Conflict("Someone else changed this case a moment ago; reload it and try again.")
+        raise Conflict(gettext("Someone else changed this case a moment ago; reload it and try again."))
     for name, value in fields.items():
         setattr(case, name, value)
     Supporter.objects.filter(pk=supporter.pk).update(last_assigned_at=now)
@@ -166,15 +179,25 @@ def _apply(
             "via_plan": via_plan,
         },
     )
-    subject, body = render_assignment_email(case)
-    outbox_enqueue(kind="assignment", to=supporter.person.email, subject=subject, body=body, case=case)
+    # By email, text or both, as the supporter chose; in this transaction, like the change itself.
+    for draft in assignment_drafts(case, supporter):
+        outbox_enqueue(kind=draft.kind, to=draft.to, subject=draft.subject, body=draft.body, case=case,
+                       channel=draft.channel)
     return case
+
+
+def _open_to(actor: User, proposal: dict[int, Suggestion]) -> dict[int, Suggestion]:
+    """The part of a joint plan about cases this user may see (an administrator may see none)."""
+    if not proposal:
+        return proposal
+    visible = set(cases_for_user(actor).filter(pk__in=proposal).values_list("pk", flat=True))
+    return {case_id: suggestion for case_id, suggestion in proposal.items() if case_id in visible}
 
 
 def referral_plan(*, actor: User, referral_id: int) -> tuple[Referral, dict[int, Suggestion]]:
     """The best joint assignment of a referral's unassigned cases (read-only)."""
     referral = referral_for_program_staff(actor, referral_id)
-    proposal = plan_for_referral(referral.pk)
+    proposal = _open_to(actor, plan_for_referral(referral.pk, ProgramSettings.for_program(actor.program_id)))
     audit_record(actor=actor, action="referral.plan", obj=referral,
                  detail={"cases": sorted(proposal)})
     return referral, proposal
@@ -191,11 +214,14 @@ def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
     """
     _require_program_staff(actor)
     referral = referral_for_program_staff(actor, referral_id)
-    program = ProgramSettings.current()
+    program = ProgramSettings.for_program(actor.program_id)
     with transaction.atomic():
-        proposal = plan_for_referral(referral.pk, program)
+        planned = plan_for_referral(referral.pk, program)
+        proposal = _open_to(actor, planned)
+        if not planned:
+            raise Conflict(gettext("Nothing to plan: every case of this referral already has a supporter."))
         if not proposal:
-            raise Conflict("Nothing to plan: every case of this referral already has a supporter.")
+            raise Conflict(gettext("None of this referral's cases waiting for a supporter is open to you."))
         cases = list(
             cases_for_user(actor).with_details().select_for_update(of=("self",))
             .filter(pk__in=proposal).order_by("pk")
@@ -204,7 +230,7 @@ def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
         if len(cases) != len(proposal) or any(
             case.supporter_id or case.state != CaseState.AWAITING_ASSIGNMENT for case in cases
         ):
-            raise Conflict("Someone assigned one of these cases a moment ago; look at the plan again.")
+            raise Conflict(gettext("Someone assigned one of these cases a moment ago; look at the plan again."))
         wanted = {suggestion.employee_id for suggestion in proposal.values()}
         supporters = {
             supporter.person.employee_id: supporter
@@ -212,7 +238,7 @@ def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
             .filter(person__employee_id__in=wanted).order_by("pk")
         }
         if missing := sorted(wanted - set(supporters)):
-            raise InvalidInput(f"No supporter with employee_id {missing[0]}.")
+            raise InvalidInput(gettext("No supporter with employee_id %(employee_id)s.") % {"employee_id": missing[0]})
         pairs = [(case, supporters[proposal[case.pk].employee_id]) for case in cases]
         for (case, supporter), checks in zip(pairs, plan_assignment_checks(pairs, program), strict=True):
             if checks.violations:
@@ -235,9 +261,11 @@ def _apply_all(
     for case, supporter in pairs:
         case.supporter, case.assigned_at, case.version = supporter, now, case.version + 1
         case.state, case.next_due_at = CaseState.ASSIGNED, due
+        if case.minutes_to_assignment is None:
+            case.minutes_to_assignment = case.minutes_since_opened(now)
     # The cases are locked (FOR UPDATE above): no one can have changed them since they were read.
     Case.objects.bulk_update([case for case, _ in pairs],
-                             ["supporter", "assigned_at", "version", "state", "next_due_at"])
+                             ["supporter", "assigned_at", "version", "state", "next_due_at", "minutes_to_assignment"])
     Supporter.objects.filter(pk__in={supporter.pk for _, supporter in pairs}).update(last_assigned_at=now)
     matching_version_bump(supporter.pk for _, supporter in pairs)
     Assignment.objects.bulk_create(
@@ -253,9 +281,24 @@ def _apply_all(
         })
         for case, supporter in pairs
     ])
-    drafts = []
-    for case, supporter in pairs:
-        subject, body = render_assignment_email(case)
-        drafts.append(Draft("assignment", supporter.person.email, subject, body, case=case))
-    outbox_enqueue_all(drafts)
+    outbox_enqueue_all([draft for case, supporter in pairs for draft in assignment_drafts(case, supporter)])
     return [case for case, _ in pairs]
+
+
+def case_set_outside_wish(*, actor: User, case_id: int, wanted: bool) -> Case:
+    """The director records (or clears) that the peer would rather have a supporter from outside their
+    hospital: the other programs' shared supporters are then suggested for the case too."""
+    from django.core.exceptions import PermissionDenied
+
+    if not (actor.is_authenticated and actor.is_active and actor.role == Role.DIRECTOR):
+        raise PermissionDenied(gettext("Only the program director changes whom a case's suggestions draw from."))
+    with transaction.atomic():
+        case = case_for_user(actor, case_id, action="case.outside_wish", for_update=True)
+        if case.state == CaseState.CLOSED or case.purged_at is not None:
+            raise Conflict(gettext("This case is closed; its suggestions no longer change."))
+        if case.wants_outside_supporter != wanted:
+            Case.objects.filter(pk=case.pk).update(wants_outside_supporter=wanted)
+            case.wants_outside_supporter = wanted
+            audit_record(actor=actor, action="case.outside_wish_set" if wanted else "case.outside_wish_cleared",
+                         obj=case)
+    return case

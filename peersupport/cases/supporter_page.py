@@ -130,7 +130,7 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
     if allowed["outreach"]:
         context["outreach"] = outreach_for(case)
     if allowed["response"]:
-        context["program"] = ProgramSettings.current()
+        context["program"] = ProgramSettings.for_program(case.program_id)
     if allowed["encounter"]:
         today = timezone.localdate()
         context["encounter_form"] = encounter_form or EncounterForm(today=today)

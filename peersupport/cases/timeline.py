@@ -5,9 +5,10 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 
 from peersupport.audit.models import AuditEntry
-from peersupport.cases.models import Case, CaseState, Encounter, Response
+from peersupport.cases.models import STEP_WORDS, Case, CaseState, Encounter, Response
 
 SHEET_SENT = "case.information_sheet_sent"
 
@@ -36,7 +37,7 @@ class SheetSent:
 
     @property
     def description(self) -> str:
-        return f"{self.resources} resource{'s' if self.resources != 1 else ''}"
+        return ngettext("%(count)s resource", "%(count)s resources", self.resources) % {"count": self.resources}
 
 
 def sheets_sent(case: Case) -> list[SheetSent]:
@@ -55,9 +56,11 @@ def _conversation_time(encounter: Encounter) -> datetime:
 
 def _after(referred_at: datetime, entry: TimelineEntry) -> str:
     if entry.held_on is None:
-        return timesince(referred_at, entry.at) if entry.at > referred_at else "at once"
+        return timesince(referred_at, entry.at) if entry.at > referred_at else gettext("at once")
     days = (entry.held_on - timezone.localdate(referred_at)).days
-    return "same day" if days <= 0 else f"{days} day{'s' if days != 1 else ''}"
+    if days <= 0:
+        return gettext("same day")
+    return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
@@ -67,51 +70,57 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     A handful of small queries, one per kind of record; call it for a case the user has already
     opened through `case_for_user` (which audits the access).
     """
-    entries = [TimelineEntry(case.created_at, "Referred")]
+    entries = [TimelineEntry(case.created_at, gettext("Referred"))]
     entries += [
-        TimelineEntry(a.assigned_at, "Reassigned" if i else "Assigned", a.supporter.person.name)
+        TimelineEntry(a.assigned_at, gettext("Reassigned") if i else gettext("Assigned"), a.supporter.person.name)
         for i, a in enumerate(case.assignments.select_related("supporter__person").order_by("assigned_at", "pk"))
     ]
     entries += [
-        TimelineEntry(d.declined_at, "Handed back", d.get_reason_display())
+        TimelineEntry(d.declined_at, gettext("Handed back"), d.get_reason_display())
         for d in case.declines.all()
     ]
     entries += [
-        TimelineEntry(o.made_at, "First outreach" if i == 0 else f"Outreach attempt {i + 1}",
-                      o.get_channel_display() + (" sent by the program" if o.sent_by_program else ""))
+        TimelineEntry(o.made_at,
+                      gettext("First outreach") if i == 0
+                      else gettext("Outreach attempt %(number)s") % {"number": i + 1},
+                      o.get_channel_display() + (gettext(" sent by the program") if o.sent_by_program else ""))
         for i, o in enumerate(case.outreach_attempts.all())
     ]
     responses = list(case.responses.all())
-    entries += [TimelineEntry(r.recorded_at, "Response", r.get_response_display()) for r in responses]
+    entries += [TimelineEntry(r.recorded_at, gettext("Response"), r.get_response_display()) for r in responses]
     answered = any(r.response != Response.NO_RESPONSE for r in responses)
     if case.responded_at and not answered:
         # Becoming unreachable leaves no response record; its time is the case's `responded_at`.
-        entries.append(TimelineEntry(case.responded_at, "Unreachable", "Sent the resources and an open invitation"))
+        entries.append(TimelineEntry(case.responded_at, gettext("Unreachable"),
+                                     gettext("Sent the resources and an open invitation")))
     entries += [
-        TimelineEntry(_conversation_time(e), "Conversation" if i == 0 else f"Conversation {i + 1}",
-                      f"{e.get_mode_display()}, {e.minutes} min"
-                      + (", follow-up planned" if e.follow_up_planned else ""),
+        TimelineEntry(_conversation_time(e),
+                      gettext("Conversation") if i == 0 else gettext("Conversation %(number)s") % {"number": i + 1},
+                      gettext("%(mode)s, %(minutes)s min") % {"mode": e.get_mode_display(), "minutes": e.minutes}
+                      + (gettext(", follow-up planned") if e.follow_up_planned else ""),
                       held_on=e.held_on)
         for i, e in enumerate(case.encounters.all())
     ]
     entries += [
-        TimelineEntry(s.shared_at, "Connected to a resource" if s.facilitated else "Resource shared",
+        TimelineEntry(s.shared_at, gettext("Connected to a resource") if s.facilitated else gettext("Resource shared"),
                       s.resource.name)
         for s in case.resource_shares.select_related("resource")
     ]
     entries += [
-        TimelineEntry(sheet.at, "Information sheet emailed", sheet.description) for sheet in sheets_sent(case)
+        TimelineEntry(sheet.at, gettext("Information sheet emailed"), sheet.description) for sheet in sheets_sent(case)
     ]
     entries += [
         # A later referral of the peer while this case was open: linked to it, no second case.
-        TimelineEntry(link.linked_at, f"Also referred (referral #{link.referral_id})",
+        TimelineEntry(link.linked_at,
+                      gettext("Also referred (referral #%(referral_id)s)") % {"referral_id": link.referral_id},
                       link.referral.get_category_display())
         for link in case.referral_links.select_related("referral")
     ]
     if case.closed_at:
-        entries.append(TimelineEntry(case.closed_at, "Closed"))
+        entries.append(TimelineEntry(case.closed_at, gettext("Closed")))
     entries.sort(key=lambda entry: entry.at)
     if case.state != CaseState.CLOSED and case.next_due_at:
-        entries.append(TimelineEntry(case.next_due_at, f"{case.next_step.capitalize()} due", upcoming=True))
+        entries.append(TimelineEntry(case.next_due_at, gettext("%(step)s due") % {"step": str(STEP_WORDS.get(
+            case.next_step, case.next_step)).capitalize()}, upcoming=True))
     referred_at = case.created_at
     return [entries[0], *(replace(e, after_referral=_after(referred_at, e)) for e in entries[1:])]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, Min, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ from peersupport.notifications.emails import (
     render_step_reminder_email,
 )
 from peersupport.notifications.services import outbox_enqueue
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.program.staff import director_recipients
 from peersupport.recruitment.services import campaigns_resume_stalled
 from peersupport.roster.models import Supporter, SupporterStatus
@@ -82,12 +82,26 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
     """Remind and escalate every step that is past due, once each; mark silent peers unreachable;
     tell supporters of refreshers due and overdue (and pause the overdue, if the program chose so)."""
     now = now or timezone.now()
-    program = ProgramSettings.current()
-    counts = NoticeCounts(unreachable=_mark_unreachable(program, now))
+    counts = NoticeCounts()
+    # Each program by its own rules, its notices to its own directors.
+    for program_id in Program.objects.order_by("pk").values_list("pk", flat=True):
+        _program_due_notices(ProgramSettings.for_program(program_id), now, counts)
+    # The team's side of the job: a friendly note to supporters who missed two meetings in a row.
+    meetings_nudge_missed(now)
+    # A nomination campaign whose sending task was lost goes on by itself.
+    campaigns_resume_stalled(now)
+    refreshers = refresher_step(now)
+    counts.refresher_notices = refreshers.due_soon + refreshers.overdue
+    counts.refresher_pauses = refreshers.paused
+    return counts
+
+
+def _program_due_notices(program: ProgramSettings, now: datetime, counts: NoticeCounts) -> None:
+    counts.unreachable += _mark_unreachable(program, now)
     # The directors, or their deputies while they are away (program.staff).
-    directors = director_recipients(today=timezone.localdate(now))
+    directors = director_recipients(today=timezone.localdate(now), program_id=program.program_id or 0)
     escalate_before = now - timedelta(hours=program.escalate_after_hours)
-    for batch in _due_batches(now):
+    for batch in _due_batches(now, program.program_id or 0):
         # One query tells which of this batch's notices were sent by an earlier run, so a
         # re-run costs two queries per batch and writes nothing.
         sent = set(
@@ -105,20 +119,12 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
                 and _escalate(case, step, directors, now)
             ):
                 counts.escalations += 1
-    # The team's side of the job: a friendly note to supporters who missed two meetings in a row.
-    meetings_nudge_missed(now)
-    # A nomination campaign whose sending task was lost goes on by itself.
-    campaigns_resume_stalled(now)
-    refreshers = refresher_step(now)
-    counts.refresher_notices = refreshers.due_soon + refreshers.overdue
-    counts.refresher_pauses = refreshers.paused
-    return counts
 
 
 def _mark_unreachable(program: ProgramSettings, now: datetime) -> int:
     """Peers who never answered: enough attempts over enough days, whatever the due time says."""
     candidates = list(
-        Case.objects.filter(state=CaseState.OUTREACH_MADE)
+        Case.objects.filter(program_id=program.program_id or 0, state=CaseState.OUTREACH_MADE)
         .annotate(attempts=Count("outreach_attempts"), first_try=Min("outreach_attempts__made_at"))
         .filter(attempts__gte=program.unreachable_after_attempts,
                 first_try__lte=now - timedelta(days=program.unreachable_after_days))
@@ -135,10 +141,11 @@ def _mark_unreachable(program: ProgramSettings, now: datetime) -> int:
     return marked
 
 
-def _due_batches(now: datetime) -> Iterator[list[Case]]:
-    """Due cases, most overdue first, in batches (keyset on the (state, next_due_at) index)."""
+def _due_batches(now: datetime, program_id: int) -> Iterator[list[Case]]:
+    """A program's due cases, most overdue first, in batches (keyset on the (program, state,
+    next_due_at) index)."""
     due = (
-        Case.objects.filter(state__in=DUE_STATES, next_due_at__lte=now)
+        Case.objects.filter(program_id=program_id, state__in=DUE_STATES, next_due_at__lte=now)
         .select_related("supporter__person")
         .with_encounters()  # the next step of an accepted case follows its conversations
         .order_by("next_due_at", "pk")
@@ -222,13 +229,21 @@ def overdue_cases(cases: CaseQuerySet, now: datetime) -> CaseQuerySet:
 
 
 def supporter_loads(program: ProgramSettings, now: datetime) -> QuerySet[Supporter]:
-    """Active supporters, and anyone else still holding cases, most loaded first (one query)."""
+    """The program's active supporters, and anyone of it else still holding cases, most loaded
+    first (one query)."""
     holding = Q(cases__state__in=HOLDING_STATES)
+    program_id = program.program_id or 0
+    # A shared supporter's cases of another program count in their load, as a number apart; nothing
+    # else of them shows here (not whether they are late, nor when they were assigned).
+    outside = ~Q(cases__program_id=program_id)
     return (
-        Supporter.objects.select_related("person")
+        Supporter.objects.filter(person__program_id=program_id).select_related("person")
         .annotate(
             open_case_count=Count("cases", filter=holding),
-            overdue_count=Count("cases", filter=Q(cases__state__in=DUE_STATES, cases__next_due_at__lt=now)),
+            outside_case_count=Count("cases", filter=holding & outside),
+            overdue_count=Count("cases", filter=Q(cases__state__in=DUE_STATES, cases__next_due_at__lt=now,
+                                                  cases__program_id=program_id)),
+            last_own_assigned_at=Max("cases__assigned_at", filter=Q(cases__program_id=program_id)),
             effective_limit=Coalesce(F("capacity"), Value(program.default_case_limit), output_field=IntegerField()),
         )
         .filter(Q(status=SupporterStatus.ACTIVE) | Q(open_case_count__gt=0))

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from peersupport.cases import views, views_checkin, views_retention, views_supporter
+from peersupport.cases import (
+    views,
+    views_break_glass,
+    views_checkin,
+    views_outside,
+    views_retention,
+    views_supporter,
+)
 from peersupport.cases.views_overview import outbox_retry, overview
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("cases/", views.case_list, name="cases"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/emergency-access/", views_break_glass.break_glass, name="case-break-glass"),
+    path("cases/<int:case_id>/emergency-access/end/", views_break_glass.break_glass_end,
+         name="case-break-glass-end"),
     path("cases/<int:case_id>/assign/", views.case_assign_view, name="case-assign"),
     path("cases/<int:case_id>/outreach/", views_supporter.outreach, name="case-outreach"),
     path("cases/<int:case_id>/response/", views_supporter.response, name="case-response"),
@@ -20,6 +30,7 @@ urlpatterns = [
     path("cases/<int:case_id>/hand-back/", views_supporter.hand_back, name="case-hand-back"),
     path("cases/<int:case_id>/check-in/", views_checkin.check_in, name="case-check-in"),
     path("cases/<int:case_id>/check-in/done/", views_checkin.check_in_done, name="case-check-in-done"),
+    path("cases/<int:case_id>/outside/", views_outside.outside_wish, name="case-outside-wish"),
     path("cases/<int:case_id>/legal-hold/", views_retention.legal_hold, name="case-legal-hold"),
     path("my/cases/", views.my_cases, name="my-cases"),
     path("guide/", views_supporter.guide, name="guide"),

@@ -6,13 +6,21 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.audit.selectors import CASE_ACCESS_LOG_SIZE, case_access_log, unsealed_audit_alert
 from peersupport.audit.services import audit_record_many
-from peersupport.cases.access import case_for_user, cases_for_user, is_case_supporter
+from peersupport.cases.access import (
+    administrators_see_cases,
+    case_for_user,
+    cases_for_user,
+    is_case_supporter,
+    live_grant,
+    live_grants_of_case,
+)
 from peersupport.cases.forms import AssignForm, CaseFilterForm, EncounterForm, OverrideForm
 from peersupport.cases.models import HOLDING_STATES, Case, CaseState, CheckInReason
 from peersupport.cases.services import case_assign
@@ -31,6 +39,12 @@ MY_CASES_MAX = 100
 # Beyond the top suggestions the director may pick from this many more in a list, or anyone
 # else by employee id: a health system has thousands of eligible supporters.
 MORE_SUPPORTERS_MAX = 50
+
+
+def _break_glass_offered(user: User) -> bool:
+    """An administrator who may not see cases: their lists say why they are empty, and where to
+    open a case in an emergency."""
+    return user.role == Role.ADMINISTRATOR and not administrators_see_cases(user)
 
 
 def _audit_shown(user: User, cases: list[Case]) -> None:
@@ -60,7 +74,8 @@ def queue(request: SignedInRequest) -> HttpResponse:
                    "set_aside_total": set_aside_messages().count(),
                    "audit_unsealed": unsealed_audit_alert(),
                    "check_ins": open_check_ins(request.user), "on_call": on_call_now(),
-                   "is_director": request.user.role == Role.DIRECTOR})
+                   "is_director": request.user.role == Role.DIRECTOR,
+                   "break_glass_offered": _break_glass_offered(request.user)})
 
 
 @login_required
@@ -75,7 +90,8 @@ def case_list(request: SignedInRequest) -> HttpResponse:
     )
     shown = list(page.object_list)
     _audit_shown(request.user, shown)
-    return render(request, "cases/case_list.html", {"form": form, "page_obj": page, "cases": shown})
+    return render(request, "cases/case_list.html", {"form": form, "page_obj": page, "cases": shown,
+                                                    "break_glass_offered": _break_glass_offered(request.user)})
 
 
 @role_required({Role.SUPPORTER}, "This page lists a supporter's own cases.")
@@ -103,9 +119,12 @@ def _case_page(
 ) -> HttpResponse:
     case = case_for_user(request.user, case_id)
     context: dict[str, Any] = {"case": case, "is_staff": request.user.role in PROGRAM_STAFF, "error": error}
+    if _break_glass_offered(request.user):
+        context["break_glass"] = live_grant(request.user, case.pk)
     context.update(supporter_context(request.user, case, encounter_form=encounter_form))
     if request.user.role == Role.DIRECTOR:
-        context.update(case_access=case_access_log(case), case_access_limit=CASE_ACCESS_LOG_SIZE)
+        context.update(case_access=case_access_log(case), case_access_limit=CASE_ACCESS_LOG_SIZE,
+                       live_grants=live_grants_of_case(request.user, case))
     if is_case_supporter(request.user, case):
         # "I'd like a check-in": the supporter's own, whatever the case's state.
         context.update(check_in_offered=True, check_in=open_check_in(case), check_in_reasons=CheckInReason.choices)
@@ -169,5 +188,6 @@ def case_assign_view(request: SignedInRequest, case_id: int) -> HttpResponse:
         return _case_page(request, case_id, reassign=reassign, error=exc.detail,
                           override_form=form if isinstance(form, OverrideForm) else None, status=exc.status)
     name = case.supporter.person.name if case.supporter is not None else ""
-    messages.success(request, f"{name} is now this peer's supporter and has been sent the details.")
+    messages.success(request, gettext("%(name)s is now this peer's supporter and has been sent the details.")
+                     % {"name": name})
     return redirect("case", case.pk)

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from peersupport.accounts.models import Role
@@ -18,7 +20,7 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 
 class CheckInForm(forms.Form):
     reason = forms.ChoiceField(choices=CheckInReason.choices, widget=forms.RadioSelect,
-                               label="What is it about?")
+                               label=_("What is it about?"))
 
 
 @role_required({Role.SUPPORTER}, "Only the case's supporter asks for a check-in on it.")
@@ -26,13 +28,14 @@ class CheckInForm(forms.Form):
 def check_in(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, case_id, error="Choose what the check-in is about.", status=InvalidInput.status)
+        return _case_page(request, case_id, error=gettext("Choose what the check-in is about."),
+                          status=InvalidInput.status)
     try:
         case_request_check_in(actor=request.user, case_id=case_id, reason=form.cleaned_data["reason"])
     except ServiceError as exc:
         return _case_page(request, case_id, error=exc.detail, status=exc.status)
-    messages.success(request, "The program director knows you would like a check-in and will be in touch. "
-                              "Thank you for looking after yourself too.")
+    messages.success(request, gettext("The program director knows you would like a check-in and will be in touch. "
+                              "Thank you for looking after yourself too."))
     return redirect(reverse("case", args=[case_id]) + "#check-in")
 
 
@@ -44,5 +47,5 @@ def check_in_done(request: SignedInRequest, case_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.detail)
         return redirect("queue")
-    messages.success(request, "The check-in is marked done.")
+    messages.success(request, gettext("The check-in is marked done."))
     return redirect("queue")

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import PROGRAM_STAFF
@@ -26,7 +27,7 @@ SUPPORTERS_MAX = 50
 @require_GET
 def overview(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
-    program = ProgramSettings.current()
+    program = ProgramSettings.for_program(request.user.program_id)
     cases = cases_for_user(request.user)
     counts = open_case_counts(cases)
     page = Paginator(overdue_cases(cases, now), OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -35,6 +36,11 @@ def overview(request: SignedInRequest) -> HttpResponse:
                       object_ids=[case.pk for case in overdue], detail={"page": "overview"})
     loads = list(supporter_loads(program, now)[:SUPPORTERS_MAX + 1])
     set_aside = list(set_aside_messages()[:SET_ASIDE_SHOWN + 1])
+    # An email about a case the reader may not see (an administrator, when the program settings
+    # keep cases from them) is listed without its subject, recipient or case: it may name a peer.
+    about = {message.case_id for message in set_aside if message.case_id}
+    open_to_reader = set(cases.filter(pk__in=about).values_list("pk", flat=True)) if about else set()
+    hidden = {message.pk for message in set_aside if message.case_id and message.case_id not in open_to_reader}
     return render(request, "cases/overview.html", {
         "state_counts": [(CaseState(state).label, count) for state, count in counts.items()],
         "open_total": sum(counts.values()),
@@ -45,6 +51,7 @@ def overview(request: SignedInRequest) -> HttpResponse:
         "more_supporters": len(loads) > SUPPORTERS_MAX,
         "supporters_max": SUPPORTERS_MAX,
         "set_aside": set_aside[:SET_ASIDE_SHOWN],
+        "set_aside_hidden": hidden,
         "set_aside_total": set_aside_messages().count() if len(set_aside) > SET_ASIDE_SHOWN else len(set_aside),
     })
 
@@ -55,7 +62,8 @@ def outbox_retry(request: HttpRequest) -> HttpResponse:
     """Send every set-aside email again, each with a fresh set of attempts."""
     count = outbox_retry_set_aside(actor=request.user)
     if count:
-        messages.success(request, f"{count} email{'s' if count != 1 else ''} queued to be sent again.")
+        messages.success(request, ngettext("%(count)s email queued to be sent again.",
+                                           "%(count)s emails queued to be sent again.", count) % {"count": count})
     else:
-        messages.info(request, "No email was waiting to be sent again.")
+        messages.info(request, gettext("No email was waiting to be sent again."))
     return redirect("overview")

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from peersupport.accounts.models import Role
@@ -15,7 +17,7 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 
 
 class LegalHoldForm(forms.Form):
-    legal_hold = forms.ChoiceField(choices=[("on", "Place a legal hold"), ("off", "Lift the legal hold")])
+    legal_hold = forms.ChoiceField(choices=[("on", _("Place a legal hold")), ("off", _("Lift the legal hold"))])
 
 
 @role_required({Role.DIRECTOR}, "Only the program director places or lifts a legal hold.")
@@ -23,7 +25,7 @@ class LegalHoldForm(forms.Form):
 def legal_hold(request: SignedInRequest, case_id: int) -> HttpResponse:
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, case_id, error="Choose whether to place or lift the legal hold.",
+        return _case_page(request, case_id, error=gettext("Choose whether to place or lift the legal hold."),
                           status=InvalidInput.status)
     hold = form.cleaned_data["legal_hold"] == "on"
     try:

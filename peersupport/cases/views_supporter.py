@@ -16,11 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peersupport.accounts.models import Role
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.cases import actions
-from peersupport.cases.access import CASE_ROLES, case_for_user, is_case_supporter
+from peersupport.cases.access import CASE_ACTOR_ROLES, CASE_ROLES, case_for_user, is_case_supporter
 from peersupport.cases.forms import (
     EncounterForm,
     HandBackForm,
@@ -38,7 +40,9 @@ from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.notifications.emails import first_name
 from peersupport.resources.selectors import active_resources, crisis_resources, group_by_category
 
-case_action = role_required(CASE_ROLES, "Your role does not act on cases.")
+case_reader = role_required(CASE_ROLES, "Your role does not act on cases.")
+# The administrator reads cases; acting on one is the supporter's and the director's.
+case_action = role_required(CASE_ACTOR_ROLES, "Only the case's supporter, or the director, acts on a case.")
 
 ENCOURAGEMENT = {
     CaseState.DECLINED: (
@@ -180,7 +184,7 @@ def _resource_ids(values: list[str]) -> list[int]:
     return [int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10]
 
 
-@case_action
+@case_reader
 @require_http_methods(["GET", "POST"])
 def sheet(request: SignedInRequest, case_id: int) -> HttpResponse:
     """A clean, printable sheet: resources and the way back to the program. No peer, no event."""
@@ -225,7 +229,7 @@ def safety(request: SignedInRequest, case_id: int) -> HttpResponse:
         return _act(request, case_id, Form({}), do, anchor="main")
     case = case_for_user(request.user, case_id)
     if not may_act(request.user, case):
-        raise PermissionDenied("Only the case's supporter, or the director, raises a safety concern on it.")
+        raise PermissionDenied(gettext("Only the case's supporter, or the director, raises a safety concern on it."))
     status, error, unconfirmed = 200, "", request.method == "POST"
     if case.state not in ACTION_STATES["safety"]:
         status, error = 409, "A safety concern can be raised only on a case that is still open."
@@ -248,13 +252,13 @@ def response_undo(request: SignedInRequest, case_id: int) -> HttpResponse:
     return _act(request, case_id, Form({}), do, anchor="response")
 
 
-@case_action
+@role_required({Role.SUPPORTER}, "Only the case's supporter can hand it back; the director reassigns instead.")
 @require_http_methods(["GET", "POST"])
 def hand_back(request: SignedInRequest, case_id: int) -> HttpResponse:
     """The supporter declines the assignment, after a confirmation of what that means."""
     case = case_for_user(request.user, case_id)
     if not is_case_supporter(request.user, case):
-        raise PermissionDenied("Only the case's supporter can hand it back; the director reassigns instead.")
+        raise PermissionDenied(gettext("Only the case's supporter can hand it back; the director reassigns instead."))
     status, error = 200, ""
     # Bound on every POST, an empty one too: it must answer "choose a reason", not a bare 422.
     form = HandBackForm(request.POST if request.method == "POST" else None)
@@ -267,8 +271,8 @@ def hand_back(request: SignedInRequest, case_id: int) -> HttpResponse:
             except ServiceError as exc:
                 status, error = exc.status, exc.detail
             else:
-                messages.success(request, "Handed back. The director will find another supporter. "
-                                          "Thank you for saying so early; it helps the peer most.")
+                messages.success(request, gettext("Handed back. The director will find another supporter. "
+                                          "Thank you for saying so early; it helps the peer most."))
                 return redirect("my-cases")
         else:
             status, error = InvalidInput.status, _form_error(form)

@@ -12,6 +12,7 @@ said in words, and worked out only from what the table shows.
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 
@@ -19,6 +20,7 @@ from peersupport.composition.coverage import Finding, PopulationGroup, hard_to_m
 from peersupport.lib.suppression import Cell, suppress_column
 from peersupport.matching.selectors import active_supporter_facts, rules_for
 from peersupport.program.models import ProgramSettings
+from peersupport.reports.rates import rate
 from peersupport.roster.models import (
     PREFER_NOT_TO_SAY,
     RANK_LABELS,
@@ -30,6 +32,9 @@ from peersupport.roster.models import (
     RoleType,
     SupporterStatus,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # A group this small a share of the population is not called a gap when the team lacks it.
 GAP_MIN_POPULATION_SHARE = 0.02
@@ -49,7 +54,7 @@ class Dimension:
     field: str
     title: str
     # The fixed choices in order (value, label); None for free text (largest groups first).
-    choices: tuple[tuple[str, str], ...] | None
+    choices: "tuple[tuple[str, StrOrPromise], ...] | None"
     self_identified: bool = False
 
 
@@ -150,11 +155,13 @@ def _counts(people: PersonQuerySet, dimensions: Sequence[Dimension]) -> tuple[di
     return counts, total
 
 
-def _share(cell: Cell, total: Cell) -> str:
-    if cell.value is None or not total.value:
+def _share(cell: Cell, total: Cell, threshold: int) -> str:
+    """A count's share of its total (`reports.rates`): never of a total under the threshold, nor
+    of a hidden count."""
+    percent = rate(cell.value, total.value, threshold)
+    if percent is None or cell.value is None or total.value is None:
         return ""
-    share = cell.value / total.value
-    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+    return "<1%" if 0 < cell.value / total.value < 0.005 else f"{percent}%"
 
 
 def _gap(team: Cell, team_total: Cell, population: Cell, population_total: Cell, threshold: int) -> str:
@@ -178,7 +185,7 @@ def _groups(dimension: Dimension, team: Counter[str], population: Counter[str]) 
     """(label, key, may be a gap) per row in the table's order, the blank ("") row last."""
     blank = NOT_GIVEN if dimension.self_identified else NOT_RECORDED
     if dimension.choices is not None:
-        rows = [(label, value, value != PREFER_NOT_TO_SAY) for value, label in dimension.choices]
+        rows = [(str(label), value, value != PREFER_NOT_TO_SAY) for value, label in dimension.choices]
     else:
         values = sorted((set(team) | set(population)) - {""}, key=lambda v: (-population[v], -team[v], v))
         rows = [(value, value, True) for value in values]
@@ -213,9 +220,9 @@ def composition_table(dimension: Dimension, team: Counter[str], population: Coun
         Row(
             label=label,
             team=team_cell,
-            team_share=_share(team_cell, team_total_cell),
+            team_share=_share(team_cell, team_total_cell, threshold),
             population=population_cell,
-            population_share=_share(population_cell, population_total_cell),
+            population_share=_share(population_cell, population_total_cell, threshold),
             gap=_gap(team_cell, team_total_cell, population_cell, population_total_cell, threshold)
             if gap_possible else "",
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role
@@ -14,7 +15,7 @@ DEFAULT_FEWER_THAN = 2
 
 class FewerThanForm(forms.Form):
     fewer_than = forms.IntegerField(
-        label="Show kinds of peer with fewer available supporters than", min_value=1, max_value=20,
+        label=_("Show kinds of peer with fewer available supporters than"), min_value=1, max_value=20,
         required=False, widget=forms.NumberInput(attrs={"min": 1, "max": 20}),
     )
 

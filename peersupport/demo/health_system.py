@@ -38,7 +38,7 @@ from peersupport.cases.models import (
 from peersupport.cases.retention import to_month
 from peersupport.matching.models import matching_version_bump
 from peersupport.matching.specialties import SPECIALTIES
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.referrals.models import Category, Referral, Source
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.roster.models import Experience, Person, RoleType, Supporter, SupporterStatus
@@ -305,6 +305,8 @@ def _history(rng: random.Random, counts: Counter[str], *, people: list[Person], 
     counts["referrals"] = len(referral_rows)
 
     load: Counter[int] = Counter()  # open cases per supporter, kept under each one's capacity
+    # Each case is its peer's program's (the people were written with their site's program).
+    default_program = Program.default().pk
     cases: list[Case] = []
     plans: list[dict[str, Any]] = []
     recent_index = 0
@@ -322,7 +324,8 @@ def _history(rng: random.Random, counts: Counter[str], *, people: list[Person], 
                     CaseState.ASSIGNED, CaseState.OUTREACH_MADE, CaseState.ACCEPTED))
                 if supporter is None:
                     state = CaseState.AWAITING_ASSIGNMENT
-            case = Case(referral=referral, peer=peer, state=state, supporter=supporter, created_at=at)
+            case = Case(referral=referral, peer=peer, program_id=peer.program_id or default_program, state=state,
+                        supporter=supporter, created_at=at)
             plan: dict[str, Any] = {"case": case, "actor": director}
             if supporter is not None:
                 case.assigned_at = min(now, at + timedelta(minutes=rng.randint(20, 230)))
@@ -348,6 +351,11 @@ def _history(rng: random.Random, counts: Counter[str], *, people: list[Person], 
                 CaseState.ACCEPTED: (case.responded_at or at) + timedelta(days=14),
             }
             case.next_due_at = due.get(state)
+            case.snapshot_peer(peer)
+            if case.assigned_at is not None:
+                case.minutes_to_assignment = case.minutes_since_opened(case.assigned_at)
+            if "outreach_at" in plan:
+                case.minutes_to_first_outreach = case.minutes_since_opened(plan["outreach_at"])
             cases.append(case)
             plans.append(plan)
     Case.objects.bulk_create(cases, batch_size=BATCH)

@@ -58,22 +58,25 @@ from peersupport.cases.models import (
     Response,
     ResponseRecord,
 )
+from peersupport.cases.report_facts import report_facts_fill
 from peersupport.cases.services import case_assign
 from peersupport.composition.demo import demo_composition
+from peersupport.debriefs.demo import demo_debriefs
 from peersupport.demo import data
 from peersupport.demo.roster import Roster, make_supporters
+from peersupport.demo.second_hospital import demo_first_program, demo_second_hospital
 from peersupport.feedback.demo import demo_feedback
 from peersupport.matching.models import matching_version_bump
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.meetings.demo import demo_meetings
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.planner.demo import demo_planner
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.publicity.demo import demo_publicity
 from peersupport.recruitment.demo import demo_recruitment
 from peersupport.referrals.models import Referral
 from peersupport.referrals.services import ReferralInput, referral_create
-from peersupport.reports.demo import demo_reports
+from peersupport.reports.demo import demo_deck, demo_reports
 from peersupport.resources.models import Resource
 from peersupport.resources.services import ResourceInput, resource_create
 from peersupport.roster.models import Person, Supporter, SupporterStatus
@@ -128,10 +131,11 @@ def demo_is_loaded() -> bool:
 def database_holds_only_demo() -> bool:
     """True when every login and roster entry is the demo's, so wiping it loses nothing real."""
     suffix = "@" + data.DOMAIN
-    return (
-        not User.objects.exclude(email__iendswith=suffix).exists()
-        and not Person.objects.exclude(email__iendswith=suffix).exists()
-    )
+    if User.objects.exclude(email__iendswith=suffix).exists():
+        return False
+    # A roster entry's email is encrypted in its column: each is read (and decrypted) until one is not the demo's.
+    addresses = Person.objects.values_list("email", flat=True).order_by().iterator(chunk_size=2_000)
+    return all(address.lower().endswith(suffix) for address in addresses)
 
 
 def demo_load(now: datetime | None = None) -> DemoResult:
@@ -140,6 +144,8 @@ def demo_load(now: datetime | None = None) -> DemoResult:
     rng = random.Random(data.SEED)  # the same demo every time; nothing secret is drawn  # nosec B311
     with transaction.atomic():
         first_outbox_pk = OutboxMessage.objects.aggregate(top=Max("pk"))["top"] or 0
+        first_case_pk = Case.objects.aggregate(top=Max("pk"))["top"] or 0
+        demo_first_program()
         ProgramSettings.current()
         roster = Roster(rng)
         roster.build()
@@ -152,12 +158,22 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         tagged: dict[str, Person] = {}
         for story in sorted(data.STORIES, key=lambda s: -s.hours_ago):
             _play(story, users, roster, now, tagged)
+        # The stories' dates were moved back after their steps: their minutes to each step too.
+        stories = Case.objects.filter(pk__gt=first_case_pk)
+        stories.update(minutes_to_assignment=None, minutes_to_first_outreach=None)
+        report_facts_fill(stories)
         demo_reports(seed=data.SEED, now=now, exclude_employee_ids={data.ASK_EMPLOYEE_ID})
+        demo_deck(data.HOSPITAL)
         demo_meetings(director=users["director"], now=now)
+        demo_debriefs(director=users["director"], now=now)
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
         demo_planner(director=users["director"])
         demo_feedback(seed=data.SEED, now=now)
         demo_publicity(director=users["director"], administrator=users["admin"], now=now)
+        # The health system's second hospital, a program of its own (demo/second_hospital.py).
+        lakeside = demo_second_hospital(random.Random(data.SEED + 1), now, roster.names)  # nosec B311
+        _set_demo_password(lakeside.logins)
+        _enroll_demo_authenticators(lakeside.logins)
         # See the module docstring: the demo's history is not mailed.
         OutboxMessage.objects.filter(pk__gt=first_outbox_pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")
@@ -187,9 +203,9 @@ def demo_load(now: datetime | None = None) -> DemoResult:
 def demo_logins() -> list[DemoLogin]:
     """The demo's logins, in the order a visitor would try them."""
     order = [Role.DIRECTOR, Role.ADMINISTRATOR, Role.SUPPORTER, Role.REFERRER, Role.CLINICIAN,
-             Role.LEADER, Role.INTEGRATION]
+             Role.LEADER, Role.SYSTEM_LEADER, Role.INTEGRATION]
     found = User.objects.filter(email__iendswith="@" + data.DOMAIN).select_related(
-        "person__supporter"
+        "person__supporter", "program"
     )
     users = sorted(found, key=lambda u: (order.index(Role(u.role)), u.email))
     keys = {
@@ -241,10 +257,18 @@ def _enroll_demo_authenticators(users: Iterable[User]) -> None:
 
 
 def _describe(user: User) -> str:
+    """Who the login is; a login of the second hospital says which hospital."""
+    if user.program_id is not None and user.program_id != Program.default().pk:
+        return f"{_describe_in_program(user)}, {user.program.name if user.program else ''}"
+    return _describe_in_program(user)
+
+
+def _describe_in_program(user: User) -> str:
     fixed: dict[str, str] = {
         Role.ADMINISTRATOR: "Program office",
         Role.REFERRER: "Patient Safety Office",
         Role.LEADER: "Chief Medical Officer (reports only)",
+        Role.SYSTEM_LEADER: "Health system's Chief Wellness Officer (both hospitals' reports, and combined)",
         Role.INTEGRATION: "Safety-reporting system (API)",
     }
     if user.role in fixed:
@@ -274,6 +298,7 @@ def _make_users(roster: Roster) -> dict[str, User]:
         "safety": (Role.REFERRER, None),
         "clinician": (Role.CLINICIAN, clinician.employee_id),
         "leader": (Role.LEADER, None),
+        "system": (Role.SYSTEM_LEADER, None),
         "integration": (Role.INTEGRATION, None),
     }
     users = {}

@@ -8,21 +8,22 @@ arrived, which the time a link was used would give away, cannot be read from the
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.referrals.models import Category
 from peersupport.resources.models import ResourceCategory
 
 
 class Timely(models.TextChoices):
-    RIGHT_TIME = "right_time", "Yes, at about the right time"
-    TOO_LATE = "too_late", "No, it came too late"
-    TOO_SOON = "too_soon", "No, it came too soon"
+    RIGHT_TIME = "right_time", _("Yes, at about the right time")
+    TOO_LATE = "too_late", _("No, it came too late")
+    TOO_SOON = "too_soon", _("No, it came too soon")
 
 
 class Helped(models.TextChoices):
-    YES = "yes", "Yes"
-    A_LITTLE = "a_little", "A little"
-    NO = "no", "Not really"
+    YES = "yes", _("Yes")
+    A_LITTLE = "a_little", _("A little")
+    NO = "no", _("Not really")
 
 
 # "Said it helped", in the headline figure: a clear yes or a little.
@@ -30,9 +31,9 @@ HELPED = (Helped.YES, Helped.A_LITTLE)
 
 
 class Recommend(models.TextChoices):
-    YES = "yes", "Yes"
-    MAYBE = "maybe", "Maybe"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
 
 
 class FeedbackAnswer(models.Model):

@@ -10,22 +10,26 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.feedback.models import HELPED, FeedbackAnswer, Helped, Recommend, Timely, UsefulResource
 from peersupport.lib.errors import InvalidInput
+from peersupport.lib.i18n import Text
 from peersupport.lib.suppression import Cell, suppress_column
 from peersupport.program.models import ProgramSettings
+from peersupport.reports.rates import rate
 from peersupport.resources.models import ResourceCategory
 
-NONE_LABEL = "None of them"
+NONE_LABEL = _("None of them")
 PAST_YEAR = "past-12-months"
 
 
 @dataclass(frozen=True)
 class Period:
     value: str
-    label: str
+    label: Any  # a text, or a lazy one shown in the reader's language
     start: date
     # The first day after the period.
     end: date
@@ -36,7 +40,7 @@ def _month_after(day: date) -> date:
 
 
 def _months_after(day: date, count: int) -> date:
-    for _ in range(count):
+    for _step in range(count):
         day = _month_after(day)
     return day
 
@@ -44,7 +48,7 @@ def _months_after(day: date, count: int) -> date:
 def past_twelve_months(today: date) -> Period:
     """This month and the eleven before it."""
     start = date(today.year - 1, today.month, 1)
-    return Period(PAST_YEAR, "The past 12 months", _month_after(start), _month_after(today.replace(day=1)))
+    return Period(PAST_YEAR, _("The past 12 months"), _month_after(start), _month_after(today.replace(day=1)))
 
 
 def parse_period(value: str, today: date | None = None) -> Period:
@@ -54,7 +58,7 @@ def parse_period(value: str, today: date | None = None) -> Period:
         return past_twelve_months(today or timezone.localdate())
     match = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", value.strip())
     if not match or not 2000 <= int(match[1]) <= 2999:
-        raise InvalidInput("Choose a year, a quarter or a month from the list.")
+        raise InvalidInput(gettext("Choose a year, a quarter or a month from the list."))
     year = int(match[1])
     if match[2]:
         quarter = int(match[2])
@@ -63,9 +67,9 @@ def parse_period(value: str, today: date | None = None) -> Period:
     if match[3]:
         month = int(match[3])
         if not 1 <= month <= 12:
-            raise InvalidInput("Choose a year, a quarter or a month from the list.")
+            raise InvalidInput(gettext("Choose a year, a quarter or a month from the list."))
         start = date(year, month, 1)
-        return Period(f"{year}-{month:02d}", f"{start:%B %Y}", start, _month_after(start))
+        return Period(f"{year}-{month:02d}", dateformat.format(start, gettext("F Y")), start, _month_after(start))
     return Period(str(year), str(year), date(year, 1, 1), date(year + 1, 1, 1))
 
 
@@ -80,12 +84,12 @@ def period_choices(today: date) -> list[tuple[str, Any]]:
     quarter = (today.month - 1) // 3 + 1
     quarters = []
     year = today.year
-    for _ in range(8):
+    for _quarter in range(8):
         quarters.append(parse_period(f"{year}-Q{quarter}"))
         quarter, year = (quarter - 1, year) if quarter > 1 else (4, year - 1)
     months = []
     month, year = today.month, today.year
-    for _ in range(12):
+    for _month in range(12):
         months.append(parse_period(f"{year}-{month:02d}"))
         month, year = (month - 1, year) if month > 1 else (12, year - 1)
     return [(PAST_YEAR, past_twelve_months(today).label)] + [
@@ -95,14 +99,14 @@ def period_choices(today: date) -> list[tuple[str, Any]]:
 
 @dataclass(frozen=True)
 class Row:
-    label: str
+    label: Text
     cell: Cell
 
 
 @dataclass(frozen=True)
 class Question:
     key: str
-    title: str
+    title: Text
     rows: list[Row]
     total: Cell
     # Several choices per answer: the rows may add up to more than the total.
@@ -119,7 +123,7 @@ class FeedbackReport:
     helped_percent: int | None
 
 
-def _column(key: str, title: str, labels: list[tuple[str, str]], counts: dict[str, int], total: int,
+def _column(key: str, title: Text, labels: list[tuple[str, Text]], counts: dict[str, int], total: int,
             threshold: int, *, several: bool = False) -> Question:
     cells, total_cell = suppress_column([counts.get(value, 0) for value, _ in labels], total, threshold)
     return Question(key, title, [Row(label, cell) for (_, label), cell in zip(labels, cells, strict=True)],
@@ -131,13 +135,14 @@ def _counts(answers: QuerySet[FeedbackAnswer], field: str) -> dict[str, int]:
 
 
 def _helped_share(helped: Question, answers: int, threshold: int) -> int | None:
-    """The headline share, only from at least `threshold` answers, and only when every count of
-    the question is shown: the share and the total would otherwise give a hidden count away."""
-    if answers < threshold or helped.total.hidden or any(row.cell.hidden for row in helped.rows):
-        return None
+    """The headline share (`reports.rates`: only from at least `threshold` answers), and only when
+    every count of the question is shown: the share and the total would otherwise give a hidden
+    count away, so a hidden count anywhere in the question makes the numerator hidden."""
+    if helped.total.hidden or any(row.cell.hidden for row in helped.rows):
+        return rate(None, answers, threshold)
     said_helped = sum(row.cell.value or 0 for row, value in zip(helped.rows, Helped.values, strict=True)
                       if value in HELPED)
-    return round(100 * said_helped / answers)
+    return rate(said_helped, answers, threshold)
 
 
 def feedback_report(period: Period, program: ProgramSettings | None = None) -> FeedbackReport:
@@ -147,14 +152,14 @@ def feedback_report(period: Period, program: ProgramSettings | None = None) -> F
     marks = UsefulResource.objects.filter(answer__month__gte=period.start, answer__month__lt=period.end)
     useful = dict(marks.values_list("category").annotate(n=Count("pk")).order_by().values_list("category", "n"))
     useful["none"] = answers.filter(useful__isnull=True).count() if total else 0
-    helped = _column("helped", "Did it help?", list(Helped.choices), _counts(answers, "helped"), total, threshold)
+    helped = _column("helped", _("Did it help?"), list(Helped.choices), _counts(answers, "helped"), total, threshold)
     questions = [
-        _column("timely", "Did we reach out at a good time?", list(Timely.choices), _counts(answers, "timely"),
+        _column("timely", _("Did we reach out at a good time?"), list(Timely.choices), _counts(answers, "timely"),
                 total, threshold),
         helped,
-        _column("recommend", "Would they recommend the program to a colleague?", list(Recommend.choices),
+        _column("recommend", _("Would they recommend the program to a colleague?"), list(Recommend.choices),
                 _counts(answers, "recommend"), total, threshold),
-        _column("useful", "Which resources were useful?", [*ResourceCategory.choices, ("none", NONE_LABEL)],
+        _column("useful", _("Which resources were useful?"), [*ResourceCategory.choices, ("none", NONE_LABEL)],
                 useful, total, threshold, several=True),
     ]
     return FeedbackReport(period, threshold, total, questions, _helped_share(helped, total, threshold))

@@ -11,11 +11,14 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.cases.models import Case
 from peersupport.feedback.links import FEEDBACK, FEEDBACK_LINK_DAYS
 from peersupport.feedback.models import FeedbackAnswer, Helped, Recommend, Timely, UsefulResource
 from peersupport.lib.errors import InvalidInput
+from peersupport.lib.i18n import in_language_of, link_in_language_of
 from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.models import OutboxMessage
 from peersupport.notifications.services import outbox_enqueue
@@ -50,11 +53,13 @@ def feedback_invite(*, case: Case) -> OutboxMessage | None:
     peer = case.peer
     if peer is None or not peer.email:
         return None
-    url = kind_url(FEEDBACK, feedback_token(case.referral.category))
-    context = {"peer_first_name": first_name(peer.name), "feedback_url": url, "link_days": FEEDBACK_LINK_DAYS,
-               "program_page": f"{settings.SITE_URL}/support/"}
-    subject = " ".join(render_plain_text("feedback/email/invitation_subject.txt", context).split())
-    body = render_plain_text("feedback/email/invitation_body.txt", context).strip() + "\n"
+    url = link_in_language_of(kind_url(FEEDBACK, feedback_token(case.referral.category)), peer)
+    with in_language_of(peer):
+        context = {"peer_first_name": first_name(peer.name), "feedback_url": url, "link_days": FEEDBACK_LINK_DAYS,
+                   "program_page": link_in_language_of(f"{settings.SITE_URL}/support/", peer)}
+        subject = " ".join(render_plain_text("feedback/email/invitation_subject.txt", context,
+                                             recipient=peer).split())
+        body = render_plain_text("feedback/email/invitation_body.txt", context, recipient=peer).strip() + "\n"
     return outbox_enqueue(kind=FEEDBACK_INVITATION, to=peer.email, subject=subject, body=body, case=case)
 
 
@@ -71,19 +76,19 @@ def feedback_link_category(token: str) -> str:
 
 def _check(data: FeedbackInput) -> None:
     for value, choices, question in (
-        (data.timely, Timely, "whether we reached out at a good time"),
-        (data.helped, Helped, "whether it helped"),
-        (data.recommend, Recommend, "whether you would recommend the program"),
+        (data.timely, Timely, _("whether we reached out at a good time")),
+        (data.helped, Helped, _("whether it helped")),
+        (data.recommend, Recommend, _("whether you would recommend the program")),
     ):
         if value not in choices.values:
-            raise InvalidInput(f"Please choose an answer about {question}.")
+            raise InvalidInput(gettext("Please choose an answer about %(question)s.") % {"question": question})
     useful = set(data.useful)
     if not useful:
-        raise InvalidInput("Please choose the resources you found useful, or \"None of them\".")
+        raise InvalidInput(gettext("Please choose the resources you found useful, or \"None of them\"."))
     if not useful <= {*ResourceCategory.values, NONE}:
-        raise InvalidInput("Please choose resources from the list.")
+        raise InvalidInput(gettext("Please choose resources from the list."))
     if NONE in useful and len(useful) > 1:
-        raise InvalidInput("\"None of them\" cannot go with other resources: please choose one or the other.")
+        raise InvalidInput(gettext("\"None of them\" cannot go with other resources: please choose one or the other."))
 
 
 def month_of(day: date) -> date:

@@ -48,6 +48,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("planner", "Planner"),
         ("feedback-report", "Feedback"),
     ],
+    Role.SYSTEM_LEADER: [("reports", "Reports")],
     Role.INTEGRATION: [("home", "API")],
 }
 
@@ -56,7 +57,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_role": "", "nav_items": []}
-    if second_step_pending(user):
+    if second_step_pending(user, getattr(request, "session", None)):
         # Nothing to go to before the sign-in code but the code page and sign-out.
         return {"current_role": user.role, "nav_items": []}
     items = list(NAVIGATION.get(user.role, []))

@@ -12,19 +12,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 
 from peersupport.accounts.models import User
 
 View = Callable[..., HttpResponse]
 
 
-def require_role(user: User | AnonymousUser, roles: Iterable[str], message: str) -> None:
+def require_role(user: User | AnonymousUser, roles: Iterable[str], message: str | Promise) -> None:
     if not isinstance(user, User) or not user.is_active or user.role not in roles:
         raise PermissionDenied(message)
 
 
-def role_required(roles: Iterable[str], message: str = "Your role does not use this page.") -> Callable[[View], View]:
-    """Signed in (else to the login page) and one of `roles` (else 403)."""
+def role_required(roles: Iterable[str], message: str | Promise = "Your role does not use this page.",
+                  ) -> Callable[[View], View]:
+    """Signed in (else to the login page) and one of `roles` (else 403). A lazy `message`
+    (gettext_lazy) is read in the language of the request it refuses."""
     roles = frozenset(roles)
 
     def decorator(view: View) -> View:

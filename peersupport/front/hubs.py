@@ -29,6 +29,8 @@ HUBS: dict[str, tuple[HubLink, ...]] = {
         HubLink("training", "Training", "Courses, sessions and attendance; refreshers that fall due."),
         HubLink("meetings", "Meetings", "The quarterly supporter meetings: invitations, answers, attendance, "
                                         "and the role-play plan."),
+        HubLink("debriefs", "Group debriefs", "Sessions for a team an event touched: facilitators, invitations, "
+                                              "the record, and a follow-up link to one-to-one support."),
         HubLink("scenarios", "Practice scenarios", "The role-play situations used at the meetings."),
         HubLink("on-call", "On call", "The on-call rota for the coming weeks, and who is on call now."),
         HubLink("recognition", "Recognition", "Supporters who chose to be recognized, and letters of appreciation."),
@@ -42,9 +44,12 @@ HUBS: dict[str, tuple[HubLink, ...]] = {
         HubLink("planner", "Planner", "Whom to serve next, and what it would take."),
         HubLink("publicity", "Publicity", "The poster, wallet cards, places to publicize, and which "
                                           "publicity brings referrals."),
-        HubLink("program-settings", "Settings", "Whom the program serves, due times, matching, retention."),
+        HubLink("program-settings", "Settings", "Whom the program serves, due times, matching, retention, "
+                                                "who sees cases."),
         HubLink("program-staff", "Program staff", "Protected time, absences and the deputy."),
         HubLink("logins", "Logins", "Who can sign in, and in which role."),
+        HubLink("api-tokens", "Integration tokens", "Keys for the reporting system, the HR feed and "
+                                                    "scripts: what each may do, until when, its last use."),
     ),
 }
 

@@ -6,7 +6,7 @@
   of the support (outreach, answers, conversations, resources): it is their own data;
 - the referrals they made, as receipts only: number, time, how many clinicians. Never what
   became of the people they referred (referrer blindness);
-- who opened their cases, and when, from the audit trail; and the emails the program sent them.
+- who opened their cases, and when, from the audit trail; and the emails and texts the program sent them.
 
 Showing the page is itself audited, as a read of each of their cases.
 """
@@ -23,7 +23,8 @@ from peersupport.audit.models import AuditEntry
 from peersupport.audit.services import audit_record, audit_record_many
 from peersupport.cases.access import cases_of_subject, supporter_case_counts
 from peersupport.cases.models import Case, Encounter, GuideTopic
-from peersupport.notifications.models import OutboxMessage
+from peersupport.notifications.channels import text_address
+from peersupport.notifications.models import Channel, OutboxMessage
 from peersupport.referrals.access import referrals_made_by
 from peersupport.referrals.models import Referral
 from peersupport.roster.models import Experience, Person, Supporter
@@ -115,7 +116,7 @@ def _conversation(case: Case, encounter: Encounter) -> Conversation:
         held_by=_held_by(case, encounter),
         minutes=encounter.minutes,
         mode=encounter.get_mode_display(),
-        topics=[GuideTopic(t).label for t in encounter.topics if t in GuideTopic.values],
+        topics=[str(GuideTopic(t).label) for t in encounter.topics if t in GuideTopic.values],
         follow_up_planned=encounter.follow_up_planned,
     )
 
@@ -166,7 +167,7 @@ def subject_data(user: User) -> SubjectData:
         data.supporter = Supporter.objects.filter(person=person).first()
         if data.supporter is not None:
             data.supporter_experience = [
-                Experience(e).label for e in data.supporter.experience if e in Experience.values
+                str(Experience(e).label) for e in data.supporter.experience if e in Experience.values
             ]
             data.supporter_open_cases, data.supporter_all_cases = supporter_case_counts(user)
         data.cases = _cases(user)
@@ -174,6 +175,9 @@ def subject_data(user: User) -> SubjectData:
     mail = Q()
     for address in addresses:
         mail |= Q(to__iexact=address)
+    if person is not None and (number := text_address(person.phone)):
+        # The texts to the phone on their roster entry (a supporter's notices of new peers).
+        mail |= Q(channel=Channel.TEXT, to=number)
     data.emails = list(OutboxMessage.objects.filter(mail).order_by("-created_at", "-pk")[:MAX_ROWS])
 
     audit_record(actor=user, action="subject_access.view", object_type="user", object_id=user.pk,

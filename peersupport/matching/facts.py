@@ -27,6 +27,8 @@ class PersonFacts:
     site: str = ""
     gender: str = ""
     active: bool = True
+    # The person's program (hospital): a supporter is suggested within their own program.
+    program_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class SupporterFacts:
     last_assigned_at: datetime | None = None
     experience: frozenset[str] = frozenset()
     on_call: bool = False
+    # The supporter agreed to be suggested to the other programs of the installation
+    # (`Supporter.shared_across_programs`): cross-program matching.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,9 @@ class CaseFacts:
     # site, and the members of the peer's on-call teams (these person ids).
     peer_is_supporter: bool = False
     peer_team_mates: frozenset[int] = frozenset()
+    # The case's program: a supporter of another program (shared, when the peer asked for someone
+    # from outside their hospital) is said to be so among the reasons.
+    program_id: int | None = None
 
 
 @dataclass(frozen=True)

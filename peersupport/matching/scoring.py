@@ -7,6 +7,8 @@ same float to the last bit (a test holds them to it).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, ngettext
+
 from peersupport.matching.facts import CaseFacts, Rules, SupporterFacts, days_since, folded
 from peersupport.matching.specialties import related
 
@@ -81,58 +83,66 @@ def score(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> tuple[flo
     # single-case list. Its default weight outweighs every other preference that can differ
     # between the peer's earlier supporter and anyone else, so that supporter comes first,
     # unless the peer has stated a wish the earlier supporter does not meet.
+    # Cross-program matching: said first, as the director weighs it before anything else. No points:
+    # the peer asked for someone from outside, and the program's own supporters stay in the list.
+    if case.program_id is not None and person.program_id is not None and person.program_id != case.program_id:
+        reasons.append(gettext("From another hospital (shared supporter)"))
+
     earlier_case = case.previous_supporter_cases.get(person.person_id)
     if earlier_case is not None:
-        add("continuity", 1.0, f"supported this peer before (case #{earlier_case})")
+        add("continuity", 1.0, gettext("supported this peer before (case #%(case_id)s)") % {"case_id": earlier_case})
 
     if folded(peer.specialty) and folded(peer.specialty) == folded(person.specialty):
-        add("specialty", 1.0, f"same specialty: {person.specialty}")
+        add("specialty", 1.0, gettext("same specialty: %(specialty)s") % {"specialty": person.specialty})
     elif related(peer.specialty, person.specialty):
-        add("related_specialty", 1.0, f"related specialty: {peer.specialty} and {person.specialty}")
+        add("related_specialty", 1.0, gettext("related specialty: %(peers)s and %(theirs)s")
+            % {"peers": peer.specialty, "theirs": person.specialty})
 
     factor = rank_factor(person.rank, peer.rank)
     if person.rank > peer.rank:
-        add("rank", factor, "more senior than the peer")
+        add("rank", factor, gettext("more senior than the peer"))
     elif person.rank == peer.rank:
-        add("rank", factor, "same seniority")
+        add("rank", factor, gettext("same seniority"))
     else:
         add(
             "rank",
             factor,
-            "slightly junior to the peer" if factor > 0 else "much junior to the peer",
+            gettext("slightly junior to the peer") if factor > 0 else gettext("much junior to the peer"),
         )
 
     if case.interventional and person.interventional:
-        add("interventional", 1.0, "interventionalist for a procedural event")
+        add("interventional", 1.0, gettext("interventionalist for a procedural event"))
     if rules.whole_care_team and folded(peer.role_type) and (folded(peer.role_type) == folded(person.role_type)):
         role = ROLE_LABELS.get(folded(person.role_type), person.role_type)
-        add("role", 1.0, f"same professional role: {role}")
+        add("role", 1.0, gettext("same professional role: %(role)s") % {"role": role})
     if case.category and case.category in supporter.experience:
         event = CATEGORY_LABELS.get(case.category, case.category.replace("_", " "))
-        add("experience", 1.0, f"has offered support after {event}")
+        add("experience", 1.0, gettext("has offered support after %(event)s") % {"event": event})
     for key, label in PREFERENCE_LABELS.items():
         wish = str(case.preferences.get(key) or "")
         if folded(wish) and folded(wish) == folded(getattr(person, key)):
-            add("preference", 1.0, f"matches the peer's wish: {label} {wish.strip()}")
+            add("preference", 1.0, gettext("matches the peer's wish: %(what)s %(wish)s")
+                % {"what": label, "wish": wish.strip()})
 
     # Load and recency are fairness facts the director wants to see whatever their weight,
     # so their reasons are always given (their points still follow the weights).
     total += float(rules.weights.get("load", 0.0)) * load_factor(supporter.open_cases, supporter.case_limit)
-    plural = "" if supporter.open_cases == 1 else "s"
-    reasons.append(f"{supporter.open_cases} open case{plural} of {supporter.case_limit}")
+    reasons.append(ngettext("%(open)s open case of %(limit)s", "%(open)s open cases of %(limit)s", supporter.open_cases)
+                   % {"open": supporter.open_cases, "limit": supporter.case_limit})
 
     days = None if supporter.last_assigned_at is None else days_since(rules.now, supporter.last_assigned_at)
     total += float(rules.weights.get("recency", 0.0)) * recency_factor(days)
     if days is None:
-        reasons.append("never assigned yet")
+        reasons.append(gettext("never assigned yet"))
     elif days == 0:
-        reasons.append("last assigned today")
+        reasons.append(gettext("last assigned today"))
     else:
-        reasons.append(f"last assigned {days} day{'' if days == 1 else 's'} ago")
+        reasons.append(ngettext("last assigned %(days)s day ago", "last assigned %(days)s days ago", days)
+                       % {"days": days})
 
     if supporter.on_call:
-        add("on_call", 1.0, "on call now")
+        add("on_call", 1.0, gettext("on call now"))
     if folded(peer.site) and folded(person.site) and folded(peer.site) != folded(person.site):
-        add("other_site", 1.0, "from another site")
+        add("other_site", 1.0, gettext("from another site"))
 
     return round(total, 2), tuple(reasons)

@@ -71,12 +71,12 @@ def rules_for(program: ProgramSettings) -> Rules:
     )
 
 
-# The columns the matching reads, in the order `_facts_from_row` takes them.
+# The columns the matching reads, in the order `_load_facts` takes them.
 _FACT_COLUMNS = (
     "pk", "person_id", "person__employee_id", "person__name", "person__role_type", "person__specialty",
     "person__department", "person__rank", "person__interventional", "person__supervisor_id", "person__site",
     "person__gender", "person__active", "status", "trained_on", "capacity", "paused_until",
-    "last_assigned_at", "experience", "on_call",
+    "last_assigned_at", "experience", "on_call", "person__program_id", "shared_across_programs",
 )
 
 
@@ -89,6 +89,11 @@ def open_case_counts(supporter_ids: Iterable[int] | None = None) -> dict[int, in
     return dict(
         open_cases.order_by().values("supporter_id").annotate(n=Count("pk")).values_list("supporter_id", "n")
     )
+
+
+def default_case_limits() -> dict[int | None, int]:
+    """Each program's default case limit, by program id (one small query: a row per program)."""
+    return dict(ProgramSettings.objects.values_list("program_id", "default_case_limit"))
 
 
 def load_supporter_facts(supporters: SupporterQuerySet, default_limit: int) -> list[SupporterFacts]:
@@ -107,25 +112,29 @@ def _load_facts(supporters: SupporterQuerySet, default_limit: int) -> dict[int, 
     rows = list(supporters.annotate(on_call_by_rota=on_call_by_rota).order_by("pk")
                 .values_list(*_FACT_COLUMNS, "on_call_by_rota"))
     counts = open_case_counts(None if len(rows) > 500 else [row[0] for row in rows])
+    # A supporter's own program's default case limit (a shared supporter keeps their own program's):
+    # read only when the supporters are of several programs, so one program's team costs no query.
+    limits = default_case_limits() if len({row[20] for row in rows}) > 1 else {}
     return {
         pk: SupporterFacts(
             person=PersonFacts(
                 person_id=person_id, employee_id=employee_id, name=name, role_type=role_type,
                 specialty=specialty, department=department, rank=rank, interventional=interventional,
-                supervisor_id=supervisor_id, site=site, gender=gender, active=active,
+                supervisor_id=supervisor_id, site=site, gender=gender, active=active, program_id=program_id,
             ),
             status=status,
             trained_on=trained_on,
-            case_limit=default_limit if capacity is None else capacity,
+            case_limit=limits.get(program_id, default_limit) if capacity is None else capacity,
             open_cases=counts.get(pk, 0),
             paused_until=paused_until,
             last_assigned_at=last_assigned_at,
             experience=frozenset(experience or ()),
             on_call=on_call or on_call_by_rota,
+            shared=shared,
         )
         for (pk, person_id, employee_id, name, role_type, specialty, department, rank, interventional,
              supervisor_id, site, gender, active, status, trained_on, capacity, paused_until,
-             last_assigned_at, experience, on_call, on_call_by_rota) in rows
+             last_assigned_at, experience, on_call, program_id, shared, on_call_by_rota) in rows
     }
 
 
@@ -139,6 +148,15 @@ class _Team:
     day: date
     by_supporter: dict[int, SupporterFacts]
     facts: list[SupporterFacts]
+    # The same facts by program (each program is suggested its own supporters).
+    by_program: dict[int | None, list[SupporterFacts]] = field(default_factory=dict)
+
+
+def _by_program(facts: list[SupporterFacts]) -> dict[int | None, list[SupporterFacts]]:
+    found: dict[int | None, list[SupporterFacts]] = {}
+    for supporter in facts:
+        found.setdefault(supporter.person.program_id, []).append(supporter)
+    return found
 
 
 _team_cache: _Team | None = None
@@ -166,8 +184,26 @@ def _changed_since(cached: _Team, version: int) -> set[int] | None:
     return touched if len(touched) <= PARTIAL_RELOAD_MAX else None
 
 
-def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[int, int, date] | None]:
-    """The active team's facts, and the key they are kept under (None when not kept).
+def _with_shared(by_program: dict[int | None, list[SupporterFacts]], program_id: int | None,
+                 outside: bool) -> list[SupporterFacts]:
+    """The program's own active supporters, and with `outside` the other programs' shared ones."""
+    own = by_program.get(program_id, [])
+    if not outside:
+        return own
+    return own + [supporter for other, facts in by_program.items() if other != program_id
+                  for supporter in facts if supporter.shared]
+
+
+TeamKey = tuple[int, int, date, int, bool]
+
+
+def _active_team(program: ProgramSettings, outside: bool = False) -> tuple[list[SupporterFacts], TeamKey | None]:
+    """The program's active team's facts, and the key they are kept under (None when not kept).
+
+    The program's own supporters; with `outside` (the peer asked for someone from outside their
+    hospital, or the program looks outside for the event's category) also the other programs'
+    supporters who agreed to be shared (`Supporter.shared_across_programs`). The installation's
+    whole active team is kept in memory, and the program's part taken from it.
 
     Kept per day as well as per version: who is on call comes from the rota, and a week turns
     over with no change to the database.
@@ -180,7 +216,8 @@ def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[
     if (cached is not None and version is not None and cached.default_limit == program.default_case_limit
             and cached.day == today):
         if cached.version == version:
-            return cached.facts, (cached.version, cached.default_limit, cached.day)
+            return (_with_shared(cached.by_program, program.program_id, outside),
+                    (cached.version, cached.default_limit, cached.day, program.program_id or 0, outside))
         touched = _changed_since(cached, version)
         if touched is not None:
             # Only the supporters the changes since name: two small queries, not the whole team.
@@ -191,10 +228,12 @@ def _active_team(program: ProgramSettings) -> tuple[list[SupporterFacts], tuple[
     if by_supporter is None:
         by_supporter = _load_facts(_active(Supporter.objects.all()), program.default_case_limit)
     facts = list(by_supporter.values())
+    by_program = _by_program(facts)
+    team = _with_shared(by_program, program.program_id, outside)
     if version is None or connection.in_atomic_block:
-        return facts, None
-    _team_cache = _Team(version, program.default_case_limit, today, by_supporter, facts)
-    return facts, (version, program.default_case_limit, today)
+        return team, None
+    _team_cache = _Team(version, program.default_case_limit, today, by_supporter, facts, by_program)
+    return team, (version, program.default_case_limit, today, program.program_id or 0, outside)
 
 
 def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:
@@ -208,11 +247,13 @@ def active_supporter_facts(program: ProgramSettings) -> list[SupporterFacts]:
     return _active_team(program)[0]
 
 
-def active_team_table(program: ProgramSettings, rules: Rules) -> tuple[list[SupporterFacts], SupporterTable]:
+def active_team_table(program: ProgramSettings, rules: Rules,
+                      outside: bool = False) -> tuple[list[SupporterFacts], SupporterTable]:
     """The active team's facts and their `SupporterTable` at `rules.now`: the table is kept
-    with the facts, one per day, and moved to the moment (`SupporterTable.at`)."""
+    with the facts, one per day, and moved to the moment (`SupporterTable.at`). With `outside`,
+    the other programs' shared supporters too (`looks_outside`)."""
     global _table_cache
-    facts, key = _active_team(program)
+    facts, key = _active_team(program, outside)
     if key is None:
         return facts, SupporterTable.build(facts, rules).at(rules.now)
     day = (*key, rules.now.date(), rules.now.tzinfo is not None)
@@ -222,6 +263,12 @@ def active_team_table(program: ProgramSettings, rules: Rules) -> tuple[list[Supp
     table = SupporterTable.build(facts, rules)
     _table_cache = (day, table)
     return facts, table.at(rules.now)
+
+
+def looks_outside(case: Case, program: ProgramSettings) -> bool:
+    """Whether the case is offered the other programs' shared supporters: the peer asked for someone
+    from outside their hospital, or the program looks outside for this kind of event."""
+    return case.wants_outside_supporter or program.looks_outside_for(case.referral.category)
 
 
 def continuity_filter(now: datetime, reengaged_ids: Iterable[int] = ()) -> Q:
@@ -303,6 +350,7 @@ def case_facts_for(cases: list[Case]) -> list[CaseFacts]:
             },
             peer_is_supporter=case.peer_id in supporter_peers,
             peer_team_mates=team_mates.get(case.peer_id or 0, frozenset()),
+            program_id=case.program_id,
         )
         for case in cases
     ]
@@ -329,12 +377,12 @@ def suggestions_for_case(
     """The eligible supporters for the case, best first: the first `limit` (every one when
     None), each with its reasons. Scored in bulk (`ranking.rank`); only the supporters
     returned get their reasons written."""
-    program = program or ProgramSettings.current()
+    program = program or ProgramSettings.for_program(case.program_id)
     [facts] = case_facts_for([case])
     rules = rules_for(program)
     # Supporters held back by the one-peer-per-event rule are not suggested (see
     # `matching_for_case` for who they are).
-    ranking = rank(facts, active_team_table(program, rules)[1], rules)
+    ranking = rank(facts, active_team_table(program, rules, looks_outside(case, program))[1], rules)
     return ranking.suggestions(limit)
 
 
@@ -344,7 +392,7 @@ def suggestion_place(case: Case, supporter: Supporter, program: ProgramSettings)
     of suggested supporters who come before them."""
     [facts] = case_facts_for([case])
     rules = rules_for(program)
-    table = active_team_table(program, rules)[1]
+    table = active_team_table(program, rules, looks_outside(case, program))[1]
     found = place_of(facts, table, rules, supporter.person_id)
     if found is None:
         return None
@@ -364,7 +412,11 @@ class AssignmentChecks:
 
 def assignment_checks(case: Case, supporter: Supporter, program: ProgramSettings) -> AssignmentChecks:
     [facts] = case_facts_for([case])
-    [candidate] = load_supporter_facts(Supporter.objects.filter(pk=supporter.pk), program.default_case_limit)
+    limit = program.default_case_limit
+    if supporter.person.program_id != program.program_id:
+        # A shared supporter of another program: their own program's default case limit.
+        limit = ProgramSettings.for_program(supporter.person.program_id).default_case_limit
+    [candidate] = load_supporter_facts(Supporter.objects.filter(pk=supporter.pk), limit)
     rules = rules_for(program)
     return AssignmentChecks(hard_rule_violations(facts, candidate, rules), same_event_case(facts, candidate, rules))
 
@@ -430,10 +482,10 @@ def matching_for_case(case: Case, program: ProgramSettings | None = None) -> Cas
     one-peer-per-event rule, the peer's unmet wishes, and whether the peer's earlier
     supporters can be suggested. One more query than the suggestions alone, and only when the
     peer has an earlier supporter who is not on the active team."""
-    program = program or ProgramSettings.current()
+    program = program or ProgramSettings.for_program(case.program_id)
     [facts] = case_facts_for([case])
     rules = rules_for(program)
-    team, table = active_team_table(program, rules)
+    team, table = active_team_table(program, rules, looks_outside(case, program))
     ranking = rank(facts, table, rules)
     return CaseMatching(
         suggestions=ranking.suggestions(SUGGESTION_COUNT + OTHER_ELIGIBLE_SHOWN, explain=SUGGESTION_COUNT),
@@ -495,10 +547,12 @@ def continuity_cases(user: User, case: Case) -> list[Case]:
 
 
 def plan_for_referral(referral_id: int, program: ProgramSettings | None = None) -> dict[int, Suggestion]:
-    """The best joint assignment of the referral's unassigned cases: case id -> suggestion."""
+    """The best joint assignment of the referral's unassigned cases of one program (the default
+    program's without `program`): case id -> suggestion, among that program's supporters."""
     program = program or ProgramSettings.current()
     cases = list(
-        Case.objects.filter(referral_id=referral_id, state=CaseState.AWAITING_ASSIGNMENT)
+        Case.objects.filter(referral_id=referral_id, state=CaseState.AWAITING_ASSIGNMENT,
+                            program_id=program.program_id or 0)
         .select_related("peer", "referral")
         .order_by("pk")
     )

@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.meetings.models import Meeting, Rsvp, Scenario
 from peersupport.meetings.services import MeetingInput, ScenarioInput
@@ -21,12 +22,12 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class MeetingForm(forms.Form):
     """A meeting's shape; `meeting_schedule`/`meeting_update` hold the rules (future, ends after start)."""
 
-    title = forms.CharField(max_length=120, initial="Quarterly supporter meeting")
-    starts_at = forms.DateTimeField(label="Starts", widget=LocalDateTimeInput(),
+    title = forms.CharField(label=_("Title"), max_length=120, initial=_("Quarterly supporter meeting"))
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput(),
                                     input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"])
-    ends_at = forms.DateTimeField(label="Ends", widget=LocalDateTimeInput(),
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput(),
                                   input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"])
-    place = forms.CharField(max_length=200, help_text="A room and building, or how to join.")
+    place = forms.CharField(label=_("Place"), max_length=200, help_text=_("A room and building, or how to join."))
 
     @classmethod
     def for_meeting(cls, meeting: Meeting) -> "MeetingForm":
@@ -39,12 +40,12 @@ class MeetingForm(forms.Form):
 
 
 class RsvpForm(forms.Form):
-    answer = forms.ChoiceField(choices=Rsvp.choices, widget=forms.RadioSelect, label="Will you come?")
+    answer = forms.ChoiceField(choices=Rsvp.choices, widget=forms.RadioSelect, label=_("Will you come?"))
 
 
 class AttendanceForm(forms.Form):
     attended = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
-                                              label="Who came")
+                                              label=_("Who came"))
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,13 +61,13 @@ class PlanForm(forms.Form):
 
 
 class ScenarioForm(forms.Form):
-    title = forms.CharField(max_length=120)
-    category = forms.ChoiceField(choices=[("", "Choose…"), *Category.choices], label="Kind of event")
-    role_type = forms.ChoiceField(choices=[("", "Choose…"), *RoleType.choices], label="The colleague's role")
-    situation = forms.CharField(max_length=800, widget=forms.Textarea(attrs={"rows": 4}),
-                                help_text="What happened, in a few plain sentences. Invented: never a real case.")
+    title = forms.CharField(label=_("Title"), max_length=120)
+    category = forms.ChoiceField(choices=[("", _("Choose…")), *Category.choices], label=_("Kind of event"))
+    role_type = forms.ChoiceField(choices=[("", _("Choose…")), *RoleType.choices], label=_("The colleague's role"))
+    situation = forms.CharField(label=_("Situation"), max_length=800, widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text=_("What happened, in a few plain sentences. Invented: never a real case."))
     feelings = forms.CharField(max_length=400, widget=forms.Textarea(attrs={"rows": 3}),
-                               label="What the colleague might be feeling")
+                               label=_("What the colleague might be feeling"))
 
     @classmethod
     def for_scenario(cls, scenario: Scenario) -> "ScenarioForm":

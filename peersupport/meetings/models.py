@@ -4,6 +4,7 @@ from datetime import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.referrals.models import Category
 from peersupport.roster.models import RoleType
@@ -47,9 +48,9 @@ class Meeting(models.Model):
 
 
 class Rsvp(models.TextChoices):
-    YES = "yes", "Yes, I'll be there"
-    MAYBE = "maybe", "Maybe"
-    NO = "no", "No, I can't make it"
+    YES = "yes", _("Yes, I'll be there")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No, I can't make it")
 
 
 class Invitation(models.Model):

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peersupport.meetings.dyads import Round, plan_dyads
 from peersupport.meetings.models import Invitation, Meeting, Rsvp, Scenario
@@ -31,7 +32,7 @@ def past_meetings() -> QuerySet[Meeting]:
 
 def rsvp_summary(meeting: Meeting) -> list[AnswerGroup]:
     """Yes, maybe, no and not yet answered: how many, and who (by name)."""
-    groups = {value: AnswerGroup(value, str(label)) for value, label in [*Rsvp.choices, ("", "No answer yet")]}
+    groups = {value: AnswerGroup(value, str(label)) for value, label in [*Rsvp.choices, ("", _("No answer yet"))]}
     for row in Invitation.objects.filter(meeting=meeting).values("answer").annotate(n=Count("pk")):
         groups[row["answer"]].count = row["n"]
     for value, group in groups.items():

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import Conflict, InvalidInput
@@ -53,15 +54,15 @@ class ScenarioInput:
 
 def _check_times(data: MeetingInput, now: datetime) -> None:
     if data.ends_at <= data.starts_at:
-        raise InvalidInput("The meeting must end after it starts.")
+        raise InvalidInput(_("The meeting must end after it starts."))
     if data.ends_at - data.starts_at > timedelta(hours=MAX_HOURS_LONG):
-        raise InvalidInput(f"A meeting lasts at most {MAX_HOURS_LONG} hours.")
+        raise InvalidInput(_("A meeting lasts at most %(hours)s hours.") % {"hours": MAX_HOURS_LONG})
     if data.starts_at <= now:
-        raise InvalidInput("Choose a start time in the future.")
+        raise InvalidInput(_("Choose a start time in the future."))
     if data.starts_at > now + timedelta(days=MAX_DAYS_AHEAD):
-        raise InvalidInput(f"Schedule a meeting at most {MAX_DAYS_AHEAD} days ahead.")
+        raise InvalidInput(_("Schedule a meeting at most %(days)s days ahead.") % {"days": MAX_DAYS_AHEAD})
     if not data.title.strip() or not data.place.strip():
-        raise InvalidInput("Give the meeting a title and a place.")
+        raise InvalidInput(_("Give the meeting a title and a place."))
 
 
 def meeting_schedule(*, actor: object, data: MeetingInput, now: datetime | None = None) -> Meeting:
@@ -121,14 +122,14 @@ def meeting_rsvp(*, link: RsvpLink, answer: str, now: datetime | None = None) ->
     Conflict if the meeting is cancelled or over (the page says so kindly)."""
     now = now or timezone.now()
     if answer not in Rsvp.values:
-        raise InvalidInput("Choose yes, maybe or no.")
+        raise InvalidInput(_("Choose yes, maybe or no."))
     with transaction.atomic():
         invitation = (Invitation.objects.select_for_update().select_related("meeting")
                       .filter(meeting_id=link.meeting_id, supporter_id=link.supporter_id).first())
         if invitation is None:
-            raise Conflict("This invitation is no longer open.")
+            raise Conflict(_("This invitation is no longer open."))
         if invitation.meeting.cancelled or invitation.meeting.is_over(now):
-            raise Conflict("This meeting is over or was cancelled.")
+            raise Conflict(_("This meeting is over or was cancelled."))
         invitation.answer, invitation.answered_at = answer, now
         invitation.save(update_fields=["answer", "answered_at"])
         audit_record(actor=None, action="meeting.rsvp", obj=invitation.meeting,
@@ -144,15 +145,15 @@ def meeting_record_attendance(*, actor: object, meeting_id: int, attended: set[i
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
         if meeting is None:
-            raise Conflict("This meeting no longer exists.")
+            raise Conflict(_("This meeting no longer exists."))
         if meeting.cancelled:
-            raise Conflict("This meeting was cancelled.")
+            raise Conflict(_("This meeting was cancelled."))
         if meeting.starts_at > now:
-            raise Conflict("Attendance can be recorded once the meeting has started.")
+            raise Conflict(_("Attendance can be recorded once the meeting has started."))
         invited = set(Invitation.objects.filter(meeting=meeting).values_list("supporter_id", flat=True))
         unknown = attended - invited
         if unknown:
-            raise InvalidInput("Only supporters invited to this meeting can be marked as attending.")
+            raise InvalidInput(_("Only supporters invited to this meeting can be marked as attending."))
         Invitation.objects.filter(meeting=meeting, supporter_id__in=attended).update(attended=True)
         Invitation.objects.filter(meeting=meeting).exclude(supporter_id__in=attended).update(attended=False)
         meeting.attendance_recorded_at = now
@@ -198,7 +199,8 @@ def meetings_nudge_missed(now: datetime | None = None) -> int:
             with transaction.atomic():
                 MissedMeetingsNudge.objects.create(supporter=supporter, streak_start_id=streaks[supporter.pk],
                                                    sent_at=now)
-                subject, body = render_nudge_email(name=supporter.person.name)
+                subject, body = render_nudge_email(name=supporter.person.name,
+                                                   language=getattr(supporter.person, "language", ""))
                 outbox_enqueue(kind=NUDGE_KIND, to=supporter.person.email, subject=subject, body=body)
                 audit_record(actor=None, action="meeting.nudge", obj=supporter,
                              detail={"streak_start": streaks[supporter.pk]})
@@ -221,7 +223,7 @@ def scenario_update(*, actor: object, scenario_id: int, data: ScenarioInput) -> 
     with transaction.atomic():
         updated = Scenario.objects.filter(pk=scenario_id).update(**_scenario_fields(data), updated_at=timezone.now())
         if not updated:
-            raise Conflict("This scenario no longer exists.")
+            raise Conflict(_("This scenario no longer exists."))
         scenario = Scenario.objects.get(pk=scenario_id)
         audit_record(actor=actor, action="scenario.update", obj=scenario)
     return scenario
@@ -232,7 +234,7 @@ def scenario_set_retired(*, actor: object, scenario_id: int, retired: bool) -> S
     with transaction.atomic():
         updated = Scenario.objects.filter(pk=scenario_id).update(retired=retired, updated_at=timezone.now())
         if not updated:
-            raise Conflict("This scenario no longer exists.")
+            raise Conflict(_("This scenario no longer exists."))
         scenario = Scenario.objects.get(pk=scenario_id)
         audit_record(actor=actor, action="scenario.retire" if retired else "scenario.restore", obj=scenario)
     return scenario
@@ -242,7 +244,7 @@ def _scenario_fields(data: ScenarioInput) -> dict[str, str]:
     fields = {"title": data.title.strip(), "category": data.category, "role_type": data.role_type,
               "situation": data.situation.strip(), "feelings": data.feelings.strip()}
     if not all(fields.values()):
-        raise InvalidInput("Fill in every field of the scenario.")
+        raise InvalidInput(_("Fill in every field of the scenario."))
     return fields
 
 
@@ -250,11 +252,11 @@ def _open_for_change(meeting_id: int, now: datetime) -> Meeting:
     # Locked: two directors changing the meeting at once must not hand out the same SEQUENCE.
     meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
     if meeting is None:
-        raise Conflict("This meeting no longer exists.")
+        raise Conflict(_("This meeting no longer exists."))
     if meeting.cancelled:
-        raise Conflict("This meeting was cancelled.")
+        raise Conflict(_("This meeting was cancelled."))
     if meeting.is_over(now):
-        raise Conflict("This meeting is over.")
+        raise Conflict(_("This meeting is over."))
     return meeting
 
 
@@ -280,7 +282,8 @@ def _draft(kind: str, meeting: Meeting, supporter: Supporter, now: datetime) -> 
     method = ics.CANCEL if kind == "cancellation" else ics.REQUEST
     email = supporter.person.email
     subject, body = render_meeting_email(kind, meeting, name=supporter.person.name,
-                                         rsvp_url=rsvp_url(meeting_id=meeting.pk, supporter_id=supporter.pk))
+                                         rsvp_url=rsvp_url(meeting_id=meeting.pk, supporter_id=supporter.pk),
+                                         language=getattr(supporter.person, "language", ""))
     attachment = Attachment(name=ics.FILE_NAME, content_type=ics.content_type(method),
                             content=ics.meeting_ics(meeting, method=method, attendee_email=email, now=now))
     return Draft(kind=f"meeting_{kind}", to=email, subject=subject, body=body, attachment=attachment)

@@ -4,6 +4,8 @@ practice scenario library."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peersupport.accounts.models import Role
@@ -30,7 +32,7 @@ from peersupport.roster.models import RoleType
 from peersupport.support.links import EXPIRED, TAMPERED, LinkRefused
 
 STAFF = (Role.DIRECTOR, Role.ADMINISTRATOR)
-staff_only = role_required(STAFF, "Meetings are run by the program director and administrator.")
+staff_only = role_required(STAFF, gettext_lazy("Meetings are run by the program director and administrator."))
 LINK_GONE = 410
 LINK_BAD = 400
 DEFAULT_ROUNDS = 4
@@ -60,7 +62,7 @@ def meeting_new(request: SignedInRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "The meeting is scheduled and the team is invited.")
+            messages.success(request, _("The meeting is scheduled and the team is invited."))
             return redirect("meeting", meeting.pk)
     return _form_page(request, form, None, InvalidInput.status)
 
@@ -88,10 +90,10 @@ def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
             form.add_error(None, exc.detail)
             return _form_page(request, form, meeting, exc.status)
         if updated.sequence == meeting.sequence:
-            messages.info(request, "Nothing was changed, so nobody was written to.")
+            messages.info(request, _("Nothing was changed, so nobody was written to."))
         else:
-            messages.success(request, "The meeting is changed; everyone invited is sent the new details for "
-                                      "their calendar.")
+            messages.success(request, _("The meeting is changed; everyone invited is sent the new details for "
+                                        "their calendar."))
         return redirect("meeting", meeting.pk)
     return _form_page(request, form, meeting, InvalidInput.status)
 
@@ -105,7 +107,7 @@ def meeting_cancel_view(request: SignedInRequest, meeting_id: int) -> HttpRespon
     except ServiceError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "The meeting is cancelled; everyone invited has been told.")
+        messages.success(request, _("The meeting is cancelled; everyone invited has been told."))
     return redirect("meeting", meeting.pk)
 
 
@@ -125,7 +127,7 @@ def meeting_attendance(request: SignedInRequest, meeting_id: int) -> HttpRespons
                 form.add_error(None, exc.detail)
                 status = exc.status
             else:
-                messages.success(request, "Attendance is recorded.")
+                messages.success(request, _("Attendance is recorded."))
                 return redirect("meeting", meeting.pk)
         else:
             status = InvalidInput.status
@@ -218,7 +220,7 @@ def scenario_new(request: SignedInRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "The scenario is in the library.")
+            messages.success(request, _("The scenario is in the library."))
             return redirect("scenarios")
     return _scenario_page(request, form, None, InvalidInput.status)
 
@@ -236,7 +238,7 @@ def scenario_edit(request: SignedInRequest, scenario_id: int) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "The scenario is updated.")
+            messages.success(request, _("The scenario is updated."))
             return redirect("scenarios")
     return _scenario_page(request, form, scenario, InvalidInput.status)
 
@@ -246,5 +248,5 @@ def scenario_edit(request: SignedInRequest, scenario_id: int) -> HttpResponse:
 def scenario_retire(request: SignedInRequest, scenario_id: int, retired: bool) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=scenario_id)
     scenario_set_retired(actor=request.user, scenario_id=scenario.pk, retired=retired)
-    messages.success(request, "The scenario is retired." if retired else "The scenario is back in use.")
+    messages.success(request, _("The scenario is retired.") if retired else _("The scenario is back in use."))
     return redirect("scenarios")

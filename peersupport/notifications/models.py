@@ -1,5 +1,21 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
+
+from peersupport.lib.fields import EncryptedCharField, EncryptedTextField
+
+# A phone number as text gateways take it (E.164): a plus, then 8 to 15 digits, the first not 0.
+TEXT_ADDRESS = re.compile(r"\+[1-9]\d{7,14}")
+
+
+class Channel(models.TextChoices):
+    """How a message leaves the program (see `peersupport.notifications.channels`)."""
+
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
 
 
 class OutboxStatus(models.TextChoices):
@@ -21,17 +37,21 @@ class OutboxPriority(models.IntegerChoices):
 
 
 class OutboxMessage(models.Model):
-    """An email written in the same transaction as the change that caused it.
+    """A message (an email, or a text) written in the same transaction as the change that caused it.
 
-    The background worker sends it after commit and retries with back-off, so a mail server
-    that is down loses nothing.
+    The background worker sends it after commit through its channel and retries with back-off, so
+    a mail server or text gateway that is down loses nothing.
     """
 
     kind = models.CharField(max_length=40)
-    to = models.EmailField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # An email address, or for a text a phone number in international form (`TEXT_ADDRESS`).
+    to = models.CharField(max_length=254)
     reply_to = models.EmailField(blank=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    # The subject and body may name a peer, give their contact details and the event's sentence
+    # (an assignment): encrypted in their columns (peersupport.lib.fields), blanked by the purge.
+    subject = EncryptedCharField(max_length=200)
+    body = EncryptedTextField()
     message_id = models.CharField(max_length=200, unique=True)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,3 +79,18 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.status})"
+
+    def clean(self) -> None:
+        # The address must suit the channel: an email address, or a phone number a gateway takes.
+        # (Blank once a purge has removed it from a sent message.)
+        if not self.to:
+            return
+        if self.channel == Channel.TEXT:
+            if not TEXT_ADDRESS.fullmatch(self.to):
+                raise ValidationError({"to": "A text message needs a phone number in international form, "
+                                             "such as +15550100123."})
+            return
+        try:
+            validate_email(self.to)
+        except ValidationError as exc:
+            raise ValidationError({"to": exc.messages}) from exc

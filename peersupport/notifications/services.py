@@ -1,4 +1,9 @@
-"""The outbox: an email is a row first, written with the change that caused it, and sent later.
+"""The outbox: a message is a row first, written with the change that caused it, and sent later.
+
+A message goes by its channel (`peersupport.notifications.channels`): email, or a text message
+through an SMS gateway. Everything below holds for both: the claim, the retries with back-off,
+setting aside after the last attempt (or at once, for a failure the channel calls permanent) and
+the directors' notice.
 
 `outbox_enqueue` writes the row inside the caller's transaction, so a rolled-back change sends
 nothing, and queues the delivery task only once that transaction commits. `outbox_deliver`
@@ -13,7 +18,6 @@ sweeper sends in that order, so a burst of notices or a campaign never holds up 
 """
 
 import logging
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -21,15 +25,16 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection, make_msgid
+from django.core.mail import get_connection, make_msgid
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from peersupport.lib.redact import describe_error, describe_for_log
-from peersupport.notifications.models import OutboxMessage, OutboxPriority, OutboxStatus
+from peersupport.notifications.channels import channel_for, close_quietly
+from peersupport.notifications.models import TEXT_ADDRESS, Channel, OutboxMessage, OutboxPriority, OutboxStatus
 
 if TYPE_CHECKING:
     from peersupport.cases.models import Case
@@ -82,17 +87,19 @@ def outbox_enqueue(
     send_after: datetime | None = None,
     priority: OutboxPriority | None = None,
     attachment: "Attachment | None" = None,
+    channel: str = Channel.EMAIL,
 ) -> OutboxMessage:
-    """Write an email to the outbox; call it inside the transaction of the change it reports.
+    """Write a message to the outbox; call it inside the transaction of the change it reports.
 
     `send_after` holds it back until then (e.g. while an answer can still be undone): until it
     is sent, the row can be deleted with the change it reported. `priority` defaults to the
-    kind's (`priority_for_kind`); mail to many people at once passes `OutboxPriority.BULK`."""
-    if not to:
-        # A row without a recipient could only ever fail; better the caller hears it now.
-        raise ValueError("An outbox message needs a recipient address.")
+    kind's (`priority_for_kind`); mail to many people at once passes `OutboxPriority.BULK`.
+    `channel` is email unless the caller sends a text (`to` a number as `text_address` gives it;
+    the subject is only for the overview)."""
+    _check_address(channel, to)
     message = OutboxMessage.objects.create(
         kind=kind,
+        channel=channel,
         to=to,
         reply_to=reply_to,
         # One line: a newline in a subject is a header-injection error at send time.
@@ -126,7 +133,7 @@ def _attachment_fields(attachment: Attachment | None) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Draft:
-    """One email for `outbox_enqueue_all`."""
+    """One message for `outbox_enqueue_all` (an email unless `channel` says otherwise)."""
 
     kind: str
     to: str
@@ -134,6 +141,16 @@ class Draft:
     body: str
     case: "Case | None" = None
     attachment: Attachment | None = None
+    channel: str = Channel.EMAIL
+
+
+def _check_address(channel: str, to: str) -> None:
+    # A row that could only ever fail: better the caller hears it now.
+    kind = channel_for(channel).address_kind  # ValueError for a channel that does not exist
+    if not to:
+        raise ValueError(f"An outbox message needs a recipient {kind}.")
+    if channel == Channel.TEXT and not TEXT_ADDRESS.fullmatch(to):
+        raise ValueError(f"A text message needs a {kind} in international form (see text_address).")
 
 
 def outbox_enqueue_each(
@@ -151,13 +168,13 @@ def outbox_enqueue_all(drafts: list[Draft], *, priority: OutboxPriority | None =
     report. Each message's priority is its kind's unless `priority` is given."""
     if not drafts:
         return []
-    if not all(draft.to for draft in drafts):
-        raise ValueError("An outbox message needs a recipient address.")
+    for draft in drafts:
+        _check_address(draft.channel, draft.to)
     now = timezone.now()
     domain = _message_id_domain()
     messages = OutboxMessage.objects.bulk_create(
-        OutboxMessage(kind=draft.kind, to=draft.to, subject=" ".join(draft.subject.split()), body=draft.body,
-                      case=draft.case, message_id=make_msgid(domain=domain), next_attempt_at=now,
+        OutboxMessage(kind=draft.kind, channel=draft.channel, to=draft.to, subject=" ".join(draft.subject.split()),
+                      body=draft.body, case=draft.case, message_id=make_msgid(domain=domain), next_attempt_at=now,
                       priority=priority or priority_for_kind(draft.kind),
                       **_attachment_fields(draft.attachment))
         for draft in drafts
@@ -207,21 +224,36 @@ def outbox_deliver(
     no transaction should stay open while talking to a mail server. `connection`, an open mail
     backend, sends several messages over one SMTP session; without it, each send opens its own.
     """
-    claimed_at = _claim(message_id, now or timezone.now())
+    status = _deliver_if_ours(message_id, now=now or timezone.now(), connection=connection)
+    return _status_of(message_id) if status is None else status
+
+
+def _deliver_if_ours(message_id: int, *, now: datetime, connection: BaseEmailBackend | None) -> str | None:
+    """Claim and send one message; return the status it ends in, or None if it was not ours.
+
+    A sweep counts only what it sent itself: a row another worker sent a moment ago also reads
+    "sent", and counting it would tell the caller it sent mail that it did not.
+    """
+    claimed_at = _claim(message_id, now)
     if claimed_at is None:
-        return _status_of(message_id)
+        return None
     message = OutboxMessage.objects.get(pk=message_id)
     try:
         _send(message, connection)
     except Exception as exc:
-        if connection is not None:
-            # The session may be broken: the next message opens a fresh one.
-            _close_quietly(connection)
-        # Network and SMTP errors (all OSError) are the expected kind. Anything else is recorded
-        # the same way, so a message that cannot be built is set aside instead of stuck.
-        return _record_failure(message, exc, claimed_at)
+        # Network, SMTP and gateway errors (all OSError) are the expected kind. Anything else is
+        # recorded the same way, so a message that cannot be built is set aside instead of stuck.
+        # A failure its channel calls permanent (a gateway's 4xx) is set aside at once.
+        return _record_failure(message, exc, claimed_at, permanent=_is_permanent(message, exc))
     _release(message, claimed_at, status=OutboxStatus.SENT, sent_at=timezone.now())
     return OutboxStatus.SENT.value
+
+
+def _is_permanent(message: OutboxMessage, exc: Exception) -> bool:
+    try:
+        return channel_for(message.channel).is_permanent(exc)
+    except ValueError:
+        return True  # no such channel (a row written by hand): no retry can send it
 
 
 def outbox_flush(now: datetime | None = None) -> int:
@@ -253,10 +285,10 @@ def outbox_flush(now: datetime | None = None) -> int:
         connection = get_connection()
         try:
             for pk in batch:
-                if outbox_deliver(pk, now=batch_time, connection=connection) == OutboxStatus.SENT:
+                if _deliver_if_ours(pk, now=batch_time, connection=connection) == OutboxStatus.SENT:
                     sent += 1
         finally:
-            _close_quietly(connection)
+            close_quietly(connection)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -299,7 +331,9 @@ def _release(message: OutboxMessage, claimed_at: datetime, **fields: object) -> 
     return updated == 1
 
 
-def _record_failure(message: OutboxMessage, exc: Exception, claimed_at: datetime) -> str:
+def _record_failure(
+    message: OutboxMessage, exc: Exception, claimed_at: datetime, *, permanent: bool = False
+) -> str:
     attempts = message.attempts + 1
     # Exception text only: the body must never reach the database error column or the logs, and
     # neither may an address (SMTP errors quote the refused recipients): see peersupport.lib.redact.
@@ -308,10 +342,10 @@ def _record_failure(message: OutboxMessage, exc: Exception, claimed_at: datetime
     if not isinstance(exc, OSError):
         # Where it failed; the log's formatter leaves out the exception's own text.
         logger.error("Outbox message %s failed unexpectedly", message.pk, exc_info=exc)
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error(
-            "Outbox message %s set aside after %s attempts: %s",
-            message.pk, attempts, logged,
+            "Outbox message %s set aside after %s attempt(s)%s: %s",
+            message.pk, attempts, ", the failure is permanent" if permanent else "", logged,
         )
         # One transaction: the row is set aside together with the directors' notice about it.
         with transaction.atomic():
@@ -344,7 +378,8 @@ def _record_failure(message: OutboxMessage, exc: Exception, claimed_at: datetime
 
 
 def set_aside_messages() -> QuerySet[OutboxMessage]:
-    """The emails set aside after their last attempt, oldest first (not the notices about them)."""
+    """The messages (emails and texts) set aside after their last attempt, oldest first (not the
+    notices about them)."""
     return (
         OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
         .exclude(kind=SET_ASIDE_NOTICE)
@@ -390,41 +425,17 @@ def _tell_directors_of_set_aside_mail() -> None:
     )
     if len(waiting) == len(set(directors)):
         return
-    subject, body = render_set_aside_email(set_aside_messages().count())
+    counts = dict(set_aside_messages().order_by().values_list("channel").annotate(n=Count("pk")))
+    subject, body = render_set_aside_email(counts.get(Channel.EMAIL, 0), texts=counts.get(Channel.TEXT, 0))
     for address in directors:
         if address not in waiting:
             outbox_enqueue(kind=SET_ASIDE_NOTICE, to=address, subject=subject, body=body)
             waiting.add(address)
 
 
-def _close_quietly(connection: BaseEmailBackend) -> None:
-    # Ending a session whose messages are all recorded: a failed QUIT changes nothing we know.
-    with suppress(OSError):
-        connection.close()
-
-
 def _send(message: OutboxMessage, connection: BaseEmailBackend | None = None) -> None:
-    if connection is not None:
-        # Opened here, not by `send`: a session that `send` opens it also closes after the one
-        # message, and this one is for the messages after it too. A no-op while it is open.
-        connection.open()
-    email = EmailMessage(
-        subject=message.subject,
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to],
-        reply_to=[message.reply_to] if message.reply_to else None,
-        headers={
-            # The stored id, so a retry after an ambiguous failure is recognizably the same email.
-            "Message-ID": message.message_id,
-            # RFC 3834: keeps vacation responders from answering a notification.
-            "Auto-Submitted": "auto-generated",
-        },
-        connection=connection,
-    )
-    if message.attachment_name:
-        email.attach(message.attachment_name, message.attachment_content, message.attachment_type)
-    email.send(fail_silently=False)
+    """Hand the message to its channel; `connection`, an open mail session, serves emails only."""
+    channel_for(message.channel, connection=connection).send(message)
 
 
 @task()
@@ -440,7 +451,7 @@ def deliver_outbox_messages(message_ids: list[int]) -> list[str]:
     try:
         return [outbox_deliver(message_id, connection=connection) for message_id in message_ids]
     finally:
-        _close_quietly(connection)
+        close_quietly(connection)
 
 
 def _schedule_deliveries(message_ids: list[int], *, priority: int) -> None:

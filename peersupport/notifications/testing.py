@@ -1,20 +1,25 @@
-"""A real SMTP server on loopback for tests, which can go down and come back on the same port.
+"""A real SMTP server on loopback for tests, which can go down and come back on the same port,
+and a text gateway: an HTTP server on loopback that plays an SMS gateway's API.
 
-Tests talk to it through Django's own SMTP backend, so what they check is what a mail server
-would really receive: headers, encoding and all.
+Tests talk to them through Django's own SMTP backend and the outbox's own text channel, so what
+they check is what a mail server or a gateway would really receive: headers, encoding and all.
 """
 
 import asyncio
+import base64
 import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 
@@ -232,6 +237,171 @@ class SilentMailServer:
                 return
             self.connections += 1
             self._sockets.append(sock)
+
+
+@dataclass
+class GatewayRequest:
+    """One request the loopback gateway received, and the answer it gave (or began to give)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    raw_body: bytes
+    # The form fields, one value each (a field sent twice keeps its values joined by a newline).
+    form: dict[str, str]
+    # The user name and password of its HTTP Basic credentials, or None without them.
+    credentials: tuple[str, str] | None
+    status: int = 0
+    # Seconds the answer was held back (longer than the client waits: a timeout).
+    delay: float = 0
+
+
+@dataclass
+class GatewayAnswer:
+    status: int = 201
+    delay: float = 0
+
+
+@dataclass
+class _Script:
+    answers: list[GatewayAnswer] = field(default_factory=list)
+
+
+class LoopbackTextGateway:
+    """An SMS gateway's HTTP API on 127.0.0.1, in Twilio's shape: `POST` form fields `To`, `From`
+    and `Body` with HTTP Basic credentials; it answers 201 with a JSON body.
+
+    `requests` holds every request received. `answer(...)` scripts the next answers in order (a
+    status, or `GatewayAnswer(status, delay)` held back `delay` seconds: longer than the client's
+    timeout, a timeout); once the script is used up, each answer is 201. Wrong credentials get 401
+    whatever the script says. `hold()` keeps the next requests waiting, unanswered, until
+    `release()`. It can stop and start again on the same port (a gateway that is down).
+    """
+
+    def __init__(self, host: str = HOST, *, username: str = "AC0123",
+                 password: str = "gateway-secret") -> None:  # noqa: S107 - the test gateway's own
+        self.host = host
+        self.port = _free_port(host)
+        self.username = username
+        self.password = password
+        self.path = f"/2010-04-01/Accounts/{username}/Messages.json"
+        self.requests: list[GatewayRequest] = []
+        self._script = _Script()
+        self._arrived = threading.Condition()
+        self._stopping = threading.Event()
+        self._held: threading.Event | None = None
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.path}"
+
+    @property
+    def accepted(self) -> list[GatewayRequest]:
+        """The requests answered 2xx in time: the texts the gateway took and would send."""
+        return [r for r in self.requests if 200 <= r.status < 300 and not r.delay]
+
+    def answer(self, *answers: "int | GatewayAnswer") -> None:
+        self._script.answers.extend(a if isinstance(a, GatewayAnswer) else GatewayAnswer(a) for a in answers)
+
+    def hold(self) -> None:
+        self._held = threading.Event()
+
+    def release(self) -> None:
+        if self._held is not None:
+            self._held.set()
+            self._held = None
+
+    def wait_for(self, count: int, timeout: float = 5) -> list[GatewayRequest]:
+        """Block until `count` requests have arrived; fail the test after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.requests) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} request(s) within {timeout}s, got {len(self.requests)}")
+                self._arrived.wait(remaining)
+            return list(self.requests)
+
+    def start(self) -> None:
+        if self._server is not None:
+            return
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                gateway._handle(self)
+
+            def do_GET(self) -> None:  # noqa: N802
+                gateway._handle(self)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+                pass  # quiet: the tests read `requests`
+
+        self._stopping.clear()
+        server = ThreadingHTTPServer((self.host, self.port), Handler)
+        server.daemon_threads = True
+        server.block_on_close = False
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._stopping.set()  # ends any answer held back
+        self.release()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._server = None
+        self._thread = None
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        fields = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        request = GatewayRequest(
+            method=handler.command, path=handler.path, headers=dict(handler.headers.items()), raw_body=raw,
+            form={name: "\n".join(values) for name, values in fields.items()},
+            credentials=_basic_credentials(handler.headers.get("Authorization", "")),
+        )
+        with self._arrived:
+            answer = self._script.answers.pop(0) if self._script.answers else GatewayAnswer()
+            if request.credentials != (self.username, self.password):
+                answer = GatewayAnswer(401)
+            request.status, request.delay = answer.status, answer.delay
+            self.requests.append(request)
+            self._arrived.notify_all()
+        held = self._held
+        if held is not None:
+            held.wait(10)
+        if answer.delay:
+            self._stopping.wait(answer.delay)
+        payload = b'{"sid": "SM0001", "status": "queued"}' if answer.status < 300 else b'{"message": "refused"}'
+        try:
+            handler.send_response(answer.status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(payload)))
+            if 300 <= answer.status < 400:
+                handler.send_header("Location", "/elsewhere")
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up waiting (a timeout): nothing to answer
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(value).decode("utf-8").partition(":")
+    except ValueError:
+        return None
+    return user, password
 
 
 def run_worker_until_idle() -> None:

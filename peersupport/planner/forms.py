@@ -1,22 +1,26 @@
 """The planner's two forms: the choice of whom to serve (a GET form), and its assumptions."""
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.planner.models import PlannerSettings
 from peersupport.planner.selectors import CHOICES, Choice, site_choices
 from peersupport.planner.services import NUMBER_BOUNDS, RATE_BOUNDS, PlannerSettingsInput
 from peersupport.roster.models import RoleType
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 RATE_PREFIX = "rate_"
 
 
 class ChoiceForm(forms.Form):
-    serve = forms.ChoiceField(label="Whom to serve", choices=[(k, label) for k, (label, _) in CHOICES.items()],
+    serve = forms.ChoiceField(label=_("Whom to serve"), choices=[(k, label) for k, (label, _roles) in CHOICES.items()],
                               widget=forms.RadioSelect, required=False)
-    site = forms.ChoiceField(label="Where", required=False)
+    site = forms.ChoiceField(label=_("Where"), required=False)
 
     def __init__(self, data: Mapping[str, Any] | None, *, sites: Sequence[str], default_serve: str) -> None:
         super().__init__(data, initial={"serve": default_serve, "site": ""})
@@ -31,7 +35,7 @@ class ChoiceForm(forms.Form):
         return Choice(serve=data["serve"] or self.default_serve, site=data["site"] or "")
 
 
-def _number(name: str, label: str, help_text: str, *, step: str = "1") -> forms.Field:
+def _number(name: str, label: "StrOrPromise", help_text: "StrOrPromise", *, step: str = "1") -> forms.Field:
     low, high = NUMBER_BOUNDS[name]
     attrs = {"min": low, "max": high, "step": step}
     if step == "1":
@@ -43,23 +47,23 @@ def _number(name: str, label: str, help_text: str, *, step: str = "1") -> forms.
 
 class AssumptionsForm(forms.Form):
     encounters_per_case = _number(
-        "encounters_per_case", "Conversations per case",
-        "Averaged over every case, declined ones too. Used until the program has closed enough cases of its own.",
+        "encounters_per_case", _("Conversations per case"),
+        _("Averaged over every case, declined ones too. Used until the program has closed enough cases of its own."),
         step="0.1")
     minutes_per_encounter = _number(
-        "minutes_per_encounter", "Minutes per conversation",
-        "Used until the program has recorded enough conversations of its own.")
-    case_days = _number("case_days", "Days a case stays open",
-                        "From assignment to close: how long a case counts against its supporter's limit.")
+        "minutes_per_encounter", _("Minutes per conversation"),
+        _("Used until the program has recorded enough conversations of its own."))
+    case_days = _number("case_days", _("Days a case stays open"),
+                        _("From assignment to close: how long a case counts against its supporter's limit."))
     available_percent = _number(
-        "available_percent", "Share of supporters available (%)",
-        "Of the team, the share able to take a case on a given day: not paused, on leave or away.")
+        "available_percent", _("Share of supporters available (%)"),
+        _("Of the team, the share able to take a case on a given day: not paused, on leave or away."))
     director_base_hours_week = _number(
-        "director_base_hours_week", "Director's base hours a week",
-        "Team meetings, supporters' questions and reports, whatever the number of referrals.", step="0.5")
+        "director_base_hours_week", _("Director's base hours a week"),
+        _("Team meetings, supporters' questions and reports, whatever the number of referrals."), step="0.5")
     director_minutes_per_referral = _number(
-        "director_minutes_per_referral", "Director's minutes per referral",
-        "Reading it, choosing and assigning a supporter, and watching its due times.")
+        "director_minutes_per_referral", _("Director's minutes per referral"),
+        _("Reading it, choosing and assigning a supporter, and watching its due times."))
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, settings: PlannerSettings,
                  read_only: bool = False) -> None:

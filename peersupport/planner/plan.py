@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from peersupport.reports.rates import may_show
+
 # The share of days on which the open cases fit the team: the plan staffs for the 95th
 # percentile of the number of cases open at once, not its average.
 PEAK_QUANTILE = 0.95
@@ -157,7 +159,8 @@ def role_rate(role: str, data: PlanInput) -> tuple[float, Source]:
     """The role's own rate from the last 12 months when its count reaches the program's
     threshold (a smaller count is never shown, so it is not used either); else the default."""
     history = (data.history or {}).get(role)
-    if history is not None and history.people > 0 and history.referred >= data.threshold:
+    if (history is not None and history.referred >= data.threshold
+            and may_show(history.referred, history.people, data.threshold)):
         return 100.0 * history.referred / history.people, Source.HISTORY
     return float(data.assumptions.rates.get(role, 0.0)), Source.DEFAULT
 

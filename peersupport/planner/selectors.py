@@ -5,9 +5,12 @@ into a `PlanInput` for `plan.make_plan`."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from peersupport.cases.models import Case, CaseState, Encounter
 from peersupport.composition.coverage import Finding, PopulationGroup, hard_to_match
@@ -28,17 +31,21 @@ from peersupport.planner.plan import (
 from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Person, PersonQuerySet, RoleType, SupporterStatus
 
+if TYPE_CHECKING:
+    pass
+
 HISTORY_DAYS = 365
 PHYSICIANS = (RoleType.PHYSICIAN, RoleType.RESIDENT, RoleType.FELLOW)
 
 # Whom to serve: each choice adds to the one before it.
-CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "physicians": ("Physicians only (with residents and fellows)", PHYSICIANS),
-    "apps": ("Physicians and advanced practice providers", (*PHYSICIANS, RoleType.APP)),
-    "nurses": ("Physicians, advanced practice providers and nurses", (*PHYSICIANS, RoleType.APP, RoleType.NURSE)),
-    "care_team": ("The whole care team", tuple(RoleType.values)),
+CHOICES: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
+    "physicians": (gettext_lazy("Physicians only (with residents and fellows)"), PHYSICIANS),
+    "apps": (gettext_lazy("Physicians and advanced practice providers"), (*PHYSICIANS, RoleType.APP)),
+    "nurses": (gettext_lazy("Physicians, advanced practice providers and nurses"),
+               (*PHYSICIANS, RoleType.APP, RoleType.NURSE)),
+    "care_team": (gettext_lazy("The whole care team"), tuple(RoleType.values)),
 }
-ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
+ROLE_LABELS: dict[str, str | Promise] = dict(RoleType.choices)
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class Choice:
 
     @property
     def label(self) -> str:
-        return CHOICES[self.serve][0]
+        return str(CHOICES[self.serve][0])
 
 
 @dataclass(frozen=True)
@@ -190,8 +197,8 @@ def planning(choice: Choice, *, with_team_detail: bool, now: datetime | None = N
 
 
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
+    return str(ROLE_LABELS.get(role, role))
 
 
 def site_choices(names: Sequence[str]) -> list[tuple[str, str]]:
-    return [("", "Every site"), *((name, name) for name in names)]
+    return [("", gettext("Every site")), *((name, name) for name in names)]

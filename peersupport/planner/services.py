@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
@@ -18,13 +20,13 @@ NUMBER_BOUNDS: dict[str, tuple[float, float]] = {
     "director_base_hours_week": (0.0, 40.0),
     "director_minutes_per_referral": (0, 240),
 }
-LABELS: dict[str, str] = {
-    "encounters_per_case": "Conversations per case",
-    "minutes_per_encounter": "Minutes per conversation",
-    "case_days": "Days a case stays open",
-    "available_percent": "Share of supporters available (%)",
-    "director_base_hours_week": "Director's base hours a week",
-    "director_minutes_per_referral": "Director's minutes per referral",
+LABELS: dict[str, str | Promise] = {
+    "encounters_per_case": _("Conversations per case"),
+    "minutes_per_encounter": _("Minutes per conversation"),
+    "case_days": _("Days a case stays open"),
+    "available_percent": _("Share of supporters available (%)"),
+    "director_base_hours_week": _("Director's base hours a week"),
+    "director_minutes_per_referral": _("Director's minutes per referral"),
 }
 
 
@@ -42,13 +44,15 @@ class PlannerSettingsInput:
 def planner_settings_update(*, actor: User, data: PlannerSettingsInput) -> PlannerSettings:
     unknown = [role for role in data.rates if role not in DEFAULT_RATES]
     if unknown:
-        raise InvalidInput(f"Unknown professional role {unknown[0]!r}.")
+        raise InvalidInput(_("Unknown professional role %(role)s.") % {"role": repr(unknown[0])})
     low, high = RATE_BOUNDS
     if any(not low <= float(rate) <= high for rate in data.rates.values()):
-        raise InvalidInput(f"Each referral rate is between {low:g} and {high:g} per 100 clinicians a year.")
+        raise InvalidInput(_("Each referral rate is between %(low)s and %(high)s per 100 clinicians a year.")
+                           % {"low": f"{low:g}", "high": f"{high:g}"})
     for name, (low, high) in NUMBER_BOUNDS.items():
         if not low <= getattr(data, name) <= high:
-            raise InvalidInput(f"{LABELS[name]} must be between {low:g} and {high:g}.")
+            raise InvalidInput(_("%(field)s must be between %(low)s and %(high)s.")
+                               % {"field": LABELS[name], "low": f"{low:g}", "high": f"{high:g}"})
     with transaction.atomic():
         settings = PlannerSettings.objects.select_for_update().get_or_create(pk=1)[0]
         settings.rates = {**settings.effective_rates(), **{k: float(v) for k, v in data.rates.items()}}

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.models import Role
@@ -24,7 +26,7 @@ def served_now() -> str:
     return next((key for key, (_, roles) in CHOICES.items() if served <= set(roles)), "care_team")
 
 
-@role_required(PLANNERS, "Only the program director and leadership use the planner.")
+@role_required(PLANNERS, gettext_lazy("Only the program director and leadership use the planner."))
 @require_GET
 def planner(request: SignedInRequest) -> HttpResponse:
     """The load each choice of whom to serve brings. The director also sees where the team falls
@@ -48,7 +50,7 @@ def planner(request: SignedInRequest) -> HttpResponse:
     })
 
 
-@role_required(PLANNERS, "Only the program director and leadership use the planner.")
+@role_required(PLANNERS, gettext_lazy("Only the program director and leadership use the planner."))
 @require_http_methods(["GET", "POST"])
 def assumptions(request: SignedInRequest) -> HttpResponse:
     """The planner's assumptions: the director sets them, leadership reads them."""
@@ -56,7 +58,7 @@ def assumptions(request: SignedInRequest) -> HttpResponse:
     may_edit = request.user.role == Role.DIRECTOR
     status = 200
     if request.method == "POST":
-        require_role(request.user, {Role.DIRECTOR}, "Only the program director changes the planner's assumptions.")
+        require_role(request.user, {Role.DIRECTOR}, _("Only the program director changes the planner's assumptions."))
         form = AssumptionsForm(request.POST, settings=settings)
         if form.is_valid():
             try:
@@ -64,7 +66,7 @@ def assumptions(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "The planner's assumptions are saved.")
+                messages.success(request, _("The planner's assumptions are saved."))
                 return redirect("planner")
         status = InvalidInput.status
     else:

@@ -4,9 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.program.models import WEIGHT_LABELS, ProgramSettings
 from peersupport.program.services import NUMBER_BOUNDS, ProgramSettingsInput
+from peersupport.referrals.models import Category
 from peersupport.roster.models import RoleType
 
 WEIGHT_PREFIX = "weight_"
@@ -30,13 +32,17 @@ TIMING_FIELDS = (
     "unreachable_after_attempts",
     "unreachable_after_days",
 )
+# Who sees cases, shown on the page under their own heading.
+ACCESS_FIELDS = ("administrators_see_cases", "break_glass_hours")
+# Cross-program matching, under its own heading.
+OUTSIDE_FIELDS = ("outside_supporter_categories",)
 
 
 class ProgramSettingsForm(forms.Form):
     served_role_types = forms.MultipleChoiceField(
-        label="Whom the program serves", choices=RoleType.choices, required=False,
+        label=_("Whom the program serves"), choices=RoleType.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Referrals can name only people in these professional roles.",
+        help_text=_("Referrals can name only people in these professional roles."),
     )
     assignment_due_hours = _number(
         "assignment_due_hours", "Hours to assign a supporter", "From referral to assignment."
@@ -72,24 +78,44 @@ class ProgramSettingsForm(forms.Form):
         "At least this many days from the first try.",
     )
     exclude_same_department = forms.BooleanField(
-        label="Never suggest a supporter from the peer's own department", required=False
+        label=_("Never suggest a supporter from the peer's own department"), required=False
     )
     one_peer_per_supporter_per_event = forms.BooleanField(
-        label="Give a supporter at most one peer of the same event", required=False,
-        help_text="Colleagues involved in one event may not want to share a supporter, and the load spreads. "
-        "The director can still choose such a supporter for a case, with a reason.",
+        label=_("Give a supporter at most one peer of the same event"), required=False,
+        help_text=_("Colleagues involved in one event may not want to share a supporter, and the load spreads. "
+        "The director can still choose such a supporter for a case, with a reason."),
     )
     default_case_limit = forms.IntegerField(
-        label="Default case limit", help_text="Open cases a supporter holds at once, unless set for them.",
+        label=_("Default case limit"), help_text=_("Open cases a supporter holds at once, unless set for them."),
         widget=forms.NumberInput(attrs={"min": 1, "max": 20}),
     )
     small_count_threshold = forms.IntegerField(
-        label="Smallest count shown in reports", help_text="Smaller counts are hidden so no one can be recognized.",
+        label=_("Smallest count shown in reports"),
+        help_text=_("Smaller counts are hidden so no one can be recognized."),
         widget=forms.NumberInput(attrs={"min": 5, "max": 100}),
     )
     retention_days = forms.IntegerField(
-        label="Days to keep a closed case's details", help_text="After this, only anonymous counts remain.",
+        label=_("Days to keep a closed case's details"), help_text=_("After this, only anonymous counts remain."),
         widget=forms.NumberInput(attrs={"min": 30, "max": 3650}),
+    )
+
+    administrators_see_cases = forms.BooleanField(
+        label=_("The program administrator sees cases"), required=False,
+        help_text=_("Off, only directors see cases. When no director can be reached, the administrator can then "
+        "open one case with emergency access, for a reason from a fixed list; every director is told at once."),
+    )
+    break_glass_hours = _number(
+        "break_glass_hours", "Hours an emergency access lasts",
+        "It then ends by itself. It covers the one case the administrator opened.",
+    )
+
+    outside_supporter_categories = forms.MultipleChoiceField(
+        label=_("Suggest supporters from other hospitals for these events"), choices=Category.choices,
+        required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose the kinds of event from the list.")},
+        help_text=_("For these kinds of event, the supporters of the system's other hospitals who agreed to be "
+                    "shared are suggested too, as when a peer asks for someone from outside their hospital "
+                    "(for example after litigation)."),
     )
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, program: ProgramSettings, read_only: bool = False,
@@ -104,6 +130,9 @@ class ProgramSettingsForm(forms.Form):
             "default_case_limit": program.default_case_limit,
             "small_count_threshold": program.small_count_threshold,
             "retention_days": program.retention_days,
+            "administrators_see_cases": program.administrators_see_cases,
+            "break_glass_hours": program.break_glass_hours,
+            "outside_supporter_categories": program.outside_supporter_categories,
             **{name: getattr(program, name) for name in TIMING_FIELDS},
             **{WEIGHT_PREFIX + key: weights[key] for key in WEIGHT_LABELS},
         }
@@ -120,7 +149,13 @@ class ProgramSettingsForm(forms.Form):
         return [self[WEIGHT_PREFIX + key] for key in WEIGHT_LABELS]
 
     def setting_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.base_fields if name not in TIMING_FIELDS]
+        return [self[name] for name in self.base_fields if name not in TIMING_FIELDS + ACCESS_FIELDS + OUTSIDE_FIELDS]
+
+    def outside_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in OUTSIDE_FIELDS]
+
+    def access_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ACCESS_FIELDS]
 
     def timing_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in TIMING_FIELDS]
@@ -143,5 +178,8 @@ class ProgramSettingsForm(forms.Form):
             follow_up_due_days=data["follow_up_due_days"],
             close_due_days=data["close_due_days"],
             escalate_after_hours=data["escalate_after_hours"],
+            administrators_see_cases=data["administrators_see_cases"],
+            break_glass_hours=data["break_glass_hours"],
+            outside_supporter_categories=data["outside_supporter_categories"],
             weights={key: data[WEIGHT_PREFIX + key] for key in WEIGHT_LABELS},
         )

@@ -1,12 +1,17 @@
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
-from peersupport.program.models import DEFAULT_WEIGHTS, ProgramSettings
-from peersupport.roster.models import RoleType
+from peersupport.matching.models import matching_version_bump
+from peersupport.program.models import DEFAULT_WEIGHTS, Program, ProgramSettings, ProgramSite, program_id_for_site
+from peersupport.referrals.models import Category
+from peersupport.roster.models import Person, RoleType
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class ProgramSettingsInput:
     escalate_after_hours: int
     weights: dict[str, float] = field(default_factory=dict)
     one_peer_per_supporter_per_event: bool = True
+    administrators_see_cases: bool = True
+    break_glass_hours: int = 2
+    # Event categories for which other programs' shared supporters are suggested by default.
+    outside_supporter_categories: list[str] = field(default_factory=list)
 
 
 # Each number setting with its bounds. Due times stay within a fortnight (or three months for
@@ -44,12 +53,14 @@ NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
     "default_case_limit": (1, 20),
     "small_count_threshold": (5, 100),
     "retention_days": (30, 3650),
+    # Emergency access is for the emergency: within a day, a director can be reached again.
+    "break_glass_hours": (1, 24),
 }
 
 
 def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> ProgramSettings:
     if not data.served_role_types:
-        raise InvalidInput("The program must serve at least one professional role.")
+        raise InvalidInput(gettext("The program must serve at least one professional role."))
     unknown = [r for r in data.served_role_types if r not in RoleType.values]
     if unknown:
         raise InvalidInput(f"Unknown professional role {unknown[0]!r}.")
@@ -60,15 +71,99 @@ def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> Progr
     if bad_weights:
         raise InvalidInput(f"Unknown matching weight {bad_weights[0]!r}.")
     if any(not 0 <= float(v) <= 10 for v in data.weights.values()):
-        raise InvalidInput("Each matching weight is between 0 and 10.")
+        raise InvalidInput(gettext("Each matching weight is between 0 and 10."))
+    unknown_categories = [c for c in data.outside_supporter_categories if c not in Category.values]
+    if unknown_categories:
+        raise InvalidInput(gettext("Unknown kind of event “%(category)s”: choose from the list.")
+                           % {"category": unknown_categories[0][:40]})
     with transaction.atomic():
-        program = ProgramSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        # The director's own program's settings: another program's are never theirs to change.
+        ProgramSettings.for_program(actor.program_id)
+        program = ProgramSettings.objects.select_for_update().get(program_id=actor.program_id or Program.default().pk)
         program.served_role_types = list(dict.fromkeys(data.served_role_types))
         for name in NUMBER_BOUNDS:
             setattr(program, name, getattr(data, name))
         program.exclude_same_department = data.exclude_same_department
         program.one_peer_per_supporter_per_event = data.one_peer_per_supporter_per_event
+        program.administrators_see_cases = data.administrators_see_cases
+        program.outside_supporter_categories = list(dict.fromkeys(data.outside_supporter_categories))
         program.weights = {**program.effective_weights(), **{k: float(v) for k, v in data.weights.items()}}
         program.save()
-        audit_record(actor=actor, action="program.settings_update", obj=program)
+        # The kept matching facts hold each program's default case limit (a shared supporter's own).
+        matching_version_bump()
+        audit_record(actor=actor, action="program.settings_update", obj=program,
+                     detail={"administrators_see_cases": program.administrators_see_cases,
+                             "break_glass_hours": program.break_glass_hours})
     return program
+
+
+# Programs and their sites: set up by the installation's operator (`manage.py programs`).
+
+SHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def program_create(*, name: str, short_name: str, actor: User | None = None) -> Program:
+    """A new program, with the default settings. The first program of an installation is its
+    default one (the program of every site no program names)."""
+    name, short_name = name.strip(), short_name.strip().lower()
+    if not name or len(name) > 200:
+        raise InvalidInput(gettext("Give the program a name of at most 200 characters."))
+    if not SHORT_NAME.match(short_name):
+        raise InvalidInput(gettext("A short name is lowercase letters, digits and hyphens, at most 40."))
+    with transaction.atomic():
+        if Program.objects.filter(short_name=short_name).exists():
+            raise InvalidInput(gettext("A program is already called “%(short_name)s”.") % {"short_name": short_name})
+        first = not Program.objects.exists()
+        program = Program.objects.create(name=name, short_name=short_name, is_default=first)
+        ProgramSettings.for_program(program)
+        audit_record(actor=actor, action="program.create", obj=program, detail={"short_name": short_name})
+    return program
+
+
+def program_site_set(*, site: str, program: Program | None, actor: User | None = None) -> int:
+    """Map a site to a program (None: back to the default program). Everyone at that site, and
+    their logins, move to it at once; cases keep the program they opened in. Returns how many
+    people moved."""
+    site = site.strip()
+    if not site or len(site) > 100:
+        raise InvalidInput(gettext("Give the site as the roster writes it (at most 100 characters)."))
+    with transaction.atomic():
+        if program is None:
+            ProgramSite.objects.filter(site=site).delete()
+        else:
+            ProgramSite.objects.update_or_create(site=site, defaults={"program": program})
+        program_id = program_id_for_site(site)
+        people = Person.objects.filter(site=site).exclude(program_id=program_id)
+        User.objects.filter(person__in=people).update(program_id=program_id)
+        moved = people.update(program_id=program_id)
+        if moved:
+            # update() sends no signals: the suggestions' kept facts (each supporter's program) reload.
+            matching_version_bump()
+        audit_record(actor=actor, action="program.site_set", object_type="program", object_id=program_id,
+                     detail={"moved": moved})
+    return moved
+
+
+def own_sites(program: Program) -> list[tuple[str, int]]:
+    """A program's sites, each with how many people on the roster are there: the sites mapped to
+    it, and for the default program every roster site no program names too. One grouped query on
+    the index of a program's people by site."""
+    counts = dict(Person.objects.filter(program_id=program.pk).order_by().values_list("site")
+                  .annotate(people=Count("pk")).values_list("site", "people"))
+    mapped = set(ProgramSite.objects.filter(program=program).values_list("site", flat=True))
+    sites = mapped | ({site for site in counts if site} if program.is_default else set())
+    return sorted(((site, counts.get(site, 0)) for site in sites), key=lambda row: row[0].lower())
+
+
+def program_site_give(*, actor: User, site: str, to_program_id: int) -> int:
+    """A director gives one of their own program's sites to another program: everyone there, and
+    their logins, move to it (`program_site_set`). A site moves only by the director of the program
+    that holds it, so no program's staff can take another's people. Returns how many moved."""
+    own = Program.objects.get(pk=actor.program_pk)
+    site = site.strip()
+    if site not in {name for name, _count in own_sites(own)}:
+        raise InvalidInput(gettext("Choose one of your program's own sites."))
+    to = Program.objects.filter(pk=to_program_id).exclude(pk=own.pk).first()
+    if to is None:
+        raise InvalidInput(gettext("Choose another program to give the site to."))
+    return program_site_set(site=site, program=None if to.is_default else to, actor=actor)

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.lib.i18n import language_of
 from peersupport.notifications.emails import render_deputy_email
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import StaffMember
@@ -26,11 +28,16 @@ from peersupport.program.models import StaffMember
 AWAY_MAX_DAYS = 366
 
 
-def director_recipients(*, urgent: bool = False, today: date | None = None) -> list[str]:
-    """The addresses of the directors' notices today, each once, in a fixed order (one query)."""
+def director_recipients(*, urgent: bool = False, today: date | None = None,
+                        program_id: int | None = None) -> list[str]:
+    """The addresses of the directors' notices today, each once, in a fixed order (one query).
+
+    With `program_id`, that program's directors only (a case's notices go to its own program)."""
     today = today or timezone.localdate()
     directors = (User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
                  .select_related("program_staff__deputy").order_by("pk"))
+    if program_id is not None:
+        directors = directors.filter(program_id=program_id)
     addresses: list[str] = []
     for director in directors:
         staff = getattr(director, "program_staff", None)
@@ -46,8 +53,8 @@ def director_recipients(*, urgent: bool = False, today: date | None = None) -> l
 
 def deputy_choices(director: User) -> list[User]:
     """Who may deputize for a director: another active director or administrator with an email."""
-    return list(User.objects.filter(role__in=PROGRAM_STAFF, is_active=True).exclude(email="")
-                .exclude(pk=director.pk).select_related("person").order_by("email"))
+    return list(User.objects.filter(role__in=PROGRAM_STAFF, is_active=True, program_id=director.program_pk)
+                .exclude(email="").exclude(pk=director.pk).select_related("person").order_by("email"))
 
 
 @dataclass(frozen=True)
@@ -62,24 +69,24 @@ def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
     """A director's own protected time, absence and deputy. A deputy named for an absence (or
     for new dates) is told by email what will come to them, and when."""
     if not actor.is_active or actor.role != Role.DIRECTOR:
-        raise InvalidInput("Only a program director sets their protected time and deputy.")
+        raise InvalidInput(gettext("Only a program director sets their protected time and deputy."))
     percent = data.protected_time_percent
     if percent is not None and not 0 <= percent <= 100:
-        raise InvalidInput("Protected time is a share of working time from 0 to 100%.")
+        raise InvalidInput(gettext("Protected time is a share of working time from 0 to 100%."))
     if (data.away_from is None) != (data.away_until is None):
-        raise InvalidInput("Give both the first and the last day away, or neither.")
+        raise InvalidInput(gettext("Give both the first and the last day away, or neither."))
     if data.away_from is not None and data.away_until is not None:
         if data.away_until < data.away_from:
-            raise InvalidInput("The last day away is before the first.")
+            raise InvalidInput(gettext("The last day away is before the first."))
         if (data.away_until - data.away_from).days >= AWAY_MAX_DAYS:
-            raise InvalidInput("An absence is at most a year; for longer, hand the director's role over.")
+            raise InvalidInput(gettext("An absence is at most a year; for longer, hand the director's role over."))
         if data.deputy_id is None:
-            raise InvalidInput("Name a deputy to receive the escalations while you are away.")
+            raise InvalidInput(gettext("Name a deputy to receive the escalations while you are away."))
     deputy = None
     if data.deputy_id is not None:
         deputy = next((user for user in deputy_choices(actor) if user.pk == data.deputy_id), None)
         if deputy is None:
-            raise InvalidInput("A deputy is another active director or administrator with an email address.")
+            raise InvalidInput(gettext("A deputy is another active director or administrator with an email address."))
     try:
         with transaction.atomic():
             staff, _ = StaffMember.objects.select_for_update().get_or_create(user=actor)
@@ -93,10 +100,11 @@ def program_staff_update(*, actor: User, data: StaffInput) -> StaffMember:
                                  "away": bool(data.away_from), "protected_time_percent": percent})
             changed = before != (staff.deputy_id, staff.away_from, staff.away_until)
             if deputy is not None and data.away_from and data.away_until and changed:
-                subject, body = render_deputy_email(actor.get_full_name() or actor.email, data.away_from,
-                                                    data.away_until)
+                with translation.override(language_of(deputy.person)):
+                    subject, body = render_deputy_email(actor.get_full_name() or actor.email, data.away_from,
+                                                        data.away_until)
                 outbox_enqueue(kind="deputy", to=deputy.email, subject=subject, body=body)
     except IntegrityError:
         # The same director saved twice at once, both creating their row: one of them won.
-        raise Conflict("Your settings were saved from another window at the same moment; try again.") from None
+        raise Conflict(gettext("Your settings were saved from another window at the same moment; try again.")) from None
     return staff

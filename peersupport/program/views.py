@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role
@@ -16,7 +17,8 @@ from peersupport.program.services import program_settings_update
 @require_http_methods(["GET", "POST"])
 def program_settings(request: SignedInRequest) -> HttpResponse:
     """The director sets the program's rules; the administrator may read them."""
-    program = ProgramSettings.current()
+    # The signed-in director's own program: another program's settings are never theirs.
+    program = ProgramSettings.for_program(request.user.program_id)
     may_edit = request.user.role == Role.DIRECTOR
     status = 200
     if request.method == "POST":
@@ -28,7 +30,7 @@ def program_settings(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "The program settings are saved.")
+                messages.success(request, gettext("The program settings are saved."))
                 return redirect("program-settings")
         status = InvalidInput.status
     else:

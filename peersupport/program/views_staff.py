@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
@@ -17,16 +19,18 @@ from peersupport.program.staff import StaffInput, deputy_choices, program_staff_
 
 class StaffForm(forms.Form):
     protected_time_percent = forms.IntegerField(
-        label="Your protected time for the program (% of your working time)", required=False,
+        # xgettext:no-python-format
+        label=_("Your protected time for the program (% of your working time)"), required=False,
         min_value=0, max_value=100, widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
-        help_text="10 to 20% is typical for a program director.",
+        # xgettext:no-python-format
+        help_text=_("10 to 20% is typical for a program director."),
     )
-    away_from = forms.DateField(label="Away from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    away_until = forms.DateField(label="Away until (the last day away)", required=False,
+    away_from = forms.DateField(label=_("Away from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    away_until = forms.DateField(label=_("Away until (the last day away)"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     deputy = forms.TypedChoiceField(
-        label="Your deputy while you are away", required=False, coerce=int, empty_value=None,
-        help_text="They receive your escalations and notices while you are away; safety escalations reach you too.",
+        label=_("Your deputy while you are away"), required=False, coerce=int, empty_value=None,
+        help_text=_("They receive your escalations and notices while you are away; safety escalations reach you too."),
     )
 
     def __init__(self, *args: Any, director: User, staff: StaffMember | None, **kwargs: Any) -> None:
@@ -65,7 +69,7 @@ def program_staff(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, gettext("Saved."))
                 return redirect("program-staff")
         status = InvalidInput.status
     elif is_director:

@@ -9,6 +9,9 @@ on the same month axis, listed under the chart.
 import calendar
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from peersupport.publicity.selectors import SourceTimeline
 
 WIDTH, HEIGHT = 720, 320
@@ -126,13 +129,14 @@ def build_chart(timeline: SourceTimeline) -> Chart:
         days = calendar.monthrange(ticked.done_on.year, ticked.done_on.month)[1]
         day = ticked.done_on
         marks.append(Mark(number, x_of(month_index + (day.day - 0.5) / days),
-                          f"{ticked.place.name}, {day:%B} {day.day}, {day.year}"))
+                          f"{ticked.place.name}, {date_format(day, gettext('F j, Y'))}"))
 
     every = 1 if months <= 12 else 3
     x_ticks = []
     year_shown = 0
     for i, start in enumerate(timeline.months[::every]):
-        x_ticks.append(Tick(x_of(i * every + 0.5), f"{start:%b}", "" if start.year == year_shown else str(start.year)))
+        x_ticks.append(Tick(x_of(i * every + 0.5), date_format(start, "M"),
+                            "" if start.year == year_shown else str(start.year)))
         year_shown = start.year
     y_ticks = [Tick(y_of(value), f"{value:,}") for value in (0, top_value // 2, top_value)]
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, TOP, plot_bottom, lines, marks, x_ticks, y_ticks)

@@ -9,6 +9,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from peersupport.referrals.models import Source
 
@@ -43,7 +44,7 @@ def opt_in_snippets() -> list[tuple[str, str, str]]:
                 f'  {OPT_IN_TEXT}\n'
                 f'</label>')
     return [
-        ("link", "A link on the form (opens the ask page in a new tab)", link),
-        ("checkbox", "A box to tick, for a form whose confirmation page then opens the address in "
-                     "data-peer-support-url when it was ticked", checkbox),
+        ("link", gettext("A link on the form (opens the ask page in a new tab)"), link),
+        ("checkbox", gettext("A box to tick, for a form whose confirmation page then opens the address in "
+                             "data-peer-support-url when it was ticked"), checkbox),
     ]

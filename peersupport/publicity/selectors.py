@@ -136,5 +136,5 @@ def referrals_by_source(*, months: int = DEFAULT_MONTHS, today: date | None = No
     ]
     totals = [_cell(sum(column), hide, threshold)
               for column, hide in zip(zip(*counts, strict=True), total_hidden, strict=True)]
-    return SourceTimeline(months=starts, sources=[(source.value, source.label) for source in SOURCES],
+    return SourceTimeline(months=starts, sources=[(source.value, str(source.label)) for source in SOURCES],
                           rows=rows, totals=totals, publicity=publicity, threshold=threshold)

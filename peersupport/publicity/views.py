@@ -6,6 +6,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import Role
@@ -19,14 +22,16 @@ from peersupport.publicity.services import date_add, date_remove, place_add
 from peersupport.resources.selectors import crisis_resources
 
 STAFF = (Role.DIRECTOR, Role.ADMINISTRATOR)
-staff_only = role_required(STAFF, "The publicity kit is the program director's and administrator's.")
+staff_only = role_required(STAFF, gettext_lazy("The publicity kit is the program director's and administrator's."))
 CARDS_PER_SHEET = 8
 BAD_INPUT = 422
 
 
 class MonthsForm(forms.Form):
-    months = forms.TypedChoiceField(label="Months shown", coerce=int, required=False,
-                                    choices=[(m, f"The last {m} months") for m in selectors.MONTH_CHOICES])
+    months = forms.TypedChoiceField(label=gettext_lazy("Months shown"), coerce=int, required=False,
+                                    choices=[(m, ngettext_lazy("The last %(num)s month", "The last %(num)s months",
+                                                               "num") % {"num": m})
+                                             for m in selectors.MONTH_CHOICES])
 
 
 def _page(request: HttpRequest, *, place_form: PlaceForm | None = None, date_error_for: int | None = None,
@@ -68,7 +73,7 @@ def place_new(request: SignedInRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error("name", exc.detail)
             return _page(request, place_form=form, status=exc.status)
-        messages.success(request, f"{place.name} is on the checklist.")
+        messages.success(request, _("%(place)s is on the checklist.") % {"place": place.name})
         return redirect("publicity")
     return _page(request, place_form=form, status=BAD_INPUT)
 
@@ -78,14 +83,15 @@ def place_new(request: SignedInRequest) -> HttpResponse:
 def date_new(request: SignedInRequest, place_id: int) -> HttpResponse:
     form = DateForm(request.POST)
     if not form.is_valid():
-        return _page(request, date_error_for=place_id, date_error="Give the day it was done, as a date.",
+        return _page(request, date_error_for=place_id, date_error=_("Give the day it was done, as a date."),
                      status=BAD_INPUT)
     try:
         ticked = date_add(actor=request.user, place_id=place_id, done_on=form.cleaned_data["done_on"])
     except ServiceError as exc:
         return _page(request, date_error_for=place_id, date_error=exc.detail, status=exc.status)
     day = ticked.done_on
-    messages.success(request, f"{ticked.place.name}: ticked off on {day:%B} {day.day}, {day.year}.")
+    messages.success(request, _("%(place)s: ticked off on %(day)s.")
+                     % {"place": ticked.place.name, "day": date_format(day, _("F j, Y"))})
     return redirect(f"{reverse('publicity')}#place-{place_id}")
 
 
@@ -97,7 +103,7 @@ def date_delete(request: SignedInRequest, date_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "The date is off the checklist.")
+        messages.success(request, _("The date is off the checklist."))
     return redirect("publicity")
 
 
@@ -106,7 +112,7 @@ def date_delete(request: SignedInRequest, date_id: int) -> HttpResponse:
 def poster(request: SignedInRequest) -> HttpResponse:
     url = kit.ask_url()
     return render(request, "publicity/poster.html",
-                  {"ask_url": url, "qr": kit.qr_svg(url, label="QR code of the address of the ask page"),
+                  {"ask_url": url, "qr": kit.qr_svg(url, label=_("QR code of the address of the ask page")),
                    "crisis": crisis_resources()[:2]})
 
 
@@ -115,7 +121,7 @@ def poster(request: SignedInRequest) -> HttpResponse:
 def cards(request: SignedInRequest) -> HttpResponse:
     url = kit.ask_url()
     return render(request, "publicity/cards.html",
-                  {"ask_url": url, "qr": kit.qr_svg(url, label="QR code of the address of the ask page"),
+                  {"ask_url": url, "qr": kit.qr_svg(url, label=_("QR code of the address of the ask page")),
                    "cards": range(CARDS_PER_SHEET)})
 
 

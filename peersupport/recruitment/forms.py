@@ -2,6 +2,8 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.recruitment.invitation import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
 from peersupport.recruitment.models import AudienceKind, Campaign, Reason
@@ -16,27 +18,28 @@ def is_roster_id(value: str) -> bool:
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label="Name of the campaign", max_length=120,
-                           help_text=("Everyone invited sees it at the top of their nomination page, "
-                                      "e.g. “Spring 2027, Emergency Medicine”."))
-    audience_kind = forms.ChoiceField(label="Who is invited to nominate", choices=AudienceKind.choices,
+    name = forms.CharField(label=_("Name of the campaign"), max_length=120,
+                           help_text=_("Everyone invited sees it at the top of their nomination page, "
+                                       "e.g. “Spring 2027, Emergency Medicine”."))
+    audience_kind = forms.ChoiceField(label=_("Who is invited to nominate"), choices=AudienceKind.choices,
                                       widget=forms.RadioSelect, initial=AudienceKind.SERVED)
     departments = forms.MultipleChoiceField(
-        label="Departments", required=False,
-        help_text="For chosen groups: anyone in one of these departments. Leave empty for every department.",
+        label=_("Departments"), required=False,
+        help_text=_("For chosen groups: anyone in one of these departments. Leave empty for every department."),
         widget=forms.SelectMultiple(attrs={"size": 8}))
     sites = forms.MultipleChoiceField(
-        label="Sites", required=False,
-        help_text="For chosen groups: anyone at one of these sites. Leave empty for every site.",
+        label=_("Sites"), required=False,
+        help_text=_("For chosen groups: anyone at one of these sites. Leave empty for every site."),
         widget=forms.SelectMultiple(attrs={"size": 4}))
     role_types = forms.MultipleChoiceField(
-        label="Professional roles", required=False, choices=RoleType.choices, widget=forms.CheckboxSelectMultiple,
-        help_text="For chosen groups. Leave empty for the roles the program serves.")
-    subject = forms.CharField(label="Subject", max_length=150, initial=DEFAULT_SUBJECT)
+        label=_("Professional roles"), required=False, choices=RoleType.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("For chosen groups. Leave empty for the roles the program serves."))
+    subject = forms.CharField(label=_("Subject"), max_length=150, initial=DEFAULT_SUBJECT)
     body = forms.CharField(
-        label="Invitation", max_length=5000, initial=DEFAULT_BODY, widget=forms.Textarea(attrs={"rows": 18}),
-        help_text=f"Plain text. {PLACEHOLDERS[0]} is each person's own nomination link (required); "
-                  f"{PLACEHOLDERS[1]} their first name; {PLACEHOLDERS[2]} the page on what supporters do.")
+        label=_("Invitation"), max_length=5000, initial=DEFAULT_BODY, widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=format_lazy(_("Plain text. {link} is each person's own nomination link (required); "
+                                "{first_name} their first name; {about_link} the page on what supporters do."),
+                              link=PLACEHOLDERS[0], first_name=PLACEHOLDERS[1], about_link=PLACEHOLDERS[2]))
 
     def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
         if campaign is not None and "data" not in kwargs and not args:
@@ -72,20 +75,20 @@ class NominationForm(forms.Form):
         ids: list[int] = []
         for value in raw[: MAX_NOMINEES + 1]:
             if not is_roster_id(str(value)):
-                raise forms.ValidationError("Choose colleagues from the list.")
+                raise forms.ValidationError(_("Choose colleagues from the list."))
             if int(value) not in ids:
                 ids.append(int(value))
         if not ids:
-            raise forms.ValidationError("Choose at least one colleague: type a name and pick them from the list.")
+            raise forms.ValidationError(_("Choose at least one colleague: type a name and pick them from the list."))
         if len(ids) > MAX_NOMINEES:
-            raise forms.ValidationError(f"Nominate at most {MAX_NOMINEES} colleagues at a time.")
+            raise forms.ValidationError(_("Nominate at most %(count)s colleagues at a time.") % {"count": MAX_NOMINEES})
         nominees = []
         for pk in ids:
             reasons = tuple(r for r in data.getlist(f"reasons-{pk}") if r)
             if any(r not in Reason.values for r in reasons):
-                raise forms.ValidationError("Choose reasons from the list.")
+                raise forms.ValidationError(_("Choose reasons from the list."))
             if not reasons:
-                raise forms.ValidationError("Tick at least one reason for each colleague you chose.")
+                raise forms.ValidationError(_("Tick at least one reason for each colleague you chose."))
             nominees.append(NomineeInput(person_id=pk, reasons=reasons))
         cleaned["nominees"] = nominees
         return cleaned
@@ -102,5 +105,5 @@ class NominationForm(forms.Form):
 
 
 class CandidateMoveForm(forms.Form):
-    step = forms.ChoiceField(choices=[("invite", "Invite"), ("accepted", "Accepted"), ("declined", "Declined"),
-                                      ("training", "In training"), ("active", "Active")])
+    step = forms.ChoiceField(choices=[("invite", _("Invite")), ("accepted", _("Accepted")), ("declined", _("Declined")),
+                                      ("training", _("In training")), ("active", _("Active"))])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from peersupport.lib.errors import InvalidInput
 
@@ -41,16 +42,18 @@ def check_invitation(subject: str, body: str) -> InvitationText:
     body = (body or "").replace("\r\n", "\n").strip()
     problems = []
     if not subject or len(subject) > 150:
-        problems.append(("subject", "A subject is required (at most 150 characters)."))
+        problems.append(("subject", _("A subject is required (at most 150 characters).")))
     if not body or len(body) > 5000:
-        problems.append(("body", "The invitation's text is required (at most 5,000 characters)."))
+        problems.append(("body", _("The invitation's text is required (at most 5,000 characters).")))
     if LINK not in body:
-        problems.append(("body", f"Put {LINK} in the text where each person's own nomination link goes."))
+        problems.append(("body", _("Put %(link)s in the text where each person's own nomination link goes.")
+                         % {"link": LINK}))
     if LINK in subject:
-        problems.append(("subject", f"{LINK} belongs in the text, not in the subject."))
+        problems.append(("subject", _("%(link)s belongs in the text, not in the subject.") % {"link": LINK}))
     unknown = sorted({p for p in _PLACEHOLDER.findall(subject + " " + body) if p not in PLACEHOLDERS})
     if unknown:
-        problems.append(("body", f"Unknown placeholder {unknown[0]}: use {', '.join(PLACEHOLDERS)}."))
+        problems.append(("body", _("Unknown placeholder %(unknown)s: use %(known)s.")
+                         % {"unknown": unknown[0], "known": ", ".join(PLACEHOLDERS)}))
     if problems:
         field, message = problems[0]
         raise InvalidInput(message, errors=[{"loc": [f], "msg": m, "type": "value_error"} for f, m in problems])
@@ -62,7 +65,7 @@ def about_url() -> str:
 
 
 def first_name(name: str) -> str:
-    return (name or "").split(" ")[0] or "colleague"
+    return (name or "").split(" ")[0] or _("colleague")
 
 
 def render_invitation(subject: str, body: str, *, name: str, link: str) -> tuple[str, str]:

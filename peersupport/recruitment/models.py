@@ -9,27 +9,29 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peersupport.roster.models import Person
 
 
 class Reason(models.TextChoices):
-    LISTENER = "listener", "A good listener"
-    CALM = "calm", "Calm under pressure"
-    TRUSTED = "trusted", "Trusted by colleagues"
-    LIVED_THROUGH = "lived_through", "Has lived through a hard event"
-    DISCREET = "discreet", "Discreet"
+    LISTENER = "listener", _("A good listener")
+    CALM = "calm", _("Calm under pressure")
+    TRUSTED = "trusted", _("Trusted by colleagues")
+    LIVED_THROUGH = "lived_through", _("Has lived through a hard event")
+    DISCREET = "discreet", _("Discreet")
 
 
 class AudienceKind(models.TextChoices):
-    SERVED = "served", "Everyone the program serves"
-    CHOSEN = "chosen", "Chosen departments, sites or professional roles"
+    SERVED = "served", _("Everyone the program serves")
+    CHOSEN = "chosen", _("Chosen departments, sites or professional roles")
 
 
 class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
+    DRAFT = "draft", _("Draft")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
 
 
 class Campaign(models.Model):
@@ -94,12 +96,12 @@ class Nomination(models.Model):
 
 
 class CandidateState(models.TextChoices):
-    NOMINATED = "nominated", "Nominated"
-    INVITED = "invited", "Invited"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    IN_TRAINING = "in_training", "In training"
-    ACTIVE = "active", "Active"
+    NOMINATED = "nominated", pgettext_lazy("a candidate's state", "Nominated")
+    INVITED = "invited", pgettext_lazy("a candidate's state", "Invited")
+    ACCEPTED = "accepted", pgettext_lazy("a candidate's state", "Accepted")
+    DECLINED = "declined", pgettext_lazy("a candidate's state", "Declined")
+    IN_TRAINING = "in_training", pgettext_lazy("a candidate's state", "In training")
+    ACTIVE = "active", pgettext_lazy("a candidate's state", "Active")
 
 
 class Candidate(models.Model):

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
@@ -42,9 +43,9 @@ FURTHER_ALONG = (SupporterStatus.IN_TRAINING, SupporterStatus.ACTIVE, SupporterS
 
 def _refusal(candidate: Candidate) -> Conflict:
     current = Candidate.objects.filter(pk=candidate.pk).values_list("state", flat=True).first()
-    label = CandidateState(current).label.lower() if current else "removed"
-    return Conflict(f"{candidate.person.name} is {label} now (someone may have just moved them); "
-                    "nothing was changed.")
+    label = str(CandidateState(current).label).lower() if current else _("removed")
+    return Conflict(_("%(name)s is %(state)s now (someone may have just moved them); nothing was changed.")
+                    % {"name": candidate.person.name, "state": label})
 
 
 def _move(candidate: Candidate, to: CandidateState, now: datetime, **fields: object) -> None:
@@ -57,7 +58,7 @@ def _move(candidate: Candidate, to: CandidateState, now: datetime, **fields: obj
 def _candidate(candidate_id: int) -> Candidate:
     candidate = Candidate.objects.select_related("person").filter(pk=candidate_id).first()
     if candidate is None:
-        raise InvalidInput("No such candidate.")
+        raise InvalidInput(_("No such candidate."))
     return candidate
 
 
@@ -74,15 +75,19 @@ def candidate_invite(*, actor: User, candidate_id: int, now: datetime | None = N
         candidate = _candidate(candidate_id)
         person = candidate.person
         if not person.email or not person.active:
-            raise InvalidInput(f"{person.name} has no email address on the roster, or has left; nothing was sent.")
+            raise InvalidInput(_("%(name)s has no email address on the roster, or has left; nothing was sent.")
+                               % {"name": person.name})
         _move(candidate, CandidateState.INVITED, now, invited_at=now)
         link = kind_url(ANSWER, answer_token(candidate_id=candidate.pk))
         # Someone who only put themself forward is not told that colleagues named them.
         named_by_colleagues = Nomination.objects.filter(nominee=person).exclude(nominator=person).exists()
-        context = {"first_name": first_name(person.name), "answer_url": link, "about_url": about_url(),
-                   "site_url": settings.SITE_URL, "named_by_colleagues": named_by_colleagues}
-        subject = render_plain_text("recruitment/emails/candidate_invitation_subject.txt", context)
-        body = render_plain_text("recruitment/emails/candidate_invitation_body.txt", context)
+        # In the nominee's own language, whatever the director's page is in.
+        with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
+            context = {"first_name": first_name(person.name), "answer_url": link, "about_url": about_url(),
+                       "site_url": settings.SITE_URL, "named_by_colleagues": named_by_colleagues}
+            template = "recruitment/emails/candidate_invitation_{}.txt"
+            subject = render_plain_text(template.format("subject"), context, recipient=person)
+            body = render_plain_text(template.format("body"), context, recipient=person)
         outbox_enqueue(kind=CANDIDATE_INVITE_KIND, to=person.email, subject=subject, body=body.strip() + "\n")
         audit_record(actor=actor, action="candidate.invite", obj=candidate)
     return candidate
@@ -145,8 +150,9 @@ def candidate_activate(*, actor: User, candidate_id: int, now: datetime | None =
             raise _refusal(candidate)
         supporter = Supporter.objects.select_for_update().filter(person=candidate.person).first()
         if supporter is None or not initial_training_recorded(supporter):
-            raise Conflict(f"Record {candidate.person.name}'s initial training first (their attendance of an "
-                           "initial training session, under Training); a supporter becomes active only after it.")
+            raise Conflict(_("Record %(name)s's initial training first (their attendance of an initial training "
+                             "session, under Training); a supporter becomes active only after it.")
+                           % {"name": candidate.person.name})
         _move(candidate, CandidateState.ACTIVE, now)
         if supporter.status != SupporterStatus.ACTIVE:
             supporter_upsert(actor=actor, employee_id=candidate.person.employee_id,
@@ -178,5 +184,5 @@ def candidate_move(*, actor: User, candidate_id: int, step: str) -> Candidate:
     if step in ("accepted", "declined"):
         return candidate_record_answer(actor=actor, candidate_id=candidate_id, accepted=step == "accepted")
     if step not in MOVES:
-        raise InvalidInput("Choose a step from the pipeline.")
+        raise InvalidInput(_("Choose a step from the pipeline."))
     return MOVES[step](actor=actor, candidate_id=candidate_id)

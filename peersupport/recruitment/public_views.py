@@ -8,6 +8,7 @@ kind page (410), never an error.
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.lib.errors import InvalidInput, ServiceError
@@ -124,7 +125,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         choice = request.POST.get("answer", "")
         if choice not in ("accept", "decline"):
-            return render(request, "recruitment/answer.html", {"error": "Choose yes or no."},
+            return render(request, "recruitment/answer.html", {"error": _("Choose yes or no.")},
                           status=InvalidInput.status)
         try:
             candidate_answer_through_link(link=link, accepted=choice == "accept")

@@ -122,7 +122,7 @@ def reason_counts(person_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]
     rows = Nomination.objects.filter(nominee_id__in=list(person_ids)).values_list("nominee_id", "reasons")
     for nominee_id, reasons in rows:
         counters.setdefault(nominee_id, Counter()).update(r for r in reasons if r in Reason.values)
-    labels = dict(Reason.choices)
+    labels = {value: str(label) for value, label in Reason.choices}
     return {
         nominee_id: [(labels[reason], count) for reason, count in sorted(
             counter.items(), key=lambda item: (-item[1], Reason.values.index(item[0])))]

@@ -16,6 +16,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
@@ -66,13 +67,13 @@ def _checked(data: CampaignInput) -> dict[str, object]:
         raise InvalidInput(message, errors=[{"loc": ["name"], "msg": message, "type": "value_error"}])
     audience = data.audience
     if audience.kind not in AudienceKind.values:
-        raise InvalidInput("Choose the audience: everyone the program serves, or chosen groups.")
+        raise InvalidInput(_("Choose the audience: everyone the program serves, or chosen groups."))
     if audience.kind == AudienceKind.CHOSEN and not (audience.departments or audience.sites or audience.role_types):
-        raise InvalidInput("Choose at least one department, site or professional role for the audience.")
+        raise InvalidInput(_("Choose at least one department, site or professional role for the audience."))
     if any(len(values) > MAX_LIST for values in (audience.departments, audience.sites)):
-        raise InvalidInput(f"Choose at most {MAX_LIST} departments and {MAX_LIST} sites.")
+        raise InvalidInput(_("Choose at most %(count)s departments and %(count)s sites.") % {"count": MAX_LIST})
     if any(role not in RoleType.values for role in audience.role_types):
-        raise InvalidInput("Choose professional roles from the list.")
+        raise InvalidInput(_("Choose professional roles from the list."))
     text = check_invitation(data.subject, data.body)
     chosen = audience.kind == AudienceKind.CHOSEN
     return {
@@ -101,7 +102,7 @@ def campaign_update(*, actor: User, campaign_id: int, data: CampaignInput) -> Ca
     with transaction.atomic():
         changed = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.DRAFT).update(**values)
         if not changed:
-            raise Conflict("This campaign has been sent; it can no longer be changed.")
+            raise Conflict(_("This campaign has been sent; it can no longer be changed."))
         campaign = Campaign.objects.get(pk=campaign_id)
         audit_record(actor=actor, action="campaign.update", obj=campaign,
                      detail={"audience": campaign.audience_kind})
@@ -118,13 +119,13 @@ def campaign_send(*, actor: User, campaign_id: int, now: datetime | None = None)
     with transaction.atomic():
         campaign = Campaign.objects.filter(pk=campaign_id).first()
         if campaign is None:
-            raise InvalidInput("No such campaign.")
+            raise InvalidInput(_("No such campaign."))
         if campaign.status == CampaignStatus.SENT:
-            raise Conflict("This campaign was already sent; nobody is invited twice.")
+            raise Conflict(_("This campaign was already sent; nobody is invited twice."))
         if campaign.status == CampaignStatus.DRAFT:
             size = audience_count(Audience.of(campaign))
             if size == 0:
-                raise InvalidInput("Nobody on the roster is in this audience: choose another before sending.")
+                raise InvalidInput(_("Nobody on the roster is in this audience: choose another before sending."))
             started = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.DRAFT).update(
                 status=CampaignStatus.SENDING, send_started_at=now, audience_size=size)
             if started:
@@ -207,18 +208,18 @@ def campaign_send_all(campaign_id: int) -> int:
 
 def _checked_nominees(nominees: list[NomineeInput]) -> list[NomineeInput]:
     if not nominees:
-        raise InvalidInput("Choose at least one colleague to nominate.")
+        raise InvalidInput(_("Choose at least one colleague to nominate."))
     if len(nominees) > MAX_NOMINEES:
-        raise InvalidInput(f"Nominate at most {MAX_NOMINEES} colleagues at a time.")
+        raise InvalidInput(_("Nominate at most %(count)s colleagues at a time.") % {"count": MAX_NOMINEES})
     seen: set[int] = set()
     for nominee in nominees:
         if nominee.person_id in seen:
-            raise InvalidInput("Each colleague can be chosen once.")
+            raise InvalidInput(_("Each colleague can be chosen once."))
         seen.add(nominee.person_id)
         if not nominee.reasons:
-            raise InvalidInput("Choose at least one reason for each colleague you nominate.")
+            raise InvalidInput(_("Choose at least one reason for each colleague you nominate."))
         if any(reason not in Reason.values for reason in nominee.reasons):
-            raise InvalidInput("Choose reasons from the list.")
+            raise InvalidInput(_("Choose reasons from the list."))
     return nominees
 
 
@@ -239,7 +240,7 @@ def nominate(*, link: NominationLink, nominees: list[NomineeInput], now: datetim
             raise LinkRefused("unavailable")
         found = set(Person.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
         if len(found) != len(ids):
-            raise InvalidInput("Someone you chose is not on the staff roster any more: remove them and send again.")
+            raise InvalidInput(_("Someone you chose is not on the staff roster any more: remove them and send again."))
         if Nomination.objects.filter(campaign=campaign, nominator=nominator).exists():
             raise LinkRefused(USED)
         use_link(NOMINATE, link.nonce)

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peersupport.accounts.requests import SignedInRequest
@@ -53,7 +55,7 @@ def campaign_new(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "The campaign is saved as a draft. Check the preview, then send it.")
+                messages.success(request, _("The campaign is saved as a draft. Check the preview, then send it."))
                 return redirect("recruit-campaign", campaign.pk)
         return render(request, "recruitment/campaign_form.html", {"form": form}, status=InvalidInput.status)
     return render(request, "recruitment/campaign_form.html", {"form": CampaignForm()})
@@ -64,7 +66,7 @@ def campaign_new(request: SignedInRequest) -> HttpResponse:
 def campaign_edit(request: SignedInRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_or_404(campaign_id)
     if campaign.status != CampaignStatus.DRAFT:
-        messages.info(request, "This campaign has been sent; it can no longer be changed.")
+        messages.info(request, _("This campaign has been sent; it can no longer be changed."))
         return redirect("recruit-campaign", campaign.pk)
     if request.method == "POST":
         form = CampaignForm(request.POST, campaign=campaign)
@@ -74,7 +76,7 @@ def campaign_edit(request: SignedInRequest, campaign_id: int) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "The draft is saved.")
+                messages.success(request, _("The draft is saved."))
                 return redirect("recruit-campaign", campaign.pk)
         return render(request, "recruitment/campaign_form.html", {"form": form, "campaign": campaign},
                       status=InvalidInput.status)
@@ -122,7 +124,7 @@ def campaign_send_view(request: SignedInRequest, campaign_id: int) -> HttpRespon
     except ServiceError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Sending has started. This page shows how far it has got.")
+        messages.success(request, _("Sending has started. This page shows how far it has got."))
     return redirect("recruit-campaign", found.pk)
 
 
@@ -144,21 +146,22 @@ def candidates(request: SignedInRequest) -> HttpResponse:
     })
 
 
-@role_required(PIPELINE_ACTORS, "Only the program director moves candidates through the pipeline.")
+@role_required(PIPELINE_ACTORS, gettext_lazy("Only the program director moves candidates through the pipeline."))
 @require_POST
 def candidate_move_view(request: SignedInRequest, candidate_id: int) -> HttpResponse:
     form = CandidateMoveForm(request.POST)
     back = request.POST.get("state", "")
     target = "recruit-candidates"
     if not form.is_valid():
-        messages.error(request, "Choose a step from the pipeline.")
+        messages.error(request, _("Choose a step from the pipeline."))
     else:
         try:
             candidate = candidate_move(actor=request.user, candidate_id=candidate_id, step=form.cleaned_data["step"])
         except ServiceError as exc:
             messages.error(request, exc.detail)
         else:
-            messages.success(request, f"{candidate.person.name}: {candidate.get_state_display().lower()}.")
+            messages.success(request, _("%(name)s: %(state)s.")
+                             % {"name": candidate.person.name, "state": candidate.get_state_display().lower()})
     response = redirect(target)
     if back in CandidateState.values:
         response["Location"] += f"?state={back}"

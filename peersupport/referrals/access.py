@@ -1,7 +1,7 @@
 """The access gate for referrals: a referral's receipt is for whoever made it, and the program."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, User
@@ -22,6 +22,15 @@ def referral_for_user(user: User, referral_id: int) -> Referral:
     referrals = Referral.objects.all()
     if user.role not in PROGRAM_STAFF:
         referrals = referrals.filter(referred_by=user)
+    else:
+        # Program staff: the referrals that opened (or were linked to) a case of their program,
+        # and their own. Another program's referral answers 404, as for none.
+        from peersupport.cases.models import Case, CaseReferralLink
+
+        referrals = referrals.filter(
+            Q(referred_by=user)
+            | Exists(Case.objects.filter(referral=OuterRef("pk"), program_id=user.program_pk))
+            | Exists(CaseReferralLink.objects.filter(referral=OuterRef("pk"), case__program_id=user.program_pk)))
     try:
         return referrals.get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, TypeError):

@@ -5,10 +5,11 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import Role, User
 from peersupport.lib.errors import InvalidInput
-from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, Source
+from peersupport.referrals.models import SUMMARY_MAX_LENGTH, Category, GenderPreference, HospitalPreference, Source
 from peersupport.referrals.services import (
     PREFERENCE_KEYS,
     Problem,
@@ -18,14 +19,17 @@ from peersupport.referrals.services import (
 )
 from peersupport.roster.models import RoleType
 
-CATEGORY_CHOICES = [("", "Choose the kind of event")] + Category.choices
-# Referring a colleague: every source but "self", which has its own page.
-REFERRAL_SOURCE_CHOICES = [(value, label) for value, label in Source.choices if value != Source.SELF]
-GENDER_CHOICES = [("", "No preference")] + GenderPreference.choices
-ROLE_PREFERENCE_CHOICES = [("", "No preference")] + RoleType.choices
-SUMMARY_WARNING = "One sentence, no patient details, no clinical narrative."
+CATEGORY_CHOICES = [("", _("Choose the kind of event"))] + Category.choices
+# Referring a colleague: every source but "self", which has its own page, and the group debrief's
+# follow-up, which only its personal link gives.
+REFERRAL_SOURCE_CHOICES = [(value, label) for value, label in Source.choices
+                           if value not in (Source.SELF, Source.GROUP_DEBRIEF)]
+GENDER_CHOICES = [("", _("No preference"))] + GenderPreference.choices
+ROLE_PREFERENCE_CHOICES = [("", _("No preference"))] + RoleType.choices
+HOSPITAL_CHOICES = [("", _("No preference"))] + HospitalPreference.choices
+SUMMARY_WARNING = _("One sentence, no patient details, no clinical narrative.")
 # Beside the sentence: what the service refuses, in a few words.
-SUMMARY_GUIDANCE = (
+SUMMARY_GUIDANCE = _(
     "Say what kind of event it was. Leave out names, record or bed numbers, dates, ages and doses: "
     "the supporter needs none of them."
 )
@@ -41,6 +45,7 @@ FIELD_FOR_LOC = {
     "preferences.gender": "gender",
     "preferences.specialty": "specialty",
     "preferences.role_type": "role_type",
+    "preferences.hospital": "hospital",
 }
 
 
@@ -64,23 +69,24 @@ class EventFields(forms.Form):
 
     category = forms.ChoiceField(
         choices=CATEGORY_CHOICES,
-        label="What kind of event was it?",
-        error_messages={"required": "Choose the kind of event."},
+        label=_("What kind of event was it?"),
+        error_messages={"required": _("Choose the kind of event."),
+                        "invalid_choice": _("Choose the kind of event from the list.")},
     )
     occurred_on = forms.DateField(
-        label="When did it happen?",
+        label=_("When did it happen?"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Give the date of the event.", "invalid": "Give the date as YYYY-MM-DD."},
+        error_messages={"required": _("Give the date of the event."), "invalid": _("Give the date as YYYY-MM-DD.")},
     )
     # No max_length here: the service counts after tidying spaces and explains the limit itself.
     summary = forms.CharField(
-        label="Describe the event in one sentence",
+        label=_("Describe the event in one sentence"),
         required=False,
         help_text=SUMMARY_GUIDANCE,
         widget=forms.Textarea(attrs={"maxlength": SUMMARY_MAX_LENGTH, "rows": 2}),
     )
     interventional = forms.BooleanField(
-        label="It happened during a procedure (interventional)", required=False
+        label=_("It happened during a procedure (interventional)"), required=False
     )
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -112,11 +118,11 @@ class EventFields(forms.Form):
 class ReferralForm(EventFields):
     involved = forms.Field(widget=forms.MultipleHiddenInput, required=False)
     involved_ids = forms.CharField(
-        label="Or type their employee ids",
+        label=_("Or type their employee ids"),
         required=False,
-        help_text="Separate several ids with commas, e.g. E1042, E2210.",
+        help_text=_("Separate several ids with commas, e.g. E1042, E2210."),
     )
-    source = forms.ChoiceField(choices=REFERRAL_SOURCE_CHOICES, label="How did you learn of it?")
+    source = forms.ChoiceField(choices=REFERRAL_SOURCE_CHOICES, label=_("How did you learn of it?"))
 
     field_order = ["involved", "involved_ids", "category", "occurred_on", "interventional",
                    "source", "summary", "key"]
@@ -125,7 +131,7 @@ class ReferralForm(EventFields):
         # A plain Field: unlike a CharField it has no guard of its own against NUL characters.
         chosen = self.cleaned_data["involved"] or []
         if any("\x00" in employee_id for employee_id in chosen):
-            raise forms.ValidationError("An employee id cannot contain a NUL character.")
+            raise forms.ValidationError(_("An employee id cannot contain a NUL character."))
         return chosen
 
     def involved_employee_ids(self) -> list[str]:
@@ -149,12 +155,22 @@ class ReferralForm(EventFields):
 
 class SelfReferralForm(EventFields):
     gender = forms.ChoiceField(
-        choices=GENDER_CHOICES, required=False, label="I would prefer a supporter who is"
+        choices=GENDER_CHOICES, required=False, label=_("I would prefer a supporter who is"),
+        error_messages={"invalid_choice": _("Choose from the list, or leave it at no preference.")},
     )
     # From the specialties of the program's supporters: a wish, never free text about the peer.
-    specialty = forms.ChoiceField(choices=[("", "No preference")], required=False, label="…from this specialty")
+    specialty = forms.ChoiceField(choices=[("", _("No preference"))], required=False, label=_("…from this specialty"),
+                                  error_messages={"invalid_choice": _("Choose from the list, or leave it at no "
+                                                                      "preference.")})
     role_type = forms.ChoiceField(
-        choices=ROLE_PREFERENCE_CHOICES, required=False, label="…in this professional role"
+        choices=ROLE_PREFERENCE_CHOICES, required=False, label=_("…in this professional role"),
+        error_messages={"invalid_choice": _("Choose from the list, or leave it at no preference.")},
+    )
+    hospital = forms.ChoiceField(
+        choices=HOSPITAL_CHOICES, required=False, label=_("…from this hospital or another"),
+        help_text=_("Some prefer to talk with someone who does not work beside them. A supporter from another "
+                    "hospital of our system is then suggested too."),
+        error_messages={"invalid_choice": _("Choose from the list, or leave it at no preference.")},
     )
 
     # The clinician is the signed-in person (or the one a personal link names): not a field.
@@ -163,14 +179,14 @@ class SelfReferralForm(EventFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         specialty = cast(forms.ChoiceField, self.fields["specialty"])
-        specialty.choices = [("", "No preference")] + [(s, s) for s in specialty_choices()]
+        specialty.choices = [("", _("No preference"))] + [(s, s) for s in specialty_choices()]
 
     def partial_input(self) -> ReferralInput:
         return self._input([])
 
     def to_input(self, user: User) -> ReferralInput:
         if user.person is None:  # the view asks a login without a roster entry to be linked first
-            raise InvalidInput("Your login is not linked to a roster entry.")
+            raise InvalidInput(str(_("Your login is not linked to a roster entry.")))
         return self._input([user.person.employee_id])
 
     def _input(self, involved: list[str]) -> ReferralInput:

@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 KEY_SALT = "peersupport.referrals.idempotency_key"
 FINGERPRINT_SALT = "peersupport.referrals.request_fingerprint"
+INTAKE_REF_SALT = "peersupport.referrals.intake_external_ref"
 
 
 def _secrets() -> list[str]:
@@ -43,3 +44,12 @@ def fingerprint_hash(fingerprint: str) -> str:
 
 def fingerprint_matches(stored: str, fingerprint: str) -> bool:
     return any(constant_time_compare(stored, _hmac(FINGERPRINT_SALT, fingerprint, secret)) for secret in _secrets())
+
+
+def intake_ref_hash(external_ref: str) -> str:
+    """What is stored for the external_ref of a referral from the signed safety-report intake."""
+    return _hmac(INTAKE_REF_SALT, external_ref.strip(), settings.SECRET_KEY)
+
+
+def intake_ref_hashes(external_ref: str) -> list[str]:
+    return [_hmac(INTAKE_REF_SALT, external_ref.strip(), secret) for secret in _secrets()]

@@ -15,28 +15,31 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import User
-from peersupport.audit.services import Entry, audit_record_all
+from peersupport.audit.services import SAFETY_REPORTING_SYSTEM, Entry, audit_record_all
 from peersupport.cases.models import OPEN_STATES, Case, CaseReferralLink, CaseState
-from peersupport.lib.errors import InvalidInput
+from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
 from peersupport.notifications.services import outbox_enqueue_each
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings, served_roles_by_program
 from peersupport.program.staff import director_recipients
 from peersupport.referrals import idempotency
 from peersupport.referrals.models import (
     SUMMARY_MAX_LENGTH,
     Category,
     GenderPreference,
+    HospitalPreference,
     Referral,
     Source,
 )
 from peersupport.referrals.summary_check import summary_findings
 from peersupport.roster.models import Person, RoleType, Supporter, SupporterStatus
 
-PREFERENCE_KEYS = ("gender", "specialty", "role_type")
+# "hospital" (`HospitalPreference`): the peer would rather talk with someone from another hospital.
+PREFERENCE_KEYS = ("gender", "specialty", "role_type", "hospital")
 MAX_INVOLVED = 500
 # An event more than this many years ago is refused: far more often a mistyped year (1926 for
 # 2026) than a real event. Litigation, which can come years after the care in question, is
@@ -44,6 +47,9 @@ MAX_INVOLVED = 500
 # the care was ("care given six years ago").
 EVENT_MAX_AGE_YEARS = 10
 SPECIALTY_CHOICES_MAX = 300
+# The sources of a request through a personal link (no login): asking for oneself, from a safety
+# report's opt-in box, or from the follow-up email after a group debrief.
+LINK_SOURCES = (Source.SELF, Source.SAFETY_REPORT_OPT_IN, Source.GROUP_DEBRIEF)
 
 
 @dataclass(frozen=True)
@@ -112,29 +118,28 @@ def _check_summary(summary: str, problems: list[Problem], program: ProgramSettin
     loc = ("event", "summary")
     summary = tidy_summary(summary)
     if not summary:
-        problems.append(Problem(loc, "The description is required: one non-clinical sentence about "
-                                     "what kind of event it was.", "summary.required"))
+        problems.append(Problem(loc, _("The description is required: one non-clinical sentence about "
+                                       "what kind of event it was."), "summary.required"))
         return summary
     if len(summary) > SUMMARY_MAX_LENGTH:
-        problems.append(Problem(loc, f"The description is {len(summary)} characters; keep it to one "
-                                     f"sentence of at most {SUMMARY_MAX_LENGTH} characters, with no "
-                                     "patient details.", "summary.too_long"))
+        problems.append(Problem(loc, _("The description is %(length)s characters; keep it to one "
+                                       "sentence of at most %(limit)s characters, with no "
+                                       "patient details.") % {"length": len(summary), "limit": SUMMARY_MAX_LENGTH},
+                                "summary.too_long"))
     # Far too long is refused anyway; the patterns read a bounded text, however much was sent.
-    served = program.served_role_types
-    for finding in summary_findings(summary[:SUMMARY_MAX_LENGTH * 2],
-                                    lambda candidates: _names_of_referable_people(candidates, served)):
+    for finding in summary_findings(summary[:SUMMARY_MAX_LENGTH * 2], _names_of_referable_people):
         problems.append(Problem(loc, finding.message, f"summary.{finding.rule}"))
     return summary
 
 
-def _names_of_referable_people(candidates: list[str], served: list[str]) -> list[str]:
+def _names_of_referable_people(candidates: list[str]) -> list[str]:
     """Which of these capitalized word runs are names on the roster: one indexed query.
 
-    Only people the referral form's type-ahead would show (`served`: the program's served
-    roles, read once per request) are looked at, so a refusal tells nothing about anyone else
-    on the roster.
+    Only people the referral form's type-ahead would show (in a role their own program serves)
+    are looked at, so a refusal tells nothing about anyone else on the roster.
     """
-    return list(Person.objects.referable(served).filter(name__in=candidates).values_list("name", flat=True))
+    return list(Person.objects.referable_in_their_program().filter(name__in=candidates)
+                .values_list("name", flat=True))
 
 
 def specialty_choices() -> list[str]:
@@ -164,8 +169,9 @@ def earliest_event_date(today: date) -> date:
 def _check_event(data: ReferralInput, problems: list[Problem]) -> None:
     if data.category not in Category.values:
         labels = ", ".join(label.lower() for label in Category.labels)
-        message = ("Choose the kind of event." if not data.category else
-                   f"“{data.category}” is not a kind of event the program knows; choose one of: {labels}.")
+        message = (_("Choose the kind of event.") if not data.category else
+                   _("“%(category)s” is not a kind of event the program knows; choose one of: %(labels)s.")
+                   % {"category": data.category, "labels": labels})
         problems.append(Problem(("event", "category"), message, "category.unknown"))
     if data.source not in Source.values:
         labels = ", ".join(Source.values)
@@ -192,20 +198,22 @@ def _external_ref_form() -> str:
 def _check_date(occurred_on: date | None, problems: list[Problem]) -> None:
     loc = ("event", "occurred_on")
     if occurred_on is None:
-        problems.append(Problem(loc, "Give the date of the event.", "occurred_on.required"))
+        problems.append(Problem(loc, _("Give the date of the event."), "occurred_on.required"))
         return
     # The program's calendar decides: a referrer in a time zone ahead of it may have to give
     # the program's today for an event just after their midnight (the message says which day).
     today = timezone.localdate()
     if occurred_on > today:
-        problems.append(Problem(loc, f"The event's date ({occurred_on:%B} {occurred_on.day}, "
-                                     f"{occurred_on.year}) is in the future: today is {today:%B} "
-                                     f"{today.day}, {today.year} in the program's time zone.",
+        day_format = _("F j, Y")
+        problems.append(Problem(loc, _("The event's date (%(date)s) is in the future: today is %(today)s "
+                                       "in the program's time zone.")
+                                % {"date": dateformat.format(occurred_on, day_format),
+                                   "today": dateformat.format(today, day_format)},
                                 "occurred_on.future"))
     elif occurred_on < earliest_event_date(today):
-        problems.append(Problem(loc, f"The event's date ({occurred_on.year}) is more than "
-                                     f"{EVENT_MAX_AGE_YEARS} years ago. Check the year; for a "
-                                     "lawsuit, give the date the clinician was served or named.",
+        problems.append(Problem(loc, _("The event's date (%(year)s) is more than %(years)s years ago. "
+                                       "Check the year; for a lawsuit, give the date the clinician was "
+                                       "served or named.") % {"year": occurred_on.year, "years": EVENT_MAX_AGE_YEARS},
                                 "occurred_on.too_old"))
 
 
@@ -225,55 +233,68 @@ def _check_preferences(data: ReferralInput, problems: list[Problem], *, for_ones
         return {}
     gender = wishes.get("gender")
     if gender is not None and gender not in GenderPreference.values:
-        problems.append(Problem(("preferences", "gender"), f"Choose the supporter's gender from the list "
-                                                           f"({', '.join(GenderPreference.values)}), or "
-                                                           "leave it empty for no preference.",
+        problems.append(Problem(("preferences", "gender"), _("Choose the supporter's gender from the list "
+                                                             "(%(values)s), or leave it empty for no preference.")
+                                % {"values": ", ".join(GenderPreference.values)},
                                 "preferences.gender"))
     role_type = wishes.get("role_type")
     if role_type is not None and role_type not in RoleType.values:
-        problems.append(Problem(("preferences", "role_type"), "Choose the supporter's professional role "
-                                                              f"from the list ({', '.join(RoleType.values)}).",
+        problems.append(Problem(("preferences", "role_type"), _("Choose the supporter's professional role "
+                                                                "from the list (%(values)s).")
+                                % {"values": ", ".join(RoleType.values)},
                                 "preferences.role_type"))
+    hospital = wishes.get("hospital")
+    if hospital is not None and hospital not in HospitalPreference.values:
+        problems.append(Problem(("preferences", "hospital"), _("Choose “%(outside)s” for a supporter from "
+                                                               "outside your hospital, or leave it empty for "
+                                                               "no preference.")
+                                % {"outside": HospitalPreference.OUTSIDE.value},
+                                "preferences.hospital"))
     specialty = wishes.get("specialty")
     if specialty is not None and not _is_specialty_choice(specialty):
-        problems.append(Problem(("preferences", "specialty"), "Choose a specialty from the list of the "
-                                                              "program's supporters, or leave it empty for "
-                                                              "no preference.", "preferences.specialty"))
+        problems.append(Problem(("preferences", "specialty"), _("Choose a specialty from the list of the "
+                                                                "program's supporters, or leave it empty for "
+                                                                "no preference."), "preferences.specialty"))
     return {key: value for key, value in wishes.items() if key in PREFERENCE_KEYS}
 
 
-def _served_roles(program: ProgramSettings) -> str:
-    labels = [RoleType(r).label.lower() + "s" for r in program.served_role_types]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+def _served_roles(served_role_types: list[str]) -> str:
+    labels = [RoleType(r).label.lower() + "s" for r in served_role_types]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + _(" and ") + labels[-1]
 
 
 def _check_involved(data: ReferralInput, program: ProgramSettings, problems: list[Problem]) -> list[Person]:
     typed = [e.strip() for e in data.involved_employee_ids]
     wanted = list(dict.fromkeys(e for e in typed if e))
     if not wanted:
-        problems.append(Problem(("involved",), "Name at least one involved clinician: search for them "
-                                               "by name, or type their employee id.", "involved.required"))
+        problems.append(Problem(("involved",), _("Name at least one involved clinician: search for them "
+                                                 "by name, or type their employee id."), "involved.required"))
         return []
     if len(wanted) > MAX_INVOLVED:
-        problems.append(Problem(("involved",), f"At most {MAX_INVOLVED} clinicians in one referral; "
-                                               "for more, send several referrals.", "involved.too_many"))
+        problems.append(Problem(("involved",), _("At most %(count)s clinicians in one referral; "
+                                                 "for more, send several referrals.") % {"count": MAX_INVOLVED},
+                                "involved.too_many"))
         return []
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=wanted)}
-    served = set(program.served_role_types)
+    # Each peer's own program's served roles (their case opens in it).
+    served_by_program = served_roles_by_program()
     for employee_id in wanted:
         person = people.get(employee_id)
+        served = served_by_program.get(person.program_id if person is not None else None) or served_by_program[None]
         loc: tuple[str | int, ...] = ("involved", typed.index(employee_id), "employee_id")
         if person is None or not person.active:
             # Someone who has left is "not found" too: the referral says nothing about them.
-            problems.append(Problem(loc, f"We could not find anyone with employee id {employee_id} among "
-                                         "the current staff on the roster. Check the id, or search for "
-                                         "them by name.", "involved.unknown"))
+            problems.append(Problem(loc, _("We could not find anyone with employee id %(id)s among "
+                                           "the current staff on the roster. Check the id, or search for "
+                                           "them by name.") % {"id": employee_id}, "involved.unknown"))
         elif person.role_type not in served:
-            problems.append(Problem(loc, f"The program does not yet serve the professional role of "
-                                         f"{employee_id}: it currently serves {_served_roles(program)}. "
-                                         "Please leave them out of this referral; their employee "
-                                         "assistance program can help them, and the program office can "
-                                         "say where else to turn.", "involved.role_not_served"))
+            problems.append(Problem(loc, _("The program does not yet serve the professional role of "
+                                           "%(id)s: it currently serves %(roles)s. "
+                                           "Please leave them out of this referral; their employee "
+                                           "assistance program can help them, and the program office can "
+                                           "say where else to turn.") % {"id": employee_id,
+                                                                         "roles": _served_roles(served)},
+                                "involved.role_not_served"))
     return [people[e] for e in wanted if e in people]
 
 
@@ -300,6 +321,7 @@ def _validate(
 def referral_create(
     *, referred_by: User | None, data: ReferralInput, idempotency_key: str | None = None,
     self_person: Person | None = None, reengagement_of: Case | None = None,
+    from_reporting_system: bool = False,
 ) -> tuple[Referral, bool]:
     """Record a referral and open a case per involved clinician. Returns (referral, created).
 
@@ -308,9 +330,21 @@ def referral_create(
 
     `self_person`: a peer asking for themself with no login (`referred_by=None`), proven by a
     personal link (peersupport.support). `reengagement_of`: the earlier case they come back from.
+
+    `from_reporting_system`: the safety-reporting system's signed intake (`referred_by=None`,
+    the signature checked by the caller). Its `external_ref` is required and identifies the
+    referral: the same reference with the same body answers the referral it made; with a
+    different body, 409 and nothing changes.
     """
     program = ProgramSettings.current()
     fingerprint = data.fingerprint()
+    if from_reporting_system:
+        if referred_by is not None or self_person is not None:
+            raise InvalidInput("A referral from the safety-reporting system has no login behind it.")
+        if data.external_ref.strip():
+            existing = _existing_intake(data.external_ref, fingerprint)
+            if existing:
+                return existing, False
     if idempotency_key and referred_by is not None:
         existing = _existing(referred_by, idempotency_key, fingerprint)
         if existing:
@@ -319,35 +353,74 @@ def referral_create(
     # Asking for oneself: through a personal link, or signed in with one's own name alone (a
     # request from the safety report's opt-in box is one too). Only then are wishes taken.
     asker = self_person if self_person is not None else (referred_by.person if referred_by is not None else None)
+    named = list(dict.fromkeys(e.strip() for e in data.involved_employee_ids if e.strip()))
     for_oneself = self_person is not None or data.source == Source.SELF or (
         data.source == Source.SAFETY_REPORT_OPT_IN and asker is not None
-        and [e.strip() for e in data.involved_employee_ids] == [asker.employee_id])
+        and [e.strip() for e in data.involved_employee_ids] == [asker.employee_id]) or (
+        # The reporting system's opt-in box: the reporter asks for themself, alone.
+        from_reporting_system and data.source == Source.SAFETY_REPORT_OPT_IN and len(named) == 1)
     summary, people, wishes = _validate(data, program, problems, for_oneself=for_oneself)
-    if self_person is not None:
-        if data.source not in (Source.SELF, Source.SAFETY_REPORT_OPT_IN) or [p.pk for p in people] != [self_person.pk]:
-            problems.append(Problem(("involved",), "A request through a personal link names exactly one "
-                                                   "clinician: yourself.", "involved.not_self"))
+    if from_reporting_system:
+        _check_reporting_system(data, named, problems)
+    elif self_person is not None:
+        if data.source not in LINK_SOURCES or [p.pk for p in people] != [self_person.pk]:
+            problems.append(Problem(("involved",), _("A request through a personal link names exactly one "
+                                                     "clinician: yourself."), "involved.not_self"))
     elif referred_by is None:
         raise InvalidInput("A referral needs the login that makes it.")
     elif data.source == Source.SELF and not (
         referred_by.person_id and [p.pk for p in people] == [referred_by.person_id]
     ):
-        problems.append(Problem(("involved",), "A self-referral names exactly one clinician: yourself.",
+        problems.append(Problem(("involved",), _("A self-referral names exactly one clinician: yourself."),
                                 "involved.not_self"))
+    if data.source == Source.GROUP_DEBRIEF and self_person is None:
+        problems.append(Problem(("source",), _("The source “%(source)s” is for a request through the personal "
+                                               "link in the email after a group debrief; choose how you learned "
+                                               "of the event.") % {"source": Source.GROUP_DEBRIEF.value},
+                                "source.link_only"))
     if problems:
         raise ReferralRefused(problems)
     try:
         with transaction.atomic():
             referral = _create(referred_by, data, summary, people, wishes, program, idempotency_key,
-                               fingerprint, reengagement_of)
+                               fingerprint, reengagement_of, from_reporting_system=from_reporting_system)
     except IntegrityError:
-        # A concurrent request with the same key won the race: answer what it created.
-        existing = (_existing(referred_by, idempotency_key, fingerprint)
-                    if idempotency_key and referred_by is not None else None)
+        # A concurrent request with the same key (or the same report) won the race: answer what it created.
+        if from_reporting_system:
+            existing = _existing_intake(data.external_ref, fingerprint)
+        else:
+            existing = (_existing(referred_by, idempotency_key, fingerprint)
+                        if idempotency_key and referred_by is not None else None)
         if existing is None:
             raise
         return existing, False
     return referral, True
+
+
+REPORTING_SYSTEM_SOURCES = (Source.SAFETY_REPORT, Source.SAFETY_REPORT_OPT_IN)
+
+
+def _check_reporting_system(data: ReferralInput, named: list[str], problems: list[Problem]) -> None:
+    if not data.external_ref.strip():
+        problems.append(Problem(("event", "external_ref"), "The safety report's own reference (external_ref) "
+                                                           "is required: it tells a repeat from a new report.",
+                                "external_ref.required"))
+    if data.source not in REPORTING_SYSTEM_SOURCES:
+        problems.append(Problem(("source",), f"The safety-report intake takes the source “{Source.SAFETY_REPORT}” "
+                                             f"or “{Source.SAFETY_REPORT_OPT_IN}”; other referrals go to "
+                                             "POST /api/v1/referrals with a token.", "source.not_safety_report"))
+    if data.source == Source.SAFETY_REPORT_OPT_IN and len(named) > 1:
+        problems.append(Problem(("involved",), "An opt-in from a safety report names exactly one clinician: the "
+                                               "reporter who asked for a peer supporter to reach out.",
+                                "involved.not_self"))
+
+
+class IntakeConflict(Conflict):
+    """The intake's external_ref was already used with a different body (409, with the referral's id)."""
+
+    def __init__(self, detail: str, *, referral_id: int) -> None:
+        super().__init__(detail)
+        self.referral_id = referral_id
 
 
 def _existing(user: User, key: str, fingerprint: str) -> Referral | None:
@@ -355,6 +428,18 @@ def _existing(user: User, key: str, fingerprint: str) -> Referral | None:
     referral = Referral.objects.filter(referred_by=user, idempotency_key_hash__in=idempotency.key_hashes(key)).first()
     if referral is not None and not idempotency.fingerprint_matches(referral.request_fingerprint, fingerprint):
         raise InvalidInput("This Idempotency-Key was already used with a different request body.")
+    return referral
+
+
+def _existing_intake(external_ref: str, fingerprint: str) -> Referral | None:
+    """The referral the reporting system already made for this report (even after the purge), if any."""
+    referral = Referral.objects.filter(intake_ref_hash__in=idempotency.intake_ref_hashes(external_ref)).first()
+    if referral is not None and not idempotency.fingerprint_matches(referral.request_fingerprint, fingerprint):
+        raise IntakeConflict(
+            f"The safety report {external_ref.strip()[:40]} was already received as referral {referral.pk}, "
+            "with a different body; nothing was changed. A repeat must send the same body. To refer more "
+            "clinicians from the same report, send them with a new external_ref (for example "
+            f"{external_ref.strip()[:36]}-2).", referral_id=referral.pk)
     return referral
 
 
@@ -368,6 +453,8 @@ def _create(
     idempotency_key: str | None,
     fingerprint: str,
     reengagement_of: Case | None = None,
+    *,
+    from_reporting_system: bool = False,
 ) -> Referral:
     if data.occurred_on is None:  # refused by _validate already; said again for the type checker
         raise InvalidInput("Give the date of the event.")
@@ -385,32 +472,41 @@ def _create(
         preferences=wishes,
         idempotency_key_hash=idempotency.key_hash(idempotency_key) if idempotency_key else None,
         request_fingerprint=idempotency.fingerprint_hash(fingerprint),
+        intake_ref_hash=idempotency.intake_ref_hash(data.external_ref) if from_reporting_system else None,
     )
     _lock_peers_for_intake([person.pk for person in people])
     already_open, latest_closed = _open_and_latest_closed_cases([person.pk for person in people])
     new_people = [person for person in people if person.pk not in already_open]
-    due = now + timedelta(hours=program.assignment_due_hours)
+    # Each case is its peer's program's, due by that program's rule.
+    settings_of = {program.program_id: program}
+    for program_id in {person.program_id for person in new_people} - set(settings_of):
+        settings_of[program_id] = ProgramSettings.for_program(program_id)
+    due_hours = {program_id: settings.assignment_due_hours for program_id, settings in settings_of.items()}
     earlier = {person.pk: latest_closed[person.pk] for person in new_people if person.pk in latest_closed}
     if reengagement_of is not None and reengagement_of.peer_id in {person.pk for person in new_people}:
         # The case the peer comes back from, even if it is still waiting to be closed.
         earlier[int(reengagement_of.peer_id or 0)] = reengagement_of.pk
     cases = Case.objects.bulk_create(
-        Case(referral=referral, peer=person, created_at=now, next_due_at=due,
-             reengagement_of_id=earlier.get(person.pk))
+        Case(referral=referral, peer=person, program_id=person.program_id or Program.default().pk, created_at=now,
+             next_due_at=now + timedelta(hours=due_hours[person.program_id]),
+             reengagement_of_id=earlier.get(person.pk), peer_role=person.role_type,
+             peer_department=person.department, peer_site=person.site,
+             wants_outside_supporter=wishes.get("hospital") == HospitalPreference.OUTSIDE)
         for person in new_people
     )
     links = CaseReferralLink.objects.bulk_create(
         CaseReferralLink(case_id=case_id, referral=referral, linked_at=now) for case_id in already_open.values()
     )
-    audit_record_all(actor=user, entries=[
+    audit_record_all(actor=SAFETY_REPORTING_SYSTEM if from_reporting_system else user, entries=[
         Entry("referral.create", "referral", [referral.pk],
               {"involved_count": len(people), "source": data.source, "linked_cases": len(links)}),
         Entry("case.create", "case", [case.pk for case in cases], {"referral": referral.pk}),
         Entry("case.also_referred", "case", [link.case_id for link in links], {"referral": referral.pk}),
     ])
-    if cases:
-        subject, body = render_new_referral_email(len(cases))
-        outbox_enqueue_each(kind="new_referral", recipients=director_recipients(),
+    # Each program's directors hear of their own program's new cases only.
+    for program_id in sorted({case.program_id for case in cases}):
+        subject, body = render_new_referral_email(sum(1 for case in cases if case.program_id == program_id))
+        outbox_enqueue_each(kind="new_referral", recipients=director_recipients(program_id=program_id),
                             subject=subject, body=body)
     return referral
 
@@ -450,14 +546,14 @@ def _open_and_latest_closed_cases(person_ids: list[int]) -> tuple[dict[int, int]
         .values_list("peer_id", "pk", "state", "created_at", "closed_at")
     )
     open_cases: dict[int, int] = {}
-    for peer_id, case_id, *_ in sorted(
+    for peer_id, case_id, *_rest in sorted(
         (row for row in rows if row[2] != CaseState.CLOSED), key=lambda row: (row[3], row[1])
     ):
         if peer_id is not None:
             open_cases.setdefault(peer_id, case_id)
     latest_closed: dict[int, int] = {}
     # Latest closing first; a closed case without a closing time last; then the newest.
-    for peer_id, case_id, *_ in sorted(
+    for peer_id, case_id, *_rest in sorted(
         (row for row in rows if row[2] == CaseState.CLOSED),
         key=lambda row: (row[4] is None, -(row[4].timestamp() if row[4] else 0.0), -row[1]),
     ):

@@ -19,6 +19,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
+
 # Rule codes, in the order they run.
 RECORD_NUMBER = "record_number"
 DATE = "date"
@@ -115,31 +121,32 @@ ABBREVIATIONS = {
 BLANK = "\x01"
 SENTENCE_END = re.compile(r"([.!?…]+)[\"'”’)\]]*\s+(?=\S)")
 
-# What each rule says about what it found, for one fragment and for several.
-WHAT_INSTEAD: dict[str, tuple[str, str]] = {
-    RECORD_NUMBER: ("looks like a record number or another identifier",
-                    "look like record numbers or other identifiers"),
-    DATE: ("looks like a date", "look like dates"),
-    AGE: ("gives an exact age", "give exact ages"),
-    DOSE: ("is a dose or an amount", "are doses or amounts"),
-    BED_ROOM: ("names a bed or a room", "name beds or rooms"),
-    DIGITS: ("is a long number", "are long numbers"),
-    NAME: ("looks like a person's name", "look like people's names"),
-    ROSTER_NAME: ("looks like a person's name", "look like people's names"),
-    SENTENCES: ("starts a second sentence", "start further sentences"),
+# What each rule says about what it found, for one fragment and for several (in the reader's
+# language: the finding's message is built when it is shown).
+WHAT_INSTEAD: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    RECORD_NUMBER: (_("looks like a record number or another identifier"),
+                    _("look like record numbers or other identifiers")),
+    DATE: (_("looks like a date"), _("look like dates")),
+    AGE: (_("gives an exact age"), _("give exact ages")),
+    DOSE: (_("is a dose or an amount"), _("are doses or amounts")),
+    BED_ROOM: (_("names a bed or a room"), _("name beds or rooms")),
+    DIGITS: (_("is a long number"), _("are long numbers")),
+    NAME: (_("looks like a person's name"), _("look like people's names")),
+    ROSTER_NAME: (_("looks like a person's name"), _("look like people's names")),
+    SENTENCES: (_("starts a second sentence"), _("start further sentences")),
 }
-ADVICE = {
-    RECORD_NUMBER: "Leave numbers out: the program needs nothing that points to a patient or a record.",
-    DATE: "Put the event's date in the date field, and leave dates (a date of birth above all) out "
-          "of the sentence.",
-    AGE: "Leave the age out, or say “an older patient” or “a child” instead.",
-    DOSE: "Say “a medication dose” instead: the supporter needs no clinical details.",
-    BED_ROOM: "Say “on the ward” or “in an operating room” instead.",
-    DIGITS: "Leave it out: a number like it can point to a patient or a record.",
-    NAME: "Say “a patient”, “a family member” or “a colleague” instead: no names.",
-    ROSTER_NAME: "Say “a patient”, “a family member” or “a colleague” instead: no names. The "
-                 "clinicians you refer are named in their own field, not in the sentence.",
-    SENTENCES: "Keep to one sentence that says what kind of event it was, without the clinical story.",
+ADVICE: dict[str, StrOrPromise] = {
+    RECORD_NUMBER: _("Leave numbers out: the program needs nothing that points to a patient or a record."),
+    DATE: _("Put the event's date in the date field, and leave dates (a date of birth above all) out "
+            "of the sentence."),
+    AGE: _("Leave the age out, or say “an older patient” or “a child” instead."),
+    DOSE: _("Say “a medication dose” instead: the supporter needs no clinical details."),
+    BED_ROOM: _("Say “on the ward” or “in an operating room” instead."),
+    DIGITS: _("Leave it out: a number like it can point to a patient or a record."),
+    NAME: _("Say “a patient”, “a family member” or “a colleague” instead: no names."),
+    ROSTER_NAME: _("Say “a patient”, “a family member” or “a colleague” instead: no names. The "
+                   "clinicians you refer are named in their own field, not in the sentence."),
+    SENTENCES: _("Keep to one sentence that says what kind of event it was, without the clinical story."),
 }
 
 
@@ -153,10 +160,14 @@ class Finding:
     @property
     def message(self) -> str:
         shown = self.fragments[:3]
-        quoted = " and ".join(f"“{fragment}”" for fragment in shown)
-        more = f" (and {len(self.fragments) - 3} more like them)" if len(self.fragments) > 3 else ""
+        quoted = gettext(" and ").join(f"“{fragment}”" for fragment in shown)
+        more = ""
+        if len(self.fragments) > 3:
+            more = gettext(" (and %(count)s more like them)") % {"count": len(self.fragments) - 3}
         one, many = WHAT_INSTEAD[self.rule]
-        return f"In the description, {quoted}{more} {one if len(self.fragments) == 1 else many}. {ADVICE[self.rule]}"
+        return gettext("In the description, %(quoted)s%(more)s %(what)s. %(advice)s") % {
+            "quoted": quoted, "more": more, "what": one if len(self.fragments) == 1 else many,
+            "advice": ADVICE[self.rule]}
 
 
 # Given candidate names (two or three capitalized words in a row), which of them are names of

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.requests import SignedInRequest
@@ -15,7 +16,6 @@ from peersupport.cases.access import cases_for_user
 from peersupport.cases.models import Case
 from peersupport.cases.services import referral_apply_plan, referral_plan
 from peersupport.lib.errors import InvalidInput, ServiceError
-from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import referral_for_user, require_may_refer
 from peersupport.referrals.forms import (
     SUMMARY_WARNING,
@@ -61,7 +61,7 @@ def referral_new(request: SignedInRequest) -> HttpResponse:
     chosen = [e for e in request.POST.getlist("involved") if "\x00" not in e] if form.is_bound else []
     # Only whom the type-ahead itself would show (active, in a served role): a redrawn form must
     # not tell who else is on the roster.
-    referable = Person.objects.referable(ProgramSettings.current().served_role_types)
+    referable = Person.objects.referable_in_their_program()
     people = {p.employee_id: p for p in referable.filter(employee_id__in=chosen[:500])
               .only("employee_id", "name", "department")}
     chips = [people[e] for e in dict.fromkeys(chosen) if e in people]
@@ -74,10 +74,10 @@ def referral_new(request: SignedInRequest) -> HttpResponse:
 def support_ask(request: SignedInRequest, source: str = Source.SELF) -> HttpResponse:
     """Asking for support for oneself, signed in (the public path is peersupport.support.views.ask)."""
     if not request.user.person_id:
-        raise PermissionDenied(
+        raise PermissionDenied(_(
             "Your login is not linked to your entry on the staff roster, so we cannot take a request "
             "for you here. Please contact the program office, who will gladly help."
-        )
+        ))
     status = 200
     if request.method == "POST":
         form = SelfReferralForm(request.POST)
@@ -112,11 +112,18 @@ def referral_receipt(request: SignedInRequest, referral_id: int) -> HttpResponse
 def _plan_applied(assigned: list[Case], still_waiting: int) -> str:
     """What applying the plan did, counted exactly: peers, and the distinct supporters they went to."""
     peers, supporters = len(assigned), len({case.supporter_id for case in assigned})
-    said = (f"The plan is applied: {peers} peer{pluralize(peers)} assigned to {supporters} "
-            f"supporter{pluralize(supporters)}, and {'each' if supporters > 1 else 'the'} supporter was notified.")
+    assigned_peers = ngettext("%(count)s peer", "%(count)s peers", peers) % {"count": peers}
+    if supporters > 1:
+        said = _("The plan is applied: %(peers)s assigned to %(count)s supporters, and each supporter was "
+                 "notified.") % {"peers": assigned_peers, "count": supporters}
+    else:
+        said = ngettext("The plan is applied: %(peers)s assigned to %(count)s supporter, and the supporter was "
+                        "notified.", "The plan is applied: %(peers)s assigned to %(count)s supporters, and the "
+                        "supporter was notified.", supporters) % {"peers": assigned_peers, "count": supporters}
     if still_waiting:
-        said += (f" {still_waiting} still need{pluralize(still_waiting, 's,')} a supporter: "
-                 "assign them from their case pages.")
+        said += " " + ngettext("%(count)s still needs a supporter: assign them from their case pages.",
+                               "%(count)s still need a supporter: assign them from their case pages.",
+                               still_waiting) % {"count": still_waiting}
     return said
 
 

@@ -8,6 +8,7 @@ the table has a total column), every column total (the "Total" row) and the gran
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Protocol
 
@@ -104,3 +105,212 @@ def _year_hidden(months: tuple[Period, ...], rows: int, columns: int,
                 with_row_totals=with_row_totals)
     problem = grid.problem
     return frozenset(grid.keys[i] for i in suppress(problem))
+
+
+# A family of tables: several tables that count the same records broken down different ways (by
+# event category, by role, ...), so they share figures (every one's "Total" row is the same) and
+# must be suppressed together. A record's place is its value for each of the family's dimensions
+# (None: not broken down that way, like a referral's role), its column and its month.
+Dims = tuple[str | None, ...]
+Fact = tuple[Dims, str, Period]
+# Where a figure sits: the table's name, the period, the row's key (None: the "Total" row) and the
+# column's key (None: the total column).
+JointKey = tuple[str, Period, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One table of a family: its rows are the values of one dimension, its columns count columns."""
+
+    name: str
+    dimension: int
+    columns: tuple[str, ...]
+    with_row_totals: bool = True
+    # One program's table of a health system: only the records whose last dimension (the
+    # program) is this; None: every record (one program's installation, or the combined table).
+    program: str | None = None
+
+
+@dataclass(frozen=True)
+class JointProblem:
+    """The family's year as atoms and aggregates, and the table keys each aggregate stands for."""
+
+    problem: Problem
+    keys: list[list[JointKey]]
+    # The atoms: (dims, column, month) of each nonzero combination.
+    atoms: list[Fact]
+
+
+def joint_problem(months: Sequence[Period], variants: Sequence[Variant], counts: dict[Fact, int],
+                  threshold: int, program_thresholds: Sequence[tuple[str, int]] = ()) -> JointProblem:
+    """Atoms are the nonzero combinations of the records (leaving out the zero ones is
+    conservative: the check then takes them as known to be zero). Aggregates are every variant's
+    cells, row totals, column totals and grand totals for every month, quarter and year the months
+    span; an aggregate over no atom is a zero, always shown, and left out; identical atom sets are
+    one aggregate that stands for every key it is.
+
+    A health system's programs are one more dimension: each program's tables (variants with a
+    `program`) and the tables across programs (without) are one problem, so that no figure of one
+    can be worked out from the others. A program's figures are hidden below its own threshold
+    (`program_thresholds`), the others' below `threshold`; a figure that stands for several keys
+    takes the largest of theirs."""
+    inside = set(months)
+    counted = {column for variant in variants for column in variant.columns}
+    atoms = sorted((fact for fact, n in counts.items() if n > 0 and fact[2] in inside and fact[1] in counted),
+                   key=repr)
+    index_of: dict[frozenset[int], int] = {}
+    aggregates: list[frozenset[int]] = []
+    keys: list[list[JointKey]] = []
+    periods = periods_covering(months)
+    for variant in variants:
+        # cells[(row, column)][period] = atoms
+        cells: dict[tuple[str | None, str | None], dict[Period, set[int]]] = {}
+        for atom, (dims, column, month) in enumerate(atoms):
+            row = dims[variant.dimension]
+            if row is None or column not in variant.columns or (
+                    variant.program is not None and dims[-1] != variant.program):
+                continue
+            column_options: list[str | None] = [column, None] if variant.with_row_totals else [column]
+            for r in (row, None):
+                for c in column_options:
+                    by_period = cells.setdefault((r, c), {})
+                    for period in (month, month.quarter(), month.year()):
+                        by_period.setdefault(period, set()).add(atom)
+        for (cell_row, cell_column), by_period in cells.items():
+            for period in periods:
+                found = by_period.get(period)
+                if not found:
+                    continue
+                members = frozenset(found)
+                if members not in index_of:
+                    index_of[members] = len(aggregates)
+                    aggregates.append(members)
+                    keys.append([])
+                keys[index_of[members]].append((variant.name, period, cell_row, cell_column))
+    by_program = dict(program_thresholds)
+    by_name = {variant.name: by_program.get(variant.program, threshold) if variant.program else threshold
+               for variant in variants}
+    thresholds = [max(by_name[name] for name, _, _, _ in stands_for) for stands_for in keys]
+    problem = Problem(counts=[counts[atom] for atom in atoms], aggregates=aggregates, threshold=threshold,
+                      thresholds=thresholds if by_program else ())
+    return JointProblem(problem=problem, keys=keys, atoms=atoms)
+
+
+# A year with more nonzero counts than this is not worked out inside a request once an earlier
+# state of it has been: the request shows that state (its counts and its hidden figures, which
+# belong together) and `manage.py refresh_reports` works out the new one in its own process.
+# Smaller years (a program of a few hundred cases a year) are always worked out at once.
+INLINE_FACTS = 400
+
+
+@dataclass(frozen=True)
+class YearState:
+    """One year of a family as shown: its counts, its hidden figures, and when they were worked
+    out if they are an earlier state than the live counts (None: the live counts)."""
+
+    facts: dict[Fact, int]
+    hidden: frozenset[JointKey]
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    facts: dict[Fact, int]
+    hidden: frozenset[JointKey]
+    computed_at: datetime
+
+
+@dataclass(frozen=True)
+class Joint:
+    """A family's counts over whole years, suppressed jointly year by year."""
+
+    months: Sequence[Period]
+    variants: Sequence[Variant]
+    counts: dict[Fact, int]
+    threshold: int
+    # A health system's programs' own thresholds (program, threshold): see `joint_problem`.
+    program_thresholds: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def _thresholds(self) -> object:
+        """What the figures' thresholds are, for the keys: the threshold alone without programs
+        (the keys of a one-program installation stay as they were)."""
+        return (self.threshold, self.program_thresholds) if self.program_thresholds else self.threshold
+
+    def _years(self) -> list[tuple[Period, tuple[Period, ...], tuple[tuple[Fact, int], ...], dict[Fact, int]]]:
+        """Each year: its months, its nonzero counts in the suppression problem, and every count of
+        it (with the columns that only follow a count, like minutes)."""
+        by_year: dict[Period, list[Period]] = {}
+        for month in self.months:
+            by_year.setdefault(month.year(), []).append(month)
+        every: dict[Period, dict[Fact, int]] = {year: {} for year in by_year}
+        for fact, n in self.counts.items():
+            if n and fact[2].year() in every:
+                every[fact[2].year()][fact] = n
+        counted = {column for variant in self.variants for column in variant.columns}
+        years = []
+        for year, months in by_year.items():
+            inside = set(months)
+            facts = tuple(sorted(((fact, n) for fact, n in every[year].items()
+                                  if n > 0 and fact[2] in inside and fact[1] in counted), key=repr))
+            years.append((year, tuple(months), facts, every[year]))
+        return years
+
+    def hidden_keys_with(self, store: "JointStore | None") -> frozenset[JointKey]:
+        """Hidden figures of every variant for the live counts, every year worked out now."""
+        hidden: set[JointKey] = set()
+        for state in self.states(store, at_once=True).values():
+            hidden |= state.hidden
+        return frozenset(hidden)
+
+    def states(self, store: "JointStore | None", *, at_once: bool = False) -> dict[Period, YearState]:
+        """Each year as shown. Each year is its own problem (no figure spans two), solved once
+        per family shape and counts, and kept in `store` when one is given. Unless `at_once`, a
+        year larger than `INLINE_FACTS` whose live counts are not worked out yet shows its latest
+        worked-out state instead, when there is one."""
+        states: dict[Period, YearState] = {}
+        for year, months, facts, every in self._years():
+            args = (months, tuple(self.variants), facts, self.threshold, self.program_thresholds)
+            if store is None:
+                states[year] = YearState(every, _joint_year_hidden(*args))
+                continue
+            key = self._key(months, facts)
+            found = store.get_joint(key)
+            if found is not None:
+                states[year] = YearState(every, found)
+                continue
+            shape = hashlib.sha256(repr((months, tuple(self.variants), self._thresholds)).encode()).hexdigest()
+            if not at_once and len(facts) > INLINE_FACTS:
+                latest = store.latest_joint(shape)
+                if latest is not None:
+                    states[year] = YearState(latest.facts, latest.hidden, latest.computed_at)
+                    continue
+            found = _joint_year_hidden(*args)
+            store.put_joint(key, found, shape=shape, facts=every)
+            states[year] = YearState(every, found)
+        return states
+
+    def stale_years(self, store: "JointStore") -> list[Period]:
+        """Years whose live counts are not worked out yet."""
+        return [year for year, months, facts, _ in self._years() if store.get_joint(self._key(months, facts)) is None]
+
+    def _key(self, months: tuple[Period, ...], facts: tuple[tuple[Fact, int], ...]) -> str:
+        return hashlib.sha256(repr((months, tuple(self.variants), facts, self._thresholds)).encode()).hexdigest()
+
+
+class JointStore(Protocol):
+    """Where worked-out years of a family are kept between requests and processes."""
+
+    def get_joint(self, key: str) -> frozenset[JointKey] | None: ...
+
+    def put_joint(self, key: str, hidden: frozenset[JointKey], *, shape: str, facts: dict[Fact, int]) -> None: ...
+
+    def latest_joint(self, shape: str) -> Snapshot | None: ...
+
+
+@lru_cache(maxsize=1024)
+def _joint_year_hidden(months: tuple[Period, ...], variants: tuple[Variant, ...],
+                       facts: tuple[tuple[Fact, int], ...], threshold: int,
+                       program_thresholds: tuple[tuple[str, int], ...] = ()) -> frozenset[JointKey]:
+    joint = joint_problem(months, variants, dict(facts), threshold, program_thresholds)
+    return frozenset(key for i in suppress(joint.problem) for key in joint.keys[i])

@@ -6,8 +6,11 @@ can request small and known, which is what lets suppression check every way of c
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.translation import gettext
 
 
 class Kind(StrEnum):
@@ -57,15 +60,17 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == Kind.MONTH:
-            return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+            # The month's name in the reader's language (Django's own catalogs name the months).
+            return f"{gettext(MONTH_NAMES[self.start.month - 1])} {self.start.year}"
         if self.kind == Kind.QUARTER:
-            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+            return gettext("Q%(quarter)s %(year)s") % {"quarter": (self.start.month - 1) // 3 + 1,
+                                                       "year": self.start.year}
         return str(self.start.year)
 
     @property
     def short_label(self) -> str:
         if self.kind == Kind.MONTH:
-            return f"{MONTH_NAMES[self.start.month - 1][:3]} {self.start.year}"
+            return f"{gettext(MONTH_NAMES[self.start.month - 1])[:3]} {self.start.year}"
         return self.label
 
     @property
@@ -95,15 +100,34 @@ def period_between(start: date, end: date) -> Period:
             aligned = kind == Kind.MONTH or candidate.start == (
                 candidate.quarter().start if kind == Kind.QUARTER else candidate.year().start
             )
-            if aligned and candidate.end == end:
+            if aligned and within_reach(candidate).end == end:
                 return candidate
     raise PeriodError(
         "from and to must be exactly one calendar month, quarter or year, for example " + EXAMPLE + "."
     )
 
 
+# Reports cover the years from this one to next year: anything else is refused, not worked out
+# (a far year would make the suppression span every year in between).
+FIRST_YEAR = 2000
+
+
+def within_reach(period: Period) -> Period:
+    """The period, or PeriodError when it lies outside the years reports cover."""
+    last = timezone.localdate().year + 1
+    if not FIRST_YEAR <= period.start.year <= last:
+        raise PeriodError(f"Reports cover {FIRST_YEAR} to {last}; choose a period in those years.")
+    return period
+
+
 def parse_slug(value: str) -> Period:
     """2025-04, 2025-Q2 or 2025; PeriodError otherwise."""
+    period = period_from_slug(value)
+    return within_reach(period)
+
+
+def period_from_slug(value: str) -> Period:
+    """A stored slug read back (any year); PeriodError when it is not one."""
     try:
         if "-Q" in value:
             year, quarter = value.split("-Q")
@@ -135,3 +159,10 @@ def periods_covering(months: Iterable[Period]) -> list[Period]:
     for month in months:
         found |= {month, month.quarter(), month.year()}
     return sorted(found)
+
+
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first moment and the first moment after it, in the program's time zone."""
+    zone = timezone.get_default_timezone()
+    return (timezone.make_aware(datetime.combine(period.start, time.min), zone),
+            timezone.make_aware(datetime.combine(period.next().start, time.min), zone))

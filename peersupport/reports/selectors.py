@@ -1,7 +1,9 @@
 """What the reports pages show: the periods on offer, and each table beside the previous period."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Min
 from django.utils import timezone
@@ -10,7 +12,10 @@ from peersupport.cases.models import Case
 from peersupport.referrals.models import Referral
 from peersupport.reports.charts import Chart, bar_chart
 from peersupport.reports.periods import Kind, Period, month_of
-from peersupport.reports.tables import TABLES, Result, table_results
+from peersupport.reports.tables import Result, Table, Value_, table_result, table_results, tables_grouped_by
+
+if TYPE_CHECKING:
+    from peersupport.reports.scope import ReportScope
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,35 @@ def default_period() -> Period:
     return Period(date(timezone.localdate().year, 1, 1), Kind.YEAR)
 
 
-def report_sections(period: Period) -> list[Section]:
+def report_sections(period: Period, group: str = "category", program: int | None = None) -> list[Section]:
+    """One section per family: its table for the "Group by" choice (event category, role, ...),
+    of one program (its id) or across every program (None)."""
     sections = []
-    for table in TABLES.values():
-        current, previous = table_results(table, [period, period.previous()])
+    for table in tables_grouped_by(group):
+        current, previous = table_results(table, [period, period.previous()], program)
         sections.append(Section(current=current, previous=previous, chart=bar_chart(current, previous)))
     return sections
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """One table's "Total" row for each program and across programs: the system leader's view."""
+
+    table: Table
+    columns: list[str]
+    rows: list[tuple[str, str, list[Value_]]]  # (program's short name, its name, its totals)
+    threshold: int
+
+
+def side_by_side(period: Period, group: str, scopes: "Sequence[ReportScope]") -> list[SideBySide]:
+    """Each family's table for the "Group by" choice: every scope's totals for the period, each
+    figure as its own table publishes it (suppressed with all of them as one)."""
+    found = []
+    for table in tables_grouped_by(group):
+        results = [(scope, table_result(table, period, scope.program_id)) for scope in scopes]
+        found.append(SideBySide(
+            table=table, columns=[key for key, _ in table.columns],
+            rows=[(scope.slug, scope.name, result.total.values) for scope, result in results],
+            threshold=max(result.threshold for _, result in results),
+        ))
+    return found

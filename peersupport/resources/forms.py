@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.resources.services import ResourceInput
@@ -7,15 +8,15 @@ from peersupport.resources.services import ResourceInput
 class ResourceForm(forms.Form):
     """The shape of a resource; `resource_create`/`resource_update` hold the rules."""
 
-    name = forms.CharField(max_length=200)
-    category = forms.ChoiceField(choices=[("", "Choose…"), *ResourceCategory.choices])
+    name = forms.CharField(label=_("Name"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("Choose…")), *ResourceCategory.choices])
     contact = forms.CharField(
-        max_length=200, required=False,
-        help_text="A phone number, an email or a page; what a colleague needs to get in touch.",
+        label=_("Contact"), max_length=200, required=False,
+        help_text=_("A phone number, an email or a page; what a colleague needs to get in touch."),
     )
     description = forms.CharField(
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One or two plain sentences: what it offers and how quickly. Shown to peers.",
+        label=_("Description"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two plain sentences: what it offers and how quickly. Shown to peers."),
     )
 
     @classmethod

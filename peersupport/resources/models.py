@@ -1,14 +1,15 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ResourceCategory(models.TextChoices):
-    COUNSELING = "counseling", "Counseling"
-    STRESS_REDUCTION = "stress_reduction", "Stress reduction"
-    MEDICOLEGAL = "medicolegal", "Medicolegal advice"
-    DISCLOSURE_COACHING = "disclosure_coaching", "Disclosure and apology coaching"
-    TIME_OFF = "time_off", "Time off"
-    CRISIS = "crisis", "Crisis"
-    OTHER = "other", "Other"
+    COUNSELING = "counseling", _("Counseling")
+    STRESS_REDUCTION = "stress_reduction", _("Stress reduction")
+    MEDICOLEGAL = "medicolegal", _("Medicolegal advice")
+    DISCLOSURE_COACHING = "disclosure_coaching", _("Disclosure and apology coaching")
+    TIME_OFF = "time_off", _("Time off")
+    CRISIS = "crisis", _("Crisis")
+    OTHER = "other", _("Other")
 
 
 class Resource(models.Model):

@@ -3,13 +3,14 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from peersupport.lib.i18n import Text
 from peersupport.resources.models import Resource, ResourceCategory
 
 
 @dataclass(frozen=True)
 class CategoryGroup:
     category: str
-    label: str
+    label: Text
     resources: list[Resource]
 
 

@@ -3,6 +3,9 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.roster.models import (
     PREFER_NOT_TO_SAY,
@@ -24,14 +27,14 @@ RANK_CHOICES = [(rank, f"{rank} – {label}") for rank, label in RANK_LABELS.ite
 
 
 class RosterFilterForm(forms.Form):
-    q = forms.CharField(label="Name or employee id", required=False, max_length=100,
+    q = forms.CharField(label=_("Name or employee id"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
     department = forms.CharField(required=False, max_length=100,
                                  widget=forms.TextInput(attrs={"list": "departments"}))
     specialty = forms.CharField(required=False, max_length=100,
                                 widget=forms.TextInput(attrs={"list": "specialties"}))
-    role_type = forms.ChoiceField(label="Professional role", required=False,
-                                  choices=[("", "Any role")] + RoleType.choices)
+    role_type = forms.ChoiceField(label=_("Professional role"), required=False,
+                                  choices=[("", _("Any role"))] + RoleType.choices)
     site = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"list": "sites"}))
     active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
 
@@ -48,22 +51,25 @@ class RosterFilterForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    employee_id = forms.CharField(label="Employee id", max_length=40)
+    employee_id = forms.CharField(label=_("Employee id"), max_length=40)
     name = forms.CharField(max_length=200)
-    email = forms.CharField(label="Work email", required=False, max_length=254,
+    email = forms.CharField(label=_("Work email"), required=False, max_length=254,
                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label="Phone (for calls and texts)", required=False, max_length=40,
+    phone = forms.CharField(label=_("Phone (for calls and texts)"), required=False, max_length=40,
                             widget=forms.TextInput(attrs={"type": "tel"}))
-    role_type = forms.ChoiceField(label="Professional role", choices=RoleType.choices)
+    role_type = forms.ChoiceField(label=_("Professional role"), choices=RoleType.choices)
     specialty = forms.CharField(required=False, max_length=100,
                                 widget=forms.TextInput(attrs={"list": "specialties"}))
     department = forms.CharField(required=False, max_length=100,
                                  widget=forms.TextInput(attrs={"list": "departments"}))
     site = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"list": "sites"}))
     rank = forms.TypedChoiceField(choices=RANK_CHOICES, coerce=int, initial=3)
-    interventional = forms.BooleanField(label="Performs procedures (interventionalist)", required=False)
-    supervisor_employee_id = forms.CharField(label="Supervisor's employee id", required=False, max_length=40)
-    active = forms.BooleanField(label="Active on the roster", required=False, initial=True)
+    interventional = forms.BooleanField(label=_("Performs procedures (interventionalist)"), required=False)
+    supervisor_employee_id = forms.CharField(label=_("Supervisor's employee id"), required=False, max_length=40)
+    active = forms.BooleanField(label=_("Active on the roster"), required=False, initial=True)
+    # Not sent (an older page, a script): the language stored is kept.
+    language = forms.ChoiceField(label=_("Language of the program's emails and texts"),
+                                 choices=settings.LANGUAGES, initial="en", required=False)
 
     def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
         if person is not None:
@@ -80,6 +86,7 @@ class PersonForm(forms.Form):
                 "interventional": person.interventional,
                 "supervisor_employee_id": person.supervisor.employee_id if person.supervisor else "",
                 "active": person.active,
+                "language": person.language,
             })
         super().__init__(*args, **kwargs)
         self.person = person
@@ -90,7 +97,8 @@ class PersonForm(forms.Form):
     def clean_employee_id(self) -> str:
         employee_id: str = self.cleaned_data["employee_id"].strip()
         if self.person is None and Person.objects.filter(employee_id=employee_id).exists():
-            raise forms.ValidationError(f"{employee_id} is already on the roster; edit that entry instead.")
+            raise forms.ValidationError(gettext("%(employee_id)s is already on the roster; edit that entry instead.")
+                                        % {"employee_id": employee_id})
         return employee_id
 
     def to_input(self) -> PersonInput:
@@ -107,25 +115,31 @@ class PersonForm(forms.Form):
             supervisor_employee_id=data["supervisor_employee_id"].strip() or None,
             site=data["site"],
             active=data["active"],
+            language=data["language"] or None,
         )
 
 
 class SupporterForm(forms.Form):
     status = forms.ChoiceField(choices=SupporterStatus.choices)
     capacity = forms.IntegerField(
-        label="Case limit", required=False,
+        label=_("Case limit"), required=False,
         widget=forms.NumberInput(attrs={"min": 0, "max": 20}),
-        help_text="How many cases at once. Leave empty for the program's default.",
+        help_text=_("How many cases at once. Leave empty for the program's default."),
     )
-    trained_on = forms.DateField(label="Trained on", required=False,
+    trained_on = forms.DateField(label=_("Trained on"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     experience = forms.MultipleChoiceField(
-        label="Has lived through, and offers to support others with",
+        label=_("Has lived through, and offers to support others with"),
         choices=Experience.choices, required=False, widget=forms.CheckboxSelectMultiple,
     )
-    paused_until = forms.DateField(label="Paused until", required=False,
+    paused_until = forms.DateField(label=_("Paused until"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    on_call = forms.BooleanField(label="On call now", required=False)
+    on_call = forms.BooleanField(label=_("On call now"), required=False)
+    shared_across_programs = forms.BooleanField(
+        label=_("May be suggested to the system's other hospitals"), required=False,
+        help_text=_("When a peer there asks for someone from outside their hospital. Their cases there stay "
+                    "private: this program sees only how many they hold."),
+    )
 
     def __init__(self, *args: Any, supporter: Supporter | None = None, **kwargs: Any) -> None:
         if supporter is not None:
@@ -136,6 +150,7 @@ class SupporterForm(forms.Form):
                 "experience": supporter.experience,
                 "paused_until": supporter.paused_until,
                 "on_call": supporter.on_call,
+                "shared_across_programs": supporter.shared_across_programs,
             })
         super().__init__(*args, **kwargs)
 
@@ -148,27 +163,28 @@ class SupporterForm(forms.Form):
             experience=tuple(data["experience"]),
             paused_until=data["paused_until"],
             on_call=data["on_call"],
+            shared_across_programs=data["shared_across_programs"],
         )
 
 
 class SupporterFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status")] + SupporterStatus.choices)
+    status = forms.ChoiceField(required=False, choices=[("", _("Any status"))] + SupporterStatus.choices)
 
 
 class AboutMeForm(forms.Form):
     """Each answer optional, each from a fixed list; left blank, nothing is recorded."""
 
     gender = forms.ChoiceField(
-        required=False, widget=forms.RadioSelect, choices=[("", "No answer"), *Gender.choices],
-        label="Gender",
+        required=False, widget=forms.RadioSelect, choices=[("", _("No answer")), *Gender.choices],
+        label=_("Gender"),
     )
     race_ethnicity = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, choices=RaceEthnicity.choices,
-        label="Race and ethnicity", help_text="Choose all that apply.",
+        label=_("Race and ethnicity"), help_text=_("Choose all that apply."),
     )
     age_band = forms.ChoiceField(
-        required=False, widget=forms.RadioSelect, choices=[("", "No answer"), *AgeBand.choices],
-        label="Age",
+        required=False, widget=forms.RadioSelect, choices=[("", _("No answer")), *AgeBand.choices],
+        label=_("Age"),
     )
 
     def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
@@ -180,7 +196,7 @@ class AboutMeForm(forms.Form):
     def clean_race_ethnicity(self) -> list[str]:
         chosen: list[str] = self.cleaned_data["race_ethnicity"]
         if PREFER_NOT_TO_SAY in chosen and len(chosen) > 1:
-            raise forms.ValidationError("\"Prefer not to say\" is chosen on its own.")
+            raise forms.ValidationError(gettext("\"Prefer not to say\" is chosen on its own."))
         return chosen
 
     def answers(self) -> dict[str, Any]:

@@ -1,22 +1,25 @@
 """Changes to the roster: people (from HR feeds or by hand) and supporters."""
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from peersupport.accounts.models import User
+from peersupport.accounts.models import PROGRAM_STAFF, User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.matching.models import matching_version_bump
+from peersupport.program.models import program_id_for_site, site_mapping
 from peersupport.roster.models import (
     AgeBand,
     Experience,
@@ -49,6 +52,9 @@ class PersonInput:
     gender: str | None = None
     race_ethnicity: tuple[str, ...] | None = None
     age_band: str | None = None
+    # The language the program writes to them in ("en", "es"): None leaves what is stored (the
+    # person may have chosen it themself), and someone new is written to in English.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,12 +65,15 @@ class SupporterInput:
     experience: tuple[str, ...] = ()
     paused_until: date | None = None
     on_call: bool = False
+    # Whether other programs of the installation may be suggested this supporter; None keeps it as is
+    # (the roster feed does not set it: the supporter or their director does).
+    shared_across_programs: bool | None = None
 
 
 def _clean_employee_id(employee_id: str) -> str:
     employee_id = (employee_id or "").strip()
     if not employee_id or len(employee_id) > 40 or any(c.isspace() for c in employee_id):
-        raise InvalidInput("An employee_id is 1 to 40 characters without spaces.")
+        raise InvalidInput(gettext("An employee_id is 1 to 40 characters without spaces."))
     return employee_id
 
 
@@ -108,10 +117,23 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
         "active": data.active,
         **self_identification_values(gender=data.gender, race_ethnicity=data.race_ethnicity,
                                      age_band=data.age_band),
+        **language_value(data.language),
     }
 
 
+def language_value(language: str | None) -> dict[str, Any]:
+    """The checked language, if it was given (None: not given, left out)."""
+    if language is None:
+        return {}
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise _problem("language", f"Unknown language {language!r}; use one of {', '.join(codes)}.")
+    return {"language": language}
+
+
 SELF_IDENTIFICATION_FIELDS = ("gender", "race_ethnicity", "age_band")
+# Fields a write leaves as stored unless it gives them: the self-identification, and the language.
+KEPT_UNLESS_GIVEN = (*SELF_IDENTIFICATION_FIELDS, "language")
 
 
 def self_identification_values(*, gender: str | None, race_ethnicity: Sequence[str] | None,
@@ -141,7 +163,7 @@ def person_describe_self(*, actor: User, gender: str, race_ethnicity: Sequence[s
 
     The audit entry says that they changed them, never what they are."""
     if not actor.is_authenticated or not actor.is_active or actor.person_id is None:
-        raise PermissionDenied("Only a person on the staff roster describes themself here.")
+        raise PermissionDenied(gettext("Only a person on the staff roster describes themself here."))
     values = self_identification_values(gender=gender, race_ethnicity=race_ethnicity, age_band=age_band)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=actor.person_id)
@@ -157,6 +179,10 @@ def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) ->
     """Create or update a roster entry. Returns (person, created)."""
     employee_id = _clean_employee_id(employee_id)
     values: dict[str, Any] = _person_values(employee_id, data)
+    program_id = writer_program(actor)
+    if program_id is not None and program_id_for_site(values["site"]) != program_id:
+        # A director or administrator adds or moves people within their own program only.
+        raise _problem("site", another_programs_site(values["site"]))
     supervisor = None
     if data.supervisor_employee_id:
         supervisor = Person.objects.filter(employee_id=data.supervisor_employee_id).first()
@@ -173,7 +199,8 @@ def person_upsert(*, actor: User | None, employee_id: str, data: PersonInput) ->
             audit_record(actor=actor, action="person.create" if created else "person.update",
                          obj=person, detail={"employee_id": employee_id})
     except IntegrityError:
-        raise InvalidInput(f"{employee_id} was changed by someone else at the same moment; try again.") from None
+        raise InvalidInput(gettext("%(employee_id)s was changed by someone else at the same moment; try again.")
+                           % {"employee_id": employee_id}) from None
     return person, created
 
 
@@ -190,7 +217,7 @@ def _supporter_values(data: SupporterInput) -> dict[str, Any]:
                        f"Unknown experience {unknown[0]!r}; use one of {', '.join(Experience.values)}.")
     if data.trained_on and data.trained_on > timezone.localdate():
         raise _problem("trained_on", "trained_on is in the future.")
-    return {
+    values: dict[str, Any] = {
         "status": data.status,
         "capacity": data.capacity,
         "trained_on": data.trained_on,
@@ -198,6 +225,9 @@ def _supporter_values(data: SupporterInput) -> dict[str, Any]:
         "paused_until": data.paused_until,
         "on_call": data.on_call,
     }
+    if data.shared_across_programs is not None:
+        values["shared_across_programs"] = data.shared_across_programs
+    return values
 
 
 def _training_problem(values: dict[str, Any], status_before: str | None,
@@ -241,9 +271,9 @@ def supporter_upsert(*, actor: User | None, employee_id: str, data: SupporterInp
 BATCH_LIMIT = 1_000
 _LISTED_IN_DETAIL = 10
 PERSON_FIELDS = ("name", "email", "phone", "role_type", "specialty", "department", "rank",
-                 "interventional", "site", "active", *SELF_IDENTIFICATION_FIELDS)
-# What a new person's self-identification is when the batch does not give it.
-_NOT_GIVEN: dict[str, Any] = {"gender": "", "race_ethnicity": [], "age_band": ""}
+                 "interventional", "site", "active", *KEPT_UNLESS_GIVEN)
+# What a new person's self-identification and language are when the batch does not give them.
+_NOT_GIVEN: dict[str, Any] = {"gender": "", "race_ethnicity": [], "age_band": "", "language": "en"}
 SUPPORTER_FIELDS = ("status", "capacity", "trained_on", "experience", "paused_until", "on_call")
 
 
@@ -301,6 +331,44 @@ def _refuse_batch(kind: str, problems: list[_Problem]) -> InvalidInput:
     )
 
 
+def writer_program(actor: User | None) -> int | None:
+    """The one program whose roster this writer may change: a director's or administrator's own
+    (their tokens' too); None for the installation's HR feed (an integration login) and the
+    operator's commands, which write every program's people."""
+    if actor is not None and actor.role in PROGRAM_STAFF:
+        return actor.program_pk
+    return None
+
+
+def another_programs_person(employee_id: str) -> str:
+    return (f"{employee_id} is on another program's roster: only that program's director or "
+            "administrator can change it.")
+
+
+def another_programs_site(site: str) -> str:
+    return (f"The site {site or '(none)'} belongs to another program: only that program's director "
+            "or administrator can add or move people there.")
+
+
+def program_problems(values: dict[str, dict[str, Any]], program_id: int | None, *,
+                     program_of_person: Mapping[str, int | None]) -> dict[str, tuple[str, str]]:
+    """The entries a writer limited to one program may not write: (field, message) by employee id.
+
+    Another program's person (`program_of_person`, as stored) is refused, and so is an entry
+    whose site would put it in another program (new there, or moved there)."""
+    if program_id is None:
+        return {}
+    refused: dict[str, tuple[str, str]] = {}
+    program_of_site = site_mapping()
+    for employee_id, fields in values.items():
+        stored = program_of_person.get(employee_id, program_id)
+        if stored is not None and stored != program_id:
+            refused[employee_id] = ("employee_id", another_programs_person(employee_id))
+        elif program_id_for_site(fields.get("site", ""), program_of_site) != program_id:
+            refused[employee_id] = ("site", another_programs_site(fields.get("site", "")))
+    return refused
+
+
 def _check_size(kind: str, count: int) -> None:
     if count > BATCH_LIMIT:
         raise InvalidInput(f"At most {BATCH_LIMIT:,} {kind} a call; this one has {count:,}.")
@@ -350,6 +418,14 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
                 problems.append(_item_problem(index_of[employee_id],
                                               f"Unknown supervisor_employee_id: {supervisor}.",
                                               "supervisor_employee_id"))
+        # A director or administrator writes their own program's people only (one query).
+        program_id = writer_program(actor)
+        if program_id is not None:
+            stored_program = dict(Person.objects.filter(employee_id__in=list(values)).values_list(
+                "employee_id", "program_id"))
+            for employee_id, (field, message) in program_problems(
+                    values, program_id, program_of_person=stored_program).items():
+                problems.append(_item_problem(index_of[employee_id], message, field))
         if problems:
             raise _refuse_batch("people", problems)
         existing = {
@@ -359,46 +435,10 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
         }
         pk_of.update((employee_id, row["pk"]) for employee_id, row in existing.items())
 
-        now = timezone.now()
-        # The writes by which self-identification fields their item gave (see below).
-        writes: dict[frozenset[str], list[Person]] = {}
         later: list[tuple[str, str]] = []  # (person, supervisor) both created in this batch
-        unchanged = 0
-        for employee_id, fields in values.items():
-            named = supervisor_of.get(employee_id)
-            supervisor_pk = pk_of.get(named) if named else None
-            pending = named is not None and supervisor_pk is None
-            if named is not None and pending:
-                later.append((employee_id, named))
-            before = existing.get(employee_id)
-            given = frozenset(name for name in SELF_IDENTIFICATION_FIELDS if name in fields)
-            for name in SELF_IDENTIFICATION_FIELDS:
-                # Not given: kept as stored (or blank for someone new), like the single PUT.
-                fields.setdefault(name, before[name] if before is not None else _NOT_GIVEN[name])
-            if (before is not None and not pending and supervisor_pk == before["supervisor_id"]
-                    and all(before[name] == fields[name] for name in PERSON_FIELDS)):
-                unchanged += 1
-                continue
-            writes.setdefault(given, []).append(
-                Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now, **fields))
-        # An existing entry gets only the self-identification its item gave: an answer the person
-        # saves on their own page while the batch runs is not overwritten with the one read above.
-        # One upsert per set of fields given (at most eight; one for a feed that always sends the same).
-        for given, people in writes.items():
-            kept = [name for name in SELF_IDENTIFICATION_FIELDS if name not in given]
-            Person.objects.bulk_create(people, update_conflicts=True, unique_fields=["employee_id"],
-                                       update_fields=[*(f for f in PERSON_FIELDS if f not in kept),
-                                                      "supervisor", "updated_at"])
-        written = sum(len(people) for people in writes.values())
-        if later:
-            # Second pass: supervisors who did not exist until the insert above, in one UPDATE.
-            pk_of.update(Person.objects.filter(employee_id__in={s for _, s in later})
-                         .values_list("employee_id", "pk"))
-            staff_of: dict[str, list[str]] = {}
-            for employee_id, supervisor in later:
-                staff_of.setdefault(supervisor, []).append(employee_id)
-            Person.objects.filter(employee_id__in=[e for e, _ in later]).update(supervisor_id=Case(
-                *(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
+        written, unchanged = people_write(list(values), values=values, supervisor_of=supervisor_of,
+                                          pk_of=pk_of, existing=existing, later=later, now=timezone.now())
+        people_set_supervisors(later, pk_of)
         created = sum(1 for employee_id in values if employee_id not in existing)
         counts = BatchCounts(created=created, updated=written - created, unchanged=unchanged)
         if written:
@@ -407,6 +447,68 @@ def people_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Person
         audit_record(actor=actor, action="roster.batch", object_type="person",
                      detail={"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged})
     return counts
+
+
+
+def people_write(employee_ids: Sequence[str], *, values: dict[str, dict[str, Any]], supervisor_of: dict[str, str],
+                 pk_of: dict[str, int], existing: dict[str, dict[str, Any]], later: list[tuple[str, str]],
+                 now: Any) -> tuple[int, int]:
+    """Write the new and changed roster entries among `employee_ids` (checked `values` from
+    `_person_values`); returns (written, unchanged). The batch and the file import share it.
+
+    A supervisor whose pk is not in `pk_of` yet (created in this write) is left to the second
+    pass: the pair is appended to `later` for `people_set_supervisors`."""
+    # The writes by which self-identification fields their item gave (see below).
+    writes: dict[frozenset[str], list[Person]] = {}
+    unchanged = 0
+    # Each person's program follows their site (program.ProgramSite): one query for the batch.
+    program_of_site = site_mapping()
+    for employee_id in employee_ids:
+        fields = values[employee_id]
+        named = supervisor_of.get(employee_id)
+        supervisor_pk = pk_of.get(named) if named else None
+        pending = named is not None and supervisor_pk is None
+        if named is not None and pending:
+            later.append((employee_id, named))
+        before = existing.get(employee_id)
+        given = frozenset(name for name in KEPT_UNLESS_GIVEN if name in fields)
+        for name in KEPT_UNLESS_GIVEN:
+            # Not given: kept as stored (or blank for someone new), like the single PUT.
+            fields.setdefault(name, before[name] if before is not None else _NOT_GIVEN[name])
+        if (before is not None and not pending and supervisor_pk == before["supervisor_id"]
+                and all(before[name] == fields[name] for name in PERSON_FIELDS)):
+            unchanged += 1
+            continue
+        writes.setdefault(given, []).append(
+            Person(employee_id=employee_id, supervisor_id=supervisor_pk, updated_at=now,
+                   program_id=program_id_for_site(fields.get("site", ""), program_of_site), **fields))
+    # An existing entry gets only the self-identification its item gave: an answer the person
+    # saves on their own page while the batch runs is not overwritten with the one read above.
+    # One upsert per set of fields given (at most sixteen; one for a feed that always sends the same).
+    for given, people in writes.items():
+        kept = [name for name in KEPT_UNLESS_GIVEN if name not in given]
+        # email_hash: pre_save derives it for each row inserted, and the conflict's update sets it too.
+        Person.objects.bulk_create(people, update_conflicts=True, unique_fields=["employee_id"],
+                                   update_fields=[*(f for f in PERSON_FIELDS if f not in kept),
+                                                  "email_hash", "supervisor", "program", "updated_at"])
+    return sum(len(people) for people in writes.values()), unchanged
+
+
+def people_set_supervisors(later: Sequence[tuple[str, str]], pk_of: dict[str, int]) -> None:
+    """Second pass: supervisors who did not exist until the write above, one UPDATE a chunk of
+    BATCH_LIMIT people."""
+    if not later:
+        return
+    missing = {s for _, s in later if s not in pk_of}
+    for start in range(0, len(missing), BATCH_LIMIT):
+        chunk = list(missing)[start:start + BATCH_LIMIT]
+        pk_of.update(Person.objects.filter(employee_id__in=chunk).values_list("employee_id", "pk"))
+    for start in range(0, len(later), BATCH_LIMIT):
+        staff_of: dict[str, list[str]] = {}
+        for employee_id, supervisor in later[start:start + BATCH_LIMIT]:
+            staff_of.setdefault(supervisor, []).append(employee_id)
+        Person.objects.filter(employee_id__in=[e for staff in staff_of.values() for e in staff]).update(
+            supervisor_id=Case(*(When(employee_id__in=staff, then=Value(pk_of[s])) for s, staff in staff_of.items())))
 
 
 def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, SupporterInput]]) -> BatchCounts:
@@ -433,10 +535,20 @@ def supporters_upsert_batch(*, actor: User | None, items: Sequence[tuple[str, Su
             problems.append(_item_problem(index, exc))
 
     with transaction.atomic(), _whole_batch_per_query():
-        person_of: dict[str, int] = dict(
-            Person.objects.filter(employee_id__in=list(index_of)).values_list("employee_id", "pk"))
+        program_of_person: dict[str, int | None] = {}
+        person_of: dict[str, int] = {}
+        for employee_id, pk, person_program in Person.objects.filter(employee_id__in=list(index_of)).values_list(
+                "employee_id", "pk", "program_id"):
+            person_of[employee_id] = pk
+            program_of_person[employee_id] = person_program
+        # A director or administrator manages their own program's supporters only.
+        program_id = writer_program(actor)
         for employee_id, index in index_of.items():
-            if employee_id not in person_of:
+            if (program_id is not None and employee_id in person_of
+                    and program_of_person[employee_id] != program_id):
+                problems.append(_item_problem(index, another_programs_person(employee_id), "employee_id"))
+                del person_of[employee_id]
+            elif employee_id not in person_of:
                 problems.append(_item_problem(
                     index,
                     f"Unknown employee_id: {employee_id}. Add the person to the roster first.", "employee_id"))

@@ -9,14 +9,21 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.lib.paging import uncounted_page
+from peersupport.notifications.assignment import text_unavailable_reason
 from peersupport.program.models import ProgramSettings
 from peersupport.referrals.access import require_may_refer
-from peersupport.roster.access import person_for_user, require_roster_reader, require_supporter_manager
+from peersupport.roster.access import (
+    person_for_user,
+    refuse_another_programs_person,
+    require_roster_reader,
+    require_supporter_manager,
+)
 from peersupport.roster.forms import (
     PersonForm,
     RosterFilterForm,
@@ -36,9 +43,8 @@ CHOICES_MAX = 500
 
 
 def _lookup_people() -> PersonQuerySet:
-    """Active people the program serves: the referral form may name only them."""
-    program = ProgramSettings.current()
-    return Person.objects.referable(program.served_role_types).only(
+    """Active people their program serves: the referral form may name only them."""
+    return Person.objects.referable_in_their_program().only(
         "employee_id", "name", "department"
     )
 
@@ -91,7 +97,8 @@ def _datalists() -> dict[str, Sequence[str]]:
 def roster(request: SignedInRequest) -> HttpResponse:
     require_roster_reader(request.user)
     form = RosterFilterForm(request.GET)
-    people = Person.objects.select_related("supporter")
+    # The program's own roster (index person_program_name_idx).
+    people = Person.objects.filter(program_id=request.user.program_pk).select_related("supporter")
     people = form.filter(people) if form.is_valid() else people.none()
     # No count of the (filtered) roster: at 100,000 people that count would cost more than the page.
     page = uncounted_page(people, request.GET.get("page"), PAGE_SIZE)
@@ -109,7 +116,8 @@ def _save_person(request: SignedInRequest, form: PersonForm, employee_id: str) -
     except ServiceError as exc:
         form.add_error(None, exc.detail)
         return None
-    messages.success(request, f"{person.name} is {'added to' if created else 'updated on'} the roster.")
+    done = gettext("%(name)s is added to the roster.") if created else gettext("%(name)s is updated on the roster.")
+    messages.success(request, done % {"name": person.name})
     return person
 
 
@@ -118,6 +126,8 @@ def _save_person(request: SignedInRequest, form: PersonForm, employee_id: str) -
 def person_new(request: SignedInRequest) -> HttpResponse:
     require_roster_reader(request.user)
     if request.method == "POST":
+        # Before the form's own check (an id already on the roster): the same 404 as for no one.
+        refuse_another_programs_person(request.user, str(request.POST.get("employee_id", "")).strip())
         form = PersonForm(request.POST)
         if form.is_valid() and (person := _save_person(request, form, form.cleaned_data["employee_id"])):
             return redirect("person-edit", person.employee_id)
@@ -154,7 +164,7 @@ def supporter_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, f"{person.name}'s supporter settings are saved.")
+                messages.success(request, gettext("%(name)s's supporter settings are saved.") % {"name": person.name})
                 if from_team:
                     return redirect("supporters")
                 return redirect("person-edit", person.employee_id)
@@ -165,7 +175,8 @@ def supporter_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
     initial_training_on = initial_training_dates([person.pk]).get(person.pk)
     return render(request, "roster/supporter_form.html",
                   {"form": form, "person": person, "supporter": supporter, "from_team": from_team,
-                   "initial_training_on": initial_training_on}, status=status)
+                   "initial_training_on": initial_training_on,
+                   "text_unavailable": text_unavailable_reason(supporter) if supporter else ""}, status=status)
 
 
 @login_required
@@ -173,9 +184,10 @@ def supporter_edit(request: SignedInRequest, employee_id: str) -> HttpResponse:
 def supporters(request: SignedInRequest) -> HttpResponse:
     require_supporter_manager(request.user)
     form = SupporterFilterForm(request.GET)
-    default_limit = ProgramSettings.current().default_case_limit
+    default_limit = ProgramSettings.for_program(request.user.program_id).default_case_limit
     team = (
-        with_last_training(Supporter.objects.with_open_cases())
+        # The program's own supporters.
+        with_last_training(Supporter.objects.filter(person__program_id=request.user.program_pk).with_open_cases())
         .annotate(limit=Coalesce("capacity", Value(default_limit)))
         .select_related("person")
         .order_by("person__name", "pk")
@@ -204,7 +216,9 @@ def supporter_add(request: SignedInRequest) -> HttpResponse:
     people = []
     if len(q) >= LOOKUP_MIN_CHARS:
         people = list(
-            Person.objects.filter(active=True).search(q).select_related("supporter").order_by("name", "pk")
+            # The program's own people: its staff build its own team.
+            Person.objects.filter(active=True, program_id=request.user.program_pk).search(q)
+            .select_related("supporter").order_by("name", "pk")
             .only("employee_id", "name", "department", "supporter__id")[:LOOKUP_MAX_RESULTS]
         )
     context = {"q": q, "people": people, "min_chars": LOOKUP_MIN_CHARS}

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.requests import SignedInRequest
@@ -19,7 +20,8 @@ def about_me(request: SignedInRequest) -> HttpResponse:
     """Only the signed-in person's own entry: there is no way to name anyone else's."""
     person = request.user.person
     if person is None:
-        raise PermissionDenied("Your login is not linked to the staff roster, so there is nothing to describe here.")
+        raise PermissionDenied(
+            gettext("Your login is not linked to the staff roster, so there is nothing to describe here."))
     status = 200
     if request.method == "POST":
         form = AboutMeForm(request.POST)
@@ -29,7 +31,7 @@ def about_me(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "Thank you: your answers are saved.")
+                messages.success(request, gettext("Thank you: your answers are saved."))
                 return redirect("about-me")
         status = InvalidInput.status
     else:

@@ -1,12 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class AskEmailForm(forms.Form):
     email = forms.EmailField(
-        label="Your work email",
+        label=_("Your work email"),
         max_length=254,
-        help_text="We send a personal link to this address. It opens a short form; no sign-in needed.",
+        help_text=_("We send a personal link to this address. It opens a short form; no sign-in needed."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
-        error_messages={"required": "Give your work email address.",
-                        "invalid": "Give an email address like name@hospital.org."},
+        error_messages={"required": _("Give your work email address."),
+                        "invalid": _("Give an email address like name@hospital.org.")},
     )

@@ -21,7 +21,6 @@ from peersupport.lib.errors import InvalidInput
 from peersupport.lib.keyed import address_digest, client_digest
 from peersupport.notifications.emails import render_personal_link_email
 from peersupport.notifications.services import outbox_enqueue
-from peersupport.program.models import ProgramSettings
 from peersupport.referrals.models import Category, Referral, Source
 from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.roster.models import Person
@@ -73,14 +72,13 @@ def _schedule(request_id: int) -> None:
 
 
 def served_person_with_address(email: str) -> Person | None:
-    """The active roster entry with this address (any letter case), in a role the program serves."""
+    """The active roster entry with this address (any letter case), in a role their program serves."""
     address = email.strip()
     if not address or len(address) > 254:
         return None
-    served = ProgramSettings.current().served_role_types
     return (
-        Person.objects.filter(email__iexact=address, active=True, role_type__in=served)
-        .exclude(email="").order_by("pk").first()
+        Person.objects.with_email(address).referable_in_their_program()
+        .order_by("pk").first()
     )
 
 

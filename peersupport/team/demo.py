@@ -12,7 +12,7 @@ from peersupport.cases.models import HOLDING_STATES, Case, CheckInReason
 from peersupport.cases.services_checkin import case_request_check_in
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.roster.models import Supporter, SupporterStatus
-from peersupport.team.models import PauseReason
+from peersupport.team.models import OnCallWeek, PauseReason
 from peersupport.team.services import (
     on_call_team_save,
     on_call_week_set,
@@ -23,6 +23,9 @@ from peersupport.team.services import (
 TEAM_NAMES = ("Team Cedar", "Team Maple", "Team Willow")
 TEAM_SIZE = 4
 ROTA_WEEKS = 6
+# The rota's past: a year of weeks, every ninth one left uncovered.
+PAST_ROTA_WEEKS = 52
+PAST_GAP_EVERY = 9
 
 
 def demo_team(supporter_users: list[User]) -> None:
@@ -46,6 +49,13 @@ def demo_team(supporter_users: list[User]) -> None:
     monday = today - timedelta(days=today.weekday())
     for week in range(ROTA_WEEKS if teams else 0):
         on_call_week_set(actor=director, starts_on=monday + timedelta(weeks=week), team_id=teams[week % len(teams)].pk)
+    # The past year's rota, written as it was kept (the service plans weeks ahead only): most weeks
+    # covered, a few holiday weeks nobody took, so the reports' on-call coverage reads true.
+    if teams:
+        OnCallWeek.objects.bulk_create(
+            OnCallWeek(starts_on=monday - timedelta(weeks=week), team=teams[week % len(teams)])
+            for week in range(1, PAST_ROTA_WEEKS + 1) if week % PAST_GAP_EVERY != 0
+        )
     participation_pause(actor=paused_user, until=today + timedelta(days=10), reason=PauseReason.LEAVE)
     for user in supporter_users[:2]:
         participation_set_recognition(actor=user, opt_in=True)

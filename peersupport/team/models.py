@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.roster.models import Supporter
 
@@ -30,10 +31,10 @@ def new_feed_token() -> str:
 
 
 class PauseReason(models.TextChoices):
-    LEAVE = "leave", "Leave"
-    BUSY = "busy", "A busy time at work"
-    PERSONAL = "personal", "Personal reasons"
-    OTHER = "other", "Other"
+    LEAVE = "leave", _("Leave")
+    BUSY = "busy", _("A busy time at work")
+    PERSONAL = "personal", _("Personal reasons")
+    OTHER = "other", _("Other")
 
 
 class Participation(models.Model):

@@ -1,8 +1,8 @@
 """The supporter's own "My participation" page, the director's on-call rota and recognition
 pages, and the calendar feeds (no sign-in: the secret address is the key)."""
 
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peersupport.accounts.models import Role
@@ -18,12 +21,23 @@ from peersupport.accounts.requests import SignedInRequest
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.meetings.selectors import upcoming_invitations
+from peersupport.notifications.assignment import text_unavailable_reason
+from peersupport.notifications.channels import text_messages_enabled
 from peersupport.team import feeds, selectors, services
-from peersupport.team.forms import PauseForm, RecognitionForm, TeamFeedForm, TeamForm, WeekForm
+from peersupport.team.forms import (
+    NotifyByForm,
+    PauseForm,
+    RecognitionForm,
+    SharingForm,
+    TeamFeedForm,
+    TeamForm,
+    WeekForm,
+)
 from peersupport.team.models import WEEK, OnCallWeek
 
-supporter_page = role_required({Role.SUPPORTER}, "This page is a supporter's own.")
-director_page = role_required({Role.DIRECTOR}, "Only the program director keeps the rota and the recognition list.")
+supporter_page = role_required({Role.SUPPORTER}, gettext_lazy("This page is a supporter's own."))
+director_page = role_required({Role.DIRECTOR},
+                              gettext_lazy("Only the program director keeps the rota and the recognition list."))
 
 
 def _form_error(form: Form) -> str:
@@ -38,7 +52,7 @@ def feed_url(token: str) -> str:
 
 
 def _my_page(request: SignedInRequest, *, error: str = "", status: int = 200, feed: str = "",
-             pause_form: PauseForm | None = None) -> HttpResponse:
+             pause_form: PauseForm | None = None, notify_form: NotifyByForm | None = None) -> HttpResponse:
     supporter = services.supporter_of(request.user)
     participation = selectors.participation_of(supporter)
     today = timezone.localdate()
@@ -52,6 +66,10 @@ def _my_page(request: SignedInRequest, *, error: str = "", status: int = 200, fe
         "paused": paused,
         "pause_form": pause_form or PauseForm(initial={"until": today + timedelta(days=14)}),
         "recognition_form": RecognitionForm(initial={"opt_in": participation.recognition_opt_in}),
+        "sharing_form": SharingForm(initial={"shared": supporter.shared_across_programs}),
+        "notify_form": notify_form or NotifyByForm(initial={"notify_by": supporter.notify_by}),
+        "texts_enabled": text_messages_enabled(),
+        "text_unavailable": text_unavailable_reason(supporter),
         "contribution": selectors.contributions([supporter.pk])[supporter.pk],
         "upcoming": upcoming,
         "meetings": upcoming_invitations(supporter.pk),
@@ -80,8 +98,8 @@ def my_team_pause(request: SignedInRequest) -> HttpResponse:
                                                  reason=form.cleaned_data["reason"])
     except ServiceError as exc:
         return _my_page(request, error=exc.detail, status=exc.status, pause_form=form)
-    messages.success(request, f"You are paused through {supporter.paused_until:%B %-d, %Y}. "
-                              "You will not be suggested for new peers until then.")
+    messages.success(request, _("You are paused through %(day)s. You will not be suggested for new peers until then.")
+                     % {"day": date_format(cast(date, supporter.paused_until), _("F j, Y"))})
     return redirect("my-team")
 
 
@@ -92,7 +110,7 @@ def my_team_resume(request: SignedInRequest) -> HttpResponse:
         services.participation_resume(actor=request.user)
     except ServiceError as exc:
         return _my_page(request, error=exc.detail, status=exc.status)
-    messages.success(request, "Welcome back. You can be suggested for new peers again.")
+    messages.success(request, _("Welcome back. You can be suggested for new peers again."))
     return redirect("my-team")
 
 
@@ -103,8 +121,35 @@ def my_team_recognition(request: SignedInRequest) -> HttpResponse:
     form.is_valid()  # a checkbox: absent means no
     opt_in = bool(form.cleaned_data.get("opt_in"))
     services.participation_set_recognition(actor=request.user, opt_in=opt_in)
-    messages.success(request, "You are on the recognition list. Thank you." if opt_in
-                     else "You are not on the recognition list.")
+    messages.success(request, _("You are on the recognition list. Thank you.") if opt_in
+                     else _("You are not on the recognition list."))
+    return redirect("my-team")
+
+
+@supporter_page
+@require_POST
+def my_team_sharing(request: SignedInRequest) -> HttpResponse:
+    form = SharingForm(request.POST)
+    form.is_valid()  # a checkbox: absent means no
+    shared = bool(form.cleaned_data.get("shared"))
+    services.participation_set_shared(actor=request.user, shared=shared)
+    messages.success(request, _("Saved: you may be suggested to peers of the other hospitals.") if shared
+                     else _("Saved: you are suggested to this hospital's peers only."))
+    return redirect("my-team")
+
+
+@supporter_page
+@require_POST
+def my_team_notifications(request: SignedInRequest) -> HttpResponse:
+    form = NotifyByForm(request.POST)
+    if not form.is_valid():
+        return _my_page(request, error=_form_error(form), status=InvalidInput.status, notify_form=form)
+    try:
+        supporter = services.participation_set_notify_by(actor=request.user, notify_by=form.cleaned_data["notify_by"])
+    except ServiceError as exc:
+        return _my_page(request, error=exc.detail, status=exc.status, notify_form=form)
+    messages.success(request, _("Saved: you are told of a new peer by %(channel)s.")
+                     % {"channel": supporter.get_notify_by_display().lower()})
     return redirect("my-team")
 
 
@@ -166,7 +211,7 @@ def rota_team(request: SignedInRequest) -> HttpResponse:
                                           team_id=form.cleaned_data["team"])
     except ServiceError as exc:
         return _rota_page(request, error=exc.detail, status=exc.status, team_form=form)
-    messages.success(request, f"Saved the on-call team {team.name}.")
+    messages.success(request, _("Saved the on-call team %(team)s.") % {"team": team.name})
     return redirect("on-call")
 
 
@@ -181,9 +226,9 @@ def rota_week(request: SignedInRequest) -> HttpResponse:
                                          team_id=form.cleaned_data["team"])
     except ServiceError as exc:
         return _rota_page(request, error=exc.detail, status=exc.status)
-    starts = f"{form.cleaned_data['starts_on']:%B %-d}"
-    messages.success(request, f"The week of {starts}: {week.team.name} on call." if week
-                     else f"The week of {starts} has no team on call.")
+    starts = date_format(form.cleaned_data["starts_on"], _("F j"))
+    messages.success(request, _("The week of %(day)s: %(team)s on call.") % {"day": starts, "team": week.team.name}
+                     if week else _("The week of %(day)s has no team on call.") % {"day": starts})
     return redirect("on-call")
 
 

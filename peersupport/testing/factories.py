@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from peersupport.accounts.models import Role, User
+from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 from peersupport.training.models import Attendance, CourseKind
 
@@ -60,3 +61,14 @@ def make_user(role: str = Role.REFERRER, person: Person | None = None, **fields:
         username=email, email=email, password=password, role=role, person=person, **fields
     )
     return user
+
+
+def program_settings(**fields: Any) -> ProgramSettings:
+    """The default program's settings with these fields changed, saved (a test's program rules).
+
+    Never by primary key: on PostgreSQL a test's rows do not start from id 1."""
+    settings = ProgramSettings.current()
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.save()
+    return settings

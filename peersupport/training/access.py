@@ -2,13 +2,14 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.front.decorators import require_role
 from peersupport.training.models import Course, Material, Session
 
-STAFF_ONLY = "Only the program's director and administrator see the training records."
-DIRECTOR_ONLY = "Only the program director maintains the courses, sessions and materials."
+STAFF_ONLY = _("Only the program's director and administrator see the training records.")
+DIRECTOR_ONLY = _("Only the program director maintains the courses, sessions and materials.")
 MAINTAINERS = frozenset({Role.DIRECTOR})
 
 
@@ -29,7 +30,7 @@ def session_for_user(user: User, session_id: int) -> Session:
     require_training_reader(user)
     session = Session.objects.select_related("course").filter(pk=session_id).first()
     if session is None:
-        raise Http404("No such training session.")
+        raise Http404(_("No such training session."))
     return session
 
 

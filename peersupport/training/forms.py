@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.training.models import (
     Agreement,
@@ -26,10 +27,10 @@ from peersupport.training.services import (
 
 
 class CourseForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    kind = forms.ChoiceField(label="Kind of course", choices=CourseKind.choices)
-    summary = forms.CharField(label="What it covers, in a sentence", required=False, max_length=300)
-    active = forms.BooleanField(label="Offered now", required=False, initial=True)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind of course"), choices=CourseKind.choices)
+    summary = forms.CharField(label=_("What it covers, in a sentence"), required=False, max_length=300)
+    active = forms.BooleanField(label=_("Offered now"), required=False, initial=True)
 
     def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any) -> None:
         if course is not None:
@@ -43,13 +44,13 @@ class CourseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=600, initial=180)
-    place = forms.CharField(max_length=200)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=600, initial=180)
+    place = forms.CharField(label=_("Place"), max_length=200)
     facilitators = forms.CharField(
-        label="Facilitators' employee ids", required=False, max_length=500,
-        help_text="Supporters or program staff, separated by commas.",
+        label=_("Facilitators' employee ids"), required=False, max_length=500,
+        help_text=_("Supporters or program staff, separated by commas."),
     )
 
     def __init__(self, *args: Any, session: Session | None = None, **kwargs: Any) -> None:
@@ -70,15 +71,15 @@ class SessionForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attendees = forms.MultipleChoiceField(label="Who attended", required=False, choices=[],
+    attendees = forms.MultipleChoiceField(label=_("Who attended"), required=False, choices=[],
                                           widget=forms.CheckboxSelectMultiple)
     others = forms.CharField(
-        label="Others, by employee id", required=False, max_length=5000,
+        label=_("Others, by employee id"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One or more employee ids, separated by commas, spaces or new lines.",
+        help_text=_("One or more employee ids, separated by commas, spaces or new lines."),
     )
     completed = forms.TypedChoiceField(
-        label="They", choices=[("yes", "completed the session"), ("no", "attended but did not complete it")],
+        label=_("They"), choices=[("yes", _("completed the session")), ("no", _("attended but did not complete it"))],
         initial="yes", coerce=lambda value: value == "yes", widget=forms.RadioSelect,
     )
 
@@ -90,18 +91,18 @@ class AttendanceForm(forms.Form):
         data = super().clean() or {}
         ids = list(data.get("attendees") or []) + (data.get("others") or "").replace(",", " ").split()
         if not ids:
-            raise forms.ValidationError("Choose at least one person who attended.")
+            raise forms.ValidationError(_("Choose at least one person who attended."))
         data["employee_ids"] = ids
         return data
 
 
 class MaterialForm(forms.Form):
-    title = forms.CharField(max_length=160)
-    url = forms.URLField(label="Link", required=False, max_length=500, assume_scheme="https")
-    description = forms.CharField(label="Short description", required=False, max_length=300)
-    course = forms.ModelChoiceField(label="For the course", required=False, queryset=Course.objects.all(),
-                                    empty_label="Every course")
-    active = forms.BooleanField(label="Shown to supporters", required=False, initial=True)
+    title = forms.CharField(label=_("Title"), max_length=160)
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    description = forms.CharField(label=_("Short description"), required=False, max_length=300)
+    course = forms.ModelChoiceField(label=_("For the course"), required=False, queryset=Course.objects.all(),
+                                    empty_label=_("Every course"))
+    active = forms.BooleanField(label=_("Shown to supporters"), required=False, initial=True)
 
     def __init__(self, *args: Any, material: Material | None = None, **kwargs: Any) -> None:
         if material is not None:
@@ -118,13 +119,13 @@ class MaterialForm(forms.Form):
 
 
 class TrainingSettingsForm(forms.Form):
-    refresher_months = forms.IntegerField(label="A refresher falls due this many months after the last training",
+    refresher_months = forms.IntegerField(label=_("A refresher falls due this many months after the last training"),
                                           min_value=1, max_value=60)
-    notice_days = forms.IntegerField(label="Tell the supporter this many days before it is due",
+    notice_days = forms.IntegerField(label=_("Tell the supporter this many days before it is due"),
                                      min_value=1, max_value=120)
     pause_when_overdue = forms.BooleanField(
-        label="Pause supporters whose refresher is overdue", required=False,
-        help_text="The reminders job pauses them, so they are not suggested, until a refresher is recorded.",
+        label=_("Pause supporters whose refresher is overdue"), required=False,
+        help_text=_("The reminders job pauses them, so they are not suggested, until a refresher is recorded."),
     )
 
     def __init__(self, *args: Any, rules: TrainingSettings, **kwargs: Any) -> None:
@@ -139,11 +140,11 @@ class TrainingSettingsForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    usefulness = forms.TypedChoiceField(label="How useful was the session?", choices=Usefulness.choices,
+    usefulness = forms.TypedChoiceField(label=_("How useful was the session?"), choices=Usefulness.choices,
                                         coerce=int, widget=forms.RadioSelect)
-    readiness = forms.TypedChoiceField(label="“I feel ready to support a colleague.”", choices=Agreement.choices,
+    readiness = forms.TypedChoiceField(label=_("“I feel ready to support a colleague.”"), choices=Agreement.choices,
                                        coerce=int, widget=forms.RadioSelect)
-    pace = forms.ChoiceField(label="The pace was", choices=Pace.choices, widget=forms.RadioSelect)
+    pace = forms.ChoiceField(label=_("The pace was"), choices=Pace.choices, widget=forms.RadioSelect)
 
     def to_input(self) -> EvaluationInput:
         data = self.cleaned_data

@@ -12,13 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 UNKNOWN_DUE_DATE = date(1900, 1, 1)
 
 
 class CourseKind(models.TextChoices):
-    INITIAL = "initial", "Initial training"
-    REFRESHER = "refresher", "Refresher"
+    INITIAL = "initial", _("Initial training")
+    REFRESHER = "refresher", _("Refresher")
 
 
 class Course(models.Model):
@@ -108,25 +109,25 @@ class Material(models.Model):
 
 
 class Usefulness(models.IntegerChoices):
-    NOT_AT_ALL = 1, "1 – not useful"
+    NOT_AT_ALL = 1, _("1 – not useful")
     A_LITTLE = 2, "2"
     SOMEWHAT = 3, "3"
     QUITE = 4, "4"
-    VERY = 5, "5 – very useful"
+    VERY = 5, _("5 – very useful")
 
 
 class Agreement(models.IntegerChoices):
-    STRONGLY_DISAGREE = 1, "Strongly disagree"
-    DISAGREE = 2, "Disagree"
-    NEUTRAL = 3, "Neither agree nor disagree"
-    AGREE = 4, "Agree"
-    STRONGLY_AGREE = 5, "Strongly agree"
+    STRONGLY_DISAGREE = 1, _("Strongly disagree")
+    DISAGREE = 2, _("Disagree")
+    NEUTRAL = 3, _("Neither agree nor disagree")
+    AGREE = 4, _("Agree")
+    STRONGLY_AGREE = 5, _("Strongly agree")
 
 
 class Pace(models.TextChoices):
-    TOO_SLOW = "too_slow", "Too slow"
-    RIGHT = "right", "About right"
-    TOO_FAST = "too_fast", "Too fast"
+    TOO_SLOW = "too_slow", _("Too slow")
+    RIGHT = "right", _("About right")
+    TOO_FAST = "too_fast", _("Too fast")
 
 
 class Evaluation(models.Model):
@@ -175,8 +176,8 @@ class RefresherNotice(models.Model):
     """An email sent about one due date of a person's refresher: once each, whoever runs the job."""
 
     class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "Refresher due soon"
-        OVERDUE = "overdue", "Refresher overdue"
+        DUE_SOON = "due_soon", _("Refresher due soon")
+        OVERDUE = "overdue", _("Refresher overdue")
 
     person = models.ForeignKey("roster.Person", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

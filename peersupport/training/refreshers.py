@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from peersupport.audit.services import audit_record
 from peersupport.matching.models import matching_version_bump
@@ -73,8 +73,10 @@ def _notify(supporter: Supporter, kind: str, due_on: date, now: datetime) -> boo
                 context = {"first_name": first_name(person.name),
                            "due_on": None if due_on == UNKNOWN_DUE_DATE else due_on,
                            "my_training_url": f"{settings.SITE_URL}/my/training/"}
-                subject = render_plain_text(f"training/emails/refresher_{kind}_subject.txt", context)
-                body = render_plain_text(f"training/emails/refresher_{kind}_body.txt", context)
+                with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
+                    template = f"training/emails/refresher_{kind}_{{}}.txt"
+                    subject = render_plain_text(template.format("subject"), context, recipient=person)
+                    body = render_plain_text(template.format("body"), context, recipient=person)
                 outbox_enqueue(kind=f"refresher_{kind}", to=person.email, subject=subject, body=body.strip() + "\n")
             due_soon = kind == RefresherNotice.Kind.DUE_SOON
             audit_record(actor=None, obj=supporter,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
+from django.utils.translation import gettext
 
 from peersupport.program.models import ProgramSettings
 from peersupport.training.models import Agreement, Course, Evaluation, Pace, Session, Usefulness
@@ -63,6 +64,11 @@ def _question(title: str, choices: list[tuple[Any, str]], tally: dict[Any, int],
                                                                             strict=True)])
 
 
+def _labels(choices: list[tuple[Any, Any]]) -> list[tuple[Any, str]]:
+    """The choices' labels in the page's language (they are lazy until read)."""
+    return [(value, str(label)) for value, label in choices]
+
+
 def course_report(course: Course, threshold: int | None = None) -> CourseReport:
     threshold = threshold or ProgramSettings.current().small_count_threshold
     answers = Evaluation.objects.filter(session__course=course)
@@ -74,9 +80,11 @@ def course_report(course: Course, threshold: int | None = None) -> CourseReport:
         return dict(answers.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
 
     questions = [
-        _question("How useful was the session?", list(Usefulness.choices), tally("usefulness"), threshold),
-        _question("I feel ready to support a colleague", list(Agreement.choices), tally("readiness"), threshold),
-        _question("The pace was", list(Pace.choices), tally("pace"), threshold),
+        _question(gettext("How useful was the session?"), _labels(Usefulness.choices), tally("usefulness"),
+                  threshold),
+        _question(gettext("I feel ready to support a colleague"), _labels(Agreement.choices), tally("readiness"),
+                  threshold),
+        _question(gettext("The pace was"), _labels(Pace.choices), tally("pace"), threshold),
     ]
     return CourseReport(answers=str(total), questions=questions, enough=True)
 

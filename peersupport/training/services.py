@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import PROGRAM_STAFF, User
 from peersupport.audit.services import audit_record
@@ -36,9 +38,11 @@ MAX_ATTENDEES_AT_ONCE = 500
 MAX_FACILITATORS = 10
 
 
-def _render(name: str, context: dict[str, object]) -> tuple[str, str]:
-    subject = render_plain_text(f"training/emails/{name}_subject.txt", context)
-    body = render_plain_text(f"training/emails/{name}_body.txt", context)
+def _render(name: str, context: dict[str, object], person: Person) -> tuple[str, str]:
+    """The email in its recipient's language (the program's when they have none)."""
+    with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
+        subject = render_plain_text(f"training/emails/{name}_subject.txt", context, recipient=person)
+        body = render_plain_text(f"training/emails/{name}_body.txt", context, recipient=person)
     return " ".join(subject.split()), body.strip() + "\n"
 
 
@@ -55,11 +59,11 @@ class CourseInput:
 def course_save(*, actor: User | None, data: CourseInput, course: Course | None = None) -> Course:
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
-        raise InvalidInput("A course needs a name (at most 120 characters).")
+        raise InvalidInput(_("A course needs a name (at most 120 characters)."))
     if data.kind not in CourseKind.values:
-        raise InvalidInput("A course is an initial training or a refresher.")
+        raise InvalidInput(_("A course is an initial training or a refresher."))
     if course is not None and course.kind != data.kind and course.sessions.filter(attendance__isnull=False).exists():
-        raise Conflict("Attendance is recorded for this course, so whether it is initial or a refresher stays.")
+        raise Conflict(_("Attendance is recorded for this course, so whether it is initial or a refresher stays."))
     with transaction.atomic():
         created = course is None
         course = course or Course()
@@ -83,11 +87,11 @@ class MaterialInput:
 def material_save(*, actor: User | None, data: MaterialInput, material: Material | None = None) -> Material:
     title = " ".join(data.title.split())
     if not title or len(title) > 160:
-        raise InvalidInput("A material needs a title (at most 160 characters).")
+        raise InvalidInput(_("A material needs a title (at most 160 characters)."))
     if not data.url.strip() and not data.description.strip():
-        raise InvalidInput("Give a link or a short description, or both.")
+        raise InvalidInput(_("Give a link or a short description, or both."))
     if data.course_id is not None and not Course.objects.filter(pk=data.course_id).exists():
-        raise InvalidInput("That course does not exist.")
+        raise InvalidInput(_("That course does not exist."))
     with transaction.atomic():
         created = material is None
         material = material or Material()
@@ -114,11 +118,11 @@ def _facilitators(employee_ids: Sequence[str]) -> list[Person]:
     """Program staff (a director's or administrator's login on the roster) or supporters."""
     wanted = list(dict.fromkeys(e.strip() for e in employee_ids if e.strip()))
     if len(wanted) > MAX_FACILITATORS:
-        raise InvalidInput(f"At most {MAX_FACILITATORS} facilitators a session.")
+        raise InvalidInput(_("At most %(count)s facilitators a session.") % {"count": MAX_FACILITATORS})
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=wanted)}
     missing = [e for e in wanted if e not in people]
     if missing:
-        raise InvalidInput(f"Not on the roster: {', '.join(missing[:5])}.")
+        raise InvalidInput(_("Not on the roster: %(ids)s.") % {"ids": ", ".join(missing[:5])})
     # A supporter of any status but retired, or someone with a program staff login.
     allowed = set(
         Supporter.objects.filter(person__in=people.values()).exclude(status=SupporterStatus.RETIRED)
@@ -129,23 +133,23 @@ def _facilitators(employee_ids: Sequence[str]) -> list[Person]:
     )
     refused = [e for e, p in people.items() if p.pk not in allowed]
     if refused:
-        raise InvalidInput("A facilitator is a supporter or one of the program's staff; not so: "
-                           f"{', '.join(refused[:5])}.")
+        raise InvalidInput(_("A facilitator is a supporter or one of the program's staff; not so: %(ids)s.")
+                           % {"ids": ", ".join(refused[:5])})
     return [people[e] for e in wanted]
 
 
 def session_save(*, actor: User | None, course: Course, data: SessionInput, session: Session | None = None) -> Session:
     place = " ".join(data.place.split())
     if not place or len(place) > 200:
-        raise InvalidInput("A session needs a place (at most 200 characters).")
+        raise InvalidInput(_("A session needs a place (at most 200 characters)."))
     if not 15 <= data.minutes <= 600:
-        raise InvalidInput("A session lasts 15 minutes to 10 hours.")
+        raise InvalidInput(_("A session lasts 15 minutes to 10 hours."))
     facilitators = _facilitators(data.facilitator_ids)
     with transaction.atomic():
         created = session is None
         if (session is not None and session.attendance.exists()
                 and timezone.localdate(data.starts_at) != timezone.localdate(session.starts_at)):
-            raise Conflict("Attendance is recorded for this session, so its date stays.")
+            raise Conflict(_("Attendance is recorded for this session, so its date stays."))
         session = session or Session(course=course)
         session.starts_at, session.minutes, session.place = data.starts_at, data.minutes, place
         session.save()
@@ -172,21 +176,22 @@ def attendance_record(*, actor: User | None, session: Session, employee_ids: Seq
     training of any kind resumes a supporter whom the reminders job paused for an overdue
     refresher. Everyone newly recorded is sent the session's evaluation link."""
     if not session.has_begun:
-        raise Conflict("Attendance is recorded once the session has begun.")
+        raise Conflict(_("Attendance is recorded once the session has begun."))
     wanted = list(dict.fromkeys(e.strip() for e in employee_ids if e.strip()))
     if not wanted:
-        raise InvalidInput("Choose at least one person who attended.")
+        raise InvalidInput(_("Choose at least one person who attended."))
     if len(wanted) > MAX_ATTENDEES_AT_ONCE:
-        raise InvalidInput(f"At most {MAX_ATTENDEES_AT_ONCE} people at once.")
+        raise InvalidInput(_("At most %(count)s people at once.") % {"count": MAX_ATTENDEES_AT_ONCE})
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=wanted)}
     missing = [e for e in wanted if e not in people]
     if missing:
-        raise InvalidInput(f"Not on the roster: {', '.join(missing[:5])}{'…' if len(missing) > 5 else ''}.")
+        raise InvalidInput(_("Not on the roster: %(ids)s.")
+                           % {"ids": ", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")})
     try:
         return _record(actor, session, people, completed)
     except IntegrityError:
         # Where the session's row lock is not enough (SQLite has none), the unique constraint is.
-        raise Conflict("Someone recorded attendance of this session at the same moment; try again.") from None
+        raise Conflict(_("Someone recorded attendance of this session at the same moment; try again.")) from None
 
 
 def _record(actor: User | None, session: Session, people: dict[str, Person], completed: bool) -> AttendanceCounts:
@@ -237,7 +242,7 @@ def _send_evaluation_links(session: Session, people: list[Person]) -> None:
             "first_name": first_name(person.name), "course": session.course.name,
             "session_day": timezone.localtime(session.starts_at),
             "url": evaluation_url(session_id=session.pk, person_id=person.pk),
-        })
+        }, person)
         drafts.append(Draft("training_evaluation", person.email, subject, body))
     outbox_enqueue_all(drafts)
 
@@ -253,11 +258,11 @@ class TrainingSettingsInput:
 
 def training_settings_update(*, actor: User, data: TrainingSettingsInput) -> TrainingSettings:
     if not 1 <= data.refresher_months <= 60:
-        raise InvalidInput("A refresher falls due 1 to 60 months after the last training.")
+        raise InvalidInput(_("A refresher falls due 1 to 60 months after the last training."))
     if not 1 <= data.notice_days <= 120:
-        raise InvalidInput("The notice comes 1 to 120 days before the refresher is due.")
+        raise InvalidInput(_("The notice comes 1 to 120 days before the refresher is due."))
     with transaction.atomic():
-        rules, _ = TrainingSettings.objects.update_or_create(pk=1, defaults={
+        rules, _created = TrainingSettings.objects.update_or_create(pk=1, defaults={
             "refresher_months": data.refresher_months, "notice_days": data.notice_days,
             "pause_when_overdue": data.pause_when_overdue})
         audit_record(actor=actor, action="training.settings", obj=rules,
@@ -299,7 +304,7 @@ def evaluation_submit(*, link: EvaluationLink, data: EvaluationInput) -> None:
     """Keep one attendee's answers, without who gave them; the link is used up."""
     if (data.usefulness not in Usefulness.values or data.readiness not in Agreement.values
             or data.pace not in Pace.values):
-        raise InvalidInput("Choose one answer to each question.")
+        raise InvalidInput(_("Choose one answer to each question."))
     try:
         with transaction.atomic():
             use_link(EVALUATION, link.nonce)

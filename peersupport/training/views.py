@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role
@@ -88,7 +90,7 @@ def training_settings(request: SignedInRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, "The training settings are saved.")
+                messages.success(request, _("The training settings are saved."))
                 return redirect("training")
         status = InvalidInput.status
     else:
@@ -113,8 +115,8 @@ def course_new(request: SignedInRequest) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 return redirect("training-course", course.pk)
-        return _form_page(request, "A new course", form, "training", InvalidInput.status)
-    return _form_page(request, "A new course", CourseForm(), "training", 200)
+        return _form_page(request, _("A new course"), form, "training", InvalidInput.status)
+    return _form_page(request, _("A new course"), CourseForm(), "training", 200)
 
 
 @role_required(PROGRAM_STAFF, STAFF_ONLY)
@@ -143,15 +145,17 @@ def course_edit(request: SignedInRequest, course_id: int) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 return redirect("training-course", course.pk)
-        return _form_page(request, f"Change {course.name}", form, "training", InvalidInput.status)
-    return _form_page(request, f"Change {course.name}", CourseForm(course=course), "training", 200)
+        return _form_page(request, _("Change %(name)s") % {"name": course.name}, form, "training",
+                          InvalidInput.status)
+    return _form_page(request, _("Change %(name)s") % {"name": course.name}, CourseForm(course=course), "training",
+                      200)
 
 
 @role_required({Role.DIRECTOR}, DIRECTOR_ONLY)
 @require_http_methods(["GET", "POST"])
 def session_new(request: SignedInRequest, course_id: int) -> HttpResponse:
     course = course_for_user(request.user, course_id)
-    title = f"A new session of {course.name}"
+    title = _("A new session of %(course)s") % {"course": course.name}
     if request.method == "POST":
         form = SessionForm(request.POST)
         if form.is_valid():
@@ -169,7 +173,7 @@ def session_new(request: SignedInRequest, course_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: SignedInRequest, session_id: int) -> HttpResponse:
     session = session_for_user(request.user, session_id)
-    title = f"Change the session of {session.course.name}"
+    title = _("Change the session of %(course)s") % {"course": session.course.name}
     if request.method == "POST":
         form = SessionForm(request.POST, session=session)
         if form.is_valid():
@@ -211,7 +215,8 @@ def session_page(request: SignedInRequest, session_id: int) -> HttpResponse:
                 form.add_error(None, exc.detail)
                 status = exc.status
             else:
-                messages.success(request, f"Attendance saved: {counts.added} added, {counts.updated} changed.")
+                messages.success(request, _("Attendance saved: %(added)s added, %(updated)s changed.")
+                                 % {"added": counts.added, "updated": counts.updated})
                 return redirect("training-session", session.pk)
         else:
             status = InvalidInput.status
@@ -238,8 +243,8 @@ def material_new(request: SignedInRequest) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 return redirect("training")
-        return _form_page(request, "A new material", form, "training", InvalidInput.status)
-    return _form_page(request, "A new material", MaterialForm(), "training", 200)
+        return _form_page(request, _("A new material"), form, "training", InvalidInput.status)
+    return _form_page(request, _("A new material"), MaterialForm(), "training", 200)
 
 
 @role_required({Role.DIRECTOR}, DIRECTOR_ONLY)
@@ -255,11 +260,13 @@ def material_edit(request: SignedInRequest, material_id: int) -> HttpResponse:
                 form.add_error(None, exc.detail)
             else:
                 return redirect("training")
-        return _form_page(request, f"Change {material.title}", form, "training", InvalidInput.status)
-    return _form_page(request, f"Change {material.title}", MaterialForm(material=material), "training", 200)
+        return _form_page(request, _("Change %(name)s") % {"name": material.title}, form, "training",
+                          InvalidInput.status)
+    return _form_page(request, _("Change %(name)s") % {"name": material.title}, MaterialForm(material=material),
+                      "training", 200)
 
 
-@role_required({Role.SUPPORTER}, "The training history is a supporter's own page.")
+@role_required({Role.SUPPORTER}, gettext_lazy("The training history is a supporter's own page."))
 @require_GET
 def my_training(request: SignedInRequest) -> HttpResponse:
     person = request.user.person

@@ -124,7 +124,8 @@ def assert_accessible():
 
     def check(page) -> None:
         violations = axe.run(page).response["violations"]
-        found = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations]
+        found = [f"{v['id']} ({v['impact']}): {v['help']}: {[node['html'][:200] for node in v['nodes'][:3]]}"
+                 for v in violations]
         assert not found, f"Accessibility violations on {page.url}: {found}"
 
     return check

@@ -94,7 +94,7 @@ def test_the_supporters_pages_pass_axe_on_a_phone(team, peers, new_page, sign_in
     assert_accessible(phone)
     for state in ("assigned", "accepted"):
         phone.goto(f"/cases/{peers[state].pk}/")
-        phone.get_by_test_id("case-state").filter(has_text=CaseState(state).label).wait_for()
+        phone.get_by_test_id("case-state").filter(has_text=str(CaseState(state).label)).wait_for()
         assert_accessible(phone)
     phone.get_by_test_id("encounter-section").wait_for()
     phone.get_by_test_id("litigation-reminder").wait_for()

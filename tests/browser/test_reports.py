@@ -43,3 +43,17 @@ def test_a_leader_reads_the_reports_on_a_phone_and_downloads_a_table(team, new_p
     content = path.read_text(encoding="utf-8")
     assert "Patient death" in content and "<11" in content
     assert AuditEntry.objects.filter(action="export", actor=leader, object_type="report").count() == 1
+
+    # The same figures by department, with the timing and the team below them.
+    phone.get_by_label("Group by").select_option("department")
+    phone.get_by_role("button", name="Show").click()
+    phone.get_by_role("heading", name="Outcomes by department").wait_for()
+    assert phone.get_by_test_id("timing-section").is_visible()
+    assert phone.evaluate(PAGE_SIZE)[0] <= 375
+    assert_accessible(phone)
+
+    # The deck, one click from the reports.
+    with phone.expect_download() as download:
+        phone.get_by_test_id("deck-download").first.click()
+    assert download.value.suggested_filename.endswith(".pptx")
+    assert AuditEntry.objects.filter(action="export", actor=leader, object_type="report").count() == 2

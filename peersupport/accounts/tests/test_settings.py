@@ -6,10 +6,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+# Production also needs the keys of encryption at rest (peersupport/lib/tests/test_encryption.py).
+KEYS = {"FIELD_ENCRYPTION_KEYS": "bJQ4v0zXQb0aPD1YJzNyQGZmO4Xq3o2oV0kq3v2N6qU=", "FIELD_HASH_KEY": "h" * 43}
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PEERSUPPORT_ENV", "DATABASE_URL"}}
+    clean.update(KEYS)
     clean.update(env)
     code = "import peersupport.settings as s; print(s.DATABASES['default']['ENGINE'], s.DEBUG, s.ALLOWED_HOSTS)"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
@@ -45,6 +48,7 @@ def test_production_with_a_real_secret_key_starts_without_debug():
 def database_options(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in {"SECRET_KEY", "PEERSUPPORT_ENV", "DATABASE_URL", "DB_CONN_MAX_AGE"}}
+    clean.update(KEYS)
     clean.update(env)
     code = ("import peersupport.settings as s; d = s.DATABASES['default']; "
             "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")

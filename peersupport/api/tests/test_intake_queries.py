@@ -12,7 +12,8 @@ from peersupport.notifications.models import OutboxMessage
 from peersupport.program.models import ProgramSettings
 from peersupport.testing.factories import make_person, make_user
 
-# The token (with its user and person), the program's settings (read once), the involved people,
+# The token (with its user and person), the program's settings (read once), every program's served
+# roles (read once for the involved people and once for the sentence's names), the involved people,
 # the roster names the sentence might contain, the referral, every involved peer's open and
 # closed cases (one query), the new cases, one audit insert (the referral's entry and one per
 # case), the directors, and for them all one insert of outbox rows (one each) and one delivery
@@ -20,7 +21,7 @@ from peersupport.testing.factories import make_person, make_user
 # Not counted: the transaction's own statements, and on PostgreSQL the one statement that takes
 # the involved clinicians' own locks (SQLite needs none). Writing to the audit trail is only its
 # two inserts: the trail is chained later, by the sealing step.
-INTAKE_QUERIES = 11
+INTAKE_QUERIES = 13
 NOT_COUNTED = re.compile(r"^(SAVEPOINT|RELEASE SAVEPOINT|BEGIN|COMMIT|SELECT pg_advisory_xact_lock)")
 
 

@@ -8,8 +8,7 @@ from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
 from peersupport.cases.models import Assignment, Case, CaseState
 from peersupport.front.tests.helpers import SUMMARY, assign, login_as, refer
-from peersupport.program.models import ProgramSettings
-from peersupport.testing.factories import make_person, make_supporter, make_user
+from peersupport.testing.factories import make_person, make_supporter, make_user, program_settings
 
 
 @pytest.fixture
@@ -214,7 +213,7 @@ def test_plan_page_shows_the_table_and_applies_it(client, director, referrer, su
 def test_applying_a_plan_counts_peers_and_distinct_supporters(client, director, referrer, supporter_a, supporter_b):
     referral = refer(referrer, *(make_person() for _ in range(3)))
     # Supporters may take two peers of one event here, so peers and supporters differ in number.
-    ProgramSettings.objects.update_or_create(pk=1, defaults={"one_peer_per_supporter_per_event": False})
+    program_settings(**{"one_peer_per_supporter_per_event": False})
     client.force_login(director)
     response = client.post(reverse("referral-plan", args=[referral.pk]), follow=True)
     said = [str(m) for m in response.context["messages"]][0]

@@ -105,4 +105,4 @@ def test_an_empty_program_says_nothing_is_late(client, director):
     client.force_login(director)
     page = client.get(reverse("overview")).content.decode()
     assert "No step is late" in page
-    assert CaseState.AWAITING_ASSIGNMENT.label in page
+    assert str(CaseState.AWAITING_ASSIGNMENT.label) in page

@@ -15,8 +15,7 @@ from peersupport.cases.timeliness import send_due_notices
 from peersupport.front.tests.helpers import SUMMARY, assign, refer
 from peersupport.lib import looping
 from peersupport.notifications.models import OutboxMessage
-from peersupport.program.models import ProgramSettings
-from peersupport.testing.factories import make_person
+from peersupport.testing.factories import make_person, program_settings
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -147,7 +146,7 @@ def test_closed_cases_are_never_reminded(clock, assigned_case):
 
 
 def test_peer_becomes_unreachable_after_the_set_attempts_and_days(clock, assigned_case, supporter_a):
-    ProgramSettings.objects.filter(pk=1).update(unreachable_after_attempts=2, unreachable_after_days=3)
+    program_settings(unreachable_after_attempts=2, unreachable_after_days=3)
     actor = supporter_a.person.user
     clock(HOUR)
     case_record_outreach(actor=actor, case_id=assigned_case.pk, channel="call")
@@ -162,7 +161,7 @@ def test_peer_becomes_unreachable_after_the_set_attempts_and_days(clock, assigne
 
 
 def test_the_job_marks_a_silent_peer_unreachable_when_the_days_pass(clock, assigned_case, supporter_a):
-    ProgramSettings.objects.filter(pk=1).update(unreachable_after_attempts=2, unreachable_after_days=3)
+    program_settings(unreachable_after_attempts=2, unreachable_after_days=3)
     actor = supporter_a.person.user
     clock(HOUR)
     case_record_outreach(actor=actor, case_id=assigned_case.pk, channel="call")
@@ -223,8 +222,9 @@ def test_a_rerun_costs_a_few_queries_however_many_cases_are_due(
     # One batch of due cases: its rows, their conversations (the next step follows them), ...
     # ...one for the supporter meetings' nudge step (the recent meetings with attendance),
     # two for the refresher step (its settings, and the supporters due or overdue: none here),
-    # and one for the nomination campaigns whose sending stands still.
-    with django_assert_max_num_queries(11):
+    # and one for the nomination campaigns whose sending stands still; and one for the programs,
+    # each of which is reminded by its own rules.
+    with django_assert_max_num_queries(12):
         assert not send_due_notices()
 
 

@@ -5,6 +5,9 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from peersupport.cases.models import STEP_WORDS
 
 register = template.Library()
 
@@ -12,11 +15,11 @@ register = template.Library()
 def _span(seconds: float) -> str:
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{max(minutes, 1)} min"
+        return gettext("%(minutes)s min") % {"minutes": max(minutes, 1)}
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} days"
+        return gettext("%(hours)s h") % {"hours": hours}
+    return gettext("%(days)s days") % {"days": hours // 24}
 
 
 @register.filter
@@ -26,8 +29,14 @@ def due(when: datetime | None) -> str:
         return ""
     seconds = (when - timezone.now()).total_seconds()
     if seconds < 0:
-        return f"overdue by {_span(-seconds)}"
-    return f"due in {_span(seconds)}"
+        return gettext("overdue by %(span)s") % {"span": _span(-seconds)}
+    return gettext("due in %(span)s") % {"span": _span(seconds)}
+
+
+@register.filter
+def step_words(step: str) -> str:
+    """A case's next step as the reader's language says it ("first outreach")."""
+    return str(STEP_WORDS.get(step, step))
 
 
 @register.filter

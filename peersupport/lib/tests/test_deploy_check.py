@@ -22,6 +22,7 @@ def production_env(tmp_path) -> dict[str, str]:
         CSRF_TRUSTED_ORIGINS="https://peersupport.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
         EMAIL_HOST="smtp.hospital.example", EMAIL_PORT="587", EMAIL_USE_TLS="true",
+        FIELD_ENCRYPTION_KEYS="bJQ4v0zXQb0aPD1YJzNyQGZmO4Xq3o2oV0kq3v2N6qU=", FIELD_HASH_KEY="h" * 43,
         DJANGO_SETTINGS_MODULE="peersupport.settings",
     )
     return env

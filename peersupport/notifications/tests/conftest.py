@@ -24,3 +24,27 @@ def enqueue_sample(**fields: str) -> OutboxMessage:
     }
     values.update(fields)
     return outbox_enqueue(**values)
+
+
+SENDER = "+15550009999"
+
+
+@pytest.fixture
+def text_gateway():
+    """A loopback HTTP server playing the SMS gateway, with the text settings pointed at it."""
+    from django.test import override_settings
+
+    from peersupport.notifications.testing import LoopbackTextGateway
+
+    gateway = LoopbackTextGateway()
+    gateway.start()
+    with override_settings(
+        SMS_GATEWAY_URL=gateway.url,
+        SMS_GATEWAY_USERNAME=gateway.username,
+        SMS_GATEWAY_PASSWORD=gateway.password,
+        SMS_SENDER=SENDER,
+        # Short, so a test of a gateway that does not answer takes a moment.
+        SMS_GATEWAY_TIMEOUT=0.3,
+    ):
+        yield gateway
+    gateway.stop()

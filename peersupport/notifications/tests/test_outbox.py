@@ -141,6 +141,27 @@ def test_second_claim_while_the_first_is_sending_sends_nothing(smtp_server, monk
     assert len(smtp_server.messages) == 1
 
 
+def test_a_sweep_counts_only_the_mail_it_sent_itself_not_a_row_another_worker_sent_first(
+    smtp_server, monkeypatch
+):
+    with transaction.atomic():
+        first = enqueue_sample(to="first@example.org")
+        enqueue_sample(to="second@example.org")
+    real_claim = services._claim
+    other_worker = []
+
+    def another_worker_sends_the_first_between_the_sweeps_look_and_its_claim(message_id, now):
+        if message_id == first.pk and not other_worker:
+            other_worker.append(message_id)
+            assert outbox_deliver(first.pk) == "sent"
+        return real_claim(message_id, now)
+
+    monkeypatch.setattr(services, "_claim", another_worker_sends_the_first_between_the_sweeps_look_and_its_claim)
+
+    assert outbox_flush() == 1  # the second; the first reads "sent", but the other worker sent it
+    assert sorted(m["To"] for m in smtp_server.messages) == ["first@example.org", "second@example.org"]
+
+
 def test_claim_abandoned_by_a_crashed_worker_is_taken_over_after_ten_minutes(smtp_server):
     now = timezone.now()
     with transaction.atomic():

@@ -76,6 +76,13 @@ def test_a_role_uses_its_own_history_only_when_its_count_reaches_the_threshold()
     assert plan.rate_sources == {Source.HISTORY, Source.DEFAULT}
 
 
+def test_a_role_with_fewer_people_than_the_threshold_keeps_the_assumed_rate():
+    # 12 referred (some since left) of 9 active people: a rate on a denominator under the
+    # threshold is never shown (`reports.rates`), so it is not used either.
+    plan = plan_for({"nurse": 9}, history={"nurse": RoleHistory(referred=12, people=9)})
+    assert (plan.lines[0].rate, plan.lines[0].source) == (10.0, Source.DEFAULT)
+
+
 def test_without_a_year_of_history_every_rate_is_the_default():
     plan = plan_for({"physician": 1000, "app": 100})
     assert {line.source for line in plan.lines} == {Source.DEFAULT}

@@ -126,7 +126,7 @@ def test_the_director_sees_the_plan_for_each_choice(client, director, program, s
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="plan"' in page and 'data-testid="coverage-gaps"' in page
-    assert CHOICES[serve][0] in page
+    assert str(CHOICES[serve][0]) in page
     assert ('data-testid="grow-to-nurses"' in page) == (RoleType.NURSE in CHOICES[serve][1])
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from peersupport.program.models import WEIGHT_LABELS, ProgramSettings
+from peersupport.testing.factories import program_settings
 
 
 def settings_form(**overrides):
@@ -23,6 +24,8 @@ def settings_form(**overrides):
         "escalate_after_hours": "8",
         "unreachable_after_attempts": "4",
         "unreachable_after_days": "6",
+        "administrators_see_cases": "on",
+        "break_glass_hours": "2",
         **{f"weight_{key}": "2" for key in WEIGHT_LABELS},
     }
     data.update(overrides)
@@ -75,7 +78,7 @@ def test_bad_settings_explain_themselves_and_change_nothing(client, director, ov
 
 
 def test_the_page_shows_each_due_time_with_its_current_value(client, director):
-    ProgramSettings.objects.update_or_create(pk=1, defaults={"escalate_after_hours": 7})
+    program_settings(**{"escalate_after_hours": 7})
     client.force_login(director)
     response = client.get(reverse("program-settings"))
     page = response.content.decode()

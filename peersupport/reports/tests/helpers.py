@@ -8,15 +8,19 @@ from peersupport.testing.factories import make_person
 
 
 def add_cases(*, month: date, category: str, state: str, count: int, answer: str | None = None,
-              minutes: int | None = None) -> list[Case]:
-    """`count` referrals of one peer each, received and opened on the 10th of `month`."""
+              minutes: int | None = None, role: str = "physician", department: str = "Medicine",
+              site: str = "Main Campus") -> list[Case]:
+    """`count` referrals of one peer each, received and opened on the 10th of `month`; the case
+    keeps the peer's role, department and site as intake does."""
     when = datetime(month.year, month.month, 10, 15, 0, tzinfo=UTC)
     cases = []
     for _ in range(count):
         referral = Referral.objects.create(category=category, occurred_on=when.date(), summary="An event.",
                                            source="colleague", received_at=when, involved_count=1)
-        case = Case.objects.create(referral=referral, peer=make_person(), state=state, created_at=when,
-                                   closed_at=when if state == CaseState.CLOSED else None)
+        peer = make_person(role_type=role, department=department, site=site)
+        case = Case.objects.create(referral=referral, peer=peer, state=state, created_at=when,
+                                   closed_at=when if state == CaseState.CLOSED else None,
+                                   peer_role=role, peer_department=department, peer_site=site)
         if answer is not None:
             ResponseRecord.objects.create(case=case, response=answer, recorded_at=when)
         if minutes is not None:

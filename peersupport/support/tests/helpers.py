@@ -7,8 +7,10 @@ from peersupport.support.services import ask_request_process
 
 
 def blank_tokens(html: str) -> str:
-    """A page with its per-request CSRF token and script nonces blanked out."""
+    """A page with its per-request CSRF token, script nonces and own address blanked out."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    # The language switch returns the reader to the page they were on.
+    html = re.sub(r'name="next" value="[^"]*"', 'name="next" value=""', html)
     return re.sub(r'nonce="[^"]*"', 'nonce=""', html)
 
 

@@ -3,8 +3,7 @@
 from django.urls import reverse
 
 from peersupport.audit.models import AuditEntry
-from peersupport.program.models import ProgramSettings
-from peersupport.testing.factories import make_person
+from peersupport.testing.factories import make_person, program_settings
 from peersupport.training.models import Evaluation
 from peersupport.training.reports import course_report, session_reports, suppress
 from peersupport.training.tests.helpers import evaluation_path, make_course, make_session
@@ -103,7 +102,7 @@ def test_the_course_report_suppresses_small_counts(db):
 
 
 def test_staff_see_aggregates_only_and_the_threshold_is_the_programs(client, director):
-    ProgramSettings.objects.update_or_create(pk=1, defaults={"small_count_threshold": 5})
+    program_settings(**{"small_count_threshold": 5})
     course = make_course()
     first, second = make_session(course), make_session(course, days_ago=9)
     _answers(first, 6)

@@ -15,20 +15,23 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--employee-id", dest="employee_id")
+        parser.add_argument("--program", dest="program", metavar="SHORT_NAME",
+                            help="The program the login works in (default: its roster entry's, else the first).")
         parser.add_argument(
             "--password-from-env", dest="password_env", metavar="VAR",
             help="Read the password from this environment variable (never from the command line).",
         )
 
     def handle(self, *args: Any, email: str, role: str, employee_id: str | None, password_env: str | None,
-               **options: Any) -> None:
+               program: str | None = None, **options: Any) -> None:
         password = None
         if password_env:
             password = os.environ.get(password_env)
             if not password:
                 raise CommandError(f"The environment variable {password_env} is not set or empty.")
         try:
-            user, created = user_add(email=email, role=role, employee_id=employee_id, password=password)
+            user, created = user_add(email=email, role=role, employee_id=employee_id, password=password,
+                                      program_short_name=program)
         except ServiceError as error:
             raise CommandError(error.detail) from None
         verb = "Created" if created else "Updated"

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from peersupport.accounts.models import ApiToken, User
+from peersupport.accounts.models import ApiToken, TokenScope, User
 from peersupport.accounts.services import api_token_issue, api_token_revoke
 from peersupport.lib.errors import ServiceError
 
@@ -19,8 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--list", dest="list_tokens", action="store_true",
                             help="List the user's tokens instead of issuing one.")
         parser.add_argument("--revoke", metavar="PREFIX", help="Revoke the token that starts with PREFIX.")
+        parser.add_argument("--scope", choices=TokenScope.values, default=TokenScope.FULL,
+                            help="What the new token may call within the user's role (default: full).")
 
-    def handle(self, *args: Any, email: str | None, list_tokens: bool, revoke: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, email: str | None, list_tokens: bool, revoke: str | None, scope: str,
+               **options: Any) -> None:
         try:
             if revoke:
                 token = api_token_revoke(prefix=revoke)
@@ -30,7 +33,7 @@ class Command(BaseCommand):
             elif list_tokens:
                 self._list(email)
             else:
-                self.stdout.write(api_token_issue(email=email))
+                self.stdout.write(api_token_issue(email=email, scope=scope))
         except ServiceError as error:
             raise CommandError(error.detail) from None
 
@@ -48,6 +51,7 @@ class Command(BaseCommand):
             elif token.pk not in usable:
                 state = "expired" if user.is_active else "login deactivated"
             else:
-                state = f"expires {token.expires_at:%Y-%m-%d}" if token.expires_at else "does not expire"
+                state = f"expires {token.ends_at:%Y-%m-%d}" if token.ends_at else "does not expire"
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
-            self.stdout.write(f"{token.prefix}…  issued {token.created_at:%Y-%m-%d %H:%M}  last used {used}  {state}")
+            self.stdout.write(f"{token.prefix}…  issued {token.created_at:%Y-%m-%d %H:%M}  last used {used}  {state}"
+                              f"  scope {token.scope}" + (f"  “{token.name}”" if token.name else ""))

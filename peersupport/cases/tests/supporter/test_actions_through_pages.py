@@ -18,7 +18,7 @@ from peersupport.cases.models import (
 from peersupport.cases.tests.supporter.conftest import set_state
 from peersupport.front.tests.helpers import SUMMARY, login_as
 from peersupport.notifications.models import OutboxMessage
-from peersupport.program.models import ProgramSettings
+from peersupport.testing.factories import program_settings
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_program_email_to_a_peer_without_email_shows_the_services_words(as_suppo
 
 
 def test_the_last_unanswered_try_makes_the_peer_unreachable_and_encourages(as_supporter, case):
-    ProgramSettings.objects.update_or_create(pk=1, defaults={"unreachable_after_attempts": 1,
+    program_settings(**{"unreachable_after_attempts": 1,
                                                              "unreachable_after_days": 0})
     response = post(as_supporter, "case-outreach", case, {"channel": "call"})
     case.refresh_from_db()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import NoReverseMatch, reverse
 
 from peersupport.demo import data as demo_data
+from peersupport.demo.second_hospital import HOSPITAL as LAKESIDE
 from peersupport.demo.services import (
     DemoLogin,
     DemoTryIt,
@@ -59,7 +60,8 @@ class Command(BaseCommand):
         result = demo_load()
         counts = result.counts
         self.stdout.write(self.style.SUCCESS(
-            f"Loaded the demo program of {demo_data.HOSPITAL}: {counts['people']} people on the "
+            f"Loaded the demo health system, {demo_data.HOSPITAL} and {LAKESIDE} (a program each): "
+            f"{counts['people']} people on the "
             f"roster, {counts['supporters']} supporters ({counts['active supporters']} active), "
             f"{counts['resources']} resources, {counts['referrals']} referrals "
             f"({counts['open cases']} open cases, {counts['closed cases']} closed)."

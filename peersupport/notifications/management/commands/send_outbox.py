@@ -1,4 +1,4 @@
-"""Sweep the outbox: send every due email, whether or not its background task was queued."""
+"""Sweep the outbox: send every due message (email or text), whether or not its background task was queued."""
 
 import logging
 from typing import Any
@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Send every due outbox email (new, retry due, or abandoned by a crashed worker) once and "
+        "Send every due outbox message, email or text (new, retry due, or abandoned by a crashed worker) once and "
         "exit. With --loop SECONDS, keep sweeping every SECONDS until stopped. Safe to run "
         "beside the task worker and in several copies: each message is claimed before sending."
     )
