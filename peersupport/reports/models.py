@@ -16,7 +16,7 @@ class SuppressionResult(models.Model):
     # The counts the hidden figures were worked out for: [[dims, column, month slug, n], ...].
     facts = models.JSONField(null=True, blank=True)
     # [[period slug, row index or null, column index or null], ...]
-    hidden = models.JSONField(default=list)
+    hidden = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(default=0)
 

@@ -432,8 +432,8 @@ class RosterImport(models.Model):
     percent = models.PositiveSmallIntegerField(default=0)
     # The dry run's findings: {"added", "changed", "unchanged", "deactivated", "changed_fields": {...},
     # "problem_count", ...} and the first problems, each {"row", "column", "message"}.
-    summary = models.JSONField(default=dict)
-    problems = models.JSONField(default=list)
+    summary = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -197,3 +197,15 @@ def test_an_import_whose_worker_stopped_may_be_checked_again(client, director, d
     found.refresh_from_db()
     assert found.status == ImportStatus.PREVIEWED and found.summary["added"] == 1
 
+
+def test_an_import_waiting_for_its_check_is_a_valid_row_with_no_findings_yet(client, director):
+    """A mapping is saved and the check queued; until the worker runs, the findings are empty, and
+    that is a valid state of the row, not a blank required field."""
+    client.force_login(director)
+    upload(client, csv_bytes([person_row(1)]))
+    found = RosterImport.objects.get()
+    response = client.post(reverse("roster-import", args=[found.pk]), mapping_body())
+    assert response.status_code == 302
+    found.refresh_from_db()
+    assert found.summary == {} and found.problems == []
+    found.full_clean()
