@@ -37,7 +37,7 @@ from peersupport.cases.models import (
 )
 from peersupport.feedback.services import feedback_invite
 from peersupport.lib.errors import Conflict, InvalidInput
-from peersupport.lib.i18n import language_of
+from peersupport.lib.i18n import language_of, text_in
 from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import (
     render_handback_email,
@@ -49,7 +49,7 @@ from peersupport.notifications.emails import (
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
-from peersupport.program.staff import director_recipients
+from peersupport.program.staff import director_audience, in_each_language
 from peersupport.resources.models import Resource
 
 MAX_ENCOUNTER_MINUTES = 600
@@ -344,8 +344,10 @@ def case_hand_back(*, actor: User, case_id: int, reason: str) -> Case:
         audit_record(actor=actor, action="case.handed_back", obj=case, detail={"reason": reason})
         # Due now: the most overdue come first, so it goes to the top of the queue.
         _move(case, state=CaseState.AWAITING_ASSIGNMENT, supporter=None, assigned_at=None, next_due_at=now)
-        subject, body = render_handback_email(case, DeclineReason(reason).label.lower())
-        for address in director_recipients(program_id=case.program_id):
+        for address, subject, body in in_each_language(
+                director_audience(program_id=case.program_id),
+                lambda language: render_handback_email(case, text_in(DeclineReason(reason).label, language).lower(),
+                                                       recipient=language)):
             outbox_enqueue(kind="handback", to=address, subject=subject, body=body, case=case)
     return case
 
@@ -358,9 +360,11 @@ def case_raise_safety_escalation(*, actor: User, case_id: int) -> SafetyEscalati
                                  CaseState.DECLINED, CaseState.UNREACHABLE))
         escalation = SafetyEscalation.objects.create(case=case, raised_by=actor)
         name, phone, _ = _supporter_contact(case)
-        subject, body = render_safety_escalation_email(case, name or actor.email, phone, escalation.raised_at)
         # The away director too, beside their deputy (program.staff).
-        for address in director_recipients(urgent=True, program_id=case.program_id):
+        for address, subject, body in in_each_language(
+                director_audience(urgent=True, program_id=case.program_id),
+                lambda language: render_safety_escalation_email(case, name or actor.email, phone,
+                                                                escalation.raised_at, recipient=language)):
             outbox_enqueue(kind="safety_escalation", to=address, subject=subject, body=body, case=case)
         audit_record(actor=actor, action="case.safety_escalation", obj=case, detail={"escalation": escalation.pk})
     return escalation

@@ -28,11 +28,12 @@ from peersupport.cases.access import (
 )
 from peersupport.cases.models import BreakGlassGrant, BreakGlassReason
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.lib.i18n import text_in
 from peersupport.notifications.emails import render_break_glass_email
 from peersupport.notifications.models import OutboxPriority
 from peersupport.notifications.services import Draft, outbox_enqueue_all
 from peersupport.program.models import ProgramSettings
-from peersupport.program.staff import director_recipients
+from peersupport.program.staff import director_audience, in_each_language
 
 NOTICE_KIND = "break_glass"
 
@@ -64,12 +65,15 @@ def case_break_glass(*, actor: User, case_id: object, reason: str) -> BreakGlass
         grant = BreakGlassGrant.objects.create(administrator=actor, case=case, reason=reason, granted_at=now,
                                                expires_at=now + timedelta(hours=hours))
         audit_record(actor=actor, action="case.break_glass", obj=case, detail=grant_detail(grant))
-        subject, body = render_break_glass_email(
-            case, actor.get_full_name() or actor.email, str(BreakGlassReason(reason).label),
-            timezone.localtime(grant.granted_at), timezone.localtime(grant.expires_at))
-        outbox_enqueue_all([Draft(NOTICE_KIND, address, subject, body, case=case)
-                            for address in director_recipients(urgent=True, program_id=case.program_id)],
-                            priority=OutboxPriority.URGENT)
+        outbox_enqueue_all([
+            Draft(NOTICE_KIND, address, subject, body, case=case)
+            for address, subject, body in in_each_language(
+                director_audience(urgent=True, program_id=case.program_id),
+                lambda language: render_break_glass_email(
+                    case, actor.get_full_name() or actor.email, text_in(BreakGlassReason(reason).label, language),
+                    timezone.localtime(grant.granted_at), timezone.localtime(grant.expires_at),
+                    recipient=language))
+        ], priority=OutboxPriority.URGENT)
     return grant
 
 

@@ -33,7 +33,7 @@ from peersupport.notifications.emails import (
 )
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import Program, ProgramSettings
-from peersupport.program.staff import director_recipients
+from peersupport.program.staff import director_audience, in_each_language
 from peersupport.recruitment.services import campaigns_resume_stalled
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.training.refreshers import refresher_step
@@ -99,7 +99,7 @@ def send_due_notices(now: datetime | None = None) -> NoticeCounts:
 def _program_due_notices(program: ProgramSettings, now: datetime, counts: NoticeCounts) -> None:
     counts.unreachable += _mark_unreachable(program, now)
     # The directors, or their deputies while they are away (program.staff).
-    directors = director_recipients(today=timezone.localdate(now), program_id=program.program_id or 0)
+    directors = director_audience(today=timezone.localdate(now), program_id=program.program_id or 0)
     escalate_before = now - timedelta(hours=program.escalate_after_hours)
     for batch in _due_batches(now, program.program_id or 0):
         # One query tells which of this batch's notices were sent by an earlier run, so a
@@ -162,28 +162,29 @@ def _due_batches(now: datetime, program_id: int) -> Iterator[list[Case]]:
         after = (batch[-1].next_due_at, batch[-1].pk)
 
 
-def _remind(case: Case, step: str, directors: list[str], now: datetime) -> bool:
+def _remind(case: Case, step: str, directors: list[tuple[str, str]], now: datetime) -> bool:
     if case.state == CaseState.AWAITING_ASSIGNMENT or case.supporter is None:
-        subject, body = render_assignment_reminder_email(case, due_at=case.next_due_at, now=now)
-        return _send_notice(case, step, StepNotice.Kind.REMINDER, directors, subject, body, now, "directors")
+        notices = in_each_language(directors, lambda language: render_assignment_reminder_email(
+            case, due_at=case.next_due_at, now=now, recipient=language))
+        return _send_notice(case, step, StepNotice.Kind.REMINDER, notices, now, "directors")
     person = case.supporter.person
     subject, body = render_step_reminder_email(case, supporter_name=person.name, due_at=case.next_due_at, now=now)
-    recipients = [person.email] if person.email else []
-    return _send_notice(case, step, StepNotice.Kind.REMINDER, recipients, subject, body, now, "supporter")
+    recipients = [(person.email, subject, body)] if person.email else []
+    return _send_notice(case, step, StepNotice.Kind.REMINDER, recipients, now, "supporter")
 
 
-def _escalate(case: Case, step: str, directors: list[str], now: datetime) -> bool:
+def _escalate(case: Case, step: str, directors: list[tuple[str, str]], now: datetime) -> bool:
     person = case.supporter.person if case.supporter is not None else None
-    subject, body = render_step_escalation_email(
+    notices = in_each_language(directors, lambda language: render_step_escalation_email(
         case, due_at=case.next_due_at, now=now,
         supporter_name=person.name if person else "", supporter_phone=person.phone if person else "",
-        supporter_email=person.email if person else "",
-    )
-    return _send_notice(case, step, StepNotice.Kind.ESCALATION, directors, subject, body, now, "directors")
+        supporter_email=person.email if person else "", recipient=language,
+    ))
+    return _send_notice(case, step, StepNotice.Kind.ESCALATION, notices, now, "directors")
 
 
 def _send_notice(
-    case: Case, step: str, kind: str, recipients: list[str], subject: str, body: str, now: datetime, to: str
+    case: Case, step: str, kind: str, notices: list[tuple[str, str, str]], now: datetime, to: str
 ) -> bool:
     """The notice row, its emails and its audit row together, or nothing if another run won."""
     try:
@@ -196,10 +197,10 @@ def _send_notice(
             if not list(still_due):
                 return False
             StepNotice.objects.create(case=case, step=step, kind=kind, sent_at=now)
-            for address in recipients:
+            for address, subject, body in notices:
                 outbox_enqueue(kind=f"step_{kind}", to=address, subject=subject, body=body, case=case)
             audit_record(actor=None, action=f"case.{kind}", obj=case,
-                         detail={"step": step, "to": to, "emails": len(recipients)})
+                         detail={"step": step, "to": to, "emails": len(notices)})
     except IntegrityError:
         # Another run inserted this (case, step, kind) first and sent it.
         return False

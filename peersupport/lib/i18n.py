@@ -93,6 +93,12 @@ class PersonLanguageMiddleware:
 LINK_LANGUAGE_PARAMETER = "lang"
 
 
+def text_in(text: Any, who: Any) -> str:
+    """A lazy text (a choice's label, a `gettext_lazy` string) as `who` reads it (`language_of`)."""
+    with in_language_of(who):
+        return str(text)
+
+
 def link_in_language_of(url: str, who: Any) -> str:
     """An emailed link that opens in its recipient's language: `?lang=es` added when theirs is not
     the program's default (a link in the default language is left as it was)."""

@@ -412,9 +412,10 @@ def outbox_retry_set_aside(*, actor: object, now: datetime | None = None) -> int
 def _tell_directors_of_set_aside_mail() -> None:
     # Imported here: the accounts and emails modules import models that import this one.
     from peersupport.notifications.emails import render_set_aside_email
-    from peersupport.program.staff import director_recipients
+    from peersupport.program.staff import director_audience, in_each_language
 
-    directors = director_recipients()
+    audience = director_audience()
+    directors = [address for address, _ in audience]
     # One unsent notice per director at a time: an outage that sets aside a hundred emails
     # writes one notice each, and the overview shows the current count.
     waiting = set(
@@ -426,8 +427,11 @@ def _tell_directors_of_set_aside_mail() -> None:
     if len(waiting) == len(set(directors)):
         return
     counts = dict(set_aside_messages().order_by().values_list("channel").annotate(n=Count("pk")))
-    subject, body = render_set_aside_email(counts.get(Channel.EMAIL, 0), texts=counts.get(Channel.TEXT, 0))
-    for address in directors:
+    notices = in_each_language(
+        [(address, language) for address, language in audience if address not in waiting],
+        lambda language: render_set_aside_email(counts.get(Channel.EMAIL, 0), texts=counts.get(Channel.TEXT, 0),
+                                                recipient=language))
+    for address, subject, body in notices:
         if address not in waiting:
             outbox_enqueue(kind=SET_ASIDE_NOTICE, to=address, subject=subject, body=body)
             waiting.add(address)

@@ -9,6 +9,7 @@ too: someone's safety is never left to one inbox. A director away with no deputy
 everything, so a notice always reaches somebody.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,27 +29,48 @@ from peersupport.program.models import StaffMember
 AWAY_MAX_DAYS = 366
 
 
-def director_recipients(*, urgent: bool = False, today: date | None = None,
-                        program_id: int | None = None) -> list[str]:
-    """The addresses of the directors' notices today, each once, in a fixed order (one query).
+def director_audience(*, urgent: bool = False, today: date | None = None,
+                      program_id: int | None = None) -> list[tuple[str, str]]:
+    """Who gets the directors' notices today: each address once, with the language to write to
+    it in, in a fixed order (one query).
 
     With `program_id`, that program's directors only (a case's notices go to its own program)."""
     today = today or timezone.localdate()
     directors = (User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
-                 .select_related("program_staff__deputy").order_by("pk"))
+                 .select_related("person", "program_staff__deputy__person").order_by("pk"))
     if program_id is not None:
         directors = directors.filter(program_id=program_id)
-    addresses: list[str] = []
+    audience: dict[str, str] = {}
     for director in directors:
         staff = getattr(director, "program_staff", None)
         deputy = staff.deputy if staff is not None and staff.is_away(today) else None
         if deputy is not None and deputy.is_active and deputy.email and deputy.role in PROGRAM_STAFF:
-            addresses.append(deputy.email)
+            audience.setdefault(deputy.email, language_of(deputy))
             if urgent:
-                addresses.append(director.email)
+                audience.setdefault(director.email, language_of(director))
         else:
-            addresses.append(director.email)
-    return list(dict.fromkeys(addresses))
+            audience.setdefault(director.email, language_of(director))
+    return list(audience.items())
+
+
+def director_recipients(*, urgent: bool = False, today: date | None = None,
+                        program_id: int | None = None) -> list[str]:
+    """The addresses of the directors' notices today, each once, in a fixed order (one query)."""
+    return [address for address, _ in director_audience(urgent=urgent, today=today, program_id=program_id)]
+
+
+def in_each_language(audience: list[tuple[str, str]],
+                     render: Callable[[str], tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Each address of `audience` (`director_audience`) with its notice, `render(language)` giving
+    (subject, body): rendered once per language, so two directors who read different languages
+    each get their own, and a hundred who read one cost one rendering."""
+    rendered: dict[str, tuple[str, str]] = {}
+    notices = []
+    for address, language in audience:
+        if language not in rendered:
+            rendered[language] = render(language)
+        notices.append((address, *rendered[language]))
+    return notices
 
 
 def deputy_choices(director: User) -> list[User]:

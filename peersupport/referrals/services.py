@@ -23,9 +23,9 @@ from peersupport.audit.services import SAFETY_REPORTING_SYSTEM, Entry, audit_rec
 from peersupport.cases.models import OPEN_STATES, Case, CaseReferralLink, CaseState
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.emails import render_new_referral_email
-from peersupport.notifications.services import outbox_enqueue_each
+from peersupport.notifications.services import Draft, outbox_enqueue_all
 from peersupport.program.models import Program, ProgramSettings, served_roles_by_program
-from peersupport.program.staff import director_recipients
+from peersupport.program.staff import director_audience, in_each_language
 from peersupport.referrals import idempotency
 from peersupport.referrals.models import (
     SUMMARY_MAX_LENGTH,
@@ -505,9 +505,13 @@ def _create(
     ])
     # Each program's directors hear of their own program's new cases only.
     for program_id in sorted({case.program_id for case in cases}):
-        subject, body = render_new_referral_email(sum(1 for case in cases if case.program_id == program_id))
-        outbox_enqueue_each(kind="new_referral", recipients=director_recipients(program_id=program_id),
-                            subject=subject, body=body)
+        count = sum(1 for case in cases if case.program_id == program_id)
+        outbox_enqueue_all([
+            Draft("new_referral", address, subject, body)
+            for address, subject, body in in_each_language(
+                director_audience(program_id=program_id),
+                lambda language: render_new_referral_email(count, recipient=language))  # noqa: B023 (used at once)
+        ])
     return referral
 
 
