@@ -37,20 +37,34 @@ def director_audience(*, urgent: bool = False, today: date | None = None,
     With `program_id`, that program's directors only (a case's notices go to its own program)."""
     today = today or timezone.localdate()
     directors = (User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(email="")
-                 .select_related("person", "program_staff__deputy__person").order_by("pk"))
+                 .select_related("person", "program_staff__deputy__person",
+                                 "program_staff__deputy__program__settings").order_by("pk"))
     if program_id is not None:
         directors = directors.filter(program_id=program_id)
     audience: dict[str, str] = {}
     for director in directors:
         staff = getattr(director, "program_staff", None)
         deputy = staff.deputy if staff is not None and staff.is_away(today) else None
-        if deputy is not None and deputy.is_active and deputy.email and deputy.role in PROGRAM_STAFF:
+        if deputy is not None and _can_act_for_director(deputy):
             audience.setdefault(deputy.email, language_of(deputy))
             if urgent:
                 audience.setdefault(director.email, language_of(director))
         else:
             audience.setdefault(director.email, language_of(director))
     return list(audience.items())
+
+
+def _can_act_for_director(deputy: User) -> bool:
+    """A deputy who can open what the notices link: an active director, or an administrator of a
+    program whose administrators see cases. An administrator who cannot would get links that
+    answer "not found", so the away director keeps their notices instead."""
+    if not (deputy.is_active and deputy.email and deputy.role in PROGRAM_STAFF):
+        return False
+    if deputy.role != Role.ADMINISTRATOR:
+        return True
+    program = deputy.program
+    settings = getattr(program, "settings", None) if program is not None else None
+    return settings is None or settings.administrators_see_cases
 
 
 def director_recipients(*, urgent: bool = False, today: date | None = None,

@@ -119,3 +119,19 @@ def test_the_audience_is_one_query_and_each_language_is_rendered_once(directors,
     notices = in_each_language(audience, lambda language: (rendered.append(language) or (language, language)))
     assert sorted(rendered) == ["en", "es"]
     assert [address for address, _, _ in notices] == ["dana@example.org", "lucia@example.org", "third@example.org"]
+
+
+def test_an_administrator_deputy_who_cannot_open_cases_leaves_the_notices_with_the_away_director(directors):
+    """With the setting that keeps cases from administrators off, an administrator deputy would get
+    links that answer "not found": the away director keeps their notices."""
+    from peersupport.testing.factories import program_settings
+
+    english, _ = directors
+    administrator = make_user(Role.ADMINISTRATOR, email="ada@example.org")
+    today = timezone.localdate()
+    StaffMember.objects.create(user=english, away_from=today, away_until=today + timedelta(days=5),
+                               deputy=administrator)
+    assert ("ada@example.org", "en") in director_audience()
+    program_settings(administrators_see_cases=False)
+    audience = director_audience()
+    assert "ada@example.org" not in dict(audience) and "dana@example.org" in dict(audience)
