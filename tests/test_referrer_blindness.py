@@ -46,6 +46,9 @@ BLANK = [
     (re.compile(r'name="key" value="[^"]*"'), 'name="key" value=""'),  # the form's fresh idempotency key
     (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"), "<time>"),
     (re.compile(rf"\d{{1,2}} {MONTHS} \d{{4}}, \d{{1,2}}:\d{{2}}"), "<time>"),
+    # The US form the pages use ("November 30, 2026, 18:19"): a slow run crosses a minute between
+    # the two referrers' walks.
+    (re.compile(rf"{MONTHS} \d{{1,2}}, \d{{4}}, \d{{1,2}}:\d{{2}}(?: ?[ap]\.?m\.?)?"), "<time>"),
     (re.compile(r"/(referrals|cases)/\d+"), r"/\1/<id>"),
     # A link to a referral or case that shows its number.
     (re.compile(r'(href="/(?:referrals|cases)/<id>/"[^>]*>)#?\d+<'), r"\1<id><"),
