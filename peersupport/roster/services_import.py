@@ -298,7 +298,8 @@ def import_apply(table: Table, columns: Mapping[str, str], *, actor: User | None
                      object_type="" if roster_import else "person",
                      detail={"source": source, "rows": plan.rows, "added": counts.added, "changed": counts.changed,
                              "unchanged": counts.unchanged, "deactivated": counts.deactivated,
-                             "deactivate_missing": deactivate_missing})
+                             "deactivate_missing": deactivate_missing,
+                             **({"program_id": program_id} if program_id is not None else {})})
     return plan, counts
 
 
