@@ -11,7 +11,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.lib.i18n import Text
-
 from peersupport.matching.facts import CaseFacts, Rules, SupporterFacts, days_since, folded
 from peersupport.matching.specialties import related
 

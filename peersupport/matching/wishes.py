@@ -11,12 +11,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from peersupport.matching.core import hard_rule_checks, same_event_case
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from peersupport.lib.i18n import Text
+from peersupport.matching.core import hard_rule_checks, same_event_case
 from peersupport.matching.facts import CaseFacts, PersonFacts, Rules, Suggestion, SupporterFacts, folded
 from peersupport.matching.scoring import PREFERENCE_LABELS, wish_words
 

@@ -99,7 +99,8 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
         try:
             validate_email(data.email)
         except ValidationError:
-            raise _problem("email", gettext("%(email)s is not an email address.") % {"email": repr(data.email)}) from None
+            raise _problem("email", gettext("%(email)s is not an email address.")
+                           % {"email": repr(data.email)}) from None
     if data.role_type not in RoleType.values:
         raise _problem("role_type",
                        f"Unknown role_type {data.role_type!r}; use one of {', '.join(RoleType.values)}.")

@@ -375,8 +375,9 @@ def roster_import_map(*, actor: User, roster_import_id: int, columns: Mapping[st
             mapping_remember(name=mapping_name, columns=cleaned)
         RosterImport.objects.filter(pk=roster_import.pk).update(
             columns=cleaned, mapping_name=" ".join(mapping_name.split())[:100],
-            deactivate_missing=deactivate_missing, status=ImportStatus.PREVIEWING, stage=gettext("Waiting for the worker"),
-            done_rows=0, percent=0, summary={}, problems=[], error="", updated_at=timezone.now())
+            deactivate_missing=deactivate_missing, status=ImportStatus.PREVIEWING,
+            stage=gettext("Waiting for the worker"), done_rows=0, percent=0, summary={}, problems=[], error="",
+            updated_at=timezone.now())
         audit_record(actor=actor, action="roster_import.map", obj=roster_import,
                      detail={"mapping": mapping_name[:100], "deactivate_missing": deactivate_missing})
         transaction.on_commit(partial(_enqueue, "preview", roster_import.pk), robust=True)
