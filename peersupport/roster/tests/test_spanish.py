@@ -15,8 +15,8 @@ def test_the_roster_reads_in_spanish(spanish_catalogs, client, director, support
 def test_the_supporter_team_reads_in_spanish(spanish_catalogs, client, director, supporter_a):
     client.force_login(director)
     page = page_in_spanish(client, reverse("supporters"))
-    assert "El equipo de acompañantes" in page
-    assert "1 acompañante" in page  # the count, in its singular form
+    assert "El equipo de compañeros/as de apoyo" in page
+    assert "1 compañero/a de apoyo" in page  # the count, in its singular form
 
 
 def test_an_import_row_problem_reads_in_spanish_to_a_director_who_reads_spanish(
