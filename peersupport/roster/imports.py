@@ -34,7 +34,7 @@ MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
 
 # Roster fields a column may fill, in the order the mapping form shows them.
-FIELD_LABELS: dict[str, Text] = {
+FIELD_LABELS: dict[str, StrOrPromise] = {
     "employee_id": _("Employee id"),
     "name": _("Full name"),
     "first_name": _("First name (with last name, when there is no full name)"),
