@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import User
 from peersupport.lib.errors import InvalidInput
@@ -15,7 +16,7 @@ def own_language_set(*, user: User, language: str) -> str:
     login without a roster entry keeps its own.
     """
     if language not in {code for code, _name in settings.LANGUAGES}:
-        raise InvalidInput("Choose one of the program's languages.")
+        raise InvalidInput(gettext("Choose one of the program's languages."))
     if user.person_id:
         Person.objects.filter(pk=user.person_id).update(language=language, updated_at=timezone.now())
         if user.person is not None:

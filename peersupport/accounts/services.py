@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from peersupport.accounts.access import (
@@ -425,8 +426,8 @@ def api_token_create(*, actor: User, owner_id: int, name: str, scope: str, expir
         raise InvalidInput(gettext("Choose an expiry date after today."))
     if settings.API_TOKEN_MAX_DAYS and expires_on > today + timedelta(days=settings.API_TOKEN_MAX_DAYS):
         latest = today + timedelta(days=settings.API_TOKEN_MAX_DAYS)
-        raise InvalidInput(f"A token works at most {settings.API_TOKEN_MAX_DAYS} days: choose {latest:%B} "
-                           f"{latest.day}, {latest.year} or earlier.")
+        raise InvalidInput(gettext("A token works at most %(days)s days: choose %(latest)s or earlier.")
+                           % {"days": settings.API_TOKEN_MAX_DAYS, "latest": date_format(latest)})
     with transaction.atomic():
         token, key = ApiToken.issue(owner, name=name[:100], scope=scope, expires_at=_end_of_day(expires_on),
                                     created_by=actor)
@@ -441,7 +442,8 @@ def api_token_withdraw(*, actor: User, token_id: int) -> ApiToken:
         token = api_token_for_user(actor, token_id)
         token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
         if token.revoked_at is not None:
-            raise Conflict(f"The token {token.prefix}… was already revoked on {token.revoked_at:%Y-%m-%d}.")
+            raise Conflict(gettext("The token %(prefix)s… was already revoked on %(day)s.")
+                           % {"prefix": token.prefix, "day": date_format(timezone.localtime(token.revoked_at))})
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoke", obj=token.user, detail={"prefix": token.prefix})

@@ -21,6 +21,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,9 +80,8 @@ def qr_svg(device: TOTPDevice) -> str:
         device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4
     )
     svg: str = image.to_string(encoding="unicode")
-    return svg.replace(
-        "<svg ", '<svg class="qr-code" role="img" aria-label="QR code of the secret below" ', 1
-    )
+    label = escape(gettext("QR code of the secret below"))
+    return svg.replace("<svg ", f'<svg class="qr-code" role="img" aria-label="{label}" ', 1)
 
 
 @dataclass(frozen=True)

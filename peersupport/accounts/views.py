@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from peersupport.accounts.forms import CodeForm
@@ -51,7 +51,10 @@ def _with_next(url: str, request: HttpRequest) -> str:
 def _refusal(form: CodeForm, result: CodeCheck) -> None:
     if result.wait_until is not None:
         seconds = max(1, int((result.wait_until - timezone.now()).total_seconds()) + 1)
-        form.add_error("code", f"Too many wrong codes. Wait {seconds} seconds, then type the code your app shows.")
+        form.add_error("code", ngettext(
+            "Too many wrong codes. Wait %(seconds)s second, then type the code your app shows.",
+            "Too many wrong codes. Wait %(seconds)s seconds, then type the code your app shows.", seconds)
+            % {"seconds": seconds})
     else:
         form.add_error("code", WRONG_CODE)
 

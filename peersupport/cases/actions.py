@@ -211,8 +211,9 @@ def case_undo_response(*, actor: User, case_id: int) -> Case:
         now = timezone.now()
         decline = _undoable_decline(case, now)
         if decline is None:
-            raise Conflict(f"A decline can be undone only in its first {UNDO_WINDOW.seconds // 60} minutes; "
-                           "this one stands. The peer can still come back at any time.")
+            raise Conflict(gettext("A decline can be undone only in its first %(minutes)s minutes; this one "
+                                   "stands. The peer can still come back at any time.")
+                           % {"minutes": UNDO_WINDOW.seconds // 60})
         # Locked: a worker that claimed the email first wins, and the decline then stands.
         invitations = list(
             OutboxMessage.objects.select_for_update()

@@ -12,6 +12,7 @@ who the event touched, so every access is audited, as a case's is.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import PROGRAM_STAFF, Role, User
 from peersupport.audit.services import audit_record
@@ -23,13 +24,13 @@ DEBRIEF_ROLES = PROGRAM_STAFF | {Role.SUPPORTER}
 
 def require_debrief_role(user: User) -> None:
     if not user.is_authenticated or not user.is_active or user.role not in DEBRIEF_ROLES:
-        raise PermissionDenied("Your role does not give access to group debriefs.")
+        raise PermissionDenied(gettext("Your role does not give access to group debriefs."))
 
 
 def require_debrief_manager(user: User) -> None:
     """Opening and changing sessions: the director and the administrator."""
     if not user.is_authenticated or not user.is_active or user.role not in PROGRAM_STAFF:
-        raise PermissionDenied("Group debriefs are run by the program director and administrator.")
+        raise PermissionDenied(gettext("Group debriefs are run by the program director and administrator."))
 
 
 def may_open_debriefs(user: User) -> bool:

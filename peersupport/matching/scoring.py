@@ -8,7 +8,9 @@ same float to the last bit (a test holds them to it).
 from __future__ import annotations
 
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from peersupport.lib.i18n import Text
 from peersupport.matching.facts import CaseFacts, Rules, SupporterFacts, days_since, folded
 from peersupport.matching.specialties import related
 
@@ -18,21 +20,38 @@ from peersupport.matching.specialties import related
 RECENCY_CAP_DAYS = 90
 
 # Wishes a self-referring peer can state, and the words the director reads for each.
-PREFERENCE_LABELS: dict[str, str] = {
-    "gender": "gender",
-    "specialty": "specialty",
-    "role_type": "role",
+PREFERENCE_LABELS: dict[str, Text] = {
+    "gender": _("gender"),
+    "specialty": _("specialty"),
+    "role_type": _("role"),
 }
 
-ROLE_LABELS: dict[str, str] = {"app": "advanced practice provider"}
-
-CATEGORY_LABELS: dict[str, str] = {
-    "medical_error": "a medical error",
-    "adverse_outcome": "an adverse outcome",
-    "patient_death": "a patient's death",
-    "patient_aggression": "patient aggression",
-    "litigation": "litigation",
+# A role as a word on the page ("nurse"), and a gender wish's value as the director reads it.
+ROLE_WORDS: dict[str, Text] = {
+    "physician": _("physician"), "resident": _("resident"), "fellow": _("fellow"),
+    "app": _("advanced practice provider"), "nurse": _("nurse"), "pharmacist": _("pharmacist"),
+    "therapist": _("therapist"), "other": _("another role"),
 }
+GENDER_VALUES: dict[str, Text] = {"female": _("female"), "male": _("male"), "non-binary": _("non-binary"),
+                                  "nonbinary": _("nonbinary")}
+
+CATEGORY_LABELS: dict[str, Text] = {
+    "medical_error": _("a medical error"),
+    "adverse_outcome": _("an adverse outcome"),
+    "patient_death": _("a patient's death"),
+    "patient_aggression": _("patient aggression"),
+    "litigation": _("litigation"),
+}
+
+
+def wish_words(key: str, value: str) -> str:
+    """A wish's value as the director reads it: "nurse", "female", "General Surgery"."""
+    table = ROLE_WORDS if key == "role_type" else GENDER_VALUES if key == "gender" else {}
+    known = table.get(folded(value))
+    if known is not None:
+        return str(known)
+    return value.strip().replace("_", " ").lower() if key == "role_type" else value.strip()
+
 
 # Rank factors: at or above the peer's rank is what peers ask for; one step below still
 # works; further below is actively unhelpful (a trainee consoling a chief), hence a penalty.
@@ -113,8 +132,8 @@ def score(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> tuple[flo
     if case.interventional and person.interventional:
         add("interventional", 1.0, gettext("interventionalist for a procedural event"))
     if rules.whole_care_team and folded(peer.role_type) and (folded(peer.role_type) == folded(person.role_type)):
-        role = ROLE_LABELS.get(folded(person.role_type), person.role_type)
-        add("role", 1.0, gettext("same professional role: %(role)s") % {"role": role})
+        add("role", 1.0, gettext("same professional role: %(role)s")
+            % {"role": wish_words("role_type", person.role_type)})
     if case.category and case.category in supporter.experience:
         event = CATEGORY_LABELS.get(case.category, case.category.replace("_", " "))
         add("experience", 1.0, gettext("has offered support after %(event)s") % {"event": event})
@@ -122,7 +141,7 @@ def score(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> tuple[flo
         wish = str(case.preferences.get(key) or "")
         if folded(wish) and folded(wish) == folded(getattr(person, key)):
             add("preference", 1.0, gettext("matches the peer's wish: %(what)s %(wish)s")
-                % {"what": label, "wish": wish.strip()})
+                % {"what": label, "wish": wish_words(key, wish)})
 
     # Load and recency are fairness facts the director wants to see whatever their weight,
     # so their reasons are always given (their points still follow the weights).

@@ -11,43 +11,80 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from peersupport.lib.i18n import Text
 from peersupport.matching.core import hard_rule_checks, same_event_case
 from peersupport.matching.facts import CaseFacts, PersonFacts, Rules, Suggestion, SupporterFacts, folded
-from peersupport.matching.scoring import PREFERENCE_LABELS, ROLE_LABELS
+from peersupport.matching.scoring import PREFERENCE_LABELS, wish_words
 
 # Why a supporter who meets the wish is not eligible, per rule code of `hard_rule_checks`
-# (and the one-peer-per-event rule), said of one supporter and of several.
-RULE_WORDS: dict[str, tuple[str, str]] = {
+# (and the one-peer-per-event rule): said of the one supporter who meets it, and of a count of
+# them. Whole phrases, so that each language can say them its own way.
+RULE_WORDS: dict[str, tuple[Text, Text]] = {
     "same_department": (
-        "is in the peer's own department (the own-department rule)",
-        "are in the peer's own department (the own-department rule)",
+        _("is in the peer's own department (the own-department rule)"),
+        ngettext_lazy("%(count)s is in the peer's own department (the own-department rule)",
+                      "%(count)s are in the peer's own department (the own-department rule)", "count"),
     ),
-    "case_limit": ("is at their case limit", "are at their case limit"),
-    "paused": ("is paused", "are paused"),
+    "case_limit": (_("is at their case limit"),
+                   ngettext_lazy("%(count)s is at their case limit", "%(count)s are at their case limit", "count")),
+    "paused": (_("is paused"), ngettext_lazy("%(count)s is paused", "%(count)s are paused", "count")),
     "same_event": (
-        "already supports a colleague from the same event (one peer per supporter per event)",
-        "already support a colleague from the same event (one peer per supporter per event)",
+        _("already supports a colleague from the same event (one peer per supporter per event)"),
+        ngettext_lazy("%(count)s already supports a colleague from the same event (one peer per supporter per event)",
+                      "%(count)s already support a colleague from the same event (one peer per supporter per event)",
+                      "count"),
     ),
-    "involved": ("is involved in the same event", "are involved in the same event"),
-    "supervisor": ("is the peer's supervisor", "are the peer's supervisor"),
-    "supervised": ("is supervised by the peer", "are supervised by the peer"),
-    "handed_back": ("handed this case back", "handed this case back"),
-    "is_peer": ("is the peer", "are the peer"),
-    "untrained": ("is not trained yet", "are not trained yet"),
-    "status": ("is not an active supporter", "are not active supporters"),
-    "inactive": ("is no longer active on the roster", "are no longer active on the roster"),
+    "involved": (_("is involved in the same event"),
+                 ngettext_lazy("%(count)s is involved in the same event", "%(count)s are involved in the same event",
+                               "count")),
+    "supervisor": (_("is the peer's supervisor"),
+                   ngettext_lazy("%(count)s is the peer's supervisor", "%(count)s are the peer's supervisor",
+                                 "count")),
+    "supervised": (_("is supervised by the peer"),
+                   ngettext_lazy("%(count)s is supervised by the peer", "%(count)s are supervised by the peer",
+                                 "count")),
+    "handed_back": (_("handed this case back"),
+                    ngettext_lazy("%(count)s handed this case back", "%(count)s handed this case back", "count")),
+    "is_peer": (_("is the peer"), ngettext_lazy("%(count)s is the peer", "%(count)s are the peer", "count")),
+    "untrained": (_("is not trained yet"),
+                  ngettext_lazy("%(count)s is not trained yet", "%(count)s are not trained yet", "count")),
+    "status": (_("is not an active supporter"),
+               ngettext_lazy("%(count)s is not an active supporter", "%(count)s are not active supporters", "count")),
+    "inactive": (_("is no longer active on the roster"),
+                 ngettext_lazy("%(count)s is no longer active on the roster",
+                               "%(count)s are no longer active on the roster", "count")),
     "close_colleague": (
-        "works beside the peer, who is a supporter too (same department and site)",
-        "work beside the peer, who is a supporter too (same department and site)",
+        _("works beside the peer, who is a supporter too (same department and site)"),
+        ngettext_lazy("%(count)s works beside the peer, who is a supporter too (same department and site)",
+                      "%(count)s work beside the peer, who is a supporter too (same department and site)", "count"),
     ),
     "on_call_team": (
-        "shares an on-call team with the peer, who is a supporter too",
-        "share an on-call team with the peer, who is a supporter too",
+        _("shares an on-call team with the peer, who is a supporter too"),
+        ngettext_lazy("%(count)s shares an on-call team with the peer, who is a supporter too",
+                      "%(count)s share an on-call team with the peer, who is a supporter too", "count"),
     ),
 }
 
-# How a gender wish reads in a sentence ("No eligible supporter is a woman").
-GENDER_WORDS: dict[str, str] = {"female": "a woman", "woman": "a woman", "male": "a man", "man": "a man"}
+# How a gender wish reads in a sentence ("No eligible supporter is a woman"), alone and with a role.
+GENDER_WORDS: dict[str, tuple[Text, Text]] = {
+    "female": (_("a woman"), _("a woman who is %(role)s")),
+    "woman": (_("a woman"), _("a woman who is %(role)s")),
+    "male": (_("a man"), _("a man who is %(role)s")),
+    "man": (_("a man"), _("a man who is %(role)s")),
+}
+# A gender wish that reads as a word about the person ("nonbinary", "a nonbinary nurse").
+GENDER_ADJECTIVES: dict[str, Text] = {"non-binary": _("non-binary"), "nonbinary": _("nonbinary")}
+# A role as a person is said to be one ("a nurse").
+ROLE_WITH_ARTICLE: dict[str, Text] = {
+    "physician": _("a physician"), "resident": _("a resident"), "fellow": _("a fellow"),
+    "app": _("an advanced practice provider"), "nurse": _("a nurse"), "pharmacist": _("a pharmacist"),
+    "therapist": _("a therapist"), "other": _("a colleague in another role"),
+}
+# The wishes' labels on the director's page.
+WISH_LABELS: dict[str, Text] = {"gender": _("Gender"), "specialty": _("Specialty"), "role_type": _("Role")}
 
 
 @dataclass(frozen=True)
@@ -55,22 +92,34 @@ class UnmetWish:
     """A wish (or the wishes together) that no eligible supporter meets, and why."""
 
     wishes: tuple[tuple[str, str], ...]
-    who: str
     # Active supporters on the team who meet the wish, and how many break each rule.
     active: int
     blocked: tuple[tuple[str, int], ...]
 
     @property
+    def who(self) -> str:
+        return describe(dict(self.wishes))
+
+    @property
     def text(self) -> str:
-        opening = f"No eligible supporter is {self.who}"
+        """In the language active when it is read (the director's page)."""
+        who = self.who
         if not self.active:
-            return f"{opening}: no active supporter on the team is."
+            return gettext("No eligible supporter is %(who)s: no active supporter on the team is.") % {"who": who}
         if self.active == 1:
-            words = " and ".join(RULE_WORDS[rule][0] for rule, _ in self.blocked)
-            return f"{opening}: one active supporter is, but {words}."
-        parts = [f"{count} {RULE_WORDS[rule][0 if count == 1 else 1]}" for rule, count in self.blocked]
-        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-        return f"{opening}: {self.active} active supporters are, but {listed}."
+            words = _and([str(RULE_WORDS[rule][0]) for rule, _count in self.blocked])
+            return gettext("No eligible supporter is %(who)s: one active supporter is, but %(why)s.") % {
+                "who": who, "why": words}
+        parts = [str(RULE_WORDS[rule][1] % {"count": count}) for rule, count in self.blocked]
+        return gettext("No eligible supporter is %(who)s: %(count)s active supporters are, but %(why)s.") % {
+            "who": who, "count": self.active, "why": _and(parts)}
+
+
+def _and(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c" in the active language."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def stated_wishes(preferences: Mapping[str, object]) -> dict[str, str]:
@@ -85,32 +134,41 @@ def wishes_for_display(preferences: Mapping[str, object] | None) -> list[tuple[s
 
 
 def role_words(role_type: str) -> str:
-    return ROLE_LABELS.get(folded(role_type), role_type.strip().replace("_", " ").lower())
+    return wish_words("role_type", role_type)
 
 
 def wish_display(key: str, value: str) -> tuple[str, str]:
     """(label, value) as the director reads it: ("Gender", "female"), ("Role", "nurse")."""
-    return PREFERENCE_LABELS[key].capitalize(), role_words(value) if key == "role_type" else value
+    return str(WISH_LABELS[key]), wish_words(key, value)
 
 
-def _a(noun: str) -> str:
+def _a_role(role_type: str) -> str:
+    known = ROLE_WITH_ARTICLE.get(folded(role_type))
+    if known is not None:
+        return str(known)
+    noun = role_words(role_type)
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def describe(wishes: Mapping[str, str]) -> str:
     """Who would meet these wishes, said after "No eligible supporter is": "a woman in
-    Surgery", "a nurse", "nonbinary", "in Urology"."""
-    gender = wishes.get("gender", "")
-    role = role_words(wishes["role_type"]) if wishes.get("role_type") else ""
+    Surgery", "a nurse", "nonbinary", "in Urology" (in the active language)."""
+    gender = wishes.get("gender", "").strip()
+    role_type = wishes.get("role_type", "").strip()
     if gender and folded(gender) in GENDER_WORDS:
-        who = GENDER_WORDS[folded(gender)] + (f" who is {_a(role)}" if role else "")
+        alone, with_role = GENDER_WORDS[folded(gender)]
+        who = str(with_role) % {"role": _a_role(role_type)} if role_type else str(alone)
     elif gender:
         # Any other gender reads as a word about the person: "nonbinary", "a nonbinary nurse".
-        who = _a(f"{gender} {role}") if role else gender
+        adjective = str(GENDER_ADJECTIVES.get(folded(gender), gender))
+        who = (gettext("a %(gender)s %(role)s") % {"gender": adjective, "role": role_words(role_type)}
+               if role_type else adjective)
     else:
-        who = _a(role) if role else ""
+        who = _a_role(role_type) if role_type else ""
     if wishes.get("specialty"):
-        who = f"{who} in {wishes['specialty']}".strip()
+        specialty = wishes["specialty"].strip()
+        who = (gettext("%(who)s in %(specialty)s") % {"who": who, "specialty": specialty} if who
+               else gettext("in %(specialty)s") % {"specialty": specialty})
     return who
 
 
@@ -162,7 +220,6 @@ def _why(case: CaseFacts, supporters: Sequence[SupporterFacts], wishes: dict[str
     blocked = sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
     return UnmetWish(
         wishes=tuple(wishes.items()),
-        who=describe(wishes),
         active=len(matching),
         blocked=tuple(blocked),
     )

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import MAY_REFER, PROGRAM_STAFF, User
 from peersupport.referrals.models import Referral
@@ -10,7 +11,7 @@ from peersupport.referrals.models import Referral
 
 def require_may_refer(user: User) -> None:
     if not user.is_authenticated or not user.is_active or user.role not in MAY_REFER:
-        raise PermissionDenied("Your role may not make referrals.")
+        raise PermissionDenied(gettext("Your role may not make referrals."))
 
 
 def referral_for_user(user: User, referral_id: int) -> Referral:
@@ -39,7 +40,7 @@ def referral_for_user(user: User, referral_id: int) -> Referral:
 
 def referral_for_program_staff(user: User, referral_id: int) -> Referral:
     if not user.is_authenticated or user.role not in PROGRAM_STAFF:
-        raise PermissionDenied("Only the program's director and administrator plan assignments.")
+        raise PermissionDenied(gettext("Only the program's director and administrator plan assignments."))
     return referral_for_user(user, referral_id)
 
 

@@ -108,13 +108,13 @@ def tidy_summary(summary: str) -> str:
 def clean_summary(summary: str) -> str:
     """The sentence with spaces tidied; refused (with every reason) if it breaks a rule."""
     problems: list[Problem] = []
-    summary = _check_summary(summary, problems, ProgramSettings.current())
+    summary = _check_summary(summary, problems)
     if problems:
         raise ReferralRefused(problems)
     return summary
 
 
-def _check_summary(summary: str, problems: list[Problem], program: ProgramSettings) -> str:
+def _check_summary(summary: str, problems: list[Problem]) -> str:
     loc = ("event", "summary")
     summary = tidy_summary(summary)
     if not summary:
@@ -135,8 +135,10 @@ def _check_summary(summary: str, problems: list[Problem], program: ProgramSettin
 def _names_of_referable_people(candidates: list[str]) -> list[str]:
     """Which of these capitalized word runs are names on the roster: one indexed query.
 
-    Only people the referral form's type-ahead would show (in a role their own program serves)
-    are looked at, so a refusal tells nothing about anyone else on the roster.
+    Only people the referral form's type-ahead would show are looked at, so a refusal tells
+    nothing about anyone else on the roster: in a health system, anyone active in a role their
+    own program serves (each program's settings, whichever program the peers are in: a
+    colleague from another hospital named in the sentence is named all the same).
     """
     return list(Person.objects.referable_in_their_program().filter(name__in=candidates)
                 .values_list("name", flat=True))
@@ -263,7 +265,7 @@ def _served_roles(served_role_types: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + _(" and ") + labels[-1]
 
 
-def _check_involved(data: ReferralInput, program: ProgramSettings, problems: list[Problem]) -> list[Person]:
+def _check_involved(data: ReferralInput, problems: list[Problem]) -> list[Person]:
     typed = [e.strip() for e in data.involved_employee_ids]
     wanted = list(dict.fromkeys(e for e in typed if e))
     if not wanted:
@@ -301,17 +303,19 @@ def _check_involved(data: ReferralInput, program: ProgramSettings, problems: lis
 def referral_problems(data: ReferralInput, *, check_involved: bool = True) -> list[Problem]:
     """Every problem of a referral, without creating anything (a form shows them all at once)."""
     problems: list[Problem] = []
-    _validate(data, ProgramSettings.current(), problems, check_involved=check_involved)
+    _validate(data, problems, check_involved=check_involved)
     return problems
 
 
 def _validate(
-    data: ReferralInput, program: ProgramSettings, problems: list[Problem], *, check_involved: bool = True,
+    data: ReferralInput, problems: list[Problem], *, check_involved: bool = True,
     for_oneself: bool | None = None,
 ) -> tuple[str, list[Person], dict[str, str]]:
-    people = _check_involved(data, program, problems) if check_involved else []
+    # No program's settings are read here: each peer is checked against their own program's
+    # (`_check_involved`), and a referral may name peers of several programs.
+    people = _check_involved(data, problems) if check_involved else []
     _check_event(data, problems)
-    summary = _check_summary(data.summary, problems, program)
+    summary = _check_summary(data.summary, problems)
     if for_oneself is None:
         for_oneself = data.source == Source.SELF
     wishes = _check_preferences(data, problems, for_oneself=for_oneself)
@@ -336,7 +340,6 @@ def referral_create(
     referral: the same reference with the same body answers the referral it made; with a
     different body, 409 and nothing changes.
     """
-    program = ProgramSettings.current()
     fingerprint = data.fingerprint()
     if from_reporting_system:
         if referred_by is not None or self_person is not None:
@@ -359,7 +362,7 @@ def referral_create(
         and [e.strip() for e in data.involved_employee_ids] == [asker.employee_id]) or (
         # The reporting system's opt-in box: the reporter asks for themself, alone.
         from_reporting_system and data.source == Source.SAFETY_REPORT_OPT_IN and len(named) == 1)
-    summary, people, wishes = _validate(data, program, problems, for_oneself=for_oneself)
+    summary, people, wishes = _validate(data, problems, for_oneself=for_oneself)
     if from_reporting_system:
         _check_reporting_system(data, named, problems)
     elif self_person is not None:
@@ -382,7 +385,7 @@ def referral_create(
         raise ReferralRefused(problems)
     try:
         with transaction.atomic():
-            referral = _create(referred_by, data, summary, people, wishes, program, idempotency_key,
+            referral = _create(referred_by, data, summary, people, wishes, idempotency_key,
                                fingerprint, reengagement_of, from_reporting_system=from_reporting_system)
     except IntegrityError:
         # A concurrent request with the same key (or the same report) won the race: answer what it created.
@@ -449,7 +452,6 @@ def _create(
     summary: str,
     people: list[Person],
     wishes: dict[str, str],
-    program: ProgramSettings,
     idempotency_key: str | None,
     fingerprint: str,
     reengagement_of: Case | None = None,
@@ -478,9 +480,8 @@ def _create(
     already_open, latest_closed = _open_and_latest_closed_cases([person.pk for person in people])
     new_people = [person for person in people if person.pk not in already_open]
     # Each case is its peer's program's, due by that program's rule.
-    settings_of = {program.program_id: program}
-    for program_id in {person.program_id for person in new_people} - set(settings_of):
-        settings_of[program_id] = ProgramSettings.for_program(program_id)
+    settings_of = {program_id: ProgramSettings.for_program(program_id)
+                   for program_id in {person.program_id for person in new_people}}
     due_hours = {program_id: settings.assignment_due_hours for program_id, settings in settings_of.items()}
     earlier = {person.pk: latest_closed[person.pk] for person in new_people if person.pk in latest_closed}
     if reengagement_of is not None and reengagement_of.peer_id in {person.pk for person in new_people}:

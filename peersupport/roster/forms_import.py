@@ -41,11 +41,11 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args: Any, roster_import: RosterImport, **kwargs: Any) -> None:
         initial = {f"{FIELD_PREFIX}{name}": heading for name, heading in roster_import.columns.items()}
-        initial.update(mapping_name=roster_import.mapping_name or "HR export",
+        initial.update(mapping_name=roster_import.mapping_name or gettext("HR export"),
                        deactivate_missing=roster_import.deactivate_missing)
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        choices = [("", "(not in this file)"), *((heading, heading) for heading in roster_import.headers)]
+        choices = [("", gettext("(not in this file)")), *((heading, heading) for heading in roster_import.headers)]
         for name, label in FIELD_LABELS.items():
             self.fields[f"{FIELD_PREFIX}{name}"] = forms.ChoiceField(
                 label=label, choices=choices, required=False)

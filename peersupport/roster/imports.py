@@ -18,8 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.lib.errors import InvalidInput
+from peersupport.lib.i18n import Text
 from peersupport.roster.models import RANK_LABELS, AgeBand, Gender, RaceEthnicity, RoleType
 
 if TYPE_CHECKING:
@@ -30,25 +34,25 @@ MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
 
 # Roster fields a column may fill, in the order the mapping form shows them.
-FIELD_LABELS: dict[str, str] = {
-    "employee_id": "Employee id",
-    "name": "Full name",
-    "first_name": "First name (with last name, when there is no full name)",
-    "last_name": "Last name",
-    "email": "Email",
-    "phone": "Phone",
-    "role_type": "Role",
-    "specialty": "Specialty",
-    "department": "Department",
-    "rank": "Rank (1 to 5)",
-    "interventional": "Interventional (yes or no)",
-    "site": "Site",
-    "supervisor_employee_id": "Supervisor's employee id",
-    "active": "Active (yes or no)",
-    "gender": "Gender (self-identified)",
-    "race_ethnicity": "Race and ethnicity (self-identified)",
-    "age_band": "Age band (self-identified)",
-    "language": "Language (en or es)",
+FIELD_LABELS: dict[str, StrOrPromise] = {
+    "employee_id": _("Employee id"),
+    "name": _("Full name"),
+    "first_name": _("First name (with last name, when there is no full name)"),
+    "last_name": _("Last name"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "role_type": _("Role"),
+    "specialty": _("Specialty"),
+    "department": _("Department"),
+    "rank": _("Rank (1 to 5)"),
+    "interventional": _("Interventional (yes or no)"),
+    "site": _("Site"),
+    "supervisor_employee_id": _("Supervisor's employee id"),
+    "active": _("Active (yes or no)"),
+    "gender": _("Gender (self-identified)"),
+    "race_ethnicity": _("Race and ethnicity (self-identified)"),
+    "age_band": _("Age band (self-identified)"),
+    "language": _("Language (en or es)"),
 }
 FIELDS = tuple(FIELD_LABELS)
 
@@ -77,21 +81,24 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # What to do about a problem in each field (the service's message says what is wrong).
-_FIX: dict[str, str] = {
-    "employee_id": "Give each person's employee id, 1 to 40 characters without spaces, once in the file.",
-    "name": "Give the person's name, at most 200 characters.",
-    "email": "Correct the address, or leave the cell empty.",
-    "role_type": "Use one of the roles listed, or map another column to Role.",
-    "rank": "Use a number from 1 (trainee) to 5 (chief or leader), or leave the cell empty.",
-    "supervisor_employee_id": "Give the employee id of someone in this file or on the roster, or leave it empty.",
-    "interventional": "Write yes or no.",
-    "active": "Write yes or no (or active or inactive).",
-    "gender": "Use one of the answers listed, or leave the cell empty.",
-    "race_ethnicity": "Use the categories listed, separated by semicolons, or leave the cell empty.",
-    "age_band": "Use one of the bands listed, or leave the cell empty.",
-    "language": "Write en (English) or es (Spanish), or leave the cell empty.",
+_FIX: dict[str, Text] = {
+    "employee_id": _("Give each person's employee id, 1 to 40 characters without spaces, once in the file."),
+    "name": _("Give the person's name, at most 200 characters."),
+    "email": _("Correct the address, or leave the cell empty."),
+    "role_type": _("Use one of the roles listed, or map another column to Role."),
+    "rank": _("Use a number from 1 (trainee) to 5 (chief or leader), or leave the cell empty."),
+    "supervisor_employee_id": _("Give the employee id of someone in this file or on the roster, or leave it empty."),
+    "interventional": _("Write yes or no."),
+    "active": _("Write yes or no (or active or inactive)."),
+    "gender": _("Use one of the answers listed, or leave the cell empty."),
+    "race_ethnicity": _("Use the categories listed, separated by semicolons, or leave the cell empty."),
+    "age_band": _("Use one of the bands listed, or leave the cell empty."),
+    "language": _("Write en (English) or es (Spanish), or leave the cell empty."),
 }
-_SHORTEN = "Shorten the text in this cell."
+_SHORTEN = _("Shorten the text in this cell.")
+# A row of another program in a program's file (the web's import, or the command's --program).
+_OTHER_PROGRAM = _("Leave this row out: this file is for this program's people only; the other program "
+                   "imports its own.")
 
 _TRUE = {"yes", "y", "true", "t", "1", "active", "a", "x"}
 _FALSE = {"no", "n", "false", "f", "0", "inactive", "i", "terminated"}
@@ -174,8 +181,8 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise _refuse("This Excel file could not be opened: it may be damaged or protected by a password. "
-                      "Save it again as .xlsx or as CSV and upload that.") from None
+        raise _refuse(gettext("This Excel file could not be opened: it may be damaged or protected by a password. "
+                              "Save it again as .xlsx or as CSV and upload that.")) from None
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
@@ -191,11 +198,13 @@ def file_kind(content: bytes, filename: str) -> str:
         if name.endswith((".xlsx", ".xlsm")) or not name.endswith(".csv"):
             return "xlsx"
     if content.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
-        raise _refuse("This is an Excel 97-2003 file (.xls). Save it as Excel Workbook (.xlsx) or CSV and upload that.")
+        raise _refuse(gettext("This is an Excel 97-2003 file (.xls). Save it as Excel Workbook (.xlsx) or CSV and "
+                              "upload that."))
     if name.endswith((".xlsx", ".xlsm")):
-        raise _refuse("This file is named .xlsx but is not an Excel workbook. Save it again from Excel.")
+        raise _refuse(gettext("This file is named .xlsx but is not an Excel workbook. Save it again from Excel."))
     if b"\x00" in content[:4096]:
-        raise _refuse("This is not a CSV or Excel (.xlsx) file. Export the roster from your HR system as CSV or .xlsx.")
+        raise _refuse(gettext("This is not a CSV or Excel (.xlsx) file. Export the roster from your HR system as "
+                              "CSV or .xlsx."))
     return "csv"
 
 
@@ -206,10 +215,12 @@ def read_table(content: bytes, filename: str, *, headers_only: bool = False) -> 
     Refuses, with what to do, a file that is empty, too large, not CSV or .xlsx, or whose
     headings are missing or repeated. Blank rows are skipped but keep their numbers."""
     if not content:
-        raise _refuse("The file is empty. Export the roster again and upload that file.")
+        raise _refuse(gettext("The file is empty. Export the roster again and upload that file."))
     if len(content) > MAX_FILE_BYTES:
-        raise _refuse(f"The file is {len(content) / 1_048_576:,.1f} MB; at most {MAX_FILE_BYTES // 1_048_576} MB "
-                      "is accepted. Leave out columns the roster does not use, or split the file.")
+        raise _refuse(gettext("The file is %(size)s MB; at most %(limit)s MB is accepted. Leave out columns the "
+                              "roster does not use, or split the file.")
+                      % {"size": number_format(len(content) / 1_048_576, 1, force_grouping=True),
+                         "limit": MAX_FILE_BYTES // 1_048_576})
     rows = _xlsx_rows(content) if file_kind(content, filename) == "xlsx" else _csv_rows(content)
     headers: list[str] | None = None
     header_row = 0
@@ -225,11 +236,13 @@ def read_table(content: bytes, filename: str, *, headers_only: bool = False) -> 
                 continue
             found.append((number, cells))
             if len(found) > MAX_ROWS:
-                raise _refuse(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
+                raise _refuse(gettext("The file has more than %(rows)s rows. Split it into smaller files.")
+                              % {"rows": number_format(MAX_ROWS, force_grouping=True)})
     except csv.Error as error:
-        raise _refuse(f"The file could not be read as CSV ({error}). Export it again as CSV or .xlsx.") from None
+        raise _refuse(gettext("The file could not be read as CSV (%(error)s). Export it again as CSV or .xlsx.")
+                      % {"error": error}) from None
     if headers is None:
-        raise _refuse("The file has no rows. Export the roster again, with a row of column headings first.")
+        raise _refuse(gettext("The file has no rows. Export the roster again, with a row of column headings first."))
     return Table(headers=_checked_headers(headers), header_row=header_row, rows=found)
 
 
@@ -249,14 +262,16 @@ def _checked_headers(cells: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     for i, heading in enumerate(headers):
         if "\x00" in heading:
-            raise _refuse(f"The heading of column {_column_letter(i)} holds a NUL character. "
-                          "Export the file again, or type the heading anew.")
+            raise _refuse(gettext("The heading of column %(column)s holds a NUL character. Export the file again, "
+                                  "or type the heading anew.") % {"column": _column_letter(i)})
         if heading in seen:
-            raise _refuse(f"The heading {heading!r} appears twice (columns {_column_letter(seen[heading])} and "
-                          f"{_column_letter(i)}). Rename one of them and upload the file again.")
+            raise _refuse(gettext("The heading “%(heading)s” appears twice (columns %(first)s and %(second)s). "
+                                  "Rename one of them and upload the file again.")
+                          % {"heading": heading, "first": _column_letter(seen[heading]), "second": _column_letter(i)})
         seen[heading] = i
     if not headers:
-        raise _refuse("The first row has no column headings. Add a row of headings and upload the file again.")
+        raise _refuse(gettext("The first row has no column headings. Add a row of headings and upload the file "
+                              "again."))
     return headers
 
 
@@ -286,19 +301,21 @@ def check_columns(columns: Mapping[str, str], headers: list[str]) -> dict[str, s
     cleaned = {name: heading for name, heading in columns.items() if heading}
     for name, heading in cleaned.items():
         if name not in FIELD_LABELS:
-            problems.append(f"{name!r} is not a roster field.")
+            problems.append(gettext("“%(name)s” is not a roster field.") % {"name": name})
         elif heading not in headers:
-            problems.append(f"{FIELD_LABELS[name]}: the file has no column {heading!r}.")
+            problems.append(gettext("%(field)s: the file has no column “%(heading)s”.")
+                            % {"field": FIELD_LABELS[name], "heading": heading})
     used: dict[str, str] = {}
     for name, heading in cleaned.items():
         if heading in used and name in FIELD_LABELS:
-            problems.append(f"The column {heading!r} is chosen for both {FIELD_LABELS[used[heading]]} and "
-                            f"{FIELD_LABELS[name]}; choose it once.")
+            problems.append(gettext("The column “%(heading)s” is chosen for both %(first)s and %(second)s; "
+                                    "choose it once.")
+                            % {"heading": heading, "first": FIELD_LABELS[used[heading]], "second": FIELD_LABELS[name]})
         used.setdefault(heading, name)
     if "employee_id" not in cleaned:
-        problems.append("Choose the column that holds the employee id: the import matches people by it.")
+        problems.append(gettext("Choose the column that holds the employee id: the import matches people by it."))
     if "name" not in cleaned and not {"first_name", "last_name"} & set(cleaned):
-        problems.append("Choose the column that holds the name (or the first and last name columns).")
+        problems.append(gettext("Choose the column that holds the name (or the first and last name columns)."))
     if problems:
         raise InvalidInput(" ".join(problems),
                            errors=[{"loc": ["columns"], "msg": p, "type": "value_error"} for p in problems])
@@ -317,15 +334,26 @@ class RowProblem:
         return {"row": self.row, "column": self.column, "message": self.message}
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return gettext("row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row, "column": self.column, "message": self.message}
+        return gettext("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
-def problem(row: int, column: str, message: str, field_name: str = "") -> RowProblem:
-    fix = _FIX.get(field_name, "")
-    if " is at most " in message:
-        fix = _SHORTEN
+# The roster fields whose only rule a row can break, once its cells are read, is their length.
+LENGTH_ONLY = frozenset({"phone", "specialty", "department", "site"})
+
+
+def problem(row: int, column: str, message: str, field_name: str = "", *, fix: Text | None = None) -> RowProblem:
+    """A row's problem: what is wrong (`message`), then what to do (the field's, unless `fix`), in
+    the language active now (the web's worker speaks the language of whoever uploaded the file)."""
+    if fix is None:
+        fix = _SHORTEN if field_name in LENGTH_ONLY else _FIX.get(field_name, "")
     return RowProblem(row, column, f"{message} {fix}".strip())
+
+
+def another_programs_row(row: int, column: str, message: str, field_name: str) -> RowProblem:
+    return problem(row, column, message, field_name, fix=_OTHER_PROGRAM)
 
 
 @dataclass
@@ -346,7 +374,7 @@ def _yes_no(text: str) -> bool:
         return True
     if folded in _FALSE:
         return False
-    raise ValueError(f"{text!r} is neither yes nor no.")
+    raise ValueError(gettext("“%(text)s” is neither yes nor no.") % {"text": text})
 
 
 def _rank(text: str) -> int:
@@ -354,31 +382,33 @@ def _rank(text: str) -> int:
         return int(text)
     if fold(text) in _RANKS:
         return _RANKS[fold(text)]
-    raise ValueError(f"{text!r} is not a rank.")
+    raise ValueError(gettext("“%(text)s” is not a rank.") % {"text": text})
 
 
-def _one_of(table: dict[str, str], what: str, values: list[str]) -> Callable[[str], str]:
+def _one_of(table: dict[str, str], unknown: Text, values: list[str]) -> Callable[[str], str]:
+    """`unknown`: the message for a value not in `table`, with %(text)s and %(values)s."""
     def parse(text: str) -> str:
         if fold(text) in table:
             return table[fold(text)]
-        raise ValueError(f"Unknown {what} {text!r}; use one of {', '.join(values)}.")
+        raise ValueError(str(unknown) % {"text": text, "values": ", ".join(values)})
     return parse
 
 
 def _races(text: str) -> tuple[str, ...]:
-    parse = _one_of(_RACES, "race or ethnicity", RaceEthnicity.values)
+    parse = _one_of(_RACES, _("Unknown race or ethnicity “%(text)s”; use one of %(values)s."), RaceEthnicity.values)
     return tuple(parse(part) for part in re.split(r"[;|,]", text) if part.strip())
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "role_type": _one_of(_ROLES, "role", RoleType.values),
+    "role_type": _one_of(_ROLES, _("Unknown role “%(text)s”; use one of %(values)s."), RoleType.values),
     "rank": _rank,
     "interventional": _yes_no,
     "active": _yes_no,
-    "gender": _one_of(_GENDERS, "gender", Gender.values),
+    "gender": _one_of(_GENDERS, _("Unknown gender “%(text)s”; use one of %(values)s."), Gender.values),
     "race_ethnicity": _races,
-    "age_band": _one_of(_AGE_BANDS, "age band", AgeBand.values),
-    "language": _one_of(_LANGUAGES, "language", [code for code, _name in settings.LANGUAGES]),
+    "age_band": _one_of(_AGE_BANDS, _("Unknown age band “%(text)s”; use one of %(values)s."), AgeBand.values),
+    "language": _one_of(_LANGUAGES, _("Unknown language “%(text)s”; use one of %(values)s."),
+                        [code for code, _name in settings.LANGUAGES]),
 }
 # A blank cell in these columns means "not given": what is stored stays (self-identification is
 # the person's own answer; a blank role, rank or status in an export is more often a gap than a
@@ -407,7 +437,7 @@ def parse_rows(table: Table, columns: Mapping[str, str],
         for name, heading, at in mapped:
             text = cells[at] if at < len(cells) else ""
             if "\x00" in text:
-                problems.append(problem(number, heading, "The cell holds a NUL character.", name))
+                problems.append(problem(number, heading, gettext("The cell holds a NUL character."), name))
                 bad = True
                 continue
             if name == "employee_id":

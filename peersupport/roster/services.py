@@ -14,10 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import PROGRAM_STAFF, User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
+from peersupport.lib.i18n import Text
 from peersupport.matching.models import matching_version_bump
 from peersupport.program.models import program_id_for_site, site_mapping
 from peersupport.roster.models import (
@@ -77,6 +79,11 @@ def _clean_employee_id(employee_id: str) -> str:
     return employee_id
 
 
+# A length rule's field, as its message names it (the API's field names; the import shows its column).
+_FIELD_WORDS: dict[str, Text] = {"phone": _("phone"), "specialty": _("specialty"), "department": _("department"),
+                                 "site": _("site")}
+
+
 def _problem(field: str, message: str) -> InvalidInput:
     """Bad input in one field: the message, and where it is (as the API's 422 lists problems)."""
     return InvalidInput(message, errors=[{"loc": [field], "msg": message, "type": "value_error"}])
@@ -87,12 +94,13 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
     caller). The single PUT and the batch share it, so their rules cannot drift apart."""
     name = " ".join((data.name or "").split())
     if not name or len(name) > 200:
-        raise _problem("name", "A name is required (at most 200 characters).")
+        raise _problem("name", gettext("A name is required (at most 200 characters)."))
     if data.email:
         try:
             validate_email(data.email)
         except ValidationError:
-            raise _problem("email", f"{data.email!r} is not an email address.") from None
+            raise _problem("email", gettext("%(email)s is not an email address.")
+                           % {"email": repr(data.email)}) from None
     if data.role_type not in RoleType.values:
         raise _problem("role_type",
                        f"Unknown role_type {data.role_type!r}; use one of {', '.join(RoleType.values)}.")
@@ -101,9 +109,10 @@ def _person_values(employee_id: str, data: PersonInput) -> dict[str, Any]:
     for label, value, limit in (("phone", data.phone, 40), ("specialty", data.specialty, 100),
                                 ("department", data.department, 100), ("site", data.site, 100)):
         if len(value or "") > limit:
-            raise _problem(label, f"{label} is at most {limit} characters.")
+            raise _problem(label, gettext("%(field)s is at most %(limit)s characters.")
+                           % {"field": _FIELD_WORDS[label], "limit": limit})
     if data.supervisor_employee_id and data.supervisor_employee_id == employee_id:
-        raise _problem("supervisor_employee_id", "A person cannot be their own supervisor.")
+        raise _problem("supervisor_employee_id", gettext("A person cannot be their own supervisor."))
     return {
         "name": name,
         "email": data.email.strip(),
@@ -341,13 +350,13 @@ def writer_program(actor: User | None) -> int | None:
 
 
 def another_programs_person(employee_id: str) -> str:
-    return (f"{employee_id} is on another program's roster: only that program's director or "
-            "administrator can change it.")
+    return gettext("%(employee_id)s is on another program's roster: only that program's director or "
+                   "administrator can change it.") % {"employee_id": employee_id}
 
 
 def another_programs_site(site: str) -> str:
-    return (f"The site {site or '(none)'} belongs to another program: only that program's director "
-            "or administrator can add or move people there.")
+    return gettext("The site %(site)s belongs to another program: only that program's director or "
+                   "administrator can add or move people there.") % {"site": site or gettext("(none)")}
 
 
 def program_problems(values: dict[str, dict[str, Any]], program_id: int | None, *,

@@ -17,17 +17,20 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
 from peersupport.lib.bulk import cyclic_gc_paused
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.lib.i18n import in_language_of
 from peersupport.matching.models import matching_version_bump
 from peersupport.roster.imports import (
     FIELD_LABELS,
     RowProblem,
     Table,
+    another_programs_row,
     check_columns,
     guess_columns,
     parse_rows,
@@ -96,9 +99,11 @@ class ImportRefused(InvalidInput):
     def __init__(self, plan: ImportPlan) -> None:
         count = len(plan.problems)
         listed = "; ".join(str(p) for p in plan.problems[:5])
-        more = f"; and {count - 5:,} more" if count > 5 else ""
-        super().__init__(f"Nothing was changed: the file has {count:,} problem{'s' if count != 1 else ''}. "
-                         f"{listed}{more}")
+        more = (gettext("; and %(count)s more") % {"count": number_format(count - 5, force_grouping=True)}
+                if count > 5 else "")
+        super().__init__(ngettext("Nothing was changed: the file has %(count)s problem.",
+                                  "Nothing was changed: the file has %(count)s problems.", count)
+                         % {"count": number_format(count, force_grouping=True)} + f" {listed}{more}")
         self.plan = plan
 
 
@@ -143,7 +148,7 @@ def _plan_import(table: Table, columns: Mapping[str, str], *, deactivate_missing
     def step(done: int, second_pass: bool = False) -> None:
         # Two passes over the rows (reading the cells, then the roster's rules): half the span each.
         share = (high - low) * done // total // 2
-        progress("Checking rows against the roster" if second_pass else "Reading rows", done,
+        progress(gettext("Checking rows against the roster") if second_pass else gettext("Reading rows"), done,
                  low + share + ((high - low) // 2 if second_pass else 0))
 
     plan = ImportPlan(rows=len(table.rows))
@@ -166,7 +171,8 @@ def _plan_import(table: Table, columns: Mapping[str, str], *, deactivate_missing
             continue
         if employee_id in row_of:
             plan.problems.append(problem(item.row, id_heading,
-                                         f"{employee_id} is already on row {row_of[employee_id]} of this file.",
+                                         gettext("%(employee_id)s is already on row %(row)s of this file.")
+                                         % {"employee_id": employee_id, "row": row_of[employee_id]},
                                          "employee_id"))
             continue
         row_of[employee_id] = item.row
@@ -196,8 +202,8 @@ def _plan_import(table: Table, columns: Mapping[str, str], *, deactivate_missing
             employee_id: before["program_id"] if before is not None else program_id})
         if refused:
             name, message = refused[employee_id]
-            plan.problems.append(problem(item.row, id_heading if name == "employee_id" else heading.get(name, ""),
-                                         message, name))
+            plan.problems.append(another_programs_row(
+                item.row, id_heading if name == "employee_id" else heading.get(name, ""), message, name))
             continue
         plan.order.append(employee_id)
         plan.values[employee_id] = values
@@ -210,8 +216,9 @@ def _plan_import(table: Table, columns: Mapping[str, str], *, deactivate_missing
     for employee_id, supervisor in plan.supervisor_of.items():
         if supervisor not in row_of and supervisor not in plan.pk_of:
             plan.problems.append(problem(row_of[employee_id], heading["supervisor_employee_id"],
-                                         f"Unknown supervisor employee id {supervisor}: not in this file "
-                                         "and not on the roster.", "supervisor_employee_id"))
+                                         gettext("Unknown supervisor employee id %(supervisor)s: not in this file "
+                                                 "and not on the roster.") % {"supervisor": supervisor},
+                                         "supervisor_employee_id"))
     plan.problems.sort(key=lambda p: p.row)
     if plan.problems:
         return plan
@@ -238,7 +245,7 @@ def _plan_import(table: Table, columns: Mapping[str, str], *, deactivate_missing
                            active.order_by("employee_id")
                            .values_list("pk", "employee_id").iterator(chunk_size=5_000)
                            if employee_id not in in_file]
-    progress("Checked", plan.rows, high)
+    progress(gettext("Checked"), plan.rows, high)
     return plan
 
 
@@ -287,7 +294,7 @@ def import_apply(table: Table, columns: Mapping[str, str], *, actor: User | None
                            progress=progress, percent_span=(5, 60))
         if plan.problems:
             raise ImportRefused(plan)
-        progress("Writing to the roster", plan.rows, 70)
+        progress(gettext("Writing to the roster"), plan.rows, 70)
         _write(plan)
         counts = ImportCounts(added=len(plan.added), changed=len(plan.changed), unchanged=plan.unchanged,
                               deactivated=len(plan.deactivate))
@@ -298,7 +305,8 @@ def import_apply(table: Table, columns: Mapping[str, str], *, actor: User | None
                      object_type="" if roster_import else "person",
                      detail={"source": source, "rows": plan.rows, "added": counts.added, "changed": counts.changed,
                              "unchanged": counts.unchanged, "deactivated": counts.deactivated,
-                             "deactivate_missing": deactivate_missing})
+                             "deactivate_missing": deactivate_missing,
+                             **({"program_id": program_id} if program_id is not None else {})})
     return plan, counts
 
 
@@ -318,7 +326,8 @@ def mapping_for(headers: list[str], name: str = "") -> tuple[str, dict[str, str]
         mapping = ImportMapping.objects.filter(name=name).first()
         if mapping is None:
             known = ", ".join(ImportMapping.objects.order_by("name").values_list("name", flat=True)[:20])
-            raise InvalidInput(f"No saved mapping is called {name!r}." + (f" Saved: {known}." if known else ""))
+            raise InvalidInput(gettext("No saved mapping is called “%(name)s”.") % {"name": name}
+                               + (" " + gettext("Saved: %(names)s.") % {"names": known} if known else ""))
         return mapping.name, dict(mapping.columns)
     last = ImportMapping.objects.order_by("-last_used_at").first()
     if last is not None and set(last.columns.values()) <= set(headers):
@@ -366,8 +375,9 @@ def roster_import_map(*, actor: User, roster_import_id: int, columns: Mapping[st
             mapping_remember(name=mapping_name, columns=cleaned)
         RosterImport.objects.filter(pk=roster_import.pk).update(
             columns=cleaned, mapping_name=" ".join(mapping_name.split())[:100],
-            deactivate_missing=deactivate_missing, status=ImportStatus.PREVIEWING, stage="Waiting for the worker",
-            done_rows=0, percent=0, summary={}, problems=[], error="", updated_at=timezone.now())
+            deactivate_missing=deactivate_missing, status=ImportStatus.PREVIEWING,
+            stage=gettext("Waiting for the worker"), done_rows=0, percent=0, summary={}, problems=[], error="",
+            updated_at=timezone.now())
         audit_record(actor=actor, action="roster_import.map", obj=roster_import,
                      detail={"mapping": mapping_name[:100], "deactivate_missing": deactivate_missing})
         transaction.on_commit(partial(_enqueue, "preview", roster_import.pk), robust=True)
@@ -380,7 +390,7 @@ def roster_import_start(*, actor: User, roster_import_id: int) -> RosterImport:
     with transaction.atomic():
         started = RosterImport.objects.filter(
             pk=roster_import_id, status=ImportStatus.PREVIEWED, summary__problem_count=0).update(
-            status=ImportStatus.IMPORTING, stage="Waiting for the worker", done_rows=0, percent=0,
+            status=ImportStatus.IMPORTING, stage=gettext("Waiting for the worker"), done_rows=0, percent=0,
             updated_at=timezone.now())
         roster_import = RosterImport.objects.defer("content").get(pk=roster_import_id)
         if not started:
@@ -399,13 +409,25 @@ def _enqueue(what: str, roster_import_id: int) -> None:
     (preview_roster_import if what == "preview" else run_roster_import).enqueue(roster_import_id)
 
 
+def _uploader(roster_import_id: int, status: str) -> tuple[RosterImport | None, User | None]:
+    roster_import = (RosterImport.objects.filter(pk=roster_import_id, status=status)
+                     .select_related("created_by__person").first())
+    return roster_import, (roster_import.created_by if roster_import is not None else None)
+
+
 def roster_import_preview_run(roster_import_id: int) -> None:
-    """The worker's dry run: every row checked, problems and the summary stored on the row."""
-    roster_import = RosterImport.objects.filter(pk=roster_import_id, status=ImportStatus.PREVIEWING).first()
+    """The worker's dry run: every row checked, problems and the summary stored on the row, in
+    the language of whoever uploaded the file (the director who reads the preview)."""
+    roster_import, uploader = _uploader(roster_import_id, ImportStatus.PREVIEWING)
     if roster_import is None:
         return
+    with in_language_of(uploader):
+        _preview(roster_import)
+
+
+def _preview(roster_import: RosterImport) -> None:
     progress = partial(_set_progress, roster_import.pk)
-    progress("Reading the file", 0, 1)
+    progress(gettext("Reading the file"), 0, 1)
     try:
         table = _table_of(roster_import)
         RosterImport.objects.filter(pk=roster_import.pk).update(total_rows=len(table.rows))
@@ -428,13 +450,18 @@ def roster_import_preview_run(roster_import_id: int) -> None:
 
 def roster_import_run(roster_import_id: int) -> None:
     """The worker's import: the file checked again and written in one transaction."""
-    roster_import = RosterImport.objects.filter(pk=roster_import_id, status=ImportStatus.IMPORTING).first()
+    roster_import, uploader = _uploader(roster_import_id, ImportStatus.IMPORTING)
     if roster_import is None:
         return
+    with in_language_of(uploader):
+        _run(roster_import)
+
+
+def _run(roster_import: RosterImport) -> None:
     # Its row, while this run still owns it (a stalled run may have been started again meanwhile).
     mine = RosterImport.objects.filter(pk=roster_import.pk, status=ImportStatus.IMPORTING)
     progress = partial(_set_progress, roster_import.pk)
-    progress("Reading the file", 0, 2)
+    progress(gettext("Reading the file"), 0, 2)
     try:
         plan, counts = import_apply(_table_of(roster_import), roster_import.columns,
                                     actor=roster_import.created_by,

@@ -13,6 +13,6 @@ def test_who_has_seen_the_case_reads_in_spanish(spanish_catalogs, client, direct
     client.force_login(director)
     page = page_in_spanish(client, reverse("case", args=[case.pk]))
     assert "Quién ha visto este caso" in page
-    assert "Asignó un acompañante" in page  # an action of the trail, in the same words as the peer's page
+    assert "Asignó un compañero/a de apoyo" in page  # an action of the trail, in the same words as the peer's page
     assert "línea de comandos" in page  # where an action came from
     assert "Who has seen this case" not in page

@@ -112,7 +112,7 @@ def test_peers_stated_wishes_are_matched_whatever_the_spelling() -> None:
     suggestion = only(the_case, matching, rules(NO_PREFERENCE | {"preference": 3.0}))
     assert suggestion.score == 9.0
     assert preference_reasons(suggestion) == [
-        "matches the peer's wish: gender Female",
+        "matches the peer's wish: gender female",
         "matches the peer's wish: specialty pediatrics",
         "matches the peer's wish: role nurse",
     ]

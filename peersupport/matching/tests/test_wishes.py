@@ -93,3 +93,23 @@ def test_held_back_supporters_are_not_suggested_but_listed_with_their_colleagues
         the_case, [star, other], rules(one_peer_per_supporter_per_event=False)
     )
     assert len(suggestions) == 2 and held_back == []
+
+
+def test_the_wishes_and_why_one_is_unmet_read_in_spanish(spanish_catalogs) -> None:
+    from django.utils import translation
+
+    team = [supporter(person(gender="female", specialty="General Surgery", department="Surgery")),
+            supporter(person(gender="female", specialty="General Surgery", department="Medicine"), open_cases=2)]
+    the_case = case(person(department="Surgery"), preferences={"gender": "female", "specialty": "General Surgery"})
+    with translation.override("es"):
+        assert unmet_texts(the_case, team) == [
+            "Ningún compañero/a de apoyo elegible es mujer: 2 compañeros/as de apoyo activos/as lo son, pero "
+            "1 está en el mismo departamento que el colega (la regla del propio departamento) y 1 ha llegado "
+            "a su límite de casos.",
+            "Ningún compañero/a de apoyo elegible es de General Surgery: 2 compañeros/as de apoyo activos/as lo "
+            "son, pero 1 está en el mismo departamento que el colega (la regla del propio departamento) y 1 ha "
+            "llegado a su límite de casos."]
+        assert wishes_for_display({"gender": "female", "specialty": "Cirugía", "role_type": "app"}) == [
+            ("Género", "mujer"), ("Especialidad", "Cirugía"), ("Puesto", "profesional de práctica avanzada")]
+        assert describe({"gender": "male", "role_type": "nurse", "specialty": "Urología"}) == (
+            "hombre y enfermero/a de Urología")

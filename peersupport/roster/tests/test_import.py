@@ -122,7 +122,7 @@ def test_common_hr_headings_are_guessed():
 @pytest.mark.parametrize(("columns", "says"), [
     ({"name": "Full Name"}, "employee id"),
     ({"employee_id": "Employee ID"}, "holds the name"),
-    ({"employee_id": "Employee ID", "name": "Nope"}, "no column 'Nope'"),
+    ({"employee_id": "Employee ID", "name": "Nope"}, "no column “Nope”"),
     ({"employee_id": "Employee ID", "name": "Employee ID"}, "choose it once"),
 ])
 def test_a_mapping_without_employee_id_or_with_unknown_columns_is_refused(columns, says):
@@ -167,7 +167,7 @@ def test_every_kind_of_row_problem_names_its_row_and_column_and_what_to_do(db):
     assert "without spaces" in messages[3]
     assert "A name is required" in messages[4] and "Give the person's name" in messages[4]
     assert "'not-an-address' is not an email address. Correct the address" in messages[5]
-    assert "Unknown role 'Astronaut'" in messages[6]
+    assert "Unknown role “Astronaut”" in messages[6]
     assert "not a rank" in messages[7] and "from 1 (trainee) to 5" in messages[7]
     assert "neither yes nor no" in messages[8]
     assert "Unknown supervisor employee id NOBODY" in messages[9]

@@ -39,4 +39,4 @@ def test_an_unknown_language_in_the_file_names_its_row_and_what_to_write():
     plan = plan_import(read_table(csv_bytes([["H1", "Someone", "Klingon"]], headers=HEADERS), "hr.csv"), COLUMNS)
     [problem] = plan.problems
     assert problem.row == 2 and problem.column == "Preferred Language"
-    assert "Unknown language 'Klingon'" in problem.message and "es (Spanish)" in problem.message
+    assert "Unknown language “Klingon”" in problem.message and "es (Spanish)" in problem.message

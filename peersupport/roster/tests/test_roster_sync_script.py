@@ -11,13 +11,13 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[3] / "deploy" / "roster-sync.sh"
 
 
-def sync(folder: Path, exit_code: int) -> subprocess.CompletedProcess[str]:
+def sync(folder: Path, exit_code: int, **more: str) -> subprocess.CompletedProcess[str]:
     stand_in = folder / ".venv" / "bin" / "python"
     stand_in.parent.mkdir(parents=True, exist_ok=True)
     stand_in.write_text(f'#!/bin/sh\necho "called with: $*"\nexit {exit_code}\n')
     stand_in.chmod(0o755)
     env = {"PATH": "/usr/bin:/bin", "ROSTER_DROP": str(folder / "drop" / "roster.csv"),
-           "ROSTER_DONE": str(folder / "drop" / "done"), "ROSTER_MAPPING": "Workday export"}
+           "ROSTER_DONE": str(folder / "drop" / "done"), "ROSTER_MAPPING": "Workday export", **more}
     return subprocess.run([str(SCRIPT)], cwd=folder, env=env, capture_output=True, text=True, check=False)  # noqa: S603
 
 
@@ -44,3 +44,13 @@ def test_a_file_that_fails_stays_for_the_next_run_with_the_exit_code(tmp_path, c
     assert result.returncode == code
     assert f"not imported (exit {code}): nothing was changed" in result.stdout
     assert (tmp_path / "drop" / "roster.csv").exists()
+
+
+@pytest.mark.parametrize(("program", "passed"), [("northside", "--program northside"), ("all", "--all-programs")])
+def test_a_programs_drop_is_imported_for_that_program(tmp_path, program, passed):
+    (tmp_path / "drop").mkdir()
+    (tmp_path / "drop" / "roster.csv").write_text("Employee ID,Name\n")
+    result = sync(tmp_path, 0, ROSTER_PROGRAM=program)
+    assert result.returncode == 0
+    assert f"--deactivate-missing --no-progress {passed}" in result.stdout
+    assert len(list((tmp_path / "drop" / "done").glob(f"{program}-*.csv"))) == 1

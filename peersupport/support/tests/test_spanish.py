@@ -50,7 +50,7 @@ def test_the_switch_changes_the_language_and_returns_to_the_page(client):
     assert switched.status_code == 302 and switched["Location"] == "/support/ask/"
     # The choice outlives the browser's own preference.
     again = client.get("/support/ask/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Pedir una persona de apoyo" in page(again) and "Su correo del trabajo" in page(again)
+    assert "Pedir un compañero/a de apoyo" in page(again) and "Su correo del trabajo" in page(again)
     assert 'data-testid="language-en"' in page(again)
 
     client.post("/language/", {"language": "en", "next": "/support/ask/"})

@@ -34,7 +34,7 @@ def test_the_directors_suggestions_give_their_reasons_in_spanish(spanish_catalog
     referral = refer(referrer, make_person(name="Pat Peer"))
     client.force_login(director)
     page = page_in_spanish(client, reverse("case", args=[referral.cases.get().pk]))
-    assert "Acompañantes sugeridos" in page
+    assert "Compañeros/as de apoyo sugeridos" in page
     assert "aún sin ninguna asignación" in page  # a reason the matching gives, in Spanish
     assert "never assigned yet" not in page
 
