@@ -2,7 +2,8 @@
 identifying details are removed and only what the program's counts need is kept.
 
 `retention_purge` (run daily by `manage.py purge_expired`) takes every case closed more than
-`ProgramSettings.retention_days` ago that is not on legal hold and is not yet purged, and:
+`ProgramSettings.retention_days` of its own program ago (each program keeps cases for its own
+period) that is not on legal hold and is not yet purged, and:
 
 - unlinks the peer (`Case.peer` becomes NULL: the roster entry stays, the link to the case goes),
   and any link to or from another case of the same peer (`reengagement_of`);
@@ -40,6 +41,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -61,7 +63,7 @@ from peersupport.cases.models import (
 )
 from peersupport.lib.errors import Conflict
 from peersupport.notifications.models import OutboxMessage, OutboxStatus
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.referrals.models import Referral
 
 # The dated records of a case, and which of their fields are dates.
@@ -86,11 +88,20 @@ UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 @dataclass(frozen=True)
-class PurgeResult:
-    """What one run did: counts only."""
+class ProgramCutoff:
+    """One program's retention period and the moment before which its closed cases are purged."""
 
-    cutoff: datetime
+    program_id: int
+    name: str
     retention_days: int
+    cutoff: datetime
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What one run did: counts only, and each program's cutoff (each keeps cases its own time)."""
+
+    cutoffs: list[ProgramCutoff]
     cases: int = 0
     referrals: int = 0
     on_hold: int = 0
@@ -100,8 +111,8 @@ class PurgeResult:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "retention_days": self.retention_days,
-            "cutoff": self.cutoff.isoformat(),
+            "programs": [{"program": each.program_id, "retention_days": each.retention_days,
+                          "cutoff": each.cutoff.isoformat()} for each in self.cutoffs],
             "cases": self.cases,
             "referrals": self.referrals,
             "on_hold": self.on_hold,
@@ -120,14 +131,22 @@ def to_month(value: date | datetime | None) -> date | datetime | None:
     return value.replace(day=1)
 
 
-def retention_cutoff(now: datetime | None = None, program: ProgramSettings | None = None) -> datetime:
-    program = program or ProgramSettings.current()
-    return (now or timezone.now()) - timedelta(days=program.retention_days)
+def retention_cutoffs(now: datetime | None = None) -> list[ProgramCutoff]:
+    """Each program's cutoff: now less the retention period in its own settings."""
+    now = now or timezone.now()
+    cutoffs = []
+    for program in Program.objects.order_by("pk"):
+        days = ProgramSettings.for_program(program).retention_days
+        cutoffs.append(ProgramCutoff(program.pk, program.name, days, now - timedelta(days=days)))
+    return cutoffs
 
 
-def expired_cases(cutoff: datetime) -> models.QuerySet[Case]:
-    """Closed before `cutoff` and not yet purged (on legal hold or not)."""
-    return Case.objects.filter(state=CaseState.CLOSED, closed_at__lt=cutoff, purged_at__isnull=True)
+def expired_cases(cutoffs: list[ProgramCutoff]) -> models.QuerySet[Case]:
+    """Closed before their own program's cutoff and not yet purged (on legal hold or not)."""
+    past_cutoff = Q(pk__in=[])
+    for each in cutoffs:
+        past_cutoff |= Q(program_id=each.program_id, closed_at__lt=each.cutoff)
+    return Case.objects.filter(past_cutoff, state=CaseState.CLOSED, purged_at__isnull=True)
 
 
 def referrals_to_purge() -> models.QuerySet[Referral]:
@@ -160,10 +179,10 @@ def _coarsen(queryset: models.QuerySet[Any], fields: tuple[str, ...], **also: An
     return len(rows)
 
 
-def _purge_case(case_id: int, cutoff: datetime, now: datetime, retention_days: int) -> dict[str, int] | None:
-    """Purge one case inside the caller's transaction; None if it no longer qualifies."""
+def _purge_case(case_id: int, program: ProgramCutoff, now: datetime) -> dict[str, int] | None:
+    """Purge one case of `program` inside the caller's transaction; None if it no longer qualifies."""
     case = (
-        expired_cases(cutoff).filter(pk=case_id, legal_hold=False).select_for_update(of=("self",)).first()
+        expired_cases([program]).filter(pk=case_id, legal_hold=False).select_for_update(of=("self",)).first()
     )
     if case is None:
         return None
@@ -186,7 +205,7 @@ def _purge_case(case_id: int, cutoff: datetime, now: datetime, retention_days: i
     case.version += 1
     case.save(update_fields=[*CASE_DATES, "peer", "reengagement_of", "next_due_at", "purged_at", "version"])
     audit_record(actor=None, action="case.purged", obj=case,
-                 detail={"retention_days": retention_days, "counts": counts})
+                 detail={"retention_days": program.retention_days, "counts": counts})
     return counts
 
 
@@ -211,15 +230,15 @@ def _purge_referral(referral_id: int, now: datetime) -> bool:
 def retention_purge(now: datetime | None = None) -> PurgeResult:
     """Purge every case past the retention period (see the module's docstring); audited."""
     now = now or timezone.now()
-    program = ProgramSettings.current()
-    cutoff = retention_cutoff(now, program)
-    expired = expired_cases(cutoff)
+    cutoffs = retention_cutoffs(now)
+    by_program = {each.program_id: each for each in cutoffs}
+    expired = expired_cases(cutoffs)
     on_hold = expired.filter(legal_hold=True).count()
     purged: list[int] = []
     blanked = deleted = 0
-    for case_id in expired.filter(legal_hold=False).order_by("pk").values_list("pk", flat=True):
+    for case_id, program_id in expired.filter(legal_hold=False).order_by("pk").values_list("pk", "program_id"):
         with transaction.atomic():
-            counts = _purge_case(case_id, cutoff, now, program.retention_days)
+            counts = _purge_case(case_id, by_program[program_id], now)
         if counts is not None:
             purged.append(case_id)
             blanked += counts["emails_blanked"]
@@ -229,8 +248,7 @@ def retention_purge(now: datetime | None = None) -> PurgeResult:
         with transaction.atomic():
             referrals += _purge_referral(referral_id, now)
     result = PurgeResult(
-        cutoff=cutoff,
-        retention_days=program.retention_days,
+        cutoffs=cutoffs,
         cases=len(purged),
         referrals=referrals,
         on_hold=on_hold,

@@ -21,7 +21,7 @@ from peersupport.cases.actions import (
     case_record_response,
 )
 from peersupport.cases.models import PURGED_LABEL, Assignment, Case, CaseState, Encounter, OutreachAttempt
-from peersupport.cases.retention import _purge_case, case_set_legal_hold, retention_purge
+from peersupport.cases.retention import _purge_case, case_set_legal_hold, retention_cutoffs, retention_purge
 from peersupport.cases.selectors import program_totals
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.lib.errors import Conflict
@@ -149,7 +149,8 @@ def test_a_hold_placed_after_the_case_was_listed_still_stops_its_purge(team, dir
     """Each case is re-checked under its row lock: a hold placed while the job runs is respected."""
     case = supported_case(team, make_person())
     case_set_legal_hold(actor=director, case_id=case.pk, hold=True)
-    assert _purge_case(case.pk, NOW - timedelta(days=365), NOW, 365) is None
+    [cutoff] = retention_cutoffs(NOW)
+    assert _purge_case(case.pk, cutoff, NOW) is None
     assert Case.objects.get(pk=case.pk).peer_id is not None
 
 
@@ -347,3 +348,26 @@ def test_the_purge_is_scheduled_daily_with_the_other_jobs():
 
     procfile = (settings.BASE_DIR / "Procfile").read_text()
     assert "manage.py purge_expired --loop 86400" in procfile
+
+
+def test_each_program_keeps_its_cases_for_its_own_retention_period(team, second_program):
+    """Two hospitals in one installation: the one that keeps details for ten years keeps them,
+    the one that keeps them for 30 days has its case purged, in the same run."""
+    kept = supported_case(team, make_person(name="Kim Kept"))
+    elsewhere = supported_case(team, make_person(name="Ely Elsewhere"))
+    Case.objects.filter(pk=elsewhere.pk).update(program=second_program)
+    ProgramSettings.objects.filter(program__is_default=True).update(retention_days=3650)
+    ProgramSettings.for_program(second_program)
+    ProgramSettings.objects.filter(program=second_program).update(retention_days=30)
+
+    result = retention_purge(now=NOW)
+
+    assert result.purged_case_ids == [elsewhere.pk]
+    assert Case.objects.get(pk=kept.pk).peer_id is not None
+    assert Case.objects.get(pk=elsewhere.pk).peer_id is None
+    assert {each.program_id: each.retention_days for each in result.cutoffs} == {
+        kept.program_id: 3650, second_program.pk: 30}
+    run = AuditEntry.objects.get(action="retention.purge")
+    assert sorted(each["retention_days"] for each in run.detail["programs"]) == [30, 3650]
+    purged = AuditEntry.objects.get(action="case.purged", object_id=str(elsewhere.pk))
+    assert purged.detail["retention_days"] == 30
