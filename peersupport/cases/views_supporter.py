@@ -242,7 +242,8 @@ def safety(request: SignedInRequest, case_id: int) -> HttpResponse:
         # Sent without the confirmation: nothing is raised; the page asks again.
         status = InvalidInput.status
     return render(request, "cases/safety_confirm.html",
-                  {"case": case, "error": error, "unconfirmed": unconfirmed, "crisis_resources": crisis_resources(case.program_id)},
+                  {"case": case, "error": error, "unconfirmed": unconfirmed,
+                   "crisis_resources": crisis_resources(case.program_id)},
                   status=status)
 
 
@@ -289,5 +290,6 @@ def hand_back(request: SignedInRequest, case_id: int) -> HttpResponse:
 @role_required(CASE_ROLES, "The conversation guide is for the program's team.")
 @require_GET
 def guide(request: SignedInRequest) -> HttpResponse:
-    return render(request, "cases/guide.html", {"guide": GUIDE, "crisis_resources": crisis_resources(request.user.program_pk)})
+    return render(request, "cases/guide.html",
+                  {"guide": GUIDE, "crisis_resources": crisis_resources(request.user.program_pk)})
 

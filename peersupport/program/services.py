@@ -12,8 +12,8 @@ from peersupport.matching.models import matching_version_bump
 from peersupport.program.models import DEFAULT_WEIGHTS, Program, ProgramSettings, ProgramSite, program_id_for_site
 from peersupport.publicity.services import publicity_places_start
 from peersupport.referrals.models import Category
-from peersupport.support.pages import require_free_public_address
 from peersupport.roster.models import Person, RoleType
+from peersupport.support.pages import require_free_public_address
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Where a program made itself known, and when: the publicity checklist.
 
 Each program (hospital) keeps its own. A place is a kind of occasion (grand rounds, a newsletter,
-…): the five every program starts with, and any its director or administrator add. Each time the program was presented there is one
-dated tick, so a place can be done many times and the reports can set those dates beside the
-referrals that followed.
+…): the five every program starts with, and any its director or administrator add. Each time the
+program was presented there is one dated tick, so a place can be done many times and the reports
+can set those dates beside the referrals that followed.
 """
 
 from django.conf import settings

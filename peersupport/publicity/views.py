@@ -138,7 +138,8 @@ def cards(request: SignedInRequest) -> HttpResponse:
     program = _program(request)
     url = kit.ask_url(program)
     return render(request, "publicity/cards.html",
-                  {"program": program, "ask_url": url, "qr": kit.qr_svg(url, label=_("QR code of the address of the ask page")),
+                  {"program": program, "ask_url": url,
+                   "qr": kit.qr_svg(url, label=_("QR code of the address of the ask page")),
                    "cards": range(CARDS_PER_SHEET)})
 
 

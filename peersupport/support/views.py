@@ -16,11 +16,11 @@ from peersupport.accounts.models import User
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.lib.middleware import client_ip
+from peersupport.program.models import Program
 from peersupport.referrals.forms import SelfReferralForm, new_idempotency_key
 from peersupport.referrals.models import Source
 from peersupport.referrals.services import ReferralRefused
 from peersupport.referrals.views import render_self_referral, support_ask
-from peersupport.program.models import Program
 from peersupport.resources.models import Resource, ResourceCategory
 from peersupport.resources.selectors import active_resources, crisis_resources, group_by_category
 from peersupport.support.forms import AskEmailForm
