@@ -10,19 +10,27 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext
 
 from peersupport.lib.errors import InvalidInput
 from peersupport.program.models import Program
 
-# The public path's own pages: a program's page is /support/<short name>/, so no program is called so.
-RESERVED_SHORT_NAMES = frozenset({"ask", "thanks", "link", "talk"})
+# A program's pages, under /support/<short name>/ (their routes come after every other app's).
+PROGRAM_PAGES = ("", "ask/", "ask/sent/", "thanks/")
 
 
 def require_free_public_address(short_name: str) -> None:
-    """InvalidInput if a program called `short_name` would have one of the public path's addresses."""
-    if short_name in RESERVED_SHORT_NAMES:
+    """InvalidInput if a program called `short_name` would find one of its pages taken by another
+    page's address (/support/ask/, /support/what-supporters-do/, /support/debrief/<token>/, …)."""
+    taken = False
+    for page in PROGRAM_PAGES:
+        try:
+            taken = taken or not (resolve(f"/support/{short_name}/{page}").url_name or "").startswith(
+                "support-program")
+        except Resolver404:
+            taken = True
+    if taken:
         raise InvalidInput(gettext("“%(short_name)s” is already an address of the public pages: choose another "
                                    "short name.") % {"short_name": short_name})
 

@@ -124,7 +124,11 @@ def test_with_one_program_the_addresses_without_a_program_are_its_pages(client, 
     assert "Riverside Crisis Team" in ask_on(client, "/support/ask/", "nobody@example.org").content.decode()
 
 
-@pytest.mark.parametrize("short_name", ["ask", "thanks", "link", "talk"])
+@pytest.mark.parametrize("short_name", ["ask", "thanks", "link", "talk", "what-supporters-do", "debrief"])
 def test_a_program_cannot_take_a_word_of_the_public_addresses_as_its_short_name(db, short_name):
     with pytest.raises(InvalidInput):
         program_create(name="Odd Hospital", short_name=short_name)
+
+
+def test_the_other_pages_under_support_keep_their_addresses(client, second_program):
+    assert client.get("/support/what-supporters-do/").status_code == 200
