@@ -9,6 +9,7 @@ can set those dates beside the referrals that followed.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 PLACE_NAME_MAX_LENGTH = 80
 
@@ -29,6 +30,11 @@ class PublicityPlace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name as the reader's language says it: the five starting places are translated."""
+        return gettext(self.name) if self.built_in else self.name
 
 
 class PublicityDate(models.Model):

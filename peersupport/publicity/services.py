@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
@@ -21,12 +22,13 @@ from peersupport.publicity.models import PLACE_NAME_MAX_LENGTH, PublicityDate, P
 # A date from before the program could have existed is a typing slip, not history.
 OLDEST_YEARS = 20
 # The places every program starts with (as the migrations wrote them), in their order.
+# Stored in English; shown in the reader's language (`PublicityPlace.label`).
 STARTING_PLACES = [
-    "Grand rounds",
-    "Department meetings",
-    "Newsletters",
-    "New-staff orientation",
-    "Event reviews (root cause analyses, morbidity and mortality conferences)",
+    gettext_noop("Grand rounds"),
+    gettext_noop("Department meetings"),
+    gettext_noop("Newsletters"),
+    gettext_noop("New-staff orientation"),
+    gettext_noop("Event reviews (root cause analyses, morbidity and mortality conferences)"),
 ]
 
 
@@ -77,7 +79,7 @@ def date_add(*, actor: object, program_id: int, place_id: int, done_on: date,
         except IntegrityError as exc:
             day = date_format(done_on, _("F j, Y"))
             raise Conflict(_("%(place)s is already ticked off on %(day)s.")
-                           % {"place": place.name, "day": day}) from exc
+                           % {"place": place.label, "day": day}) from exc
         audit_record(actor=actor, action="publicity.date_add", obj=ticked,
                      detail={"place": place.name, "done_on": done_on.isoformat()})
     return ticked

@@ -79,7 +79,7 @@ def place_new(request: SignedInRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error("name", exc.detail)
             return _page(request, place_form=form, status=exc.status)
-        messages.success(request, _("%(place)s is on the checklist.") % {"place": place.name})
+        messages.success(request, _("%(place)s is on the checklist.") % {"place": place.label})
         return redirect("publicity")
     return _page(request, place_form=form, status=BAD_INPUT)
 
@@ -99,7 +99,7 @@ def date_new(request: SignedInRequest, place_id: int) -> HttpResponse:
         return _page(request, date_error_for=place_id, date_error=exc.detail, status=exc.status)
     day = ticked.done_on
     messages.success(request, _("%(place)s: ticked off on %(day)s.")
-                     % {"place": ticked.place.name, "day": date_format(day, _("F j, Y"))})
+                     % {"place": ticked.place.label, "day": date_format(day, _("F j, Y"))})
     return redirect(f"{reverse('publicity')}#place-{place_id}")
 
 

@@ -132,3 +132,11 @@ def test_a_program_cannot_take_a_word_of_the_public_addresses_as_its_short_name(
 
 def test_the_other_pages_under_support_keep_their_addresses(client, second_program):
     assert client.get("/support/what-supporters-do/").status_code == 200
+
+
+def test_the_choice_of_hospital_and_a_programs_page_read_in_spanish(client, lines):
+    spanish = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}
+    page = client.get("/support/", **spanish).content.decode()
+    assert "Elija su hospital" in page and "Choose your hospital" not in page
+    page = client.get("/support/northside/", **spanish).content.decode()
+    assert "Más ayuda, cuando la quiera" in page and "Northside Staff Line" in page
