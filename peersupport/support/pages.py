@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from peersupport.lib.errors import InvalidInput
 from peersupport.program.models import Program
+from peersupport.resources.selectors import crisis_resources
 
 # A program's pages, under /support/<short name>/ (their routes come after every other app's).
 PROGRAM_PAGES = ("", "ask/", "ask/sent/", "thanks/")
@@ -60,9 +61,11 @@ def program_url(name: str, program: Program | None, query: str = "") -> str:
     return f"{path}?{query}" if query else path
 
 
-def program_ask_url(program_id: int) -> str:
-    """The absolute address of a program's ask page: on a printed sheet, a poster, an email."""
-    short_name = Program.objects.filter(pk=program_id).values_list("short_name", flat=True).first()
+def program_ask_url(program_id: int | None) -> str:
+    """The absolute address of a program's ask page: on a printed sheet, a poster, an email (with
+    no program, the ask page that lets the reader choose)."""
+    short_name = (Program.objects.filter(pk=program_id).values_list("short_name", flat=True).first()
+                  if program_id else None)
     path = reverse("support-program-ask", args=[short_name]) if short_name else reverse("support-ask")
     return f"{settings.SITE_URL}{path}"
 
@@ -70,8 +73,6 @@ def program_ask_url(program_id: int) -> str:
 def public_crisis(program: Program | None = None) -> dict[str, Any]:
     """What a public page's crisis section (support/_crisis.html) shows: the crisis lines of the
     page's program; with none known, the only program's, or the hospitals whose pages list theirs."""
-    from peersupport.resources.selectors import crisis_resources  # resources' pages link here
-
     if program is None:
         program = program_of_page(None)
     if program is None:
