@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("peersupport.feedback.urls")),
     path("", include("peersupport.publicity.urls")),
     path("", include("peersupport.reports.urls")),
+    # Last: /support/<short name>/ must not take any other page's address.
+    path("", include("peersupport.support.program_urls")),
 ]

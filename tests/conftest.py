@@ -15,6 +15,7 @@ from peersupport.debriefs.testing import debrief_form_body, make_debrief, time_p
 from peersupport.front.tests.helpers import assign, refer
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import SCENARIO_BODY, meeting_for_access_checks, meeting_form_body
+from peersupport.program.models import Program
 from peersupport.publicity.testing import publicity_date_for_access_checks, publicity_place_for_access_checks
 from peersupport.recruitment.models import Campaign, Candidate
 from peersupport.recruitment.tests.factories import make_campaign, make_candidate, recruit_campaign_body
@@ -70,6 +71,8 @@ class World:
             "material_id": self.material.pk,
             # A calendar feed address that was never given out: the page that says it does not work.
             "feed_token": "cal_no-such-feed",
+            # The first program's public page (the world's objects are all the first program's).
+            "short_name": Program.default().short_name,
             "place_id": publicity_place_for_access_checks().pk,
             "date_id": publicity_date_for_access_checks().pk,
             "table": "outcomes_by_category",

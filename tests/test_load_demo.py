@@ -158,8 +158,9 @@ class TestLoadedDemo:
         assert overdue_supporters(refresher_dates(timezone.localdate())).count() == 1
 
     def test_demo_resources_cover_the_categories(self, demo_output):
-        assert 8 <= Resource.objects.count() <= 12
-        categories = set(Resource.objects.values_list("category", flat=True))
+        riverside = Resource.objects.filter(program__short_name=FIRST_SHORT_NAME)
+        assert 8 <= riverside.count() <= 12
+        categories = set(riverside.values_list("category", flat=True))
         assert categories == set(ResourceCategory.values)
 
 
@@ -459,8 +460,20 @@ class TestLoadedDemo:
         poster = client.get(reverse("publicity-poster")).content.decode()
         [svg] = qr_svgs(poster)
         target = decode_svg(svg)
-        assert target == "https://peers.riverside.example/support/ask/"
-        assert Client().get("/support/ask/").status_code == 200  # open to anyone, no sign-in
+        assert target == "https://peers.riverside.example/support/riverside/ask/"
+        assert Client().get("/support/riverside/ask/").status_code == 200  # open to anyone, no sign-in
+
+    def test_lakeside_has_its_own_public_page_resources_and_publicity(self, demo_output, client):
+        from peersupport.publicity.models import PublicityDate
+
+        lakeside = Program.objects.get(short_name="lakeside")
+        page = Client().get("/support/lakeside/").content.decode()
+        assert "Lakeside Staff Crisis Line" in page and "988 Suicide" in page
+        assert "After-Hours Crisis Response Team" not in page  # Riverside's own line
+        assert "Lakeside Community Hospital" in Client().get("/support/").content.decode()
+        assert PublicityDate.objects.filter(place__program=lakeside).count() >= 2
+        client.force_login(User.objects.get(email="lakeside-admin@riverside.example"))
+        assert "Lakeside Employee Assistance Program" in client.get(reverse("resources")).content.decode()
 
     def test_a_peer_answers_the_feedback_form(self, demo_output, client):
         from peersupport.feedback.models import FeedbackAnswer

@@ -31,6 +31,7 @@ from peersupport.cases.services import case_assign
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.notifications.models import OutboxMessage
 from peersupport.notifications.services import outbox_flush
+from peersupport.program.models import Program
 from peersupport.referrals.models import Referral
 from peersupport.resources.models import Resource
 from peersupport.roster.models import Person
@@ -161,6 +162,8 @@ def what_the_referrer_sees(one: Referred, referred: dict[str, Referred], resourc
               "feed_token": "cal_no-such-feed",
               # The publicity checklist is program staff's (403 to a referrer).
               "place_id": 1, "date_id": 1,
+              # A program's public page: the same for anyone.
+              "short_name": Program.default().short_name,
               # Reports are leadership's and program staff's (403 to a referrer).
               "table": "outcomes_by_category", "file_format": "csv",
               # Integration tokens are the director's (403 to a referrer).

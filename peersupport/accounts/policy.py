@@ -21,8 +21,8 @@ Reading a row (`Rule`):
     administrator every session while the program settings let administrators see cases, and
     otherwise none; a supporter only the sessions they facilitate. Any other session answers 404.
   - `PROGRAM`: an object of the caller's own program (a person on its roster, one of its logins,
-    its integration tokens or its roster imports); another program's answers 404, exactly like one
-    that does not exist.
+    its integration tokens or its roster imports, a resource of its directory, a place or date of
+    its publicity checklist); another program's answers 404, exactly like one that does not exist.
 - The program boundary: every login works in one program (hospital). `OWN_CASE`, `OWN_REFERRAL`,
   `OWN_DEBRIEF` and `PROGRAM` routes answer a director or administrator of another program 404 for this
   program's objects, and their lists hold none of them (`tests/test_access_policy.py` walks every
@@ -136,6 +136,11 @@ WEB: dict[str, dict[str, Rule]] = {
     "support-thanks": {GET: PUBLIC},
     "support-link": {GET: PUBLIC, POST: PUBLIC},
     "support-talk": {GET: PUBLIC, POST: PUBLIC},
+    # Each program's own public page and ask path (/support/<short name>/…), as public as the above.
+    "support-program": {GET: PUBLIC},
+    "support-program-ask": {GET: PUBLIC, POST: PUBLIC},
+    "support-program-ask-sent": {GET: PUBLIC},
+    "support-program-thanks": {GET: PUBLIC},
     # cases
     "queue": {GET: allow(STAFF)},
     "overview": {GET: allow(STAFF)},
@@ -188,9 +193,9 @@ WEB: dict[str, dict[str, Rule]] = {
     # resources
     "resources": {GET: allow(EVERYONE)},
     "resource-new": {GET: allow(STAFF), POST: allow(STAFF)},
-    "resource-edit": {GET: allow(STAFF), POST: allow(STAFF)},
-    "resource-deactivate": {POST: allow(STAFF)},
-    "resource-reactivate": {POST: allow(STAFF)},
+    "resource-edit": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "resource-deactivate": {POST: allow(STAFF, Scope.PROGRAM)},
+    "resource-reactivate": {POST: allow(STAFF, Scope.PROGRAM)},
     # program: the administrator reads the settings, the director changes them.
     "program-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
     # meetings: program staff run the team's meetings and the practice library; a supporter answers
@@ -289,8 +294,8 @@ WEB: dict[str, dict[str, Rule]] = {
     # publicity: the kit and the places-to-publicize checklist are the program staff's.
     "publicity": {GET: allow(STAFF)},
     "publicity-place-new": {POST: allow(STAFF)},
-    "publicity-date-new": {POST: allow(STAFF)},
-    "publicity-date-remove": {POST: allow(STAFF)},
+    "publicity-date-new": {POST: allow(STAFF, Scope.PROGRAM)},
+    "publicity-date-remove": {POST: allow(STAFF, Scope.PROGRAM)},
     "publicity-poster": {GET: allow(STAFF)},
     "publicity-cards": {GET: allow(STAFF)},
     "publicity-snippet": {GET: allow(STAFF)},

@@ -1,12 +1,12 @@
 """The resource directory peers are connected to."""
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.api.schemas import ResourceIn, ResourceOut, responses
 from peersupport.resources.access import require_resource_manager
 from peersupport.resources.models import Resource
+from peersupport.resources.selectors import program_resources
 from peersupport.resources.services import ResourceInput, resource_create
 
 router = Router(tags=["resources"])
@@ -16,17 +16,17 @@ router = Router(tags=["resources"])
     "/resources",
     response=responses({200: list[ResourceOut]}),
     summary="The resource directory",
-    description="Any signed-in role.",
+    description="Any signed-in role: the active resources of the caller's own program.",
 )
-def resource_list(request: HttpRequest) -> list[Resource]:
-    return list(Resource.objects.filter(active=True))
+def resource_list(request: SignedInRequest) -> list[Resource]:
+    return list(program_resources(request.user.program_pk).filter(active=True))
 
 
 @router.post(
     "/resources",
     response=responses({201: ResourceOut}, 400, 422),
     summary="Add a resource",
-    description="Director, administrator.",
+    description="Director, administrator: added to their own program's directory.",
 )
 def resource_post(request: SignedInRequest, payload: ResourceIn) -> Status[Resource]:
     require_resource_manager(request.user)

@@ -50,7 +50,8 @@ from peersupport.notifications.models import OutboxMessage, OutboxStatus
 from peersupport.notifications.services import outbox_enqueue
 from peersupport.program.models import ProgramSettings
 from peersupport.program.staff import director_audience, in_each_language
-from peersupport.resources.models import Resource
+from peersupport.resources.access import resources_for_case
+from peersupport.resources.selectors import program_resources
 
 MAX_ENCOUNTER_MINUTES = 600
 # A "No, thank you" is one tap: for this long it can be undone, and the open invitation waits.
@@ -178,7 +179,8 @@ def case_mark_unreachable_when_due(*, case_id: int, now: datetime | None = None)
 def _send_open_invitation(case: Case, *, send_after: datetime | None = None) -> None:
     if not case.unpurged_peer.email:
         return
-    resources = list(Resource.objects.filter(active=True).order_by("category", "name"))
+    # The peer's own hospital's resources (the case's program), whichever program the supporter is from.
+    resources = list(program_resources(case.program_id).filter(active=True).order_by("category", "name"))
     with translation.override(language_of(case.peer)):
         subject, body = render_open_invitation_email(case, resources)
     _, _, supporter_email = _supporter_contact(case)
@@ -276,14 +278,11 @@ def case_record_encounter(*, actor: User, case_id: int, data: EncounterInput) ->
 
 
 def case_record_resource(*, actor: User, case_id: int, resource_id: int, facilitated: bool) -> ResourceShare:
-    """A resource shared with the peer, or a warm hand-off to it (`facilitated`)."""
-    resource = Resource.objects.filter(pk=resource_id, active=True).first()
-    if resource is None:
-        raise InvalidInput(gettext("No resource with id %(resource_id)s in the directory.")
-                           % {"resource_id": resource_id})
+    """A resource of the case's program shared with the peer, or a warm hand-off to it (`facilitated`)."""
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.resource",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED))
+        [resource] = resources_for_case(case.program_id, [resource_id])
         share = ResourceShare.objects.create(case=case, resource=resource, facilitated=facilitated, shared_by=actor)
         _move(case)
         audit_record(actor=actor, action="case.resource_recorded", obj=case,
@@ -292,18 +291,15 @@ def case_record_resource(*, actor: User, case_id: int, resource_id: int, facilit
 
 
 def case_send_information_sheet(*, actor: User, case_id: int, resource_ids: list[int]) -> None:
-    """Email the peer a clean sheet of chosen resources: names and contacts, nothing about the event."""
-    resources = list(Resource.objects.filter(pk__in=resource_ids, active=True).order_by("category", "name"))
-    missing = sorted(set(resource_ids) - {r.pk for r in resources})
-    if missing:
-        raise InvalidInput(gettext("No resource with id %(resource_id)s in the directory.")
-                           % {"resource_id": missing[0]})
-    if not resources:
+    """Email the peer a clean sheet of chosen resources of the case's program: names and contacts,
+    nothing about the event."""
+    if not resource_ids:
         raise InvalidInput(gettext("Choose at least one resource to send."))
     with transaction.atomic():
         case = _open_for_action(actor, case_id, "case.information_sheet",
                                 (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
                                  CaseState.UNREACHABLE))
+        resources = resources_for_case(case.program_id, sorted(set(resource_ids)))
         if not case.unpurged_peer.email:
             raise InvalidInput(gettext("The peer has no email address on the roster; print the sheet instead."))
         with translation.override(language_of(case.peer)):

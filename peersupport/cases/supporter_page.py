@@ -119,7 +119,7 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
         "shares": list(case.resource_shares.select_related("resource")),
         "sheets": sheets_sent(case),
         "escalations": escalations,
-        "crisis_resources": crisis_resources() if escalations else [],
+        "crisis_resources": crisis_resources(case.program_id) if escalations else [],
         "is_litigation": case.referral.category == Category.LITIGATION,
         "encouragement": case.state in (S.DECLINED, S.UNREACHABLE),
         "check_in_on_more": len(encounters) >= USUAL_ENCOUNTERS,
@@ -135,5 +135,6 @@ def supporter_context(user: User, case: Case, *, encounter_form: EncounterForm |
         today = timezone.localdate()
         context["encounter_form"] = encounter_form or EncounterForm(today=today)
     if allowed["resources"]:
-        context["resource_groups"] = group_by_category(active_resources())
+        # The peer's own hospital's directory, whichever program the supporter is from.
+        context["resource_groups"] = group_by_category(active_resources(case.program_id))
     return context

@@ -8,11 +8,10 @@ refused action re-renders the case page with the service's words and nothing cha
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +37,9 @@ from peersupport.cases.views import _case_page
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.notifications.emails import first_name
+from peersupport.resources.models import Resource
 from peersupport.resources.selectors import active_resources, crisis_resources, group_by_category
+from peersupport.support.pages import program_ask_url
 
 case_reader = role_required(CASE_ROLES, "Your role does not act on cases.")
 # The administrator reads cases; acting on one is the supporter's and the director's.
@@ -163,7 +164,10 @@ def resource(request: SignedInRequest, case_id: int) -> HttpResponse:
 
 
 def _sheet_form(request: SignedInRequest) -> SheetForm:
-    return SheetForm(request.POST, resource_ids=[r.pk for r in active_resources()])
+    # Any resource still offered; whether it is the case's program's is the action's to say.
+    posted = _resource_ids(request.POST.getlist("resource"))
+    return SheetForm(request.POST, resource_ids=list(
+        Resource.objects.filter(pk__in=posted, active=True).values_list("pk", flat=True)))
 
 
 @case_action
@@ -188,19 +192,20 @@ def _resource_ids(values: list[str]) -> list[int]:
 @require_http_methods(["GET", "POST"])
 def sheet(request: SignedInRequest, case_id: int) -> HttpResponse:
     """A clean, printable sheet: resources and the way back to the program. No peer, no event."""
-    case_for_user(request.user, case_id, action="case.sheet_view")
+    case = case_for_user(request.user, case_id, action="case.sheet_view")
     if request.method == "POST":
         # The case page's "Print" button posts the chosen resources; show them at a plain address.
         chosen = [str(pk) for pk in _resource_ids(request.POST.getlist("resource"))]
         url = reverse("case-sheet", args=[case_id])
         return redirect(f"{url}?{urlencode({'resource': chosen}, doseq=True)}" if chosen else url)
-    resources = active_resources()
+    # The peer's own hospital's resources, and its public page to come back to.
+    resources = active_resources(case.program_id)
     chosen_ids = set(_resource_ids(request.GET.getlist("resource")))
     if chosen_ids:
         resources = [r for r in resources if r.pk in chosen_ids]
     return render(request, "cases/sheet.html", {
         "groups": group_by_category(resources),
-        "invitation_url": f"{settings.SITE_URL}{reverse('support-ask')}",
+        "invitation_url": program_ask_url(case.program_id),
         "case_id": case_id,
     })
 
@@ -237,7 +242,8 @@ def safety(request: SignedInRequest, case_id: int) -> HttpResponse:
         # Sent without the confirmation: nothing is raised; the page asks again.
         status = InvalidInput.status
     return render(request, "cases/safety_confirm.html",
-                  {"case": case, "error": error, "unconfirmed": unconfirmed, "crisis_resources": crisis_resources()},
+                  {"case": case, "error": error, "unconfirmed": unconfirmed,
+                   "crisis_resources": crisis_resources(case.program_id)},
                   status=status)
 
 
@@ -283,6 +289,7 @@ def hand_back(request: SignedInRequest, case_id: int) -> HttpResponse:
 
 @role_required(CASE_ROLES, "The conversation guide is for the program's team.")
 @require_GET
-def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/guide.html", {"guide": GUIDE, "crisis_resources": crisis_resources()})
+def guide(request: SignedInRequest) -> HttpResponse:
+    return render(request, "cases/guide.html",
+                  {"guide": GUIDE, "crisis_resources": crisis_resources(request.user.program_pk)})
 

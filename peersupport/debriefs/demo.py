@@ -39,7 +39,8 @@ def demo_debriefs(*, director: User, now: datetime) -> None:
                     facilitators=(choices[0], choices[1]), category="patient_death", event_ago=1)
     debrief_change_invitees(actor=director, session_id=held, department=HELD_UNIT, now=opened)
     took_place = opened + timedelta(days=3)
-    resources = tuple(Resource.objects.filter(active=True, category__in=["counseling", "stress_reduction"])
+    resources = tuple(Resource.objects.filter(active=True, program_id=director.program_id,
+                                              category__in=["counseling", "stress_reduction"])
                       .order_by("pk").values_list("pk", flat=True)[:2])
     debrief_record(actor=director, session_id=held, now=took_place,
                    data=RecordInput(attendance_count=14, minutes=80, topics=("story", "normalizing", "coping",

@@ -16,6 +16,7 @@ from peersupport.meetings import ics
 from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.services import Attachment, Draft
 from peersupport.roster.models import Person
+from peersupport.support.pages import program_url
 
 INVITATION, UPDATE, CANCELLATION, FOLLOW_UP = "invitation", "update", "cancellation", "follow_up"
 PRODUCT_ID = "-//Peer Support Program//Group debriefs//EN"
@@ -37,7 +38,7 @@ def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
 def _context(session: DebriefSession, person: Person) -> dict[str, Any]:
     return {"session": session, "first_name": first_name(person.name), "team": session.team,
             "starts_at": timezone.localtime(session.starts_at), "ends_at": timezone.localtime(session.ends_at),
-            "zone": session.time_zone, "support_url": f"{settings.SITE_URL}{reverse('support')}"}
+            "zone": session.time_zone, "support_url": f"{settings.SITE_URL}{program_url('', session.program)}"}
 
 
 def calendar_event(session: DebriefSession) -> ics.CalendarEvent:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from peersupport.debriefs.models import DebriefSession, Invitee
 from peersupport.lib.paging import UncountedPage, uncounted_page
-from peersupport.resources.models import Resource
+from peersupport.resources.selectors import program_resources
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 from peersupport.training.selectors import refresher_dates, with_last_training
 
@@ -71,5 +71,7 @@ def facilitator_choices(program_id: int | None) -> list[tuple[str, str]]:
     return list(supporters)
 
 
-def resource_choices() -> list[tuple[int, str]]:
-    return list(Resource.objects.filter(active=True).order_by("category", "name").values_list("pk", "name"))
+def resource_choices(program_id: int) -> list[tuple[int, str]]:
+    """The resources a session of this program may offer: its own program's."""
+    return list(program_resources(program_id).filter(active=True).order_by("category", "name")
+                .values_list("pk", "name"))

@@ -51,11 +51,12 @@ def debrief_record(*, actor: User, session_id: int, data: RecordInput, now: date
     if any(topic not in GuideTopic.values for topic in data.topics):
         raise InvalidInput(_("Choose the topics from the conversation guide's list."))
     wanted = set(data.resource_ids)
-    resources = list(Resource.objects.filter(pk__in=wanted, active=True))
-    if len(resources) != len(wanted):
-        raise InvalidInput(_("Choose the resources from the program's list."))
     with transaction.atomic():
         session = debrief_for_user(actor, session_id, action="debrief.record", for_update=True)
+        # The session's own program's resources only.
+        resources = list(Resource.objects.filter(pk__in=wanted, active=True, program_id=session.program_id))
+        if len(resources) != len(wanted):
+            raise InvalidInput(_("Choose the resources from the program's list."))
         if session.cancelled:
             raise Conflict(_("This session was cancelled."))
         if not session.has_started(now):

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,8 +33,9 @@ from peersupport.debriefs.services_record import (
 )
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
-from peersupport.resources.selectors import crisis_resources
+from peersupport.program.models import Program
 from peersupport.support.links import LinkRefused
+from peersupport.support.pages import program_url, public_crisis
 
 staff_only = role_required(PROGRAM_STAFF, "Group debriefs are run by the program director and administrator.")
 LINK_GONE = 410
@@ -180,7 +180,7 @@ def debrief_cancel_view(request: SignedInRequest, debrief_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def debrief_record_view(request: SignedInRequest, debrief_id: int) -> HttpResponse:
     session = debrief_for_user(request.user, debrief_id)
-    resources = selectors.resource_choices()
+    resources = selectors.resource_choices(session.program_id)
     status = 200
     if request.method == "GET":
         form = RecordForm.for_session(session, resources)
@@ -213,8 +213,12 @@ def debrief_follow_up(request: SignedInRequest, debrief_id: int) -> HttpResponse
     return redirect("debrief", session.pk)
 
 
+def _session_program(session_id: int) -> Program | None:
+    return Program.objects.filter(pk__in=DebriefSession.objects.filter(pk=session_id).values("program_id")).first()
+
+
 def _refused(request: HttpRequest, problem: str) -> HttpResponse:
-    return render(request, "support/link_refused.html", {"problem": problem, "crisis": crisis_resources()},
+    return render(request, "support/link_refused.html", {"problem": problem, **public_crisis()},
                   status=LINK_GONE)
 
 
@@ -226,10 +230,11 @@ def support_request(request: HttpRequest, token: str) -> HttpResponse:
         link = read_follow_up_token(token)
         if request.method == "POST":
             debrief_support_request(link=link)
-            return redirect(reverse("support-thanks"))
+            # The thanks page of the session's program: its crisis lines.
+            return redirect(program_url("-thanks", _session_program(link.session_id)))
         follow_up_link_open(link)
     except LinkRefused as refused:
         return _refused(request, refused.problem)
     except ServiceError:
         return _refused(request, UNAVAILABLE)
-    return render(request, "debriefs/support.html", {"crisis": crisis_resources()})
+    return render(request, "debriefs/support.html", public_crisis(_session_program(link.session_id)))

@@ -235,9 +235,10 @@ def _generate(rng: random.Random, *, staff: int, supporters: int, years: int, no
     for status in SupporterStatus:
         counts[f"supporters {status.value}"] = sum(1 for s in supporter_rows if s.status == status)
 
+    first_program = Program.default()
     resources = Resource.objects.bulk_create(
-        [Resource(name=name, category=category, contact=f"Extension {4100 + i}") for i, (name, category)
-         in enumerate(RESOURCES)]
+        [Resource(program=first_program, name=name, category=category, contact=f"Extension {4100 + i}")
+         for i, (name, category) in enumerate(RESOURCES)]
     )
     counts["resources"] = len(resources)
 

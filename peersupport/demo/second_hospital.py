@@ -21,7 +21,9 @@ from peersupport.demo import data
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.program.models import Program
 from peersupport.program.services import program_create, program_site_set
+from peersupport.publicity.demo import demo_publicity
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.resources.services import ResourceInput, resource_create
 from peersupport.roster.models import Person, Supporter
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
 from peersupport.training.models import Attendance, CourseKind
@@ -43,6 +45,23 @@ DEPARTMENTS = (
     ("Pediatrics", "Pediatrics", 6),
 )
 SUPPORTERS = 6
+# Lakeside's own resource directory: its own services (fictional numbers), and the national lines
+# every program lists (real: 988 is the United States' crisis line).
+RESOURCES: tuple[tuple[str, str, str, str], ...] = (
+    ("Lakeside Employee Assistance Program", "counseling", "+1 218 555 0180 · eap@lakeside.example",
+     "Free, confidential counseling for Lakeside staff and their families, with a first call within a day."),
+    ("Lakeside Staff Crisis Line", "crisis", "+1 218 555 0181 (any hour)",
+     "A mental health nurse from the Lakeside behavioral health team answers staff at any hour."),
+    ("988 Suicide & Crisis Lifeline", "crisis", "Call or text 988",
+     "Free, confidential support in the United States for anyone in distress, at any hour."),
+    ("Lakeside Risk Management Office", "medicolegal", "+1 218 555 0183",
+     "Answers questions about event reports, statements and what happens next."),
+    ("Lakeside Medical Staff Office", "time_off", "+1 218 555 0184",
+     "Arranges shift cover and short leave after a hard event, without asking for the reason."),
+)
+# Lakeside's publicity: (place, days ago), and its event reviews.
+PUBLICITY_TICKS = [("Grand rounds", 130), ("Newsletters", 40)]
+PUBLICITY_EVENT_REVIEWS_DAYS_AGO = [20]
 
 
 @dataclass
@@ -72,6 +91,11 @@ def demo_second_hospital(rng: random.Random, now: datetime, taken_names: set[str
     director, _ = user_add(email=DIRECTOR_EMAIL, role=Role.DIRECTOR, employee_id=director_person.employee_id,
                            program_short_name=SHORT_NAME)
     admin, _ = user_add(email=ADMIN_EMAIL, role=Role.ADMINISTRATOR, program_short_name=SHORT_NAME)
+    for name, category, contact, description in RESOURCES:
+        resource_create(actor=admin, program_id=program.pk, data=ResourceInput(
+            name=name, category=category, contact=contact, description=description))
+    demo_publicity(director=director, administrator=admin, now=now, ticks=PUBLICITY_TICKS,
+                   event_review_days_ago=PUBLICITY_EVENT_REVIEWS_DAYS_AGO)
     team_ids = {s.person_id for s in supporters} | {director_person.pk}
     peers = [p for p in people if p.pk not in team_ids and p.rank < 5]
     waiting = _refer(director, peers[0], "patient_death", "An unexpected death after a fall on the ward.", now)

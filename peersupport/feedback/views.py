@@ -13,8 +13,8 @@ from peersupport.feedback.selectors import default_period, feedback_report, pars
 from peersupport.feedback.services import feedback_answer, feedback_link_category
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput
-from peersupport.resources.selectors import crisis_resources
 from peersupport.support.links import TAMPERED, LinkRefused
+from peersupport.support.pages import public_crisis
 
 LINK_GONE = 410
 LINK_BROKEN = 400
@@ -22,7 +22,7 @@ LINK_BROKEN = 400
 
 def _refused(request: HttpRequest, problem: str) -> HttpResponse:
     status = LINK_BROKEN if problem == TAMPERED else LINK_GONE
-    return render(request, "feedback/link_refused.html", {"problem": problem, "crisis": crisis_resources()},
+    return render(request, "feedback/link_refused.html", {"problem": problem, **public_crisis()},
                   status=status)
 
 
@@ -53,7 +53,7 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/thanks.html", {"crisis": crisis_resources()})
+    return render(request, "feedback/thanks.html", public_crisis())
 
 
 @role_required({Role.DIRECTOR, Role.LEADER}, "Only the program director and leadership see the peers' feedback.")

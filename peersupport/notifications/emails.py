@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from peersupport.cases.models import CaseState
 from peersupport.lib.i18n import in_language_of, link_in_language_of
 from peersupport.support.links import talk_link_url
+from peersupport.support.pages import program_ask_url
 
 if TYPE_CHECKING:
     from datetime import date
@@ -123,12 +124,12 @@ def render_outreach_email(case: "Case", supporter_name: str, supporter_phone: st
 
 def _peer_links(case: "Case") -> dict[str, str | int]:
     """The peer's own "I'd like to talk now" link (signed, single-use, expiring: no sign-in), and
-    the public ask page for when that link has expired."""
+    the public ask page of the case's program (the peer's hospital) for when that link has expired."""
     peer = _peer(case)
     return {
         "talk_url": link_in_language_of(talk_link_url(person_id=case.peer_id, case_id=case.pk), peer)
         if case.peer_id else "",
-        "invitation_url": link_in_language_of(f"{settings.SITE_URL}/support/ask/", peer),
+        "invitation_url": link_in_language_of(program_ask_url(case.program_id), peer),
         "talk_link_days": settings.INVITATION_LINK_DAYS,
     }
 

@@ -10,8 +10,10 @@ from peersupport.audit.services import audit_record
 from peersupport.lib.errors import InvalidInput
 from peersupport.matching.models import matching_version_bump
 from peersupport.program.models import DEFAULT_WEIGHTS, Program, ProgramSettings, ProgramSite, program_id_for_site
+from peersupport.publicity.services import publicity_places_start
 from peersupport.referrals.models import Category
 from peersupport.roster.models import Person, RoleType
+from peersupport.support.pages import require_free_public_address
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,14 @@ def program_create(*, name: str, short_name: str, actor: User | None = None) -> 
         raise InvalidInput(gettext("Give the program a name of at most 200 characters."))
     if not SHORT_NAME.match(short_name):
         raise InvalidInput(gettext("A short name is lowercase letters, digits and hyphens, at most 40."))
+    require_free_public_address(short_name)
     with transaction.atomic():
         if Program.objects.filter(short_name=short_name).exists():
             raise InvalidInput(gettext("A program is already called “%(short_name)s”.") % {"short_name": short_name})
         first = not Program.objects.exists()
         program = Program.objects.create(name=name, short_name=short_name, is_default=first)
         ProgramSettings.for_program(program)
+        publicity_places_start(program.pk)
         audit_record(actor=actor, action="program.create", obj=program, detail={"short_name": short_name})
     return program
 

@@ -129,7 +129,7 @@ def build_chart(timeline: SourceTimeline) -> Chart:
         days = calendar.monthrange(ticked.done_on.year, ticked.done_on.month)[1]
         day = ticked.done_on
         marks.append(Mark(number, x_of(month_index + (day.day - 0.5) / days),
-                          f"{ticked.place.name}, {date_format(day, gettext('F j, Y'))}"))
+                          f"{ticked.place.label}, {date_format(day, gettext('F j, Y'))}"))
 
     every = 1 if months <= 12 else 3
     x_ticks = []

@@ -25,13 +25,19 @@ TICKS = [
 EVENT_REVIEW_DAYS_AGO = [180, 75, 12]
 
 
-def demo_publicity(*, director: User, administrator: User, now: datetime | None = None) -> None:
+def demo_publicity(*, director: User, administrator: User, now: datetime | None = None,
+                   ticks: list[tuple[str, int]] | None = None,
+                   event_review_days_ago: list[int] | None = None) -> None:
+    """The director's program's checklist: a place of its own and the times it was presented."""
     today = timezone.localdate(now or timezone.now())
-    place_add(actor=director, name="Nursing town hall")
-    event_reviews = PublicityPlace.objects.get(name__startswith="Event reviews")
-    places = {place.name: place.pk for place in PublicityPlace.objects.all()}
-    for name, days_ago in TICKS:
-        date_add(actor=administrator, place_id=places[name], done_on=today - timedelta(days=days_ago), today=today)
-    for days_ago in EVENT_REVIEW_DAYS_AGO:
-        date_add(actor=administrator, place_id=event_reviews.pk, done_on=today - timedelta(days=days_ago),
-                 today=today)
+    program_id = director.program_pk
+    place_add(actor=director, program_id=program_id, name="Nursing town hall")
+    own = PublicityPlace.objects.filter(program_id=program_id)
+    event_reviews = own.get(name__startswith="Event reviews")
+    places = {place.name: place.pk for place in own}
+    for name, days_ago in TICKS if ticks is None else ticks:
+        date_add(actor=administrator, program_id=program_id, place_id=places[name],
+                 done_on=today - timedelta(days=days_ago), today=today)
+    for days_ago in EVENT_REVIEW_DAYS_AGO if event_review_days_ago is None else event_review_days_ago:
+        date_add(actor=administrator, program_id=program_id, place_id=event_reviews.pk,
+                 done_on=today - timedelta(days=days_ago), today=today)

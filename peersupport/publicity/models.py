@@ -1,20 +1,22 @@
-"""Where the program made itself known, and when: the publicity checklist.
+"""Where a program made itself known, and when: the publicity checklist.
 
-A place is a kind of occasion (grand rounds, a newsletter, …): the five the program starts with,
-and any the director or administrator add. Each time the program was presented there is one
-dated tick, so a place can be done many times and the reports can set those dates beside the
-referrals that followed.
+Each program (hospital) keeps its own. A place is a kind of occasion (grand rounds, a newsletter,
+…): the five every program starts with, and any its director or administrator add. Each time the
+program was presented there is one dated tick, so a place can be done many times and the reports
+can set those dates beside the referrals that followed.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 PLACE_NAME_MAX_LENGTH = 80
 
 
 class PublicityPlace(models.Model):
-    name = models.CharField(max_length=PLACE_NAME_MAX_LENGTH, unique=True)
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="publicity_places")
+    name = models.CharField(max_length=PLACE_NAME_MAX_LENGTH)
     # The places every program starts with; the others were added by the program's staff.
     built_in = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=100)
@@ -22,9 +24,17 @@ class PublicityPlace(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="publicity_place_once_per_program"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name as the reader's language says it: the five starting places are translated."""
+        return gettext(self.name) if self.built_in else self.name
 
 
 class PublicityDate(models.Model):

@@ -1,5 +1,6 @@
-"""Reads for the publicity page: the checklist, and referrals by source month by month beside
-the days the program was publicized.
+"""Reads for a program's publicity page: its checklist, and its referrals by source month by
+month beside the days it was publicized. Every read names the program: another program's places,
+dates and referrals are never counted.
 
 The counts are grouped in the database (one query), then small counts are hidden in both
 directions: down each source's months (whose total this page shows) and across each month's
@@ -25,10 +26,11 @@ MONTH_CHOICES = (6, 12, 24)
 DEFAULT_MONTHS = 12
 
 
-def checklist() -> list[PublicityPlace]:
-    """Every place with its dates, newest first, in two queries."""
+def checklist(program_id: int) -> list[PublicityPlace]:
+    """Every place of the program with its dates, newest first, in two queries."""
     dates = PublicityDate.objects.order_by("-done_on", "-pk")
-    return list(PublicityPlace.objects.prefetch_related(Prefetch("dates", queryset=dates)))
+    return list(PublicityPlace.objects.filter(program_id=program_id)
+                .prefetch_related(Prefetch("dates", queryset=dates)))
 
 
 @dataclass(frozen=True)
@@ -102,16 +104,18 @@ def _cell(count: int, hidden: bool, threshold: int) -> Cell:
     return Cell(None, f"<{threshold}") if hidden else Cell(count, f"{count:,}")
 
 
-def referrals_by_source(*, months: int = DEFAULT_MONTHS, today: date | None = None) -> SourceTimeline:
+def referrals_by_source(*, program_id: int, months: int = DEFAULT_MONTHS,
+                        today: date | None = None) -> SourceTimeline:
+    """The program's referrals (those with a case in it) by month and source, and its publicity dates."""
     today = today or timezone.localdate()
-    threshold = ProgramSettings.current().small_count_threshold
+    threshold = ProgramSettings.for_program(program_id).small_count_threshold
     starts = month_starts(today, months)
     since = timezone.make_aware(datetime.combine(starts[0], time.min))
     grouped = (
-        Referral.objects.filter(received_at__gte=since)
+        Referral.objects.filter(received_at__gte=since, cases__program_id=program_id)
         .annotate(month=TruncMonth("received_at"))
         .values("month", "source")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk", distinct=True))
         .order_by()
     )
     found: dict[tuple[date, str], int] = {}
@@ -123,7 +127,8 @@ def referrals_by_source(*, months: int = DEFAULT_MONTHS, today: date | None = No
     counts = [[found.get((start, source), 0) for source in SOURCES] for start in starts]
     hidden, total_hidden = suppress_grid(counts, threshold)
 
-    publicity = list(PublicityDate.objects.filter(done_on__gte=starts[0], done_on__lte=today)
+    publicity = list(PublicityDate.objects.filter(done_on__gte=starts[0], done_on__lte=today,
+                                                  place__program_id=program_id)
                      .select_related("place").order_by("done_on", "pk"))
     by_month: dict[date, list[PublicityDate]] = {}
     for ticked in publicity:

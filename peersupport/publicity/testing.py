@@ -4,11 +4,14 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from peersupport.program.models import Program
 from peersupport.publicity.models import PublicityDate, PublicityPlace
 
 
-def make_place(name: str = "Nursing town hall") -> PublicityPlace:
-    return PublicityPlace.objects.get_or_create(name=name, defaults={"position": 50})[0]
+def make_place(name: str = "Nursing town hall", program: Program | None = None) -> PublicityPlace:
+    """A place on a program's checklist (the default program's unless named)."""
+    program = program or Program.default()
+    return PublicityPlace.objects.get_or_create(program=program, name=name, defaults={"position": 50})[0]
 
 
 def make_publicity_date(place: PublicityPlace | None = None, done_on: date | None = None) -> PublicityDate:

@@ -1,7 +1,13 @@
-"""Reading the resource directory, grouped the way every page shows it."""
+"""Reading a program's resource directory, grouped the way every page shows it.
+
+Each program (hospital) has its own directory: every read names the program, the one of the
+signed-in staff member, of the case, or of the public page.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 from peersupport.lib.i18n import Text
 from peersupport.resources.models import Resource, ResourceCategory
@@ -23,9 +29,17 @@ def group_by_category(resources: Iterable[Resource]) -> list[CategoryGroup]:
     return [CategoryGroup(value, labels.get(value, value), items) for value, items in groups.items() if items]
 
 
-def active_resources() -> list[Resource]:
-    return list(Resource.objects.filter(active=True).order_by("name", "pk"))
+def program_resources(program_id: int) -> QuerySet[Resource]:
+    """Every resource of this program's directory, offered or not."""
+    return Resource.objects.filter(program_id=program_id)
 
 
-def crisis_resources() -> list[Resource]:
-    return list(Resource.objects.filter(active=True, category=ResourceCategory.CRISIS).order_by("name", "pk"))
+def active_resources(program_id: int) -> list[Resource]:
+    """What this program offers now, by name."""
+    return list(program_resources(program_id).filter(active=True).order_by("name", "pk"))
+
+
+def crisis_resources(program_id: int) -> list[Resource]:
+    """This program's crisis lines, by name."""
+    return list(program_resources(program_id).filter(active=True, category=ResourceCategory.CRISIS)
+                .order_by("name", "pk"))

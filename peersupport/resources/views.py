@@ -1,19 +1,21 @@
-"""The resource directory: everyone signed in reads it; the director and administrator keep it."""
+"""A program's resource directory: everyone signed in reads their own program's; its director and
+administrator keep it. Another program's resource answers 404, as one that does not exist."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peersupport.accounts.models import User
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.lib.errors import InvalidInput, ServiceError
-from peersupport.resources.access import require_resource_manager
+from peersupport.resources.access import require_resource_manager, resource_for_manager
 from peersupport.resources.forms import ResourceForm
 from peersupport.resources.models import Resource
-from peersupport.resources.selectors import group_by_category
+from peersupport.resources.selectors import group_by_category, program_resources
 from peersupport.resources.services import (
     resource_create,
     resource_deactivate,
@@ -34,7 +36,7 @@ def _may_manage(user: User) -> bool:
 @require_GET
 def resource_list(request: SignedInRequest) -> HttpResponse:
     manager = _may_manage(request.user)
-    resources = list(Resource.objects.order_by("name", "pk"))
+    resources = list(program_resources(request.user.program_pk).order_by("name", "pk"))
     context = {
         "groups": group_by_category(r for r in resources if r.active),
         "retired": [r for r in resources if not r.active] if manager else [],
@@ -56,11 +58,12 @@ def resource_new(request: SignedInRequest) -> HttpResponse:
     form = ResourceForm(request.POST)
     if form.is_valid():
         try:
-            resource = resource_create(actor=request.user, data=form.to_input())
+            resource = resource_create(actor=request.user, data=form.to_input(),
+                                       program_id=request.user.program_pk)
         except ServiceError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, f"{resource.name} is in the directory.")
+            messages.success(request, _("%(name)s is in the directory.") % {"name": resource.name})
             return redirect("resources")
     return _form_page(request, form, None, InvalidInput.status)
 
@@ -68,8 +71,7 @@ def resource_new(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: SignedInRequest, resource_id: int) -> HttpResponse:
-    require_resource_manager(request.user)
-    resource = get_object_or_404(Resource, pk=resource_id)
+    resource = resource_for_manager(request.user, resource_id)
     if request.method == "GET":
         return _form_page(request, ResourceForm.for_resource(resource), resource, 200)
     form = ResourceForm(request.POST)
@@ -79,7 +81,7 @@ def resource_edit(request: SignedInRequest, resource_id: int) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, f"{resource.name} is updated.")
+            messages.success(request, _("%(name)s is updated.") % {"name": resource.name})
             return redirect("resources")
     return _form_page(request, form, resource, InvalidInput.status)
 
@@ -87,12 +89,12 @@ def resource_edit(request: SignedInRequest, resource_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resource_set_active(request: SignedInRequest, resource_id: int, active: bool) -> HttpResponse:
-    require_resource_manager(request.user)
-    resource = get_object_or_404(Resource, pk=resource_id)
+    resource = resource_for_manager(request.user, resource_id)
     if active:
         resource = resource_reactivate(actor=request.user, resource_id=resource.pk)
-        messages.success(request, f"{resource.name} is offered again.")
+        messages.success(request, _("%(name)s is offered again.") % {"name": resource.name})
     else:
         resource = resource_deactivate(actor=request.user, resource_id=resource.pk)
-        messages.success(request, f"{resource.name} is no longer offered. Past records still name it.")
+        messages.success(request, _("%(name)s is no longer offered. Past records still name it.")
+                         % {"name": resource.name})
     return redirect("resources")

@@ -16,6 +16,13 @@ def printed_pages(page) -> int:
     return len(PAGE_OBJECT.findall(pdf))
 
 
+def own_short_name() -> str:
+    """The director's program's: the kit leads to its own public page."""
+    from peersupport.program.models import Program
+
+    return Program.default().short_name
+
+
 def test_the_poster_and_the_wallet_cards_each_print_on_one_letter_page(team, new_page, sign_in, assert_accessible,
                                                                        site):
     page = new_page()
@@ -24,7 +31,7 @@ def test_the_poster_and_the_wallet_cards_each_print_on_one_letter_page(team, new
     assert_accessible(page)
     page.get_by_role("link", name="Poster").click()
     page.get_by_test_id("poster").wait_for()
-    assert page.get_by_test_id("ask-url").inner_text() == f"{site}/support/ask/"
+    assert page.get_by_test_id("ask-url").inner_text() == f"{site}/support/{own_short_name()}/ask/"
     assert_accessible(page)
     assert printed_pages(page) == 1
     # On paper the site's header, footer and buttons are gone: the poster alone.
@@ -59,10 +66,10 @@ def test_the_poster_qr_code_read_from_the_screen_opens_the_ask_page(team, new_pa
     width, height, grey = pixels
     image = np.array(grey, dtype=np.uint8).reshape(height, width)
     [found] = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-    assert found.text == f"{site}/support/ask/"
+    assert found.text == f"{site}/support/{own_short_name()}/ask/"
     page.goto(found.text)
     assert page.get_by_role("heading", level=1).count() == 1
-    assert "/support/ask/" in page.url
+    assert f"/support/{own_short_name()}/ask/" in page.url
 
 
 def test_the_checklist_and_chart_fit_a_phone(team, new_page, sign_in, assert_accessible,

@@ -129,7 +129,7 @@ def test_a_decline_sends_resources_and_an_open_invitation_without_the_event(call
     assert response.status_code == 200 and response.json()["state"] == "declined"
     invitation = OutboxMessage.objects.get(kind="open_invitation")
     assert invitation.to == peer.email and invitation.reply_to == supporter_a.person.email
-    assert resource.name in invitation.body and "/support/ask/" in invitation.body
+    assert resource.name in invitation.body and "/support/main/ask/" in invitation.body
     assert assigned_case.referral.summary not in invitation.body + invitation.subject
     assert "Pat" not in invitation.subject
     # The referrer's receipt does not change with the peer's answer.

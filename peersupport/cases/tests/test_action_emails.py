@@ -59,7 +59,7 @@ def test_declined_peer_receives_resources_and_an_open_invitation_without_the_eve
     [mail] = delivered(smtp_server, "robin@example.org")
     body = mail.get_content()
     assert "Employee Assistance Program" in body and "988" in body
-    assert "/support/ask/" in body
+    assert "/support/main/ask/" in body
     assert SUMMARY not in body and "violent" not in body
     assert "Robin" not in mail["Subject"]
     assert mail["Reply-To"] == "sam@example.org"

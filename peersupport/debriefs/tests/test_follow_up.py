@@ -106,7 +106,7 @@ def test_the_link_only_asks_to_confirm_then_opens_an_ordinary_case(client: Clien
 
     response = client.post(url)
 
-    assert response.status_code == 302 and response["Location"] == "/support/thanks/"
+    assert response.status_code == 302 and response["Location"] == "/support/main/thanks/"  # the program's own
     case = Case.objects.get()
     assert case.peer == nurse and case.state == CaseState.AWAITING_ASSIGNMENT
     referral = Referral.objects.get()

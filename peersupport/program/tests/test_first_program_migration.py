@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE_PROGRAMS = {"program": "0005_administrators_see_cases", "roster": "0009_person_language",
                    "accounts": "0006_login_language", "cases": "0009_break_glass_grant",
                    # Group debriefs came with programs: none before.
-                   "debriefs": None}
+                   "debriefs": None,
+                   # Resources and the publicity checklist became each program's later.
+                   "resources": "0002_us_spelling_of_counseling",
+                   "publicity": "0002_the_five_places_every_program_starts_with"}
 
 
 def _before():

@@ -7,22 +7,31 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peersupport.program.models import ProgramSettings
+from peersupport.cases.models import Case
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.publicity.chart import build_chart
 from peersupport.publicity.selectors import month_starts, referrals_by_source, suppress_grid
 from peersupport.publicity.testing import make_place, make_publicity_date
 from peersupport.referrals.models import Referral
+from peersupport.testing.factories import make_person
 
 TODAY = date(2026, 11, 15)
 SELF, COLLEAGUE, SAFETY, OPT_IN, LEADER = range(5)
 
 
-def add_referrals(day: date, source: str, count: int) -> None:
+def add_referrals(day: date, source: str, count: int, *, site: str = "") -> None:
+    """`count` referrals of one peer each, of the program of the peer's site (the default one)."""
     received = datetime(day.year, day.month, day.day, 15, tzinfo=UTC)
-    Referral.objects.bulk_create([
+    referrals = Referral.objects.bulk_create([
         Referral(category="other", occurred_on=day, summary="A hard shift.", source=source, received_at=received)
         for _ in range(count)
     ])
+    peer = make_person(site=site)
+    Case.objects.bulk_create([Case(referral=r, peer=peer, program_id=peer.program_id) for r in referrals])
+
+
+def default_program_id() -> int:
+    return Program.default().pk
 
 
 def texts(timeline, month: date) -> list[str]:
@@ -37,8 +46,9 @@ def test_months_are_counted_by_source_in_one_grouped_query(db, django_assert_max
     add_referrals(date(2026, 10, 9), "safety_report_opt_in", 11)
     add_referrals(date(2025, 10, 9), "self", 40)  # before the twelve months shown
     ProgramSettings.current()  # the settings row, made on first use
+    program_id = default_program_id()
     with django_assert_max_num_queries(3):  # the settings, the grouped counts, the publicity dates
-        timeline = referrals_by_source(months=12, today=TODAY)
+        timeline = referrals_by_source(program_id=program_id, months=12, today=TODAY)
     assert timeline.months[0] == date(2025, 12, 1) and timeline.months[-1] == date(2026, 11, 1)
     assert texts(timeline, date(2026, 9, 1)) == ["14", "12", "0", "0", "0"]
     assert texts(timeline, date(2026, 10, 1)) == ["20", "0", "0", "11", "0"]
@@ -50,7 +60,7 @@ def test_a_small_count_is_hidden_and_so_is_the_next_count_that_would_give_it_awa
     add_referrals(date(2026, 10, 3), "self", 15)
     add_referrals(date(2026, 11, 3), "self", 30)
     add_referrals(date(2026, 9, 4), "colleague", 25)
-    timeline = referrals_by_source(months=12, today=TODAY)
+    timeline = referrals_by_source(program_id=default_program_id(), months=12, today=TODAY)
     # Down the column: the 3 and the next smallest, 15, so the total does not give the 3 away;
     # across September: the 3 and the colleagues' 25, so September's total elsewhere does not.
     assert texts(timeline, date(2026, 9, 1))[:2] == ["<11", "<11"]
@@ -68,7 +78,7 @@ def test_the_threshold_is_the_programs(db):
     add_referrals(date(2026, 9, 3), "self", 6)
     add_referrals(date(2026, 10, 3), "self", 4)
     add_referrals(date(2026, 10, 3), "colleague", 9)
-    timeline = referrals_by_source(months=12, today=TODAY)
+    timeline = referrals_by_source(program_id=default_program_id(), months=12, today=TODAY)
     assert texts(timeline, date(2026, 9, 1))[SELF] == "<5"
     assert texts(timeline, date(2026, 10, 1))[:2] == ["<5", "<5"]
 
@@ -110,7 +120,7 @@ def test_publicity_dates_are_marked_in_their_month_on_the_chart_and_in_the_table
     make_publicity_date(make_place("Nursing town hall"), date(2026, 3, 1))
     make_publicity_date(rounds, date(2025, 1, 10))  # before the months shown
     add_referrals(date(2026, 9, 20), "self", 12)
-    timeline = referrals_by_source(months=12, today=TODAY)
+    timeline = referrals_by_source(program_id=default_program_id(), months=12, today=TODAY)
     chart = build_chart(timeline)
     assert [m.text for m in chart.marks] == ["Nursing town hall, March 1, 2026", "Grand rounds, September 16, 2026"]
     september = next(t for t in chart.x_ticks if t.text == "Sep")
@@ -124,7 +134,7 @@ def test_a_hidden_count_breaks_its_line_rather_than_being_drawn(db):
     add_referrals(date(2026, 9, 3), "self", 5)
     add_referrals(date(2026, 10, 3), "self", 25)
     add_referrals(date(2026, 11, 3), "self", 22)
-    timeline = referrals_by_source(months=4, today=TODAY)
+    timeline = referrals_by_source(program_id=default_program_id(), months=4, today=TODAY)
     line = build_chart(timeline).lines[SELF]
     # August (20) is the next smallest, hidden with September's 5: one run, October–November.
     assert len(line.points) == 2 and len(line.segments) == 1

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from peersupport.audit.models import AuditEntry
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.program.models import Program
 from peersupport.publicity.models import PublicityDate, PublicityPlace
 from peersupport.publicity.services import date_add, date_remove, place_add
 from peersupport.publicity.testing import make_place, make_publicity_date
@@ -16,7 +17,7 @@ GRAND_ROUNDS = "Grand rounds"
 
 
 def grand_rounds() -> PublicityPlace:
-    return PublicityPlace.objects.get(name=GRAND_ROUNDS)
+    return PublicityPlace.objects.get(name=GRAND_ROUNDS, program=Program.default())
 
 
 def tick(client, place: PublicityPlace, done_on: str):
@@ -24,7 +25,7 @@ def tick(client, place: PublicityPlace, done_on: str):
 
 
 def test_every_program_starts_with_the_five_usual_places(db):
-    names = list(PublicityPlace.objects.values_list("name", flat=True))
+    names = list(PublicityPlace.objects.filter(program=Program.default()).values_list("name", flat=True))
     assert names[:4] == ["Grand rounds", "Department meetings", "Newsletters", "New-staff orientation"]
     assert names[4].startswith("Event reviews")
 
@@ -108,14 +109,16 @@ def test_a_date_recorded_by_mistake_is_taken_off_once(client, administrator):
 
 
 def test_the_services_refuse_bad_input_without_a_change(administrator):
+    own = administrator.program_pk
     with pytest.raises(InvalidInput):
-        place_add(actor=administrator, name="")
+        place_add(actor=administrator, program_id=own, name="")
     with pytest.raises(Conflict):
-        place_add(actor=administrator, name="Newsletters")
+        place_add(actor=administrator, program_id=own, name="Newsletters")
     with pytest.raises(InvalidInput):
-        date_add(actor=administrator, place_id=grand_rounds().pk, done_on=date(2026, 6, 2), today=date(2026, 6, 1))
+        date_add(actor=administrator, program_id=own, place_id=grand_rounds().pk, done_on=date(2026, 6, 2),
+                 today=date(2026, 6, 1))
     with pytest.raises(Conflict):
-        date_remove(actor=administrator, date_id=123_456)
+        date_remove(actor=administrator, program_id=own, date_id=123_456)
     assert not PublicityDate.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="publicity.").exists()
 

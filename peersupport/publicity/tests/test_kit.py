@@ -1,4 +1,5 @@
-"""The printed kit and the opt-in snippet: each QR code, read back, leads to the public ask page."""
+"""The printed kit and the opt-in snippet: each QR code, read back, leads to the program's own
+public ask page (/support/<short name>/ask/)."""
 
 import pytest
 from django.urls import reverse
@@ -19,8 +20,8 @@ def test_the_poster_qr_code_reads_back_as_the_ask_page_address(client, administr
     response = client.get(reverse("publicity-poster"))
     assert response.status_code == 200
     [svg] = qr_svgs(response.content.decode())
-    assert decode_svg(svg) == f"{SITE}/support/ask/"
-    assert f"{SITE}/support/ask/".encode() in response.content  # also in words, for typing
+    assert decode_svg(svg) == f"{SITE}/support/main/ask/"
+    assert f"{SITE}/support/main/ask/".encode() in response.content  # also in words, for typing
 
 
 def test_the_poster_names_the_crisis_line_when_the_program_lists_one(client, director):
@@ -35,14 +36,14 @@ def test_a_sheet_of_eight_wallet_cards_each_with_a_qr_code_to_the_ask_page(clien
     svgs = qr_svgs(html)
     assert len(svgs) == 8
     assert html.count('data-testid="wallet-card"') == 8
-    assert {decode_svg(svg) for svg in svgs} == {f"{SITE}/support/ask/"}
+    assert {decode_svg(svg) for svg in svgs} == {f"{SITE}/support/main/ask/"}
 
 
 def test_the_opt_in_snippet_links_to_the_ask_page_as_an_opt_in_from_a_safety_report(client, administrator):
     client.force_login(administrator)
     response = client.get(reverse("publicity-snippet"))
     html = response.content.decode()
-    opt_in = f"{SITE}/support/ask/?source=safety_report_opt_in"
+    opt_in = f"{SITE}/support/main/ask/?source=safety_report_opt_in"
     assert opt_in in html
     # The pasted HTML (shown escaped on the page) is a link and a box with the program's words.
     assert f"&lt;a href=&quot;{opt_in}&quot;" in html
@@ -53,8 +54,8 @@ def test_the_opt_in_snippet_links_to_the_ask_page_as_an_opt_in_from_a_safety_rep
     assert "<script>" not in html
 
 
-def test_the_address_in_the_snippet_opens_the_ask_page_as_an_opt_in(client):
-    response = client.get("/support/ask/?source=safety_report_opt_in")
+def test_the_address_in_the_snippet_opens_the_ask_page_as_an_opt_in(client, db):
+    response = client.get("/support/main/ask/?source=safety_report_opt_in")
     assert response.status_code == 200
     assert b"safety_report_opt_in" in response.content
 

@@ -36,4 +36,4 @@ def test_the_checklist_ticks_a_place_off_in_spanish(client, director):
                                follow=True)
     page = response.content.decode()
     assert "Lugares donde darlo a conocer" in page
-    assert f"Grand rounds: marcado el {day.day} de " in page
+    assert f"Sesiones clínicas generales: marcado el {day.day} de " in page

@@ -41,7 +41,8 @@ def talk_link(kind: str = "open_invitation") -> str:
 
 def test_the_open_invitation_carries_a_personal_link_and_the_public_ask_page(declined):
     body = OutboxMessage.objects.get(to="robin@example.org").body
-    assert "I'd like to talk now" in body and "/support/talk/" in body and "/support/ask/" in body
+    # The way back when the link has expired: the case's program's own ask page.
+    assert "I'd like to talk now" in body and "/support/talk/" in body and "/support/main/ask/" in body
 
 
 def test_opening_the_link_only_asks_to_confirm_so_a_mail_scanner_changes_nothing(client, declined):
@@ -109,4 +110,5 @@ def test_the_information_sheet_carries_the_personal_link(client):
     case_record_response(actor=supporter_user, case_id=case.pk, response="accepted")
     case_send_information_sheet(actor=supporter_user, case_id=case.pk, resource_ids=[resource.pk])
     body = OutboxMessage.objects.get(to="lee@example.org").body
-    assert "I'd like to talk now" in body and "/support/talk/" in body and "/support/ask/" in body
+    # The way back when the link has expired: the case's program's own ask page.
+    assert "I'd like to talk now" in body and "/support/talk/" in body and "/support/main/ask/" in body

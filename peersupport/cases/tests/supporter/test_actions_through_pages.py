@@ -211,7 +211,7 @@ def test_emailing_the_information_sheet(as_supporter, accepted, directory, suppo
     mail = OutboxMessage.objects.get(kind="information_sheet")
     assert mail.to == "pat@example.org" and mail.reply_to == supporter_a.person.email
     assert "Employee Assistance Program" in mail.body and "Risk & Legal" not in mail.body
-    assert SUMMARY not in mail.body and "/support/ask/" in mail.body
+    assert SUMMARY not in mail.body and "/support/main/ask/" in mail.body
 
 
 def test_an_empty_sheet_is_a_message_and_sends_nothing(as_supporter, accepted, directory):

@@ -203,7 +203,7 @@ def test_the_sheet_names_no_peer_and_no_event(client, request, case, directory):
         assert private not in html
     assert html.count('data-testid="sheet-resource"') == 3  # the active ones
     assert "Retired Line" not in html
-    assert 'data-testid="self-referral-link">http://' in html and "/support/ask/</p>" in html
+    assert 'data-testid="self-referral-link">http://' in html and "/support/main/ask/</p>" in html
 
 
 def test_the_sheet_shows_only_the_chosen_resources(client, request, case, directory):
