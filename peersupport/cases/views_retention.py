@@ -32,6 +32,7 @@ def legal_hold(request: SignedInRequest, case_id: int) -> HttpResponse:
         case_set_legal_hold(actor=request.user, case_id=case_id, hold=hold)
     except ServiceError as exc:
         return _case_page(request, case_id, error=exc.detail, status=exc.status)
-    messages.success(request, "Legal hold placed: this case will be kept past the retention period until "
-                     "you lift it." if hold else "Legal hold lifted: the case follows the retention period again.")
+    messages.success(request, gettext("Legal hold placed: this case will be kept past the retention period until "
+                                      "you lift it.") if hold
+                     else gettext("Legal hold lifted: the case follows the retention period again."))
     return redirect("case", case_id)

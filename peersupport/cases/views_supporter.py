@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peersupport.accounts.models import Role
@@ -46,12 +46,12 @@ case_reader = role_required(CASE_ROLES, "Your role does not act on cases.")
 case_action = role_required(CASE_ACTOR_ROLES, "Only the case's supporter, or the director, acts on a case.")
 
 ENCOURAGEMENT = {
-    CaseState.DECLINED: (
+    CaseState.DECLINED: gettext_lazy(
         "Thank you for reaching out. A decline is not a failure: your message itself was support, "
-        "and {name} knows a colleague thought of them."
+        "and %(name)s knows a colleague thought of them."
     ),
-    CaseState.UNREACHABLE: (
-        "Not hearing back is common, and your messages still mattered: {name} knows a colleague "
+    CaseState.UNREACHABLE: gettext_lazy(
+        "Not hearing back is common, and your messages still mattered: %(name)s knows a colleague "
         "thought of them."
     ),
 }
@@ -87,15 +87,18 @@ def _after_contact(case: Case) -> str:
     """What to tell the supporter once an attempt or an answer is recorded."""
     name = first_name(case.unpurged_peer.name)
     if case.state == CaseState.UNREACHABLE:
-        return (ENCOURAGEMENT[CaseState.UNREACHABLE].format(name=name)
-                + " The program has marked them unreachable and sent them the resources and an open invitation.")
+        return " ".join([ENCOURAGEMENT[CaseState.UNREACHABLE] % {"name": name}, gettext(
+            "The program has marked them unreachable and sent them the resources and an open invitation.")])
     if case.state == CaseState.DECLINED:
         minutes = actions.UNDO_WINDOW.seconds // 60
-        return (ENCOURAGEMENT[CaseState.DECLINED].format(name=name)
-                + f" In {minutes} minutes the program will send them the resources and an open invitation;"
-                + " tapped by mistake? Undo it on this page until then.")
+        return " ".join([ENCOURAGEMENT[CaseState.DECLINED] % {"name": name}, ngettext(
+            "In %(minutes)s minute the program will send them the resources and an open invitation; "
+            "tapped by mistake? Undo it on this page until then.",
+            "In %(minutes)s minutes the program will send them the resources and an open invitation; "
+            "tapped by mistake? Undo it on this page until then.", minutes) % {"minutes": minutes}])
     if case.state == CaseState.ACCEPTED:
-        return f"{name} would like to talk. The conversation guide is there whenever you need it."
+        return gettext("%(name)s would like to talk. The conversation guide is there whenever you need it.") % {
+            "name": name}
     return ""
 
 
@@ -109,9 +112,10 @@ def outreach(request: SignedInRequest, case_id: int) -> HttpResponse:
         case = actions.case_record_outreach(actor=request.user, case_id=case_id, channel=channel,
                                             send_email=send_email)
         if send_email:
-            said = "Your message is on its way from the program; replies will come to you."
+            said = gettext("Your message is on its way from the program; replies will come to you.")
         else:
-            said = f"Recorded: {OutreachChannel(channel).label.lower()}. Now give them a little time."
+            said = gettext("Recorded: %(channel)s. Now give them a little time.") % {
+                "channel": str(OutreachChannel(channel).label).lower()}
         return " ".join(filter(None, [said, _after_contact(case)]))
 
     return _act(request, case_id, form, do)
@@ -126,7 +130,7 @@ def response(request: SignedInRequest, case_id: int) -> HttpResponse:
         answer = form.cleaned_data["response"]
         case = actions.case_record_response(actor=request.user, case_id=case_id, response=answer)
         if answer == Response.NO_RESPONSE and case.state == CaseState.OUTREACH_MADE:
-            return "Recorded. Try again in a day or two, perhaps another way."
+            return gettext("Recorded. Try again in a day or two, perhaps another way.")
         return _after_contact(case)
 
     return _act(request, case_id, form, do)
@@ -139,9 +143,9 @@ def encounter(request: SignedInRequest, case_id: int) -> HttpResponse:
 
     def do() -> str:
         record = actions.case_record_encounter(actor=request.user, case_id=case_id, data=form.to_input())
-        said = "Recorded that you talked: when, how long, how, and the topics. Never what was said."
+        said = gettext("Recorded that you talked: when, how long, how, and the topics. Never what was said.")
         if record.case.encounters.count() >= USUAL_ENCOUNTERS:
-            said += " Two conversations is usual; see the note below."
+            said += " " + gettext("Two conversations is usual; see the note below.")
         return said
 
     return _act(request, case_id, form, do, anchor="encounters", encounter_form=form)
@@ -157,8 +161,9 @@ def resource(request: SignedInRequest, case_id: int) -> HttpResponse:
                                              resource_id=form.cleaned_data["resource"],
                                              facilitated=form.cleaned_data["facilitated"])
         if share.facilitated:
-            return f"Recorded that you connected them with {share.resource.name}. A warm hand-off makes a difference."
-        return f"Recorded that you shared {share.resource.name}."
+            return gettext("Recorded that you connected them with %(resource)s. A warm hand-off makes a "
+                           "difference.") % {"resource": share.resource.name}
+        return gettext("Recorded that you shared %(resource)s.") % {"resource": share.resource.name}
 
     return _act(request, case_id, form, do, anchor="resources")
 
@@ -178,7 +183,7 @@ def sheet_send(request: SignedInRequest, case_id: int) -> HttpResponse:
     def do() -> str:
         actions.case_send_information_sheet(actor=request.user, case_id=case_id,
                                             resource_ids=form.cleaned_data["resource"])
-        return "The information sheet is on its way by email, with replies coming to you."
+        return gettext("The information sheet is on its way by email, with replies coming to you.")
 
     return _act(request, case_id, form, do, anchor="resources")
 
@@ -215,7 +220,7 @@ def sheet(request: SignedInRequest, case_id: int) -> HttpResponse:
 def close(request: SignedInRequest, case_id: int) -> HttpResponse:
     def do() -> str:
         actions.case_close(actor=request.user, case_id=case_id)
-        return "The case is closed. Thank you for being there for a colleague."
+        return gettext("The case is closed. Thank you for being there for a colleague.")
 
     return _act(request, case_id, Form({}), do)
 
@@ -228,8 +233,8 @@ def safety(request: SignedInRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("confirmed") == "yes":
         def do() -> str:
             actions.case_raise_safety_escalation(actor=request.user, case_id=case_id)
-            return ("The director has been told and will contact you. If anyone is in danger right now, "
-                    "call emergency services. The crisis lines are at the top of this page.")
+            return gettext("The director has been told and will contact you. If anyone is in danger right now, "
+                           "call emergency services. The crisis lines are at the top of this page.")
 
         return _act(request, case_id, Form({}), do, anchor="main")
     case = case_for_user(request.user, case_id)
@@ -237,7 +242,7 @@ def safety(request: SignedInRequest, case_id: int) -> HttpResponse:
         raise PermissionDenied(gettext("Only the case's supporter, or the director, raises a safety concern on it."))
     status, error, unconfirmed = 200, "", request.method == "POST"
     if case.state not in ACTION_STATES["safety"]:
-        status, error = 409, "A safety concern can be raised only on a case that is still open."
+        status, error = 409, gettext("A safety concern can be raised only on a case that is still open.")
     elif unconfirmed:
         # Sent without the confirmation: nothing is raised; the page asks again.
         status = InvalidInput.status
@@ -253,7 +258,7 @@ def response_undo(request: SignedInRequest, case_id: int) -> HttpResponse:
     """Take back a "No, thank you" tapped a moment ago by mistake."""
     def do() -> str:
         actions.case_undo_response(actor=request.user, case_id=case_id)
-        return "Undone: the case is waiting for the peer's answer again, and no invitation was sent."
+        return gettext("Undone: the case is waiting for the peer's answer again, and no invitation was sent.")
 
     return _act(request, case_id, Form({}), do, anchor="response")
 

@@ -44,3 +44,14 @@ def test_the_case_timeline_reads_in_spanish(spanish_catalogs, client, director, 
     page = page_in_spanish(client, reverse("case", args=[case.pk]))
     assert "Cronología" in page and "Derivado" in page and "Vence: Primer contacto" in page
     assert "First outreach due" not in page
+
+
+def test_what_the_page_says_after_an_action_is_in_spanish(spanish_catalogs, client, supporter_a, case):
+    """The word after recording a try, an answer or a conversation speaks the supporter's language."""
+    client.force_login(supporter_a.person.user)
+    page = post_in_spanish(client, reverse("case-outreach", args=[case.pk]), {"channel": "call"})
+    assert "Ahora dele un poco de tiempo." in page
+    assert "Now give them a little time" not in page
+    page = post_in_spanish(client, reverse("case-response", args=[case.pk]), {"response": "accepted"})
+    assert "quiere hablar. La guía de conversación está aquí siempre que la necesite." in page
+    assert "would like to talk" not in page
