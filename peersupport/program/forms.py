@@ -1,22 +1,25 @@
 """The program settings form: one field per setting, one number per matching weight."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.program.models import WEIGHT_LABELS, ProgramSettings
-from peersupport.program.services import NUMBER_BOUNDS, ProgramSettingsInput
+from peersupport.program.services import NUMBER_BOUNDS, SETTING_LABELS, ProgramSettingsInput
 from peersupport.referrals.models import Category
 from peersupport.roster.models import RoleType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WEIGHT_PREFIX = "weight_"
 
 
-def _number(name: str, label: str, help_text: str) -> forms.IntegerField:
+def _number(name: str, help_text: "StrOrPromise") -> forms.IntegerField:
     low, high = NUMBER_BOUNDS[name]
-    return forms.IntegerField(label=label, help_text=help_text,
+    return forms.IntegerField(label=SETTING_LABELS[name], help_text=help_text,
                               widget=forms.NumberInput(attrs={"min": low, "max": high}))
 
 
@@ -45,37 +48,32 @@ class ProgramSettingsForm(forms.Form):
         help_text=_("Referrals can name only people in these professional roles."),
     )
     assignment_due_hours = _number(
-        "assignment_due_hours", "Hours to assign a supporter", "From referral to assignment."
+        "assignment_due_hours", _("From referral to assignment."),
     )
     first_outreach_due_hours = _number(
-        "first_outreach_due_hours", "Hours to the first outreach", "From assignment to the supporter's first message."
+        "first_outreach_due_hours", _("From assignment to the supporter's first message."),
     )
     next_attempt_due_hours = _number(
-        "next_attempt_due_hours", "Hours to the next try",
-        "After an outreach with no answer yet, until the supporter tries again.",
+        "next_attempt_due_hours", _("After an outreach with no answer yet, until the supporter tries again."),
     )
     first_conversation_due_hours = _number(
-        "first_conversation_due_hours", "Hours to the conversation",
-        "From the peer accepting to the first conversation.",
+        "first_conversation_due_hours", _("From the peer accepting to the first conversation."),
     )
     follow_up_due_days = _number(
-        "follow_up_due_days", "Days to a planned follow-up", "From a conversation that planned one.",
+        "follow_up_due_days", _("From a conversation that planned one."),
     )
     close_due_days = _number(
-        "close_due_days", "Days to close a case",
-        "From the last conversation, a decline or an unreachable peer, until the case is closed.",
+        "close_due_days", _("From the last conversation, a decline or an unreachable peer, until the case is closed."),
     )
     escalate_after_hours = _number(
-        "escalate_after_hours", "Hours late before the director is told",
-        "The step's owner is reminded when it is due; the director hears when it is this late.",
+        "escalate_after_hours",
+        _("The step's owner is reminded when it is due; the director hears when it is this late."),
     )
     unreachable_after_attempts = _number(
-        "unreachable_after_attempts", "Unanswered tries before a peer is unreachable",
-        "The peer is then sent the resources and an open invitation.",
+        "unreachable_after_attempts", _("The peer is then sent the resources and an open invitation."),
     )
     unreachable_after_days = _number(
-        "unreachable_after_days", "Days those tries are spread over",
-        "At least this many days from the first try.",
+        "unreachable_after_days", _("At least this many days from the first try."),
     )
     exclude_same_department = forms.BooleanField(
         label=_("Never suggest a supporter from the peer's own department"), required=False
@@ -105,8 +103,7 @@ class ProgramSettingsForm(forms.Form):
         "open one case with emergency access, for a reason from a fixed list; every director is told at once."),
     )
     break_glass_hours = _number(
-        "break_glass_hours", "Hours an emergency access lasts",
-        "It then ends by itself. It covers the one case the administrator opened.",
+        "break_glass_hours", _("It then ends by itself. It covers the one case the administrator opened."),
     )
 
     outside_supporter_categories = forms.MultipleChoiceField(

@@ -1,9 +1,14 @@
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.roster.models import RoleType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     # Continuity outweighs every other preference that can differ between the peer's earlier
@@ -23,19 +28,19 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "other_site": 0.5,
 }
 
-WEIGHT_LABELS: dict[str, str] = {
-    "continuity": "Supported this peer before",
-    "specialty": "Same specialty",
-    "related_specialty": "Related specialty",
-    "rank": "Similar or higher rank",
-    "interventional": "Interventionalist for a procedural event",
-    "role": "Same professional role",
-    "experience": "Experience with this kind of event",
-    "preference": "The peer's own stated preferences",
-    "load": "Fewer open cases",
-    "recency": "Longer since last assignment",
-    "on_call": "On call now",
-    "other_site": "From another site",
+WEIGHT_LABELS: dict[str, "StrOrPromise"] = {
+    "continuity": _("Supported this peer before"),
+    "specialty": _("Same specialty"),
+    "related_specialty": _("Related specialty"),
+    "rank": _("Similar or higher rank"),
+    "interventional": _("Interventionalist for a procedural event"),
+    "role": _("Same professional role"),
+    "experience": _("Experience with this kind of event"),
+    "preference": _("The peer's own stated preferences"),
+    "load": _("Fewer open cases"),
+    "recency": _("Longer since last assignment"),
+    "on_call": _("On call now"),
+    "other_site": _("From another site"),
 }
 
 

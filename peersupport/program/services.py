@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
@@ -59,19 +59,38 @@ NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
     "break_glass_hours": (1, 24),
 }
 
+# Each number's name on the settings page, and in the message that refuses one out of bounds.
+SETTING_LABELS = {
+    "assignment_due_hours": gettext_lazy("Hours to assign a supporter"),
+    "first_outreach_due_hours": gettext_lazy("Hours to the first outreach"),
+    "next_attempt_due_hours": gettext_lazy("Hours to the next try"),
+    "first_conversation_due_hours": gettext_lazy("Hours to the conversation"),
+    "follow_up_due_days": gettext_lazy("Days to a planned follow-up"),
+    "close_due_days": gettext_lazy("Days to close a case"),
+    "escalate_after_hours": gettext_lazy("Hours late before the director is told"),
+    "unreachable_after_attempts": gettext_lazy("Unanswered tries before a peer is unreachable"),
+    "unreachable_after_days": gettext_lazy("Days those tries are spread over"),
+    "default_case_limit": gettext_lazy("Default case limit"),
+    "small_count_threshold": gettext_lazy("Smallest count shown in reports"),
+    "retention_days": gettext_lazy("Days to keep a closed case's details"),
+    "break_glass_hours": gettext_lazy("Hours an emergency access lasts"),
+}
+
 
 def program_settings_update(*, actor: User, data: ProgramSettingsInput) -> ProgramSettings:
     if not data.served_role_types:
         raise InvalidInput(gettext("The program must serve at least one professional role."))
     unknown = [r for r in data.served_role_types if r not in RoleType.values]
     if unknown:
-        raise InvalidInput(f"Unknown professional role {unknown[0]!r}.")
+        raise InvalidInput(gettext("Unknown professional role “%(role)s”: choose from the list.")
+                           % {"role": unknown[0][:40]})
     for name, (low, high) in NUMBER_BOUNDS.items():
         if not low <= getattr(data, name) <= high:
-            raise InvalidInput(f"{name.replace('_', ' ')} must be between {low} and {high}.")
+            raise InvalidInput(gettext("“%(setting)s” must be between %(low)s and %(high)s.")
+                               % {"setting": SETTING_LABELS[name], "low": low, "high": high})
     bad_weights = [k for k in data.weights if k not in DEFAULT_WEIGHTS]
     if bad_weights:
-        raise InvalidInput(f"Unknown matching weight {bad_weights[0]!r}.")
+        raise InvalidInput(gettext("Unknown matching weight “%(weight)s”.") % {"weight": bad_weights[0][:40]})
     if any(not 0 <= float(v) <= 10 for v in data.weights.values()):
         raise InvalidInput(gettext("Each matching weight is between 0 and 10."))
     unknown_categories = [c for c in data.outside_supporter_categories if c not in Category.values]

@@ -35,7 +35,7 @@ def settings_form(**overrides):
 def test_director_changes_the_settings(client, director):
     client.force_login(director)
     page = client.get(reverse("program-settings")).content.decode()
-    assert all(escape(label) in page for label in WEIGHT_LABELS.values())
+    assert all(escape(str(label)) in page for label in WEIGHT_LABELS.values())
     response = client.post(reverse("program-settings"), settings_form(weight_specialty="7.5"))
     assert response.status_code == 302
     program = ProgramSettings.current()
@@ -47,21 +47,24 @@ def test_director_changes_the_settings(client, director):
     assert "The program settings are saved" in client.get(response["Location"]).content.decode()
 
 
+UNREACHABLE_TRIES = "Unanswered tries before a peer is unreachable"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"served_role_types": []}, "at least one professional role"),
-        ({"assignment_due_hours": "0"}, "assignment due hours must be between 1 and 336"),
-        ({"retention_days": "5"}, "retention days must be between 30 and 3650"),
+        ({"assignment_due_hours": "0"}, "“Hours to assign a supporter” must be between 1 and 336"),
+        ({"retention_days": "5"}, "“Days to keep a closed case's details” must be between 30 and 3650"),
         ({"weight_load": "11"}, "between 0 and 10"),
         ({"default_case_limit": "many"}, "Enter a whole number"),
-        ({"unreachable_after_attempts": "0"}, "unreachable after attempts must be between 1 and 10"),
-        ({"unreachable_after_attempts": "11"}, "unreachable after attempts must be between 1 and 10"),
-        ({"unreachable_after_days": "61"}, "unreachable after days must be between 1 and 60"),
-        ({"escalate_after_hours": "0"}, "escalate after hours must be between 1 and 336"),
-        ({"next_attempt_due_hours": "400"}, "next attempt due hours must be between 1 and 336"),
-        ({"first_conversation_due_hours": "0"}, "first conversation due hours must be between 1 and 336"),
-        ({"follow_up_due_days": "91"}, "follow up due days must be between 1 and 90"),
+        ({"unreachable_after_attempts": "0"}, f"“{UNREACHABLE_TRIES}” must be between 1 and 10"),
+        ({"unreachable_after_attempts": "11"}, f"“{UNREACHABLE_TRIES}” must be between 1 and 10"),
+        ({"unreachable_after_days": "61"}, "“Days those tries are spread over” must be between 1 and 60"),
+        ({"escalate_after_hours": "0"}, "“Hours late before the director is told” must be between 1 and 336"),
+        ({"next_attempt_due_hours": "400"}, "“Hours to the next try” must be between 1 and 336"),
+        ({"first_conversation_due_hours": "0"}, "“Hours to the conversation” must be between 1 and 336"),
+        ({"follow_up_due_days": "91"}, "“Days to a planned follow-up” must be between 1 and 90"),
         ({"close_due_days": ""}, "This field is required"),
     ],
 )
@@ -69,7 +72,7 @@ def test_bad_settings_explain_themselves_and_change_nothing(client, director, ov
     before = ProgramSettings.current()
     client.force_login(director)
     response = client.post(reverse("program-settings"), settings_form(**overrides))
-    assert response.status_code == 422 and message in response.content.decode()
+    assert response.status_code == 422 and escape(message) in response.content.decode()
     after = ProgramSettings.objects.get()
     assert (after.assignment_due_hours, after.served_role_types, after.weights) == (
         before.assignment_due_hours, before.served_role_types, before.weights)
