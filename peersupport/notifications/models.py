@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peersupport.lib.fields import EncryptedCharField, EncryptedTextField
 
@@ -14,26 +15,26 @@ TEXT_ADDRESS = re.compile(r"\+[1-9]\d{7,14}")
 class Channel(models.TextChoices):
     """How a message leaves the program (see `peersupport.notifications.channels`)."""
 
-    EMAIL = "email", "Email"
-    TEXT = "text", "Text message"
+    EMAIL = "email", _("Email")
+    TEXT = "text", _("Text message")
 
 
 class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Set aside after repeated failures"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Set aside after repeated failures")
 
 
 class OutboxPriority(models.IntegerChoices):
     """Which mail goes out first: the lower the number, the sooner (then the earlier due)."""
 
     # Someone is waiting for it: a supporter's new peer, a safety concern, a link they asked for.
-    URGENT = 1, "Urgent"
+    URGENT = 1, _("Urgent")
     # Routine notices: reminders, referrals to triage, invitations to a peer.
-    NORMAL = 2, "Normal"
+    NORMAL = 2, _("Normal")
     # Mail to many people at once, e.g. a campaign: never ahead of the other two.
-    BULK = 3, "Bulk"
+    BULK = 3, _("Bulk")
 
 
 class OutboxMessage(models.Model):
