@@ -122,7 +122,7 @@ class TestLoadedDemo:
         figures = campaign_figures(campaign)
         assert figures.invited >= 20 and figures.nominators >= 12 and figures.self_nominations == 1
         assert figures.nominations > figures.nominators
-        ranked = list(ranked_candidates())
+        ranked = list(ranked_candidates(Program.default().pk))
         assert {c.state for c in ranked} == set(CandidateState.values)
         assert [c.nominator_count for c in ranked] == sorted((c.nominator_count for c in ranked), reverse=True)
         active = next(c for c in ranked if c.state == CandidateState.ACTIVE)
