@@ -39,7 +39,7 @@ def demo_team(supporter_users: list[User]) -> None:
     # The rota: the logins' supporters first (so a visitor signed in as one sees their weeks),
     # then other active supporters, never the one about to pause.
     with_login = list(Supporter.objects.filter(person__user__in=supporter_users[:-1]).order_by("person__user__pk"))
-    others = list(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__program_id=director.program_id)
+    others = list(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__program_id=director.program_pk)
                   .exclude(person__user__isnull=False)
                   .order_by("pk")[:TEAM_SIZE * len(TEAM_NAMES)])
     pool = list(dict.fromkeys(with_login + others))
@@ -56,7 +56,7 @@ def demo_team(supporter_users: list[User]) -> None:
     # covered, a few holiday weeks nobody took, so the reports' on-call coverage reads true.
     if teams:
         OnCallWeek.objects.bulk_create(
-            OnCallWeek(program_id=director.program_id, starts_on=monday - timedelta(weeks=week),
+            OnCallWeek(program_id=director.program_pk, starts_on=monday - timedelta(weeks=week),
                        team=teams[week % len(teams)])
             for week in range(1, PAST_ROTA_WEEKS + 1) if week % PAST_GAP_EVERY != 0
         )

@@ -111,7 +111,7 @@ class MaterialForm(forms.Form):
                                           "active": material.active})
         super().__init__(*args, **kwargs)
         # The program's own courses only: another program's is not a choice (the form says so).
-        course_field = cast(forms.ModelChoiceField, self.fields["course"])
+        course_field = cast("forms.ModelChoiceField[Course]", self.fields["course"])
         course_field.queryset = Course.objects.filter(program_id=program_id)
 
     def to_input(self) -> MaterialInput:

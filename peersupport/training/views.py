@@ -279,7 +279,7 @@ def my_training(request: SignedInRequest) -> HttpResponse:
     overdue = False
     if person is not None:
         supporter = with_last_training(Supporter.objects.filter(person=person)).first()
-    program_id = person.program_id if person is not None else 0
+    program_id = person.program_id or 0 if person is not None else 0
     if supporter is not None:
         dates = refresher_dates(timezone.localdate(), TrainingSettings.for_program(program_id))
         last = supporter.last_trained_on  # type: ignore[attr-defined]  # annotated by with_last_training
