@@ -38,8 +38,10 @@ def refresher_step(now: datetime | None = None) -> RefresherCounts:
     """Every program's refreshers, each by its own program's rules."""
     now = now or timezone.now()
     counts = RefresherCounts()
-    for program_id in Program.objects.order_by("pk").values_list("pk", flat=True):
-        _program_step(TrainingSettings.for_program(program_id), now, counts)
+    # Each program with its rules in one query (a program whose director never saved any has the defaults).
+    for program in Program.objects.select_related("training_settings").order_by("pk"):
+        rules = getattr(program, "training_settings", None) or TrainingSettings(program=program)
+        _program_step(rules, now, counts)
     return counts
 
 
