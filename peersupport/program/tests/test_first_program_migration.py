@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE_PROGRAMS = {"program": "0005_administrators_see_cases", "roster": "0009_person_language",
                    "accounts": "0006_login_language", "cases": "0009_break_glass_grant",
                    # Group debriefs came with programs: none before.
-                   "debriefs": None}
+                   "debriefs": None,
+                   # The team's apps before their tables had a program.
+                   "meetings": "0002_seed_practice_scenarios", "team": "0001_on_call_rota_and_participation",
+                   "training": "0002_legacy_initial_training", "recruitment": "0001_campaigns_nominations_candidates"}
 
 
 def _before():
