@@ -181,9 +181,10 @@ def access_world(director, referrer, supporter_a, supporter_b) -> World:
     case = assign(director, referral.cases.get(), supporter_a)
     resource = Resource.objects.create(name="Employee Assistance Program", category="counseling",
                                        contact="+1 555 0140")
-    course = Course.objects.create(name="Supporter training", kind="initial")
+    course = Course.objects.create(program=director.program, name="Supporter training", kind="initial")
     session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=2), place="Room 1")
-    material = Material.objects.create(title="Listening guide", description="Read before the first session.")
+    material = Material.objects.create(program=director.program, title="Listening guide",
+                                       description="Read before the first session.")
     intake_secret_rotate()  # the signed intake answers 401 without its signature (503 with no secret)
     ApiToken.issue(referrer, name="Policy check", scope="read_only", created_by=director)
     return World(referral=referral, case=case, resource=resource, supporter_a=supporter_a,

@@ -50,7 +50,7 @@ from peersupport.meetings.links import RSVP
 from peersupport.meetings.models import Scenario
 from peersupport.meetings.testing import make_meeting
 from peersupport.program.forms import WEIGHT_PREFIX
-from peersupport.program.models import WEIGHT_LABELS
+from peersupport.program.models import WEIGHT_LABELS, Program
 from peersupport.program.services import NUMBER_BOUNDS
 from peersupport.referrals.models import Category, Source
 from peersupport.referrals.services import specialty_choices
@@ -275,7 +275,7 @@ def world(db, director, supporter_a, supporter_b, referrer, outsider) -> dict[st
         "follow_up_token": sign_link(FOLLOW_UP, {"d": held.pk, "p": outsider.person_id}),
         # Training: a session that has begun, and an attendee's evaluation link for it.
         "training_session": (training := Session.objects.create(
-            course=Course.objects.create(name="Supporter basics", kind="initial"),
+            course=Course.objects.create(program=Program.default(), name="Supporter basics", kind="initial"),
             starts_at=timezone.now() - timedelta(days=1), place="Room 2")),
         "evaluation_token": sign_link(EVALUATION, {"s": training.pk, "p": outsider.person_id}),
         "api_token": ApiToken.issue(referrer, name="Fuzzed", scope="read_only", created_by=director)[0],

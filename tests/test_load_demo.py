@@ -84,6 +84,20 @@ class TestLoadedDemo:
         assert User.objects.get(email=f"director@{demo_data.DOMAIN}").program_id == riverside.pk
         lakeside_cases = set(Case.objects.filter(program=lakeside).values_list("pk", flat=True))
         assert len(lakeside_cases) == 2
+        # Lakeside's own team life: a meeting of its team, its rota, its refresher course and rules.
+        from peersupport.meetings.models import Invitation, Meeting
+        from peersupport.team.models import OnCallTeam
+        from peersupport.training.models import Course, TrainingSettings
+
+        meeting = Meeting.objects.get(program=lakeside)
+        assert not Invitation.objects.filter(meeting=meeting).exclude(supporter__person__program=lakeside).exists()
+        assert OnCallTeam.objects.filter(program=lakeside).count() == 2
+        assert Course.objects.filter(program=lakeside).exists()
+        assert TrainingSettings.for_program(lakeside).refresher_months == 24
+        lakeside_director = Client()
+        lakeside_director.force_login(User.objects.get(email=LAKESIDE_DIRECTOR))
+        assert "Lakeside supporter lunch" in lakeside_director.get(reverse("meetings")).content.decode()
+        assert "Winter supporter meeting" not in lakeside_director.get(reverse("meetings")).content.decode()
         # Each director's queue holds their own program's cases only; the supporter's case is theirs.
         for email, own, other in ((LAKESIDE_DIRECTOR, lakeside, riverside),
                                   (f"director@{demo_data.DOMAIN}", riverside, lakeside)):
@@ -122,7 +136,7 @@ class TestLoadedDemo:
         figures = campaign_figures(campaign)
         assert figures.invited >= 20 and figures.nominators >= 12 and figures.self_nominations == 1
         assert figures.nominations > figures.nominators
-        ranked = list(ranked_candidates())
+        ranked = list(ranked_candidates(Program.default().pk))
         assert {c.state for c in ranked} == set(CandidateState.values)
         assert [c.nominator_count for c in ranked] == sorted((c.nominator_count for c in ranked), reverse=True)
         active = next(c for c in ranked if c.state == CandidateState.ACTIVE)
@@ -148,12 +162,13 @@ class TestLoadedDemo:
         from peersupport.training.models import Attendance, Course, Evaluation
         from peersupport.training.selectors import overdue_supporters, refresher_dates
 
-        initial = Course.objects.get(kind="initial")
+        initial = Course.objects.get(kind="initial", program__is_default=True)
         assert initial.sessions.filter(starts_at__lt=timezone.now()).count() == 2
         trained = set(Attendance.objects.filter(kind="initial", completed=True).values_list("person_id", flat=True))
         active = Supporter.objects.filter(status=SupporterStatus.ACTIVE).values_list("person_id", flat=True)
         assert set(active) <= trained
-        assert Course.objects.get(kind="refresher").sessions.filter(starts_at__gt=timezone.now()).count() == 1
+        refresher = Course.objects.get(kind="refresher", program__is_default=True)
+        assert refresher.sessions.filter(starts_at__gt=timezone.now()).count() == 1
         assert Evaluation.objects.count() >= 11
         assert overdue_supporters(refresher_dates(timezone.localdate())).count() == 1
 

@@ -198,15 +198,16 @@ WEB: dict[str, dict[str, Rule]] = {
     "resource-reactivate": {POST: allow(STAFF, Scope.PROGRAM)},
     # program: the administrator reads the settings, the director changes them.
     "program-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
-    # meetings: program staff run the team's meetings and the practice library; a supporter answers
-    # an invitation through the personal link in it, with no sign-in.
+    # meetings: program staff run their own program's meetings (another program's answers 404) and
+    # the shared practice library; a supporter answers an invitation through the personal link in
+    # it, with no sign-in.
     "meetings": {GET: allow(STAFF)},
     "meeting-new": {GET: allow(STAFF), POST: allow(STAFF)},
-    "meeting": {GET: allow(STAFF)},
-    "meeting-edit": {GET: allow(STAFF), POST: allow(STAFF)},
-    "meeting-cancel": {POST: allow(STAFF)},
-    "meeting-attendance": {GET: allow(STAFF), POST: allow(STAFF)},
-    "meeting-practice": {GET: allow(STAFF)},
+    "meeting": {GET: allow(STAFF, Scope.PROGRAM)},
+    "meeting-edit": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "meeting-cancel": {POST: allow(STAFF, Scope.PROGRAM)},
+    "meeting-attendance": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "meeting-practice": {GET: allow(STAFF, Scope.PROGRAM)},
     "meeting-rsvp": {GET: PUBLIC, POST: PUBLIC},
     # group debriefs: program staff open and run them (the administrator only while the program lets
     # administrators see cases); a session's two facilitators see it and record it. The invitee
@@ -227,7 +228,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "scenario-retire": {POST: allow(STAFF)},
     "scenario-restore": {POST: allow(STAFF)},
     # recruitment: "what supporters do", nominating and a nominee's answer are public (personal
-    # links, no account); campaigns are the program staff's; the director moves candidates.
+    # links, no account); campaigns are the program staff's, each program's its own (another
+    # program's campaign or candidate answers 404); the director moves candidates.
     "recruit-about": {GET: PUBLIC},
     "recruit-nominate": {GET: PUBLIC, POST: PUBLIC},
     "recruit-nominate-lookup": {GET: PUBLIC},
@@ -237,31 +239,33 @@ WEB: dict[str, dict[str, Rule]] = {
     "recruit-answered": {GET: PUBLIC},
     "recruit-campaigns": {GET: allow(STAFF)},
     "recruit-campaign-new": {GET: allow(STAFF), POST: allow(STAFF)},
-    "recruit-campaign": {GET: allow(STAFF)},
-    "recruit-campaign-edit": {GET: allow(STAFF), POST: allow(STAFF)},
-    "recruit-campaign-send": {POST: allow(STAFF)},
-    "recruit-campaign-progress": {GET: allow(STAFF)},
+    "recruit-campaign": {GET: allow(STAFF, Scope.PROGRAM)},
+    "recruit-campaign-edit": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "recruit-campaign-send": {POST: allow(STAFF, Scope.PROGRAM)},
+    "recruit-campaign-progress": {GET: allow(STAFF, Scope.PROGRAM)},
     "recruit-candidates": {GET: allow(STAFF)},
-    "recruit-candidate-move": {POST: allow({DIRECTOR})},
+    "recruit-candidate-move": {POST: allow({DIRECTOR}, Scope.PROGRAM)},
     # training: program staff read it and record attendance; the director maintains courses,
     # sessions, materials and the refresher settings. A supporter sees their own training. An
     # attendee evaluates a session through the personal link in their email, with no account.
+    # Each program runs its own courses: another program's course, session or material answers 404.
     "training": {GET: allow(STAFF)},
     "training-settings": {GET: allow(STAFF), POST: allow({DIRECTOR})},
     "training-course-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
-    "training-course": {GET: allow(STAFF)},
-    "training-course-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
-    "training-session-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
-    "training-session": {GET: allow(STAFF), POST: allow(STAFF)},
-    "training-session-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-course": {GET: allow(STAFF, Scope.PROGRAM)},
+    "training-course-edit": {GET: allow({DIRECTOR}, Scope.PROGRAM), POST: allow({DIRECTOR}, Scope.PROGRAM)},
+    "training-session-new": {GET: allow({DIRECTOR}, Scope.PROGRAM), POST: allow({DIRECTOR}, Scope.PROGRAM)},
+    "training-session": {GET: allow(STAFF, Scope.PROGRAM), POST: allow(STAFF, Scope.PROGRAM)},
+    "training-session-edit": {GET: allow({DIRECTOR}, Scope.PROGRAM), POST: allow({DIRECTOR}, Scope.PROGRAM)},
     "training-material-new": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
-    "training-material-edit": {GET: allow({DIRECTOR}), POST: allow({DIRECTOR})},
+    "training-material-edit": {GET: allow({DIRECTOR}, Scope.PROGRAM), POST: allow({DIRECTOR}, Scope.PROGRAM)},
     "my-training": {GET: allow({SUPPORTER})},
     "training-evaluation": {GET: PUBLIC, POST: PUBLIC},
     "training-evaluation-thanks": {GET: PUBLIC},
     # team: a supporter's own participation (pause, recognition, calendar address); the director's
     # on-call rota and recognition list. The calendar feed needs no sign-in (calendar clients
-    # cannot sign in): its secret address is the key, and an unknown one answers 410.
+    # cannot sign in): its secret address is the key, and an unknown one answers 410. Each program
+    # keeps its own rota: the pages list and change the director's own program's teams and weeks.
     "my-team": {GET: allow({SUPPORTER})},
     "my-team-pause": {POST: allow({SUPPORTER})},
     "my-team-resume": {POST: allow({SUPPORTER})},

@@ -73,7 +73,7 @@ def queue(request: SignedInRequest) -> HttpResponse:
                   {"page_obj": page, "cases": shown, "plannable": plannable,
                    "set_aside_total": set_aside_messages().count(),
                    "audit_unsealed": unsealed_audit_alert(),
-                   "check_ins": open_check_ins(request.user), "on_call": on_call_now(),
+                   "check_ins": open_check_ins(request.user), "on_call": on_call_now(request.user.program_pk),
                    "is_director": request.user.role == Role.DIRECTOR,
                    "break_glass_offered": _break_glass_offered(request.user)})
 

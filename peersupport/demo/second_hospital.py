@@ -2,9 +2,11 @@
 health system as Riverside General Hospital.
 
 Small on purpose: a roster of a few departments at one site, a team of six trained supporters,
-its own director, administrator and a supporter login, and two open cases (one waiting in its
-director's queue, one with its supporter). Everything goes through the same services as the web
-pages and the API, so Riverside's staff see none of it and Lakeside's see nothing of Riverside.
+its own director, administrator and a supporter login, two open cases (one waiting in its
+director's queue, one with its supporter), and its own team life: a supporter meeting, an on-call
+rota of two teams, a refresher course with a session coming up, and training rules of its own.
+Everything goes through the same services as the web pages and the API, so Riverside's staff
+see none of it and Lakeside's see nothing of Riverside.
 """
 
 import random
@@ -19,6 +21,7 @@ from peersupport.cases.models import Case
 from peersupport.cases.services import case_assign
 from peersupport.demo import data
 from peersupport.matching.selectors import suggestions_for_case
+from peersupport.meetings.services import MeetingInput, meeting_schedule
 from peersupport.program.models import Program
 from peersupport.program.services import program_create, program_site_set
 from peersupport.publicity.demo import demo_publicity
@@ -26,7 +29,16 @@ from peersupport.referrals.services import ReferralInput, referral_create
 from peersupport.resources.services import ResourceInput, resource_create
 from peersupport.roster.models import Person, Supporter
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
+from peersupport.team.services import on_call_team_save, on_call_week_set
 from peersupport.training.models import Attendance, CourseKind
+from peersupport.training.services import (
+    CourseInput,
+    SessionInput,
+    TrainingSettingsInput,
+    course_save,
+    session_save,
+    training_settings_update,
+)
 
 HOSPITAL = "Lakeside Community Hospital"
 SHORT_NAME = "lakeside"
@@ -111,7 +123,32 @@ def demo_second_hospital(rng: random.Random, now: datetime, taken_names: set[str
     shared.shared_across_programs = True
     shared.save(update_fields=["shared_across_programs"])
     del waiting  # waits in the Lakeside director's queue
+    _team_life(director, supporters, now)
     return SecondHospital(program=program, logins=[director, admin, supporter_login], people=len(people), cases=2)
+
+
+def _team_life(director: User, supporters: list[Supporter], now: datetime) -> None:
+    """Lakeside's own team life, apart from Riverside's: its supporter meeting, its on-call rota,
+    its refresher course with a session coming up, and its own training rules."""
+    today = timezone.localdate(now)
+    starts_at = timezone.localtime(now + timedelta(days=10)).replace(hour=12, minute=0, second=0, microsecond=0)
+    meeting_schedule(actor=director, now=now, data=MeetingInput(
+        title="Lakeside supporter lunch", starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
+        place="Lakeside Medical Center, library"))
+    half = len(supporters) // 2
+    teams = [on_call_team_save(actor=director, name=name, supporter_ids=[s.pk for s in members])
+             for name, members in (("Lakeside A", supporters[:half]), ("Lakeside B", supporters[half:]))]
+    monday = today - timedelta(days=today.weekday())
+    for week in range(4):
+        on_call_week_set(actor=director, starts_on=monday + timedelta(weeks=week), team_id=teams[week % 2].pk)
+    training_settings_update(actor=director, data=TrainingSettingsInput(
+        refresher_months=24, notice_days=45, pause_when_overdue=False))
+    course = course_save(actor=director, data=CourseInput(
+        name="Lakeside refresher: the first call", kind=CourseKind.REFRESHER,
+        summary="Ninety minutes: making the first call to a colleague, practiced in pairs."))
+    session_save(actor=director, course=course, data=SessionInput(
+        starts_at=timezone.localtime(now + timedelta(days=30)).replace(hour=15, minute=0, second=0, microsecond=0),
+        minutes=90, place="Lakeside Medical Center, room 3"))
 
 
 def _roster(rng: random.Random, taken_names: set[str]) -> list[Person]:

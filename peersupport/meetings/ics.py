@@ -13,6 +13,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from peersupport.meetings.models import Meeting
@@ -28,7 +29,8 @@ def content_type(method: str) -> str:
 
 
 def meeting_ics(meeting: Meeting, *, method: str, attendee_email: str, now: datetime) -> str:
-    """The meeting as one calendar event for one invited supporter."""
+    """The meeting as one calendar event for one invited supporter (its words in the active
+    language: the caller renders it in the supporter's)."""
     return event_ics(CalendarEvent(uid=meeting.uid, sequence=meeting.sequence, starts_at=meeting.starts_at,
                                    ends_at=meeting.ends_at, time_zone=meeting.time_zone, summary=meeting.title,
                                    place=meeting.place),
@@ -66,7 +68,7 @@ def event_ics(event: CalendarEvent, *, method: str, attendee_email: str, now: da
     entry.add("location", event.place)
     entry.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{_organizer_email()}")
-    organizer.params["cn"] = vText("Peer Support Program")
+    organizer.params["cn"] = vText(gettext("Peer Support Program"))
     entry.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{attendee_email}")
     attendee.params["role"] = vText("REQ-PARTICIPANT")

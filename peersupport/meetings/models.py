@@ -11,9 +11,11 @@ from peersupport.roster.models import RoleType
 
 
 class Meeting(models.Model):
-    """A supporter meeting. Its `uid` names the event in everyone's calendar, and `sequence`
-    counts its revisions, so an update or a cancellation replaces the event there."""
+    """A supporter meeting of one program's team. Its `uid` names the event in everyone's
+    calendar, and `sequence` counts its revisions, so an update or a cancellation replaces the
+    event there. Its invitations and nudges belong to its program through it."""
 
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=120)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -28,7 +30,8 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
-        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_idx")]
+        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_idx"),
+                   models.Index(fields=["program", "starts_at"], name="meeting_program_starts_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
         ]
@@ -97,7 +100,10 @@ class ScenarioQuerySet(models.QuerySet["Scenario"]):
 
 class Scenario(models.Model):
     """A role-play situation for practice: what happened, in a few plain sentences, and what the
-    "colleague" might be feeling. Invented, never a real case."""
+    "colleague" might be feeling. Invented, never a real case.
+
+    The library is the health system's, shared by every program: a scenario tells of no person
+    and no hospital, and one program's good scenario serves the others' practice too."""
 
     title = models.CharField(max_length=120)
     category = models.CharField(max_length=30, choices=Category.choices)

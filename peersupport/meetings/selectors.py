@@ -7,6 +7,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peersupport.accounts.models import User
+from peersupport.meetings.access import meetings_for_user
 from peersupport.meetings.dyads import Round, plan_dyads
 from peersupport.meetings.models import Invitation, Meeting, Rsvp, Scenario
 
@@ -22,12 +24,13 @@ class AnswerGroup:
     names: list[str] = field(default_factory=list)
 
 
-def upcoming_meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
+def upcoming_meetings(user: User) -> QuerySet[Meeting]:
+    """The user's program's meetings that have not ended."""
+    return meetings_for_user(user).filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
 
 
-def past_meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-pk")
+def past_meetings(user: User) -> QuerySet[Meeting]:
+    return meetings_for_user(user).filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-pk")
 
 
 def rsvp_summary(meeting: Meeting) -> list[AnswerGroup]:

@@ -12,11 +12,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peersupport.accounts.models import User
 from peersupport.audit.services import audit_record
 from peersupport.lib.errors import Conflict, InvalidInput
+from peersupport.lib.i18n import in_language_of
 from peersupport.meetings import ics
 from peersupport.meetings.emails import render_meeting_email, render_nudge_email
 from peersupport.meetings.links import RsvpLink, rsvp_url
@@ -65,26 +68,30 @@ def _check_times(data: MeetingInput, now: datetime) -> None:
         raise InvalidInput(_("Give the meeting a title and a place."))
 
 
-def meeting_schedule(*, actor: object, data: MeetingInput, now: datetime | None = None) -> Meeting:
-    """Schedule a meeting and invite the team, each with their calendar event and RSVP link."""
+def meeting_schedule(*, actor: User, data: MeetingInput, now: datetime | None = None) -> Meeting:
+    """Schedule a meeting of the actor's program and invite its team, each with their calendar
+    event and RSVP link."""
     now = now or timezone.now()
     _check_times(data, now)
+    if actor.program_id is None:
+        raise InvalidInput(_("Your login belongs to no program, so it cannot schedule a meeting."))
     with transaction.atomic():
-        meeting = Meeting.objects.create(title=data.title.strip(), starts_at=data.starts_at, ends_at=data.ends_at,
-                                         place=data.place.strip(), time_zone=settings.TIME_ZONE, created_at=now)
+        meeting = Meeting.objects.create(program_id=actor.program_id, title=data.title.strip(),
+                                         starts_at=data.starts_at, ends_at=data.ends_at, place=data.place.strip(),
+                                         time_zone=settings.TIME_ZONE, created_at=now)
         invited = _invite_team(meeting, now)
         audit_record(actor=actor, action="meeting.create", obj=meeting, detail={"invited": invited})
     return meeting
 
 
-def meeting_update(*, actor: object, meeting_id: int, data: MeetingInput, now: datetime | None = None) -> Meeting:
+def meeting_update(*, actor: User, meeting_id: int, data: MeetingInput, now: datetime | None = None) -> Meeting:
     """Change a meeting; everyone invited gets the new event, which replaces the old one.
 
     Saved with nothing changed, nobody is written to and the calendar's sequence stays."""
     now = now or timezone.now()
     _check_times(data, now)
     with transaction.atomic():
-        meeting = _open_for_change(meeting_id, now)
+        meeting = _open_for_change(actor, meeting_id, now)
         wanted = (data.title.strip(), data.place.strip(), data.starts_at, data.ends_at)
         drafts = []
         if wanted != (meeting.title, meeting.place, meeting.starts_at, meeting.ends_at):
@@ -101,11 +108,11 @@ def meeting_update(*, actor: object, meeting_id: int, data: MeetingInput, now: d
     return meeting
 
 
-def meeting_cancel(*, actor: object, meeting_id: int, now: datetime | None = None) -> Meeting:
+def meeting_cancel(*, actor: User, meeting_id: int, now: datetime | None = None) -> Meeting:
     """Cancel a meeting; everyone invited gets the cancellation, which removes the event."""
     now = now or timezone.now()
     with transaction.atomic():
-        meeting = _open_for_change(meeting_id, now)
+        meeting = _open_for_change(actor, meeting_id, now)
         meeting.cancelled_at = now
         meeting.sequence += 1
         meeting.save(update_fields=["cancelled_at", "sequence"])
@@ -137,13 +144,13 @@ def meeting_rsvp(*, link: RsvpLink, answer: str, now: datetime | None = None) ->
     return invitation
 
 
-def meeting_record_attendance(*, actor: object, meeting_id: int, attended: set[int],
+def meeting_record_attendance(*, actor: User, meeting_id: int, attended: set[int],
                               now: datetime | None = None) -> Meeting:
     """Record who came (invitation supporters' ids in `attended`; everyone else invited missed it).
     Once the meeting has started; recording again replaces the earlier record."""
     now = now or timezone.now()
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+        meeting = Meeting.objects.select_for_update().filter(pk=meeting_id, program_id=actor.program_pk).first()
         if meeting is None:
             raise Conflict(_("This meeting no longer exists."))
         if meeting.cancelled:
@@ -165,13 +172,22 @@ def meeting_record_attendance(*, actor: object, meeting_id: int, attended: set[i
 
 def meetings_nudge_missed(now: datetime | None = None) -> int:
     """The reminders job's step: a friendly note to each supporter still on the team whose two
-    latest recorded meetings they were invited to were both missed, once per streak of misses.
+    latest recorded meetings of their program they were invited to were both missed, once per
+    streak of misses. Each program's meetings are looked at apart: one program's busy calendar
+    never pushes another's meetings out of the look-back.
     Safe to re-run: the nudge row is unique per supporter and streak."""
     now = now or timezone.now()
-    recent = list(
-        Meeting.objects.filter(cancelled_at__isnull=True, attendance_recorded_at__isnull=False, ends_at__lte=now)
-        .order_by("-starts_at", "-pk").values_list("pk", flat=True)[:NUDGE_LOOKBACK]
-    )
+    recorded = Meeting.objects.filter(cancelled_at__isnull=True, attendance_recorded_at__isnull=False, ends_at__lte=now)
+    program_ids = list(recorded.order_by("program_id").values_list("program_id", flat=True).distinct())
+    sent = sum(_nudge_program(recorded.filter(program_id=program_id), now) for program_id in program_ids)
+    if sent:
+        logger.info("Sent %s missed-meetings note(s)", sent)
+    return sent
+
+
+def _nudge_program(recorded: "QuerySet[Meeting]", now: datetime) -> int:
+    """The nudges of one program, from its recorded meetings."""
+    recent = list(recorded.order_by("-starts_at", "-pk").values_list("pk", flat=True)[:NUDGE_LOOKBACK])
     history: dict[int, list[tuple[int, bool | None]]] = defaultdict(list)
     rows = (Invitation.objects.filter(meeting_id__in=recent, attended__isnull=False)
             .order_by("-meeting__starts_at", "-meeting_id").values_list("supporter_id", "meeting_id", "attended"))
@@ -207,8 +223,6 @@ def meetings_nudge_missed(now: datetime | None = None) -> int:
         except IntegrityError:
             continue  # another run sent this one first
         sent += 1
-    if sent:
-        logger.info("Sent %s missed-meetings note(s)", sent)
     return sent
 
 
@@ -248,9 +262,10 @@ def _scenario_fields(data: ScenarioInput) -> dict[str, str]:
     return fields
 
 
-def _open_for_change(meeting_id: int, now: datetime) -> Meeting:
+def _open_for_change(actor: User, meeting_id: int, now: datetime) -> Meeting:
     # Locked: two directors changing the meeting at once must not hand out the same SEQUENCE.
-    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    # Another program's meeting is not there for this actor (the views answer 404 before this).
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id, program_id=actor.program_pk).first()
     if meeting is None:
         raise Conflict(_("This meeting no longer exists."))
     if meeting.cancelled:
@@ -260,14 +275,15 @@ def _open_for_change(meeting_id: int, now: datetime) -> Meeting:
     return meeting
 
 
-def _team() -> "list[Supporter]":
-    return list(Supporter.objects.filter(status__in=TEAM_STATUSES).exclude(person__email="")
-                .select_related("person").order_by("pk"))
+def _team(program_id: int) -> "list[Supporter]":
+    """The meeting's program's team: a supporter's program is their roster entry's."""
+    return list(Supporter.objects.filter(status__in=TEAM_STATUSES, person__program_id=program_id)
+                .exclude(person__email="").select_related("person").order_by("pk"))
 
 
 def _invite_team(meeting: Meeting, now: datetime) -> int:
     already = set(Invitation.objects.filter(meeting=meeting).values_list("supporter_id", flat=True))
-    newcomers = [supporter for supporter in _team() if supporter.pk not in already]
+    newcomers = [supporter for supporter in _team(meeting.program_id) if supporter.pk not in already]
     Invitation.objects.bulk_create([Invitation(meeting=meeting, supporter=s) for s in newcomers])
     outbox_enqueue_all([_draft("invitation", meeting, supporter, now) for supporter in newcomers])
     return len(newcomers)
@@ -284,6 +300,7 @@ def _draft(kind: str, meeting: Meeting, supporter: Supporter, now: datetime) -> 
     subject, body = render_meeting_email(kind, meeting, name=supporter.person.name,
                                          rsvp_url=rsvp_url(meeting_id=meeting.pk, supporter_id=supporter.pk),
                                          language=getattr(supporter.person, "language", ""))
-    attachment = Attachment(name=ics.FILE_NAME, content_type=ics.content_type(method),
-                            content=ics.meeting_ics(meeting, method=method, attendee_email=email, now=now))
+    with in_language_of(supporter.person):  # the calendar's words are the supporter's language too
+        content = ics.meeting_ics(meeting, method=method, attendee_email=email, now=now)
+    attachment = Attachment(name=ics.FILE_NAME, content_type=ics.content_type(method), content=content)
     return Draft(kind=f"meeting_{kind}", to=email, subject=subject, body=body, attachment=attachment)

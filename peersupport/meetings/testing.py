@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from peersupport.meetings.models import Invitation, Meeting
+from peersupport.program.models import Program
 from peersupport.roster.models import Supporter
 
 
@@ -17,14 +18,18 @@ def make_meeting(*, starts_at: datetime | None = None, hours: int = 2, invite: l
                               "time_zone": settings.TIME_ZONE, "starts_at": starts_at,
                               "ends_at": starts_at + timedelta(hours=hours)}
     values.update(fields)
+    values.setdefault("program", Program.default())
     meeting = Meeting.objects.create(**values)
     Invitation.objects.bulk_create([Invitation(meeting=meeting, supporter=s) for s in invite or []])
     return meeting
 
 
 def meeting_for_access_checks() -> Meeting:
-    """An upcoming meeting, so that every page about one answers (changes are rolled back)."""
-    return Meeting.objects.filter(ends_at__gt=timezone.now()).order_by("pk").first() or make_meeting()
+    """An upcoming meeting of the default program, so that every page about one answers (changes
+    are rolled back), and another program's staff find it on none (404)."""
+    program = Program.default()
+    return (Meeting.objects.filter(ends_at__gt=timezone.now(), program=program).order_by("pk").first()
+            or make_meeting(program=program))
 
 
 def meeting_form_body(days_ahead: int = 21) -> dict[str, str]:

@@ -13,6 +13,7 @@ from peersupport.accounts.requests import SignedInRequest
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.meetings import selectors
+from peersupport.meetings.access import meeting_for_user
 from peersupport.meetings.dyads import ROUND_MINUTES, rounds_without_repeats
 from peersupport.meetings.forms import AttendanceForm, MeetingForm, PlanForm, RsvpForm, ScenarioForm
 from peersupport.meetings.links import read_rsvp_token
@@ -41,8 +42,8 @@ DEFAULT_ROUNDS = 4
 @staff_only
 @require_GET
 def meeting_list(request: SignedInRequest) -> HttpResponse:
-    past = selectors.past_meetings()
-    return render(request, "meetings/list.html", {"upcoming": selectors.upcoming_meetings()[:50],
+    past = selectors.past_meetings(request.user)
+    return render(request, "meetings/list.html", {"upcoming": selectors.upcoming_meetings(request.user)[:50],
                                                   "past": past[:50]})
 
 
@@ -70,7 +71,7 @@ def meeting_new(request: SignedInRequest) -> HttpResponse:
 @staff_only
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = meeting_for_user(request.user, meeting_id)
     return render(request, "meetings/detail.html", {"meeting": meeting, "answers": selectors.rsvp_summary(meeting),
                                                     "over": meeting.is_over(),
                                                     "started": meeting.has_started()})
@@ -79,7 +80,7 @@ def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 @staff_only
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = meeting_for_user(request.user, meeting_id)
     if request.method == "GET":
         return _form_page(request, MeetingForm.for_meeting(meeting), meeting, 200)
     form = MeetingForm(request.POST)
@@ -101,7 +102,7 @@ def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 @staff_only
 @require_POST
 def meeting_cancel_view(request: SignedInRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = meeting_for_user(request.user, meeting_id)
     try:
         meeting_cancel(actor=request.user, meeting_id=meeting.pk)
     except ServiceError as exc:
@@ -114,7 +115,7 @@ def meeting_cancel_view(request: SignedInRequest, meeting_id: int) -> HttpRespon
 @staff_only
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request: SignedInRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = meeting_for_user(request.user, meeting_id)
     choices = selectors.attendance_choices(meeting)
     status = 200
     if request.method == "POST":
@@ -140,7 +141,7 @@ def meeting_attendance(request: SignedInRequest, meeting_id: int) -> HttpRespons
 @require_GET
 def meeting_practice(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     """The role-play plan, for the screen (with a round timer) and for print."""
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = meeting_for_user(request.user, meeting_id)
     options = PlanForm(request.GET)
     wanted = options.cleaned_data if options.is_valid() else {}
     rounds = wanted.get("rounds") or DEFAULT_ROUNDS

@@ -52,7 +52,8 @@ def demo_recruitment(*, director: User, administrator: User, now: datetime) -> C
         pk__in=Invitation.objects.filter(campaign=campaign).values("person")).order_by("pk"))
     # Whom they name: three colleagues already recorded as nominated supporters (named most), and
     # a few of their own department who are not on the team.
-    waiting = list(Person.objects.filter(supporter__status=SupporterStatus.NOMINATED).order_by("pk")[:3])
+    waiting = list(Person.objects.filter(supporter__status=SupporterStatus.NOMINATED, program_id=campaign.program_id)
+                   .order_by("pk")[:3])
     others = [p for p in invited if not Supporter.objects.filter(person=p).exists()][-6:]
     pool = waiting + others
     weights = [6, 5, 4, 4, 3, 3, 2, 1, 1][: len(pool)]
@@ -77,7 +78,7 @@ def demo_recruitment(*, director: User, administrator: User, now: datetime) -> C
 
 def _move_through_pipeline(director: User, now: datetime) -> None:
     """The director invites the six named most; three say yes, one no, two have not answered."""
-    top = list(ranked_candidates()[:6])
+    top = list(ranked_candidates(director.program_pk)[:6])
     for candidate in top:
         candidate_invite(actor=director, candidate_id=candidate.pk)
     accepting = [c for c in top if Supporter.objects.filter(person=c.person).exists()][:3]

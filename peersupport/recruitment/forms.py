@@ -41,7 +41,7 @@ class CampaignForm(forms.Form):
                                 "{first_name} their first name; {about_link} the page on what supporters do."),
                               link=PLACEHOLDERS[0], first_name=PLACEHOLDERS[1], about_link=PLACEHOLDERS[2]))
 
-    def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, program_id: int, campaign: Campaign | None = None, **kwargs: Any) -> None:
         if campaign is not None and "data" not in kwargs and not args:
             kwargs["initial"] = {
                 "name": campaign.name, "audience_kind": campaign.audience_kind,
@@ -49,7 +49,8 @@ class CampaignForm(forms.Form):
                 "subject": campaign.subject, "body": campaign.body,
             }
         super().__init__(*args, **kwargs)
-        departments, sites = roster_values("department"), roster_values("site")
+        # The program's own departments and sites: a campaign reaches its program's people only.
+        departments, sites = roster_values("department", program_id), roster_values("site", program_id)
         # Values saved earlier stay choosable even if the roster no longer has them.
         if campaign is not None:
             departments = sorted(set(departments) | set(campaign.departments))

@@ -35,6 +35,10 @@ class CampaignStatus(models.TextChoices):
 
 
 class Campaign(models.Model):
+    """One program's call for nominations, sent to people of that program only. Its invitations
+    and nominations are its program's through it; a candidate's program is their person's."""
+
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="campaigns")
     name = models.CharField(max_length=120)
     audience_kind = models.CharField(max_length=10, choices=AudienceKind.choices, default=AudienceKind.SERVED)
     # For a chosen audience: each list that is not empty narrows it (any of its values).
@@ -58,6 +62,7 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["program", "created_at"], name="campaign_program_created_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -35,13 +35,14 @@ def _refused(request: HttpRequest, problem: str) -> HttpResponse:
     return render(request, "recruitment/link_refused.html", {"problem": problem}, status=LINK_GONE)
 
 
-def _nominees() -> PersonQuerySet:
-    return Person.objects.filter(active=True).only(*CHIP_FIELDS)
+def _nominees(campaign: Campaign) -> PersonQuerySet:
+    """Who may be nominated in this campaign: active people of its own program."""
+    return Person.objects.filter(active=True, program_id=campaign.program_id).only(*CHIP_FIELDS)
 
 
 def _open(token: str) -> tuple[NominationLink, Campaign]:
     link = read_nomination_link(token)
-    campaign = Campaign.objects.filter(pk=link.campaign_id).only("pk", "name").first()
+    campaign = Campaign.objects.filter(pk=link.campaign_id).only("pk", "name", "program_id").first()
     if campaign is None or not Person.objects.filter(pk=link.person_id).exists():
         raise LinkRefused("unavailable")
     return link, campaign
@@ -69,7 +70,7 @@ def nominate_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("recruit-nominate-thanks")
         status = InvalidInput.status
         picked = form.chosen()
-        people = {p.pk: p for p in _nominees().filter(pk__in=[pk for pk, _ in picked])}
+        people = {p.pk: p for p in _nominees(campaign).filter(pk__in=[pk for pk, _ in picked])}
         chosen = [(people[pk], reasons) for pk, reasons in picked if pk in people]
     return render(request, "recruitment/nominate.html", {
         "form": form, "campaign": campaign, "token": token, "chosen": chosen, "self_id": link.person_id,
@@ -81,13 +82,13 @@ def nominate_page(request: HttpRequest, token: str) -> HttpResponse:
 def nominate_lookup(request: HttpRequest, token: str) -> HttpResponse:
     """The type-ahead of the nomination form: names and departments of active people, nothing more."""
     try:
-        link, _ = _open(token)
+        link, campaign = _open(token)
     except LinkRefused as refused:
         return _refused(request, refused.problem)
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     people = []
     if len(q) >= LOOKUP_MIN_CHARS and not any(c.isdigit() for c in q):
-        people = list(_nominees().search(q).order_by("name", "pk")[:LOOKUP_MAX_RESULTS])
+        people = list(_nominees(campaign).search(q).order_by("name", "pk")[:LOOKUP_MAX_RESULTS])
     return render(request, "recruitment/lookup_results.html",
                   {"q": q, "people": people, "min_chars": LOOKUP_MIN_CHARS, "token": token,
                    "self_id": link.person_id})
@@ -97,14 +98,14 @@ def nominate_lookup(request: HttpRequest, token: str) -> HttpResponse:
 def nominate_chip(request: HttpRequest, token: str) -> HttpResponse:
     """One chosen colleague's card, with the reasons to tick (empty if already chosen)."""
     try:
-        link, _ = _open(token)
+        link, campaign = _open(token)
     except LinkRefused as refused:
         return _refused(request, refused.problem)
     wanted = str(link.person_id) if request.GET.get("self") == "1" else request.GET.get("person", "")
     person = None
     already = request.GET.getlist("nominee")
     if is_roster_id(wanted) and wanted not in already and len(already) < MAX_NOMINEES:
-        person = _nominees().filter(pk=int(wanted)).first()
+        person = _nominees(campaign).filter(pk=int(wanted)).first()
     return render(request, "recruitment/chip_added.html", {
         "person": person, "checked": [], "reasons": Reason.choices, "self_id": link.person_id,
     })

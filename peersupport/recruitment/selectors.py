@@ -21,22 +21,25 @@ class Audience:
     departments: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     role_types: tuple[str, ...] = ()
+    # The campaign's program: its people only (0, a form's audience not yet a campaign's: nobody).
+    program_id: int = 0
 
     @classmethod
     def of(cls, campaign: Campaign) -> "Audience":
         return cls(kind=campaign.audience_kind, departments=tuple(campaign.departments),
-                   sites=tuple(campaign.sites), role_types=tuple(campaign.role_types))
+                   sites=tuple(campaign.sites), role_types=tuple(campaign.role_types),
+                   program_id=campaign.program_id)
 
 
 def audience_people(audience: Audience) -> PersonQuerySet:
-    """Active people with an email address, in the audience.
+    """Active people of the campaign's program with an email address, in the audience.
 
-    The served population is every role the program serves. A chosen audience is narrowed by each
-    list that has values (any department chosen, and any site chosen, and any role chosen); with no
-    role chosen, it stays within the roles the program serves.
+    The served population is every role the program serves (by its own settings). A chosen
+    audience is narrowed by each list that has values (any department chosen, and any site
+    chosen, and any role chosen); with no role chosen, it stays within the roles the program serves.
     """
-    people = Person.objects.filter(active=True).exclude(email="")
-    served = ProgramSettings.current().served_role_types
+    people = Person.objects.filter(active=True, program_id=audience.program_id).exclude(email="")
+    served = ProgramSettings.for_program(audience.program_id).served_role_types if audience.program_id else []
     if audience.kind == AudienceKind.SERVED:
         return people.filter(role_type__in=served)
     if audience.departments:
@@ -55,13 +58,14 @@ def sample_recipient(audience: Audience) -> Person | None:
     return audience_people(audience).order_by("pk").only("pk", "name", "email").first()
 
 
-def roster_values(field: str) -> list[str]:
-    """The departments (or sites) on the roster, for the audience's lists; a scan, so cached."""
+def roster_values(field: str, program_id: int) -> list[str]:
+    """The departments (or sites) of the program's people, for the audience's lists; a scan, so cached."""
     def compute() -> list[str]:
-        values = Person.objects.filter(active=True).exclude(**{field: ""}).order_by(field)
+        values = Person.objects.filter(active=True, program_id=program_id).exclude(**{field: ""}).order_by(field)
         return list(values.values_list(field, flat=True).distinct()[:CHOICES_MAX])
 
-    found: list[str] = cache.get_or_set(f"recruitment:choices:{field}", compute, CHOICES_TTL_SECONDS) or []
+    key = f"recruitment:choices:{program_id}:{field}"
+    found: list[str] = cache.get_or_set(key, compute, CHOICES_TTL_SECONDS) or []
     return found
 
 
@@ -101,9 +105,10 @@ def figures_by_campaign(campaigns: Iterable[Campaign]) -> dict[int, CampaignFigu
     }
 
 
-def ranked_candidates(state: str = "") -> QuerySet[Candidate]:
-    """Nominees, most distinct nominators first (across campaigns), then by name."""
-    candidates = Candidate.objects.select_related("person", "person__supporter")
+def ranked_candidates(program_id: int, state: str = "") -> QuerySet[Candidate]:
+    """The program's nominees (a candidate is their person's program's), most distinct
+    nominators first (across campaigns), then by name."""
+    candidates = Candidate.objects.filter(person__program_id=program_id).select_related("person", "person__supporter")
     if state:
         candidates = candidates.filter(state=state)
     return candidates.order_by("-nominator_count", "person__name", "pk")

@@ -88,9 +88,10 @@ def _checked(data: CampaignInput) -> dict[str, object]:
 
 
 def campaign_create(*, actor: User, data: CampaignInput) -> Campaign:
+    """A draft campaign of the actor's program, to that program's people."""
     values = _checked(data)
     with transaction.atomic():
-        campaign = Campaign.objects.create(created_by=actor, **values)
+        campaign = Campaign.objects.create(program_id=actor.program_pk, created_by=actor, **values)
         audit_record(actor=actor, action="campaign.create", obj=campaign,
                      detail={"audience": campaign.audience_kind})
     return campaign
@@ -100,7 +101,8 @@ def campaign_update(*, actor: User, campaign_id: int, data: CampaignInput) -> Ca
     """Change a draft; once sending has started, the campaign is as it was sent."""
     values = _checked(data)
     with transaction.atomic():
-        changed = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.DRAFT).update(**values)
+        changed = (Campaign.objects.filter(pk=campaign_id, program_id=actor.program_pk, status=CampaignStatus.DRAFT)
+                   .update(**values))
         if not changed:
             raise Conflict(_("This campaign has been sent; it can no longer be changed."))
         campaign = Campaign.objects.get(pk=campaign_id)
@@ -117,7 +119,7 @@ def campaign_send(*, actor: User, campaign_id: int, now: datetime | None = None)
     """
     now = now or timezone.now()
     with transaction.atomic():
-        campaign = Campaign.objects.filter(pk=campaign_id).first()
+        campaign = Campaign.objects.filter(pk=campaign_id, program_id=actor.program_pk).first()
         if campaign is None:
             raise InvalidInput(_("No such campaign."))
         if campaign.status == CampaignStatus.SENT:
@@ -238,9 +240,13 @@ def nominate(*, link: NominationLink, nominees: list[NomineeInput], now: datetim
         nominator = Person.objects.filter(pk=link.person_id).first()
         if campaign is None or nominator is None:
             raise LinkRefused("unavailable")
-        found = set(Person.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
-        if len(found) != len(ids):
+        people = dict(Person.objects.filter(pk__in=ids, active=True).values_list("pk", "program_id"))
+        if len(people) != len(ids):
             raise InvalidInput(_("Someone you chose is not on the staff roster any more: remove them and send again."))
+        if any(program_id != campaign.program_id for program_id in people.values()):
+            raise InvalidInput(_("Someone you chose works at another hospital of the system, whose program "
+                                 "recruits its own supporters: remove them and send again."))
+        found = set(people)
         if Nomination.objects.filter(campaign=campaign, nominator=nominator).exists():
             raise LinkRefused(USED)
         use_link(NOMINATE, link.nonce)

@@ -11,7 +11,13 @@ from peersupport.accounts.requests import SignedInRequest
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
 from peersupport.lib.paging import uncounted_page
-from peersupport.recruitment.access import CAMPAIGN_MANAGERS, PIPELINE_ACTORS, PIPELINE_READERS, campaign_or_404
+from peersupport.recruitment.access import (
+    CAMPAIGN_MANAGERS,
+    PIPELINE_ACTORS,
+    PIPELINE_READERS,
+    campaign_or_404,
+    candidate_or_404,
+)
 from peersupport.recruitment.forms import CampaignForm, CandidateMoveForm
 from peersupport.recruitment.invitation import render_invitation
 from peersupport.recruitment.links import NOMINATE
@@ -38,7 +44,8 @@ PREVIEW_LINK_STAND_IN = "your-own-link"
 @role_required(CAMPAIGN_MANAGERS)
 @require_GET
 def campaigns(request: SignedInRequest) -> HttpResponse:
-    page = uncounted_page(Campaign.objects.all(), request.GET.get("page"), PAGE_SIZE)
+    page = uncounted_page(Campaign.objects.filter(program_id=request.user.program_pk), request.GET.get("page"),
+                          PAGE_SIZE)
     figures = figures_by_campaign(page.object_list)
     rows = [(campaign, figures[campaign.pk]) for campaign in page.object_list]
     return render(request, "recruitment/campaigns.html", {"page_obj": page, "rows": rows})
@@ -48,7 +55,7 @@ def campaigns(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
-        form = CampaignForm(request.POST)
+        form = CampaignForm(request.POST, program_id=request.user.program_pk)
         if form.is_valid():
             try:
                 campaign = campaign_create(actor=request.user, data=form.to_input())
@@ -58,18 +65,18 @@ def campaign_new(request: SignedInRequest) -> HttpResponse:
                 messages.success(request, _("The campaign is saved as a draft. Check the preview, then send it."))
                 return redirect("recruit-campaign", campaign.pk)
         return render(request, "recruitment/campaign_form.html", {"form": form}, status=InvalidInput.status)
-    return render(request, "recruitment/campaign_form.html", {"form": CampaignForm()})
+    return render(request, "recruitment/campaign_form.html", {"form": CampaignForm(program_id=request.user.program_pk)})
 
 
 @role_required(CAMPAIGN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: SignedInRequest, campaign_id: int) -> HttpResponse:
-    campaign = campaign_or_404(campaign_id)
+    campaign = campaign_or_404(request.user, campaign_id)
     if campaign.status != CampaignStatus.DRAFT:
         messages.info(request, _("This campaign has been sent; it can no longer be changed."))
         return redirect("recruit-campaign", campaign.pk)
     if request.method == "POST":
-        form = CampaignForm(request.POST, campaign=campaign)
+        form = CampaignForm(request.POST, program_id=campaign.program_id, campaign=campaign)
         if form.is_valid():
             try:
                 campaign_update(actor=request.user, campaign_id=campaign.pk, data=form.to_input())
@@ -80,8 +87,8 @@ def campaign_edit(request: SignedInRequest, campaign_id: int) -> HttpResponse:
                 return redirect("recruit-campaign", campaign.pk)
         return render(request, "recruitment/campaign_form.html", {"form": form, "campaign": campaign},
                       status=InvalidInput.status)
-    return render(request, "recruitment/campaign_form.html", {"form": CampaignForm(campaign=campaign),
-                                                               "campaign": campaign})
+    form = CampaignForm(program_id=campaign.program_id, campaign=campaign)
+    return render(request, "recruitment/campaign_form.html", {"form": form, "campaign": campaign})
 
 
 def _progress_context(campaign: Campaign) -> dict[str, object]:
@@ -93,7 +100,7 @@ def _progress_context(campaign: Campaign) -> dict[str, object]:
 @role_required(CAMPAIGN_MANAGERS)
 @require_GET
 def campaign(request: SignedInRequest, campaign_id: int) -> HttpResponse:
-    found = campaign_or_404(campaign_id)
+    found = campaign_or_404(request.user, campaign_id)
     context: dict[str, object] = {**_progress_context(found), "figures": campaign_figures(found)}
     if found.status == CampaignStatus.DRAFT:
         audience = Audience.of(found)
@@ -110,7 +117,7 @@ def campaign(request: SignedInRequest, campaign_id: int) -> HttpResponse:
 @require_GET
 def campaign_progress(request: SignedInRequest, campaign_id: int) -> HttpResponse:
     """The progress of sending, for the campaign page to poll (htmx) while it sends."""
-    found = campaign_or_404(campaign_id)
+    found = campaign_or_404(request.user, campaign_id)
     return render(request, "recruitment/progress.html",
                   {**_progress_context(found), "figures": campaign_figures(found)})
 
@@ -118,7 +125,7 @@ def campaign_progress(request: SignedInRequest, campaign_id: int) -> HttpRespons
 @role_required(CAMPAIGN_MANAGERS)
 @require_POST
 def campaign_send_view(request: SignedInRequest, campaign_id: int) -> HttpResponse:
-    found = campaign_or_404(campaign_id)
+    found = campaign_or_404(request.user, campaign_id)
     try:
         campaign_send(actor=request.user, campaign_id=found.pk)
     except ServiceError as exc:
@@ -134,7 +141,7 @@ def candidates(request: SignedInRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in CandidateState.values:
         state = ""
-    page = uncounted_page(ranked_candidates(state), request.GET.get("page"), PAGE_SIZE)
+    page = uncounted_page(ranked_candidates(request.user.program_pk, state), request.GET.get("page"), PAGE_SIZE)
     reasons = reason_counts(candidate.person_id for candidate in page.object_list)
     rows = [(candidate, reasons.get(candidate.person_id, [])) for candidate in page.object_list]
     return render(request, "recruitment/candidates.html", {
@@ -149,6 +156,7 @@ def candidates(request: SignedInRequest) -> HttpResponse:
 @role_required(PIPELINE_ACTORS, gettext_lazy("Only the program director moves candidates through the pipeline."))
 @require_POST
 def candidate_move_view(request: SignedInRequest, candidate_id: int) -> HttpResponse:
+    candidate_or_404(request.user, candidate_id)
     form = CandidateMoveForm(request.POST)
     back = request.POST.get("state", "")
     target = "recruit-candidates"

@@ -29,7 +29,9 @@ PAST_GAP_EVERY = 9
 
 
 def demo_team(supporter_users: list[User]) -> None:
-    director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
+    # Riverside's (the default program's) director keeps Riverside's rota; Lakeside has its own.
+    director = (User.objects.filter(role=Role.DIRECTOR, is_active=True, program__is_default=True)
+                .order_by("pk").first())
     if director is None or len(supporter_users) < 2:
         return
     first_outbox_pk = OutboxMessage.objects.aggregate(top=Max("pk"))["top"] or 0
@@ -37,7 +39,8 @@ def demo_team(supporter_users: list[User]) -> None:
     # The rota: the logins' supporters first (so a visitor signed in as one sees their weeks),
     # then other active supporters, never the one about to pause.
     with_login = list(Supporter.objects.filter(person__user__in=supporter_users[:-1]).order_by("person__user__pk"))
-    others = list(Supporter.objects.filter(status=SupporterStatus.ACTIVE).exclude(person__user__isnull=False)
+    others = list(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__program_id=director.program_pk)
+                  .exclude(person__user__isnull=False)
                   .order_by("pk")[:TEAM_SIZE * len(TEAM_NAMES)])
     pool = list(dict.fromkeys(with_login + others))
     teams = []
@@ -53,7 +56,8 @@ def demo_team(supporter_users: list[User]) -> None:
     # covered, a few holiday weeks nobody took, so the reports' on-call coverage reads true.
     if teams:
         OnCallWeek.objects.bulk_create(
-            OnCallWeek(starts_on=monday - timedelta(weeks=week), team=teams[week % len(teams)])
+            OnCallWeek(program_id=director.program_pk, starts_on=monday - timedelta(weeks=week),
+                       team=teams[week % len(teams)])
             for week in range(1, PAST_ROTA_WEEKS + 1) if week % PAST_GAP_EVERY != 0
         )
     participation_pause(actor=paused_user, until=today + timedelta(days=10), reason=PauseReason.LEAVE)

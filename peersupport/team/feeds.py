@@ -2,15 +2,18 @@
 
 Calendar clients cannot sign in, so a feed is found by the secret in its address (only its
 digest is stored; `team.models.feed_digest`). A feed shows on-call weeks and nothing else: no
-peer, no case, no other supporter's name.
+peer, no case, no other supporter's name. Its words are in the feed owner's language: the
+supporter's own, and a team's in the installation's default language (a team has many readers).
 """
 
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
+from peersupport.lib.i18n import in_language_of
 from peersupport.team.models import WEEK, OnCallTeam, OnCallWeek, Participation, feed_digest
 
 # A feed covers the weeks from this long ago to this far ahead.
@@ -27,9 +30,10 @@ def team_for_feed(token: str) -> OnCallTeam | None:
     return OnCallTeam.objects.filter(feed_digest=feed_digest(token)).first()
 
 
-def _weeks(today: date) -> list[OnCallWeek]:
+def _weeks(today: date, team_ids: set[int]) -> list[OnCallWeek]:
+    """The weeks of these teams (each of its own program), in the feed's window."""
     return list(
-        OnCallWeek.objects.filter(starts_on__gte=today - timedelta(days=FEED_DAYS_BACK),
+        OnCallWeek.objects.filter(team_id__in=team_ids, starts_on__gte=today - timedelta(days=FEED_DAYS_BACK),
                                   starts_on__lte=today + timedelta(days=FEED_DAYS_AHEAD))
         .select_related("team")
     )
@@ -47,8 +51,9 @@ def _calendar(name: str, weeks: list[OnCallWeek], now: datetime) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", week.starts_on)
         event.add("dtend", week.starts_on + WEEK)
-        event.add("summary", f"On call for peer support ({week.team.name})")
-        event.add("description", f"Your on-call week for the peer support program. The queue: {settings.SITE_URL}/")
+        event.add("summary", gettext("On call for peer support (%(team)s)") % {"team": week.team.name})
+        event.add("description", gettext("Your on-call week for the Peer Support Program. The queue: %(url)s")
+                  % {"url": f"{settings.SITE_URL}/"})
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -56,11 +61,14 @@ def _calendar(name: str, weeks: list[OnCallWeek], now: datetime) -> bytes:
 
 def supporter_feed(participation: Participation) -> bytes:
     """The on-call weeks of every team the supporter is on."""
-    teams = set(participation.supporter.on_call_memberships.values_list("team_id", flat=True))
-    weeks = [w for w in _weeks(timezone.localdate()) if w.team_id in teams]
-    return _calendar("Peer support: my on-call weeks", weeks, timezone.now())
+    supporter = participation.supporter
+    teams = set(supporter.on_call_memberships.values_list("team_id", flat=True))
+    weeks = _weeks(timezone.localdate(), teams)
+    with in_language_of(supporter.person):
+        return _calendar(gettext("Peer support: my on-call weeks"), weeks, timezone.now())
 
 
 def team_feed(team: OnCallTeam) -> bytes:
-    weeks = [w for w in _weeks(timezone.localdate()) if w.team_id == team.pk]
-    return _calendar(f"Peer support: on call, {team.name}", weeks, timezone.now())
+    weeks = _weeks(timezone.localdate(), {team.pk})
+    with in_language_of(None):
+        return _calendar(gettext("Peer support: on call, %(team)s") % {"team": team.name}, weeks, timezone.now())

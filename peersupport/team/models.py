@@ -58,9 +58,10 @@ class Participation(models.Model):
 
 
 class OnCallTeam(models.Model):
-    """A few supporters (often four) who are on call together for a week at a time."""
+    """A few supporters (often four) of one program who are on call together for a week at a time."""
 
-    name = models.CharField(max_length=80, unique=True)
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="on_call_teams")
+    name = models.CharField(max_length=80)
     members: "models.ManyToManyField[Supporter, OnCallMember]" = models.ManyToManyField(
         Supporter, through="OnCallMember", related_name="on_call_teams")
     feed_digest = models.CharField(max_length=64, blank=True)
@@ -69,6 +70,7 @@ class OnCallTeam(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="on_call_team_name_per_program"),
             models.UniqueConstraint(fields=["feed_digest"], condition=~Q(feed_digest=""),
                                     name="on_call_team_feed_digest_unique"),
         ]
@@ -97,10 +99,12 @@ class OnCallWeekQuerySet(models.QuerySet["OnCallWeek"]):
 
 
 class OnCallWeek(models.Model):
-    """One week of the rota: from `starts_on` for seven days, `team` is on call. Weeks never
-    overlap: the service refuses a start within six days of another week's."""
+    """One week of a program's rota: from `starts_on` for seven days, `team` is on call. A
+    program's weeks never overlap: the service refuses a start within six days of another week's.
+    `program` repeats the team's, so each program's rota is unique by day and read by an index."""
 
-    starts_on = models.DateField(unique=True)
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
     team = models.ForeignKey(OnCallTeam, on_delete=models.CASCADE, related_name="weeks")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -108,6 +112,9 @@ class OnCallWeek(models.Model):
 
     class Meta:
         ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "starts_on"], name="on_call_week_once_per_program"),
+        ]
 
     def __str__(self) -> str:
         return f"On call from {self.starts_on}: {self.team_id}"

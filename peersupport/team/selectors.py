@@ -20,10 +20,10 @@ ROTA_WEEKS_AHEAD = 12
 ROTA_WEEKS_BACK = 2
 
 
-def on_call_week(day: date | None = None) -> OnCallWeek | None:
-    """The rota week that covers `day` (today by default), with its team."""
+def on_call_week(program_id: int, day: date | None = None) -> OnCallWeek | None:
+    """The program's rota week that covers `day` (today by default), with its team."""
     day = day or timezone.localdate()
-    return OnCallWeek.objects.covering(day).select_related("team").first()
+    return OnCallWeek.objects.filter(program_id=program_id).covering(day).select_related("team").first()
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class OnCallNow:
     paused_ids: frozenset[int] = frozenset()  # members on call but paused today: not to be called on
 
 
-def on_call_now(day: date | None = None) -> OnCallNow | None:
-    """Who is on call now, for the director's queue and supporters pages: two queries."""
+def on_call_now(program_id: int, day: date | None = None) -> OnCallNow | None:
+    """Who of the program is on call now, for the director's queue and rota: two queries."""
     day = day or timezone.localdate()
-    week = on_call_week(day)
+    week = on_call_week(program_id, day)
     if week is None:
         return None
     members = list(Supporter.objects.filter(on_call_memberships__team=week.team_id)
@@ -45,24 +45,24 @@ def on_call_now(day: date | None = None) -> OnCallNow | None:
     return OnCallNow(week, members, paused)
 
 
-def rota_weeks(today: date | None = None) -> list[OnCallWeek]:
+def rota_weeks(program_id: int, today: date | None = None) -> list[OnCallWeek]:
     today = today or timezone.localdate()
     return list(
-        OnCallWeek.objects.filter(starts_on__gt=today - WEEK * (ROTA_WEEKS_BACK + 1),
+        OnCallWeek.objects.filter(program_id=program_id, starts_on__gt=today - WEEK * (ROTA_WEEKS_BACK + 1),
                                   starts_on__lte=today + WEEK * ROTA_WEEKS_AHEAD)
         .select_related("team")
     )
 
 
-def teams_with_members() -> list[OnCallTeam]:
-    return list(OnCallTeam.objects.prefetch_related("memberships__supporter__person"))
+def teams_with_members(program_id: int) -> list[OnCallTeam]:
+    return list(OnCallTeam.objects.filter(program_id=program_id).prefetch_related("memberships__supporter__person"))
 
 
-def team_supporters() -> list[Supporter]:
-    """Supporters who may be put on an on-call team: those in training or on the team."""
+def team_supporters(program_id: int) -> list[Supporter]:
+    """The program's supporters who may be put on an on-call team: those in training or on the team."""
     return list(
         Supporter.objects.filter(status__in=[SupporterStatus.ACTIVE, SupporterStatus.IN_TRAINING,
-                                             SupporterStatus.PAUSED])
+                                             SupporterStatus.PAUSED], person__program_id=program_id)
         .select_related("person").order_by("person__name")
     )
 
@@ -112,10 +112,11 @@ class Recognized:
     contribution: Contribution
 
 
-def recognition_list() -> list[Recognized]:
-    """The supporters who opted in to public recognition, by name, with their counts."""
+def recognition_list(program_id: int) -> list[Recognized]:
+    """The program's supporters who opted in to public recognition, by name, with their counts."""
     supporters = list(
-        Supporter.objects.filter(participation__recognition_opt_in=True).select_related("person")
+        Supporter.objects.filter(participation__recognition_opt_in=True, person__program_id=program_id)
+        .select_related("person")
         .order_by("person__name", "pk")
     )
     counts = contributions([s.pk for s in supporters])

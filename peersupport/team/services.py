@@ -154,7 +154,7 @@ def participation_reset_feed(*, actor: User) -> str:
     return token
 
 
-def _clean_team(name: str, supporter_ids: list[int]) -> tuple[str, list[Supporter]]:
+def _clean_team(name: str, supporter_ids: list[int], program_id: int) -> tuple[str, list[Supporter]]:
     name = " ".join(name.split())
     if not name:
         raise InvalidInput(_("Give the team a name."))
@@ -166,22 +166,26 @@ def _clean_team(name: str, supporter_ids: list[int]) -> tuple[str, list[Supporte
     if len(ids) > MAX_TEAM_SIZE:
         raise InvalidInput(_("An on-call team has at most %(count)s supporters.") % {"count": MAX_TEAM_SIZE})
     supporters = list(Supporter.objects.filter(pk__in=ids).exclude(status__in=[SupporterStatus.NOMINATED,
-                                                                                 SupporterStatus.RETIRED]))
+                                                                                 SupporterStatus.RETIRED])
+                      .select_related("person"))
     if len(supporters) != len(ids):
         raise InvalidInput(_("Choose supporters who are on the team or in training."))
+    if any(s.person.program_id != program_id for s in supporters):
+        raise InvalidInput(_("An on-call team is made of this program's own supporters; someone chosen is of "
+                             "another hospital's program."))
     return name, supporters
 
 
 def on_call_team_save(*, actor: User, name: str, supporter_ids: list[int], team_id: int | None = None) -> OnCallTeam:
-    """Create an on-call team, or change its name and members."""
+    """Create an on-call team of the director's program, or change its name and members."""
     _require_director(actor)
-    name, supporters = _clean_team(name, supporter_ids)
+    name, supporters = _clean_team(name, supporter_ids, actor.program_pk)
     try:
         with transaction.atomic():
             if team_id is None:
-                team = OnCallTeam.objects.create(name=name)
+                team = OnCallTeam.objects.create(program_id=actor.program_pk, name=name)
             else:
-                found = OnCallTeam.objects.select_for_update().filter(pk=team_id).first()
+                found = OnCallTeam.objects.select_for_update().filter(pk=team_id, program_id=actor.program_pk).first()
                 if found is None:
                     raise InvalidInput(_("That team no longer exists."))
                 team = found
@@ -202,8 +206,9 @@ def on_call_team_save(*, actor: User, name: str, supporter_ids: list[int], team_
 
 
 def on_call_week_set(*, actor: User, starts_on: date, team_id: int | None) -> OnCallWeek | None:
-    """Put a team on call for the week that starts on `starts_on` (a Monday), or clear the week
-    (`team_id` None). Weeks start on Mondays, so two weeks never overlap."""
+    """Put a team of the director's program on call for the week that starts on `starts_on` (a
+    Monday), or clear that program's week (`team_id` None). Weeks start on Mondays, so two weeks
+    of a program never overlap; each program keeps its own rota."""
     _require_director(actor)
     if starts_on.weekday() != 0:
         raise InvalidInput(_("An on-call week starts on a Monday."))
@@ -215,14 +220,15 @@ def on_call_week_set(*, actor: User, starts_on: date, team_id: int | None) -> On
     with transaction.atomic():
         team = None
         if team_id is not None:
-            team = OnCallTeam.objects.filter(pk=team_id).first()
+            team = OnCallTeam.objects.filter(pk=team_id, program_id=actor.program_pk).first()
             if team is None:
                 raise InvalidInput(_("Choose one of the on-call teams."))
         if team is None:
-            OnCallWeek.objects.filter(starts_on=starts_on).delete()
+            OnCallWeek.objects.filter(program_id=actor.program_pk, starts_on=starts_on).delete()
             week = None
         else:
-            week, _created = OnCallWeek.objects.update_or_create(starts_on=starts_on, defaults={"team": team})
+            week, _created = OnCallWeek.objects.update_or_create(program_id=actor.program_pk, starts_on=starts_on,
+                                                                 defaults={"team": team})
         matching_version_bump()
         audit_record(actor=actor, action="on_call.week_set", object_type="on_call_week",
                      object_id=starts_on.isoformat(), detail={"team": team_id})
@@ -234,7 +240,7 @@ def on_call_team_reset_feed(*, actor: User, team_id: int) -> str:
     _require_director(actor)
     token = new_feed_token()
     with transaction.atomic():
-        team = OnCallTeam.objects.select_for_update().filter(pk=team_id).first()
+        team = OnCallTeam.objects.select_for_update().filter(pk=team_id, program_id=actor.program_pk).first()
         if team is None:
             raise InvalidInput(_("That team no longer exists."))
         team.feed_digest = feed_digest(token)

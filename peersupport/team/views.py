@@ -172,10 +172,11 @@ def _mondays(count: int) -> list[Any]:
 
 def _rota_page(request: SignedInRequest, *, error: str = "", status: int = 200, feed: str = "",
                feed_team: str = "", team_form: TeamForm | None = None) -> HttpResponse:
-    supporters = selectors.team_supporters()
+    program_id = request.user.program_pk
+    supporters = selectors.team_supporters(program_id)
     choices = [(s.pk, s.person.name) for s in supporters]
-    weeks = {week.starts_on: week for week in selectors.rota_weeks()}
-    teams = selectors.teams_with_members()
+    weeks = {week.starts_on: week for week in selectors.rota_weeks(program_id)}
+    teams = selectors.teams_with_members(program_id)
     for team in teams:
         # For the checkboxes of each team's form: one set, not a loop per supporter.
         team.member_ids = {m.supporter_id for m in team.memberships.all()}  # type: ignore[attr-defined]  # for the template
@@ -184,7 +185,7 @@ def _rota_page(request: SignedInRequest, *, error: str = "", status: int = 200, 
         "supporters": supporters,
         "team_form": team_form or TeamForm(supporter_choices=choices),
         "rota": [(monday, weeks.get(monday)) for monday in _mondays(selectors.ROTA_WEEKS_AHEAD)],
-        "now": selectors.on_call_now(),
+        "now": selectors.on_call_now(program_id),
         "feed_url": feed_url(feed) if feed else "",
         "feed_team": feed_team,
         "error": error,
@@ -201,7 +202,7 @@ def rota(request: SignedInRequest) -> HttpResponse:
 @director_page
 @require_POST
 def rota_team(request: SignedInRequest) -> HttpResponse:
-    choices = [(s.pk, s.person.name) for s in selectors.team_supporters()]
+    choices = [(s.pk, s.person.name) for s in selectors.team_supporters(request.user.program_pk)]
     form = TeamForm(request.POST, supporter_choices=choices)
     if not form.is_valid():
         return _rota_page(request, error=_form_error(form), status=InvalidInput.status, team_form=form)
@@ -242,14 +243,15 @@ def rota_team_feed(request: SignedInRequest) -> HttpResponse:
         token = services.on_call_team_reset_feed(actor=request.user, team_id=form.cleaned_data["team"])
     except ServiceError as exc:
         return _rota_page(request, error=exc.detail, status=exc.status)
-    name = next((t.name for t in selectors.teams_with_members() if t.pk == form.cleaned_data["team"]), "")
+    name = next((t.name for t in selectors.teams_with_members(request.user.program_pk)
+                 if t.pk == form.cleaned_data["team"]), "")
     return _rota_page(request, feed=token, feed_team=name)
 
 
 # The calendar feeds: no sign-in, the secret address is the key.
 
-GONE = ("This calendar address no longer works: it was replaced by a new one, or never existed. "
-        "Open your participation page in the peer support program for the current address.\n")
+GONE = gettext_lazy("This calendar address no longer works: it was replaced by a new one, or never existed. "
+                    "Open your participation page in the Peer Support Program for the current address.")
 
 
 @require_GET
@@ -260,7 +262,7 @@ def on_call_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     else:
         team = feeds.team_for_feed(feed_token)
         if team is None:
-            return HttpResponse(GONE, status=410, content_type="text/plain; charset=utf-8")
+            return HttpResponse(f"{GONE}\n", status=410, content_type="text/plain; charset=utf-8")
         body = feeds.team_feed(team)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="on-call.ics"'
@@ -274,11 +276,11 @@ def on_call_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
 @director_page
 @require_GET
 def recognition(request: SignedInRequest) -> HttpResponse:
-    return render(request, "team/recognition.html", {"rows": selectors.recognition_list()})
+    return render(request, "team/recognition.html", {"rows": selectors.recognition_list(request.user.program_pk)})
 
 
 @director_page
 @require_GET
 def recognition_letters(request: SignedInRequest) -> HttpResponse:
-    return render(request, "team/letters.html", {"rows": selectors.recognition_list(),
+    return render(request, "team/letters.html", {"rows": selectors.recognition_list(request.user.program_pk),
                                                  "today": timezone.localdate()})

@@ -1,4 +1,5 @@
-"""Access to training: program staff read it and record attendance; the director maintains it."""
+"""Access to training: program staff read it and record attendance; the director maintains it.
+Each program runs its own training: its staff see its courses, sessions and materials only."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,13 +23,16 @@ def require_training_maintainer(user: User) -> None:
 
 
 def course_for_user(user: User, course_id: int) -> Course:
+    """A course of the user's own program; another program's does not exist for them (404)."""
     require_training_reader(user)
-    return get_object_or_404(Course, pk=course_id)
+    return get_object_or_404(Course, pk=course_id, program_id=user.program_pk)
 
 
 def session_for_user(user: User, session_id: int) -> Session:
+    """A session of a course of the user's own program, else 404."""
     require_training_reader(user)
-    session = Session.objects.select_related("course").filter(pk=session_id).first()
+    session = (Session.objects.select_related("course")
+               .filter(pk=session_id, course__program_id=user.program_pk).first())
     if session is None:
         raise Http404(_("No such training session."))
     return session
@@ -36,4 +40,4 @@ def session_for_user(user: User, session_id: int) -> Session:
 
 def material_for_user(user: User, material_id: int) -> Material:
     require_training_maintainer(user)
-    return get_object_or_404(Material, pk=material_id)
+    return get_object_or_404(Material, pk=material_id, program_id=user.program_pk)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from peersupport.program.models import Program
 from peersupport.roster.models import Person
 from peersupport.support.links import sign_link
 from peersupport.training.links import EVALUATION
@@ -41,7 +42,7 @@ def _at(day: date, hour: int) -> datetime:
 
 def _initial_sessions(today: date) -> tuple[list[Session], bool]:
     course, created = Course.objects.get_or_create(
-        name=INITIAL_COURSE, kind=CourseKind.INITIAL,
+        program=Program.default(), name=INITIAL_COURSE, kind=CourseKind.INITIAL,
         defaults={"summary": "Two half days: listening without fixing, the conversation guide, role play in pairs."})
     if created:
         for days_ago in SESSION_DAYS_AGO:
@@ -67,17 +68,18 @@ def demo_initial_training(person: Person, *, index: int, now: datetime) -> date:
 
 def demo_training(now: datetime) -> None:
     today = timezone.localdate(now)
-    refresher = Course.objects.create(name=REFRESHER_COURSE, kind=CourseKind.REFRESHER,
+    riverside = Program.default()
+    refresher = Course.objects.create(program=riverside, name=REFRESHER_COURSE, kind=CourseKind.REFRESHER,
                                       summary="Two hours: what the team learned this year, and practice in pairs.")
     Session.objects.create(course=refresher, starts_at=_at(today + timedelta(days=20), 14), minutes=120,
                            place="North Campus, conference room B")
-    initial = Course.objects.get(name=INITIAL_COURSE)
+    initial = Course.objects.get(program=riverside, name=INITIAL_COURSE)
     material_save(actor=None, data=MaterialInput(
         title="The conversation guide, printable", course_id=initial.pk,
-        description="The guide's topics on one page, to keep beside the phone."))
+        description="The guide's topics on one page, to keep beside the phone."), program_id=riverside.pk)
     material_save(actor=None, data=MaterialInput(
         title="Listening without fixing: a short reading list", course_id=None,
-        description="Three short articles the facilitators recommend before a refresher."))
+        description="Three short articles the facilitators recommend before a refresher."), program_id=riverside.pk)
     for session, answers in zip(initial.sessions.order_by("starts_at"), ANSWERS, strict=True):
         attendees = list(session.attendance.order_by("pk").values_list("person_id", flat=True))[:answers]
         for n, person_id in enumerate(attendees):

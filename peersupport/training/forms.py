@@ -1,7 +1,7 @@
 """Training forms: the shape of the input. The rules are the services'."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -104,12 +104,15 @@ class MaterialForm(forms.Form):
                                     empty_label=_("Every course"))
     active = forms.BooleanField(label=_("Shown to supporters"), required=False, initial=True)
 
-    def __init__(self, *args: Any, material: Material | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, program_id: int, material: Material | None = None, **kwargs: Any) -> None:
         if material is not None:
             kwargs.setdefault("initial", {"title": material.title, "url": material.url,
                                           "description": material.description, "course": material.course_id,
                                           "active": material.active})
         super().__init__(*args, **kwargs)
+        # The program's own courses only: another program's is not a choice (the form says so).
+        course_field = cast("forms.ModelChoiceField[Course]", self.fields["course"])
+        course_field.queryset = Course.objects.filter(program_id=program_id)
 
     def to_input(self) -> MaterialInput:
         data = self.cleaned_data

@@ -7,12 +7,16 @@ counted per session and course, never shown one by one.
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from peersupport.program.models import Program
 
 UNKNOWN_DUE_DATE = date(1900, 1, 1)
 
@@ -23,6 +27,10 @@ class CourseKind(models.TextChoices):
 
 
 class Course(models.Model):
+    """A course one program runs; its sessions (and their attendance and evaluations) are that
+    program's through it."""
+
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="courses")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=CourseKind.choices)
     summary = models.CharField(max_length=300, blank=True)
@@ -31,6 +39,7 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-active", "kind", "name"]
+        indexes = [models.Index(fields=["program", "kind"], name="course_program_kind_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -89,8 +98,10 @@ class Attendance(models.Model):
 
 
 class Material(models.Model):
-    """Something to read or watch for the training: a title and a link or a short description."""
+    """Something to read or watch for one program's training: a title and a link or a short
+    description, for one of its courses or for all of them."""
 
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="training_materials")
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(max_length=160)
     url = models.URLField(blank=True, max_length=500)
@@ -152,8 +163,9 @@ class Evaluation(models.Model):
 
 
 class TrainingSettings(models.Model):
-    """The program's training rules; one row, changed by the director."""
+    """A program's training rules; one row per program, changed by its director."""
 
+    program = models.OneToOneField("program.Program", on_delete=models.CASCADE, related_name="training_settings")
     refresher_months = models.PositiveSmallIntegerField(default=12)
     # How long before the due date the supporter is told that a refresher is coming.
     notice_days = models.PositiveSmallIntegerField(default=30)
@@ -167,9 +179,20 @@ class TrainingSettings(models.Model):
         return "Training settings"
 
     @classmethod
+    def for_program(cls, program: "Program | int | None") -> "TrainingSettings":
+        """This program's rules, or the defaults until its director first saves them (reading
+        writes nothing); with no program, the default program's."""
+        from peersupport.program.models import Program  # the program app reads the roster, which reads training
+
+        if program is None:
+            program = Program.default()
+        program_id = program if isinstance(program, int) else program.pk
+        return cls.objects.filter(program_id=program_id).first() or cls(program_id=program_id)
+
+    @classmethod
     def current(cls) -> "TrainingSettings":
-        """The row, or the defaults until the director first saves them (reading writes nothing)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        """The default program's rules: for what no single program implies. Prefer `for_program`."""
+        return cls.objects.filter(program__is_default=True).first() or cls.for_program(None)
 
 
 class RefresherNotice(models.Model):

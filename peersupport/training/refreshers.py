@@ -1,11 +1,11 @@
 """The refresher step of the reminders job (`send_reminders` runs it after the case reminders).
 
-For each supporter on the team: a "refresher due soon" email once the due date is within the
-notice period, an "overdue" email once it has passed, each once per due date (the
-`RefresherNotice` row, unique per person, kind and due date, is written in the same transaction
-as the email, so a second run, or two at once, send nothing more). If the program chose to,
-an overdue active supporter is also paused, once per due date (`RefresherPause`), so the
-matching stops suggesting them until a refresher is recorded.
+For each program, by its own training rules, and for each supporter on its team: a "refresher
+due soon" email once the due date is within the notice period, an "overdue" email once it has
+passed, each once per due date (the `RefresherNotice` row, unique per person, kind and due
+date, is written in the same transaction as the email, so a second run, or two at once, send
+nothing more). If the program chose to, an overdue active supporter is also paused, once per due
+date (`RefresherPause`), so the matching stops suggesting them until a refresher is recorded.
 """
 
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from peersupport.audit.services import audit_record
 from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.services import outbox_enqueue
+from peersupport.program.models import Program
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.training.models import UNKNOWN_DUE_DATE, RefresherNotice, RefresherPause, TrainingSettings
 from peersupport.training.selectors import RefresherDates, refresher_candidates, refresher_dates
@@ -34,10 +35,18 @@ class RefresherCounts:
 
 
 def refresher_step(now: datetime | None = None) -> RefresherCounts:
+    """Every program's refreshers, each by its own program's rules."""
     now = now or timezone.now()
-    rules = TrainingSettings.current()
-    dates = refresher_dates(timezone.localdate(now), rules)
     counts = RefresherCounts()
+    # Each program with its rules in one query (a program whose director never saved any has the defaults).
+    for program in Program.objects.select_related("training_settings").order_by("pk"):
+        rules = getattr(program, "training_settings", None) or TrainingSettings(program=program)
+        _program_step(rules, now, counts)
+    return counts
+
+
+def _program_step(rules: TrainingSettings, now: datetime, counts: RefresherCounts) -> None:
+    dates = refresher_dates(timezone.localdate(now), rules)
     sent: set[tuple[int, str, date]] | None = None  # read once, when there is someone to tell
     for supporter in refresher_candidates(dates).iterator(chunk_size=BATCH_SIZE):
         last = supporter.last_trained_on  # type: ignore[attr-defined]  # annotated by with_last_training
@@ -54,14 +63,14 @@ def refresher_step(now: datetime | None = None) -> RefresherCounts:
         if (overdue and rules.pause_when_overdue and supporter.status == SupporterStatus.ACTIVE
                 and _pause(supporter, due_on, now)):
             counts.paused += 1
-    return counts
 
 
 def _sent_notices(dates: RefresherDates) -> set[tuple[int, str, date]]:
     """The notices already sent for due dates up to the notice period's end: one query, so a
     re-run writes nothing. (Two rows a supporter a year at most: small beside the roster.)"""
     latest_due = dates.due_on(dates.due_soon_before) or dates.today
-    return set(RefresherNotice.objects.filter(due_on__lte=latest_due).values_list("person_id", "kind", "due_on"))
+    return set(RefresherNotice.objects.filter(due_on__lte=latest_due, person__program_id=dates.program_id)
+               .values_list("person_id", "kind", "due_on"))
 
 
 def _notify(supporter: Supporter, kind: str, due_on: date, now: datetime) -> bool:

@@ -59,6 +59,8 @@ class RefresherDates:
     months: int
     overdue_before: date
     due_soon_before: date
+    # Whose rules these are: the lists below hold that program's supporters only.
+    program_id: int
 
     def due_on(self, last_trained_on: date | None) -> date | None:
         return add_months(last_trained_on, self.months) if last_trained_on else None
@@ -72,6 +74,7 @@ class RefresherDates:
 
 
 def refresher_dates(today: date, rules: TrainingSettings | None = None) -> RefresherDates:
+    """The cut-offs by a program's rules (`TrainingSettings.for_program`); without, the default program's."""
     rules = rules or TrainingSettings.current()
     months = rules.refresher_months
     # Trained on day D, due on D + m months: overdue once today is past that, that is when D is
@@ -79,13 +82,18 @@ def refresher_dates(today: date, rules: TrainingSettings | None = None) -> Refre
     overdue_before = add_months(today, -months)
     due_soon_before = add_months(today + timedelta(days=rules.notice_days), -months)
     return RefresherDates(today=today, months=months, overdue_before=overdue_before,
-                          due_soon_before=due_soon_before)
+                          due_soon_before=due_soon_before, program_id=rules.program_id)
+
+
+def _team_of(dates: RefresherDates) -> QuerySet[Supporter]:
+    """The team of the program whose rules `dates` follow."""
+    return Supporter.objects.filter(status__in=ON_THE_TEAM, person__program_id=dates.program_id)
 
 
 def overdue_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
     """Supporters on the team whose refresher is overdue, the longest overdue first."""
     return (
-        with_last_training(Supporter.objects.filter(status__in=ON_THE_TEAM))
+        with_last_training(_team_of(dates))
         .filter(Q(last_trained_on__lt=dates.overdue_before) | Q(last_trained_on__isnull=True))
         .select_related("person").order_by("last_trained_on", "person__name", "pk")
     )
@@ -94,7 +102,7 @@ def overdue_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
 def refresher_candidates(dates: RefresherDates) -> QuerySet[Supporter]:
     """Supporters on the team whose refresher is overdue or due within the notice period."""
     return (
-        with_last_training(Supporter.objects.filter(status__in=ON_THE_TEAM))
+        with_last_training(_team_of(dates))
         .filter(Q(last_trained_on__lt=dates.due_soon_before) | Q(last_trained_on__isnull=True))
         .select_related("person").order_by("pk")
     )
@@ -102,7 +110,7 @@ def refresher_candidates(dates: RefresherDates) -> QuerySet[Supporter]:
 
 def due_soon_supporters(dates: RefresherDates) -> QuerySet[Supporter]:
     return (
-        with_last_training(Supporter.objects.filter(status__in=ON_THE_TEAM))
+        with_last_training(_team_of(dates))
         .filter(Q(last_trained_on__gte=dates.overdue_before) & Q(last_trained_on__lt=dates.due_soon_before))
         .select_related("person").order_by("last_trained_on", "person__name", "pk")
     )

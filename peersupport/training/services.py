@@ -17,6 +17,7 @@ from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.matching.models import matching_version_bump
 from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.services import Draft, outbox_enqueue_all
+from peersupport.program.models import Program
 from peersupport.roster.models import Person, Supporter, SupporterStatus
 from peersupport.support.links import TAMPERED, USED, LinkRefused, link_was_used, open_link, use_link
 from peersupport.training.links import EVALUATION, evaluation_url
@@ -56,7 +57,8 @@ class CourseInput:
     active: bool = True
 
 
-def course_save(*, actor: User | None, data: CourseInput, course: Course | None = None) -> Course:
+def course_save(*, actor: User, data: CourseInput, course: Course | None = None) -> Course:
+    """A new course of the actor's program, or a change to one (the caller's gate found it)."""
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise InvalidInput(_("A course needs a name (at most 120 characters)."))
@@ -66,7 +68,7 @@ def course_save(*, actor: User | None, data: CourseInput, course: Course | None 
         raise Conflict(_("Attendance is recorded for this course, so whether it is initial or a refresher stays."))
     with transaction.atomic():
         created = course is None
-        course = course or Course()
+        course = course or Course(program_id=actor.program_pk)
         course.name, course.kind, course.active = name, data.kind, data.active
         course.summary = data.summary.strip()[:300]
         course.save()
@@ -84,17 +86,24 @@ class MaterialInput:
     active: bool = True
 
 
-def material_save(*, actor: User | None, data: MaterialInput, material: Material | None = None) -> Material:
+def material_save(*, actor: User | None, data: MaterialInput, material: Material | None = None,
+                  program_id: int | None = None) -> Material:
+    """A new material of the actor's program (or of `program_id`, for a script with no actor), or
+    a change to one; its course is that program's."""
     title = " ".join(data.title.split())
     if not title or len(title) > 160:
         raise InvalidInput(_("A material needs a title (at most 160 characters)."))
     if not data.url.strip() and not data.description.strip():
         raise InvalidInput(_("Give a link or a short description, or both."))
-    if data.course_id is not None and not Course.objects.filter(pk=data.course_id).exists():
+    if material is not None:
+        program_id = material.program_id
+    elif program_id is None:
+        program_id = actor.program_pk if actor is not None else Program.default().pk
+    if data.course_id is not None and not Course.objects.filter(pk=data.course_id, program_id=program_id).exists():
         raise InvalidInput(_("That course does not exist."))
     with transaction.atomic():
         created = material is None
-        material = material or Material()
+        material = material or Material(program_id=program_id)
         material.title, material.url = title, data.url.strip()
         material.description, material.course_id = data.description.strip()[:300], data.course_id
         material.active = data.active
@@ -114,8 +123,8 @@ class SessionInput:
     facilitator_ids: Sequence[str] = ()
 
 
-def _facilitators(employee_ids: Sequence[str]) -> list[Person]:
-    """Program staff (a director's or administrator's login on the roster) or supporters."""
+def _facilitators(employee_ids: Sequence[str], program_id: int) -> list[Person]:
+    """The program's staff (a director's or administrator's login on the roster) or supporters."""
     wanted = list(dict.fromkeys(e.strip() for e in employee_ids if e.strip()))
     if len(wanted) > MAX_FACILITATORS:
         raise InvalidInput(_("At most %(count)s facilitators a session.") % {"count": MAX_FACILITATORS})
@@ -123,6 +132,10 @@ def _facilitators(employee_ids: Sequence[str]) -> list[Person]:
     missing = [e for e in wanted if e not in people]
     if missing:
         raise InvalidInput(_("Not on the roster: %(ids)s.") % {"ids": ", ".join(missing[:5])})
+    elsewhere = [e for e, p in people.items() if p.program_id != program_id]
+    if elsewhere:
+        raise InvalidInput(_("Of another hospital's program, so not a facilitator of this one: %(ids)s.")
+                           % {"ids": ", ".join(elsewhere[:5])})
     # A supporter of any status but retired, or someone with a program staff login.
     allowed = set(
         Supporter.objects.filter(person__in=people.values()).exclude(status=SupporterStatus.RETIRED)
@@ -144,7 +157,7 @@ def session_save(*, actor: User | None, course: Course, data: SessionInput, sess
         raise InvalidInput(_("A session needs a place (at most 200 characters)."))
     if not 15 <= data.minutes <= 600:
         raise InvalidInput(_("A session lasts 15 minutes to 10 hours."))
-    facilitators = _facilitators(data.facilitator_ids)
+    facilitators = _facilitators(data.facilitator_ids, course.program_id)
     with transaction.atomic():
         created = session is None
         if (session is not None and session.attendance.exists()
@@ -187,6 +200,11 @@ def attendance_record(*, actor: User | None, session: Session, employee_ids: Seq
     if missing:
         raise InvalidInput(_("Not on the roster: %(ids)s.")
                            % {"ids": ", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")})
+    # A session is its course's program's: its attendees are that program's people.
+    elsewhere = [e for e, p in people.items() if p.program_id != session.course.program_id]
+    if elsewhere:
+        raise InvalidInput(_("Of another hospital's program, so not recorded at this session: %(ids)s.")
+                           % {"ids": ", ".join(elsewhere[:5]) + ("…" if len(elsewhere) > 5 else "")})
     try:
         return _record(actor, session, people, completed)
     except IntegrityError:
@@ -257,12 +275,13 @@ class TrainingSettingsInput:
 
 
 def training_settings_update(*, actor: User, data: TrainingSettingsInput) -> TrainingSettings:
+    """The actor's program's training rules."""
     if not 1 <= data.refresher_months <= 60:
         raise InvalidInput(_("A refresher falls due 1 to 60 months after the last training."))
     if not 1 <= data.notice_days <= 120:
         raise InvalidInput(_("The notice comes 1 to 120 days before the refresher is due."))
     with transaction.atomic():
-        rules, _created = TrainingSettings.objects.update_or_create(pk=1, defaults={
+        rules, _created = TrainingSettings.objects.update_or_create(program_id=actor.program_pk, defaults={
             "refresher_months": data.refresher_months, "notice_days": data.notice_days,
             "pause_when_overdue": data.pause_when_overdue})
         audit_record(actor=actor, action="training.settings", obj=rules,

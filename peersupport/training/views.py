@@ -61,25 +61,28 @@ LINK_GONE = 410
 @role_required(PROGRAM_STAFF, STAFF_ONLY)
 @require_GET
 def training(request: SignedInRequest) -> HttpResponse:
-    dates = refresher_dates(timezone.localdate())
+    program_id = request.user.program_pk
+    rules = TrainingSettings.for_program(program_id)
+    dates = refresher_dates(timezone.localdate(), rules)
     now = timezone.now()
-    upcoming = Session.objects.filter(starts_at__gte=now).select_related("course").order_by("starts_at")[:10]
+    upcoming = (Session.objects.filter(starts_at__gte=now, course__program_id=program_id).select_related("course")
+                .order_by("starts_at")[:10])
     overdue = Paginator(overdue_supporters(dates), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "training/training.html", {
-        "courses": Course.objects.all(),
+        "courses": Course.objects.filter(program_id=program_id),
         "upcoming": upcoming,
         "overdue": overdue,
         "dates": dates,
         "due_soon": due_soon_supporters(dates)[:PAGE_SIZE],
-        "materials": Material.objects.select_related("course"),
-        "rules": TrainingSettings.current(),
+        "materials": Material.objects.filter(program_id=program_id).select_related("course"),
+        "rules": rules,
     })
 
 
 @role_required(PROGRAM_STAFF, STAFF_ONLY)
 @require_http_methods(["GET", "POST"])
 def training_settings(request: SignedInRequest) -> HttpResponse:
-    rules = TrainingSettings.current()
+    rules = TrainingSettings.for_program(request.user.program_pk)
     status = 200
     if request.method == "POST":
         require_training_maintainer(request.user)
@@ -188,12 +191,13 @@ def session_edit(request: SignedInRequest, session_id: int) -> HttpResponse:
 
 
 def _candidates(session: Session) -> list[tuple[str, str]]:
-    """Who is likely there: for an initial course the supporters still to be trained, for a
-    refresher those on the team; not those already recorded."""
+    """Who is likely there: of the course's program, for an initial course the supporters still
+    to be trained, for a refresher those on the team; not those already recorded."""
     statuses = ((SupporterStatus.NOMINATED, SupporterStatus.IN_TRAINING) if session.course.kind == CourseKind.INITIAL
                 else (SupporterStatus.ACTIVE, SupporterStatus.PAUSED))
-    people = (Supporter.objects.filter(status__in=statuses).exclude(person__trainings__session=session)
-              .order_by("person__name", "pk").values_list("person__employee_id", "person__name")[:CANDIDATES_SHOWN])
+    people = (Supporter.objects.filter(status__in=statuses, person__program_id=session.course.program_id)
+              .exclude(person__trainings__session=session).order_by("person__name", "pk")
+              .values_list("person__employee_id", "person__name")[:CANDIDATES_SHOWN])
     return [(employee_id, f"{name} ({employee_id})") for employee_id, name in people]
 
 
@@ -235,7 +239,7 @@ def session_page(request: SignedInRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def material_new(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
-        form = MaterialForm(request.POST)
+        form = MaterialForm(request.POST, program_id=request.user.program_pk)
         if form.is_valid():
             try:
                 material_save(actor=request.user, data=form.to_input())
@@ -244,7 +248,7 @@ def material_new(request: SignedInRequest) -> HttpResponse:
             else:
                 return redirect("training")
         return _form_page(request, _("A new material"), form, "training", InvalidInput.status)
-    return _form_page(request, _("A new material"), MaterialForm(), "training", 200)
+    return _form_page(request, _("A new material"), MaterialForm(program_id=request.user.program_pk), "training", 200)
 
 
 @role_required({Role.DIRECTOR}, DIRECTOR_ONLY)
@@ -252,7 +256,7 @@ def material_new(request: SignedInRequest) -> HttpResponse:
 def material_edit(request: SignedInRequest, material_id: int) -> HttpResponse:
     material = material_for_user(request.user, material_id)
     if request.method == "POST":
-        form = MaterialForm(request.POST, material=material)
+        form = MaterialForm(request.POST, program_id=material.program_id, material=material)
         if form.is_valid():
             try:
                 material_save(actor=request.user, data=form.to_input(), material=material)
@@ -262,8 +266,8 @@ def material_edit(request: SignedInRequest, material_id: int) -> HttpResponse:
                 return redirect("training")
         return _form_page(request, _("Change %(name)s") % {"name": material.title}, form, "training",
                           InvalidInput.status)
-    return _form_page(request, _("Change %(name)s") % {"name": material.title}, MaterialForm(material=material),
-                      "training", 200)
+    form = MaterialForm(program_id=material.program_id, material=material)
+    return _form_page(request, _("Change %(name)s") % {"name": material.title}, form, "training", 200)
 
 
 @role_required({Role.SUPPORTER}, gettext_lazy("The training history is a supporter's own page."))
@@ -275,18 +279,20 @@ def my_training(request: SignedInRequest) -> HttpResponse:
     overdue = False
     if person is not None:
         supporter = with_last_training(Supporter.objects.filter(person=person)).first()
+    program_id = person.program_id or 0 if person is not None else 0
     if supporter is not None:
-        dates = refresher_dates(timezone.localdate())
+        dates = refresher_dates(timezone.localdate(), TrainingSettings.for_program(program_id))
         last = supporter.last_trained_on  # type: ignore[attr-defined]  # annotated by with_last_training
         due_on, overdue = dates.due_on(last), dates.is_overdue(last)
     on_the_team = supporter is not None and supporter.status in ON_THE_TEAM
     kinds = [CourseKind.REFRESHER] if on_the_team else [CourseKind.INITIAL]
-    upcoming = (Session.objects.filter(starts_at__gte=timezone.now(), course__kind__in=kinds, course__active=True)
+    upcoming = (Session.objects.filter(starts_at__gte=timezone.now(), course__kind__in=kinds, course__active=True,
+                                       course__program_id=program_id)
                 .select_related("course").order_by("starts_at")[:5])
     return render(request, "training/my_training.html", {
         "history": training_history(person)[:50] if person is not None else [],
         "supporter": supporter, "due_on": due_on, "overdue": overdue, "upcoming": upcoming,
-        "materials": Material.objects.filter(active=True).select_related("course"),
+        "materials": Material.objects.filter(active=True, program_id=program_id).select_related("course"),
     })
 
 

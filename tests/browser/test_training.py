@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from peersupport.notifications.models import OutboxMessage
+from peersupport.program.models import Program
 from peersupport.training.models import Course, Evaluation, Session
 from peersupport.training.services import attendance_record
 
@@ -18,7 +19,8 @@ PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
 @pytest.fixture
 def session(team):
-    course = Course.objects.create(name="Supporter basics: listening without fixing", kind="initial")
+    course = Course.objects.create(program=Program.default(), name="Supporter basics: listening without fixing",
+                                   kind="initial")
     session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=1),
                                      place="Education center, room 2")
     attendance_record(actor=team.director, session=session, employee_ids=[team.supporter.person.employee_id])

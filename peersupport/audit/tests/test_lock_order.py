@@ -35,7 +35,7 @@ from peersupport.cases.retention import case_set_legal_hold, retention_purge
 from peersupport.cases.services import case_assign
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.notifications.services import outbox_retry_set_aside
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.program.services import ProgramSettingsInput, program_settings_update
 from peersupport.referrals.services import INTAKE_LOCK_SPACE
 from peersupport.resources.services import ResourceInput, resource_create, resource_deactivate
@@ -90,7 +90,7 @@ def play_the_program_through() -> None:
 
     person_upsert(actor=director, employee_id="N1", data=PersonInput(name="Robin New"))
     # A supporter becomes active once their initial training is recorded.
-    course = Course.objects.create(name="Supporter basics", kind=CourseKind.INITIAL)
+    course = Course.objects.create(program=Program.default(), name="Supporter basics", kind=CourseKind.INITIAL)
     session = Session.objects.create(course=course, starts_at=timezone.now() - timedelta(days=1), place="Room 1")
     attendance_record(actor=director, session=session, employee_ids=["N1"])
     supporter_upsert(actor=director, employee_id="N1", data=SupporterInput(

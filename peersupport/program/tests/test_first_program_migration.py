@@ -21,7 +21,10 @@ BEFORE_PROGRAMS = {"program": "0005_administrators_see_cases", "roster": "0009_p
                    "debriefs": None,
                    # Resources and the publicity checklist became each program's later.
                    "resources": "0002_us_spelling_of_counseling",
-                   "publicity": "0002_the_five_places_every_program_starts_with"}
+                   "publicity": "0002_the_five_places_every_program_starts_with",
+                   # The team's apps before their tables had a program.
+                   "meetings": "0002_seed_practice_scenarios", "team": "0001_on_call_rota_and_participation",
+                   "training": "0002_legacy_initial_training", "recruitment": "0001_campaigns_nominations_candidates"}
 
 
 def _before():

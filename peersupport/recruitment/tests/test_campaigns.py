@@ -13,6 +13,7 @@ from peersupport.audit.models import AuditEntry
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.lib.errors import Conflict, InvalidInput
 from peersupport.notifications.models import OutboxMessage, OutboxPriority
+from peersupport.program.models import Program
 from peersupport.recruitment import services
 from peersupport.recruitment.invitation import DEFAULT_BODY, check_invitation, render_invitation
 from peersupport.recruitment.models import CampaignStatus, Invitation
@@ -41,7 +42,7 @@ def test_the_served_population_is_every_active_person_with_an_address_in_a_serve
     make_person(role_type="nurse")  # not served by default
     make_person(role_type="resident", active=False)
     make_person(role_type="fellow", email="")
-    assert list(audience_people(Audience(kind="served"))) == [served]
+    assert list(audience_people(Audience(kind="served", program_id=Program.default().pk))) == [served]
 
 
 def test_a_chosen_audience_narrows_by_each_list_given():
@@ -49,10 +50,10 @@ def test_a_chosen_audience_narrows_by_each_list_given():
     make_person(department="Cardiology", site="North")
     make_person(department="Surgery", site="Main")
     nurse = make_person(department="Cardiology", site="Main", role_type="nurse")
-    chosen = Audience(kind="chosen", departments=("Cardiology",), sites=("Main",))
+    chosen = Audience(kind="chosen", departments=("Cardiology",), sites=("Main",), program_id=Program.default().pk)
     assert list(audience_people(chosen)) == [cardiology_main]
     with_nurses = Audience(kind="chosen", departments=("Cardiology",), sites=("Main",),
-                           role_types=("physician", "nurse"))
+                           role_types=("physician", "nurse"), program_id=Program.default().pk)
     assert set(audience_people(with_nurses)) == {cardiology_main, nurse}
     assert audience_count(with_nurses) == 2
 

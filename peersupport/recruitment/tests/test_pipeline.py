@@ -8,6 +8,7 @@ from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditEntry
 from peersupport.lib.errors import Conflict
 from peersupport.notifications.models import OutboxMessage
+from peersupport.program.models import Program
 from peersupport.recruitment.links import answer_token, read_answer_link
 from peersupport.recruitment.models import CandidateState, Nomination
 from peersupport.recruitment.pipeline import (
@@ -41,7 +42,7 @@ def test_candidates_are_ranked_by_distinct_nominators_with_reasons_counted(direc
     nominators = [make_person() for _ in range(3)]
     for nominator, reasons in zip(nominators, (["calm", "listener"], ["calm"], ["discreet"]), strict=True):
         Nomination.objects.create(campaign=campaign, nominator=nominator, nominee=ben, reasons=reasons)
-    assert [c.person.name for c in ranked_candidates()] == ["Ben", "Cy", "Ana"]
+    assert [c.person.name for c in ranked_candidates(Program.default().pk)] == ["Ben", "Cy", "Ana"]
     assert reason_counts([ben.pk])[ben.pk] == [("Calm under pressure", 2), ("A good listener", 1), ("Discreet", 1)]
 
 

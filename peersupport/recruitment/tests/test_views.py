@@ -198,7 +198,7 @@ def test_a_refused_move_says_why_and_changes_nothing(client):
     assert "nominated now" in page.content.decode()
     page = client.post(f"/recruiting/candidates/{candidate.pk}/move/", {"step": "fly"}, follow=True)
     assert "Choose a step" in page.content.decode()
-    assert client.post("/recruiting/candidates/99999/move/", {"step": "invite"}, follow=True).status_code == 200
+    assert client.post("/recruiting/candidates/99999/move/", {"step": "invite"}).status_code == 404
     assert Candidate.objects.get().state == CandidateState.NOMINATED
 
 

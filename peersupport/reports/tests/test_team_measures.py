@@ -7,6 +7,7 @@ import pytest
 
 from peersupport.meetings.models import Invitation
 from peersupport.meetings.testing import make_meeting
+from peersupport.program.models import Program
 from peersupport.reports.measures import MEASURES, measure_result
 from peersupport.reports.periods import Kind, Period
 from peersupport.reports.team_measures import on_call_hours
@@ -60,20 +61,21 @@ def test_meeting_attendance_is_the_share_of_recorded_invitations_who_came():
 
 
 def test_on_call_coverage_is_the_share_of_the_periods_hours_with_a_supporter_on_the_rota():
-    staffed = OnCallTeam.objects.create(name="Team A")
+    program = Program.default()
+    staffed = OnCallTeam.objects.create(program=program, name="Team A")
     OnCallMember.objects.create(team=staffed, supporter=make_supporter())
-    empty = OnCallTeam.objects.create(name="Team B")
-    OnCallWeek.objects.create(starts_on=date(2025, 3, 29), team=staffed)  # April 1 to 4
-    OnCallWeek.objects.create(starts_on=date(2025, 4, 10), team=staffed)  # April 10 to 16
-    OnCallWeek.objects.create(starts_on=date(2025, 4, 20), team=empty)
+    empty = OnCallTeam.objects.create(program=program, name="Team B")
+    OnCallWeek.objects.create(program=program, starts_on=date(2025, 3, 29), team=staffed)  # April 1 to 4
+    OnCallWeek.objects.create(program=program, starts_on=date(2025, 4, 10), team=staffed)  # April 10 to 16
+    OnCallWeek.objects.create(program=program, starts_on=date(2025, 4, 20), team=empty)
     assert on_call_hours(APRIL, APRIL.end) == (11 * 24, 30 * 24)
     assert team(APRIL)["on_call_coverage_percent"] == 37  # 11 of 30 days
 
 
 def test_a_period_under_way_counts_its_hours_up_to_today():
-    staffed = OnCallTeam.objects.create(name="Team A")
+    staffed = OnCallTeam.objects.create(program=Program.default(), name="Team A")
     OnCallMember.objects.create(team=staffed, supporter=make_supporter())
-    OnCallWeek.objects.create(starts_on=date(2025, 4, 1), team=staffed)
+    OnCallWeek.objects.create(program=staffed.program, starts_on=date(2025, 4, 1), team=staffed)
     assert on_call_hours(APRIL, date(2025, 4, 7)) == (7 * 24, 7 * 24)
 
 

@@ -4,11 +4,12 @@ from datetime import timedelta
 from django.utils import timezone
 
 from peersupport.notifications.models import OutboxMessage
+from peersupport.program.models import Program
 from peersupport.training.models import Course, CourseKind, Session
 
 
 def make_course(kind: str = CourseKind.INITIAL, name: str = "Listening to a colleague") -> Course:
-    return Course.objects.create(name=name, kind=kind)
+    return Course.objects.create(program=Program.default(), name=name, kind=kind)
 
 
 def make_session(course: Course | None = None, *, days_ago: int = 2, place: str = "Room 4B") -> Session:

@@ -10,7 +10,7 @@ from peersupport.audit.models import AuditEntry
 from peersupport.cases.timeliness import send_due_notices
 from peersupport.matching.selectors import active_supporter_facts
 from peersupport.notifications.models import OutboxMessage, OutboxPriority
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.testing.factories import make_supporter
 from peersupport.training.models import CourseKind, TrainingSettings
@@ -65,7 +65,7 @@ def test_the_due_soon_supporter_is_told_again_when_overdue(team):
 
 def test_overdue_supporters_are_paused_when_the_program_chooses_and_not_suggested(
         team, django_capture_on_commit_callbacks):
-    TrainingSettings.objects.update_or_create(pk=1, defaults={"pause_when_overdue": True})
+    TrainingSettings.objects.update_or_create(program=Program.default(), defaults={"pause_when_overdue": True})
     program = ProgramSettings.current()
     overdue = team["overdue"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,7 +84,7 @@ def test_overdue_supporters_are_paused_when_the_program_chooses_and_not_suggeste
 
 
 def test_recording_a_refresher_resumes_a_supporter_the_job_paused(team, client, director):
-    TrainingSettings.objects.update_or_create(pk=1, defaults={"pause_when_overdue": True})
+    TrainingSettings.objects.update_or_create(program=Program.default(), defaults={"pause_when_overdue": True})
     send_due_notices()
     overdue = team["overdue"]
     client.force_login(director)
