@@ -105,12 +105,14 @@ class Composition:
         return [(table.title, row) for table in self.tables for row in table.gaps]
 
 
-def team_people() -> PersonQuerySet:
-    return Person.objects.filter(active=True, supporter__status=SupporterStatus.ACTIVE)
+def team_people(program: ProgramSettings) -> PersonQuerySet:
+    """The program's active supporters (a supporter's program is their person's)."""
+    return Person.objects.filter(program_id=program.program_id, active=True, supporter__status=SupporterStatus.ACTIVE)
 
 
 def served_people(program: ProgramSettings) -> PersonQuerySet:
-    return Person.objects.referable(program.served_role_types)
+    """The program's people in the roles it serves."""
+    return Person.objects.referable(program.served_role_types).filter(program_id=program.program_id)
 
 
 def _key(value: object) -> str:
@@ -238,7 +240,7 @@ def team_composition(program: ProgramSettings | None = None,
     program = program or ProgramSettings.current()
     threshold = program.small_count_threshold
     dimensions = list(dimensions)
-    team, team_total = _counts(team_people(), dimensions)
+    team, team_total = _counts(team_people(program), dimensions)
     population, population_total = _counts(served_people(program), dimensions)
     tables = [
         composition_table(dimension, team[dimension.field], population[dimension.field], team_total,

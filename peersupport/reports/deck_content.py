@@ -123,8 +123,8 @@ def deck_content(period: Period, *, with_team_detail: bool, today: date | None =
     today = today or timezone.localdate()
     program = ProgramSettings.for_program(program_id)
     scope = program.program_id
-    deck = DeckSettings.current()
-    planner = PlannerSettings.current()
+    deck = DeckSettings.for_program(scope or 0)
+    planner = PlannerSettings.for_program(scope or 0)
     previous = period.previous()
     figures: dict[str, TableFigures] = {}
     # The tables by event category (resources: by resource category): a slide each. The same
@@ -138,8 +138,8 @@ def deck_content(period: Period, *, with_team_detail: bool, today: date | None =
               for table, column, label in GLANCE
               for value in [total_of(figures, table, column)] if value is not None]
     glance += _timing_glance(period, previous, program.small_count_threshold, scope)
-    feedback = Feedback(feedback_report(feedback_period(period.slug), program),
-                        feedback_report(feedback_period(previous.slug), program))
+    feedback = Feedback(feedback_report(feedback_period(period.slug), scope),
+                        feedback_report(feedback_period(previous.slug), scope))
     team = team_figures(program, today, with_team_detail=with_team_detail)
     referrals = total_of(figures, *REFERRALS)
     roi = roi_for(figures, period, deck, planner)

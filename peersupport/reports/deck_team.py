@@ -153,11 +153,13 @@ def next_steps(team: Team, period: Period, referrals: Value_ | None, program: Pr
     if team.gaps:
         steps.append(f"Recruit supporters where the team falls short of the people it serves: "
                      f"{names([gap.split(':')[0] for gap in team.gaps])}.")
-    served = planning(Choice(serve=served_now(), site=""), with_team_detail=False)
+    program_id = program.program_id or 0
+    served = planning(Choice(serve=served_now(program_id), site=""), program_id=program_id, with_team_detail=False)
     serving_nurses = RoleType.NURSE in served.choice.roles
-    nurses = served if serving_nurses else planning(Choice(serve="nurses", site=""), with_team_detail=with_team_detail)
+    nurses = served if serving_nurses else planning(Choice(serve="nurses", site=""), program_id=program_id,
+                                                    with_team_detail=with_team_detail)
     if serving_nurses and with_team_detail:
-        nurses = planning(served.choice, with_team_detail=True)
+        nurses = planning(served.choice, program_id=program_id, with_team_detail=True)
     line = next(line for line in nurses.plan.lines if line.role == RoleType.NURSE)
     steps.append(_nurse_step(line, nurses.grow_to_nurses, serving_nurses))
     steps.append(_publicity_step(period, referrals, served.plan.referrals, today))
