@@ -107,12 +107,13 @@ class Composition:
 
 def team_people(program: ProgramSettings) -> PersonQuerySet:
     """The program's active supporters (a supporter's program is their person's)."""
-    return Person.objects.filter(program_id=program.program_id, active=True, supporter__status=SupporterStatus.ACTIVE)
+    return Person.objects.filter(program_id=program.program_id or 0, active=True,
+                                 supporter__status=SupporterStatus.ACTIVE)
 
 
 def served_people(program: ProgramSettings) -> PersonQuerySet:
     """The program's people in the roles it serves."""
-    return Person.objects.referable(program.served_role_types).filter(program_id=program.program_id)
+    return Person.objects.referable(program.served_role_types).filter(program_id=program.program_id or 0)
 
 
 def _key(value: object) -> str:

@@ -181,8 +181,8 @@ def coverage_gaps(choice: Choice, program: ProgramSettings) -> list[Finding]:
     """Kinds of peer of the chosen population (role, interventional, specialty group), site by
     site, for whom no supporter of the same kind can take a case today
     (`composition.coverage.hard_to_match`)."""
-    return hard_to_match(population_groups(choice, program.program_id or 0), active_supporter_facts(program), rules_for(program),
-                         fewer_than=1)
+    return hard_to_match(population_groups(choice, program.program_id or 0), active_supporter_facts(program),
+                         rules_for(program), fewer_than=1)
 
 
 def planning(choice: Choice, *, program_id: int, with_team_detail: bool, now: datetime | None = None) -> Planning:

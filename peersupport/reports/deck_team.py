@@ -77,35 +77,38 @@ def _coverage(table: CompositionTable) -> Coverage:
                     groups=len(served))
 
 
-def _training(today: date) -> tuple[Cell, Cell]:
-    """Active supporters whose training is current and whose refresher is overdue. Counts of the
-    program's own team, shown as the reports' team table shows them (docs/leadership.md, "The
+def _training(today: date, program_id: int) -> tuple[Cell, Cell]:
+    """The program's active supporters whose training is current and whose refresher is overdue.
+    Counts of the program's own team, shown as the reports' team table shows them (docs/leadership.md, "The
     team"): they describe people who chose a public role in the program, not the peers."""
     dates = refresher_dates(today)
-    active = with_last_training(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True))
+    active = with_last_training(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True,
+                                                         person__program_id=program_id))
     current = active.filter(Q(last_trained_on__gte=dates.overdue_before)).count()
     overdue = active.count() - current
     return Cell(current, f"{current:,}"), Cell(overdue, f"{overdue:,}")
 
 
-def _on_call_weeks(today: date) -> int:
-    """Of the next ROTA_WEEKS weeks from today, how many have a team on call (the rota's weeks
-    never overlap, so days covered / 7)."""
+def _on_call_weeks(today: date, program_id: int) -> int:
+    """Of the next ROTA_WEEKS weeks from today, how many have a team with one of the program's
+    supporters on call (the rota's weeks never overlap, so days covered / 7)."""
     end = today + WEEK * ROTA_WEEKS
     days = 0
-    for starts_on in OnCallWeek.objects.filter(starts_on__gt=today - WEEK, starts_on__lt=end).values_list(
-            "starts_on", flat=True):
+    weeks = OnCallWeek.objects.filter(starts_on__gt=today - WEEK, starts_on__lt=end,
+                                      team__memberships__supporter__person__program_id=program_id)
+    for starts_on in weeks.values_list("starts_on", flat=True).distinct():
         days += (min(starts_on + WEEK, end) - max(starts_on, today)).days
     return days // 7
 
 
 def team_figures(program: ProgramSettings, today: date, *, with_team_detail: bool) -> Team:
     composition = team_composition(program, [d for d in DIMENSIONS if d.field in COVERAGE])
-    current, overdue = _training(today)
+    program_id = program.program_id or 0
+    current, overdue = _training(today, program_id)
     unmatched = ([f.text for f in hard_to_match_findings(program, fewer_than=1)] if with_team_detail else [])
     return Team(
         supporters=composition.tables[0].team_total, training_current=current, training_overdue=overdue,
-        on_call_weeks=_on_call_weeks(today), coverage=[_coverage(table) for table in composition.tables],
+        on_call_weeks=_on_call_weeks(today, program_id), coverage=[_coverage(table) for table in composition.tables],
         gaps=[f"{row.label} ({title.lower()}): {row.gap.lower()}" for title, row in composition.gaps],
         unmatched=unmatched,
     )

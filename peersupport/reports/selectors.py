@@ -98,9 +98,9 @@ def team_side_by_side(period: Period, scopes: "Sequence[ReportScope]") -> SideBy
     fewer than the scope's threshold is hidden (`team_measures`)."""
     team = MEASURES["team"]
     columns = [key for key, _ in team.columns]
-    rows = [(scope.slug, scope.name,
-             [shown(key, value) for key, value in zip(columns, team_values(period, scope.threshold, scope.program_id),
-                                                       strict=True)])
-            for scope in scopes]
+    rows: list[tuple[str, str, list[Value_]]] = []
+    for scope in scopes:
+        values = team_values(period, scope.threshold, scope.program_id)
+        rows.append((scope.slug, scope.name, [shown(key, value) for key, value in zip(columns, values, strict=True)]))
     return SideBySide(table=team, columns=columns, rows=rows,
                       threshold=max((scope.threshold for scope in scopes), default=0))

@@ -106,7 +106,8 @@ def test_grow_to_nurses_names_the_departments_with_most_nurses_and_fewest_nurse_
 def test_coverage_gaps_say_where_a_served_role_has_no_supporter_of_its_own(program, director):
     staff(20, role_type=RoleType.NURSE, site="North")
     make_supporter(make_person(role_type=RoleType.PHYSICIAN, site="North"))
-    gaps = [gap.text for gap in planning(Choice("nurses", "North"), program_id=program.program_id, with_team_detail=True).gaps]
+    found = planning(Choice("nurses", "North"), program_id=program.program_id, with_team_detail=True)
+    gaps = [gap.text for gap in found.gaps]
     assert "No nurse supporter is available at North (none at other sites)." in gaps
 
 
@@ -180,8 +181,8 @@ def test_the_director_changes_the_assumptions_and_the_plan_follows(client, direc
     settings = PlannerSettings.for_program(program.program_id)
     assert settings.effective_rates()[RoleType.NURSE] == 12.5 and settings.case_days == 30
     assert AuditEntry.objects.filter(action="planner.settings_update").count() == 1
-    nurse = next(line for line in planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=False).plan.lines
-                 if line.role == RoleType.NURSE)
+    plan = planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=False).plan
+    nurse = next(line for line in plan.lines if line.role == RoleType.NURSE)
     assert nurse.referrals == 200 * 12.5 / 100
 
 
