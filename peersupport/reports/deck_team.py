@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.db.models import Max, Q
 
-from peersupport.composition.selectors import DIMENSIONS, NOT_RECORDED, hard_to_match_findings, team_composition
+from peersupport.composition.selectors import DIMENSIONS, hard_to_match_findings, team_composition
 from peersupport.composition.selectors import Table as CompositionTable
 from peersupport.lib.suppression import Cell
 from peersupport.planner.plan import RoleLine
@@ -71,7 +71,7 @@ def names(items: list[str]) -> str:
 
 
 def _coverage(table: CompositionTable) -> Coverage:
-    rows = [row for row in table.rows if row.label != NOT_RECORDED and not row.label.startswith("All other")]
+    rows = [row for row in table.rows if row.named]
     served = [row for row in rows if row.population.value != 0]
     return Coverage(title=table.title, covered=[row.label for row in served if row.team.value != 0],
                     groups=len(served))
