@@ -9,8 +9,11 @@ supporter can take at a site today, and the departments to ask for nurse support
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Max, Q
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from peersupport.composition.selectors import DIMENSIONS, hard_to_match_findings, team_composition
 from peersupport.composition.selectors import Table as CompositionTable
@@ -44,7 +47,10 @@ class Coverage:
 
     @property
     def text(self) -> str:
-        return f"{len(self.covered)} of {self.groups}: {names(self.covered)}" if self.covered else "none"
+        if not self.covered:
+            return gettext("none")
+        return gettext("%(covered)s of %(groups)s: %(names)s") % {
+            "covered": len(self.covered), "groups": self.groups, "names": names(self.covered)}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class Team:
     on_call_weeks: int  # of the next ROTA_WEEKS with a team on call
     coverage: list[Coverage]
     gaps: list[str]
+    # The groups the gaps are in ("Nurse (professional role)"), for the next steps.
+    gap_groups: list[str]
     # The director's deck only (empty otherwise).
     unmatched: list[str]
 
@@ -67,7 +75,8 @@ class NextSteps:
 def names(items: list[str]) -> str:
     if len(items) <= MAX_NAMES:
         return ", ".join(items)
-    return ", ".join(items[:MAX_NAMES]) + f" and {len(items) - MAX_NAMES} more"
+    return gettext("%(names)s and %(count)s more") % {"names": ", ".join(items[:MAX_NAMES]),
+                                                      "count": len(items) - MAX_NAMES}
 
 
 def _coverage(table: CompositionTable) -> Coverage:
@@ -106,31 +115,45 @@ def team_figures(program: ProgramSettings, today: date, *, with_team_detail: boo
     program_id = program.program_id or 0
     current, overdue = _training(today, program_id)
     unmatched = ([f.text for f in hard_to_match_findings(program, fewer_than=1)] if with_team_detail else [])
+    groups = [gettext("%(group)s (%(dimension)s)") % {"group": row.label, "dimension": title.lower()}
+              for title, row in composition.gaps]
     return Team(
         supporters=composition.tables[0].team_total, training_current=current, training_overdue=overdue,
         on_call_weeks=_on_call_weeks(today, program_id), coverage=[_coverage(table) for table in composition.tables],
-        gaps=[f"{row.label} ({title.lower()}): {row.gap.lower()}" for title, row in composition.gaps],
-        unmatched=unmatched,
+        gaps=[gettext("%(group)s: %(gap)s") % {"group": group, "gap": row.gap.lower()}
+              for group, (_title, row) in zip(groups, composition.gaps, strict=True)],
+        gap_groups=groups, unmatched=unmatched,
     )
 
 
 def _asks(grow: GrowToNurses) -> str:
-    return names([f"{r.department} for {r.recruit}" for r in grow.departments])
+    return names([gettext("%(department)s for %(count)s") % {"department": r.department, "count": r.recruit}
+                  for r in grow.departments])
+
+
+def _number(value: float, decimals: int | None = None) -> str:
+    """A number as the reader's language writes it, rounded (not cut) to `decimals`."""
+    return number_format(Decimal(f"{value:.{decimals}f}") if decimals is not None else value, decimals,
+                         force_grouping=True)
 
 
 def _nurse_step(line: RoleLine, grow: GrowToNurses | None, serving_nurses: bool) -> str:
     if serving_nurses:
         if grow is None or not grow.more:
             return ""
-        return (f"Recruit {grow.more} more nurse supporter{'s' if grow.more != 1 else ''} so that every nurse can "
-                f"be offered a nurse: ask {_asks(grow)}.")
+        return ngettext("Recruit %(count)s more nurse supporter so that every nurse can be offered a nurse: ask "
+                        "%(asks)s.",
+                        "Recruit %(count)s more nurse supporters so that every nurse can be offered a nurse: ask "
+                        "%(asks)s.", grow.more) % {"count": grow.more, "asks": _asks(grow)}
     if not line.people:
         return ""
-    step = (f"Grow to nurses: {line.people:,} nurses would bring about {line.referrals:.0f} referrals a year "
-            f"and need at least {line.supporters_needed} nurse supporter{'s' if line.supporters_needed != 1 else ''} "
-            "of their own (the planner).")
+    step = ngettext("Grow to nurses: %(nurses)s nurses would bring about %(referrals)s referrals a year and need "
+                    "at least %(count)s nurse supporter of their own (the planner).",
+                    "Grow to nurses: %(nurses)s nurses would bring about %(referrals)s referrals a year and need "
+                    "at least %(count)s nurse supporters of their own (the planner).", line.supporters_needed) % {
+        "nurses": _number(line.people), "referrals": _number(line.referrals, 0), "count": line.supporters_needed}
     if grow is not None and grow.departments:
-        step += f" Ask {_asks(grow)}."
+        step += " " + gettext("Ask %(asks)s.") % {"asks": _asks(grow)}
     return step
 
 
@@ -141,11 +164,13 @@ def _publicity_step(period: Period, referrals: Value_ | None, expected: float, t
     since = today - timedelta(days=PUBLICITY_MONTHS * 30)
     places = [p.name for p in PublicityPlace.objects.annotate(last=Max("dates__done_on"))
               if p.last is None or p.last < since]
-    said = "few" if not isinstance(referrals, int) else f"{referrals:,}"
-    step = (f"Publicize the program: referrals ({said}) are under half of the about {expected_in_period:.0f} "
-            f"the planner expects for {period.label}; low awareness is the barrier programs name most.")
+    said = gettext("few") if not isinstance(referrals, int) else _number(referrals)
+    step = gettext("Publicize the program: referrals (%(said)s) are under half of the about %(expected)s the "
+                   "planner expects for %(period)s; low awareness is the barrier programs name most.") % {
+        "said": said, "expected": _number(expected_in_period, 0), "period": period.label}
     if places:
-        step += f" Not used in the last {PUBLICITY_MONTHS} months: {names(places)}."
+        step += " " + gettext("Not used in the last %(months)s months: %(places)s.") % {
+            "months": PUBLICITY_MONTHS, "places": names(places)}
     return step
 
 
@@ -154,8 +179,8 @@ def next_steps(team: Team, period: Period, referrals: Value_ | None, program: Pr
     """What the figures call for, each step worked out from them; the last is always to review."""
     steps: list[str] = []
     if team.gaps:
-        steps.append(f"Recruit supporters where the team falls short of the people it serves: "
-                     f"{names([gap.split(':')[0] for gap in team.gaps])}.")
+        steps.append(gettext("Recruit supporters where the team falls short of the people it serves: %(groups)s.")
+                     % {"groups": names(team.gap_groups)})
     program_id = program.program_id or 0
     served = planning(Choice(serve=served_now(program_id), site=""), program_id=program_id, with_team_detail=False)
     serving_nurses = RoleType.NURSE in served.choice.roles
@@ -167,10 +192,12 @@ def next_steps(team: Team, period: Period, referrals: Value_ | None, program: Pr
     steps.append(_nurse_step(line, nurses.grow_to_nurses, serving_nurses))
     steps.append(_publicity_step(period, referrals, served.plan.referrals, today))
     if team.training_overdue.value != 0:
-        steps.append(f"Offer a refresher: {team.training_overdue.text} active supporters' training is overdue.")
+        steps.append(gettext("Offer a refresher: %(count)s active supporters' training is overdue.")
+                     % {"count": team.training_overdue.text})
     if team.on_call_weeks < ROTA_WEEKS:
         missing = ROTA_WEEKS - team.on_call_weeks
-        steps.append(f"Fill the on-call rota: {missing} of the next {ROTA_WEEKS} weeks have no team on call.")
-    steps.append(f"Review these figures with leadership again for {period.next().label}: the reports page and "
-                 "this deck are made afresh from the program's records each time.")
+        steps.append(gettext("Fill the on-call rota: %(missing)s of the next %(weeks)s weeks have no team on call.")
+                     % {"missing": missing, "weeks": ROTA_WEEKS})
+    steps.append(gettext("Review these figures with leadership again for %(period)s: the reports page and this deck "
+                         "are made afresh from the program's records each time.") % {"period": period.next().label})
     return NextSteps([step for step in steps if step])

@@ -51,8 +51,8 @@ class Measure:
     # How the page shows it: "timing" or "team".
     kind: str
     # The suppression rule in words, for the exports ({threshold}, {mark}).
-    rule: str = ("Minutes from the case opening. A figure behind fewer than {threshold} cases "
-                 "shows as {mark}.")
+    rule: str = gettext_noop("Minutes from the case opening. A figure behind fewer than {threshold} cases "
+                             "shows as {mark}.")
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     *(_timing_measure(name) for name in TIMING_DIMENSIONS),
     Measure(name="team", title=gettext_noop("The team"), description=TEAM_DESCRIPTION, columns=TEAM_COLUMNS,
             compute=_team_results, kind="team",
-            rule="Counts of the program's own team. A rate on fewer than {threshold} shows as {mark}."),
+            rule=gettext_noop("Counts of the program's own team. A rate on fewer than {threshold} shows as {mark}.")),
 ]}
 
 

@@ -59,7 +59,7 @@ def test_each_published_figure_has_its_citation_beside_it_and_the_sources_in_ful
     assert "Moran et al., J Patient Saf 2020" in slide_titled(slides, "Return on investment (RISE method)").text
     sources = slide_titled(slides, "Sources").text
     for source in evidence.SOURCES:
-        assert source.full in sources
+        assert str(source.full) in sources
 
 
 def test_a_hidden_count_is_the_threshold_mark_in_the_deck_and_gets_no_bar(small_history):

@@ -42,7 +42,7 @@ def test_a_small_programs_deck_renders_with_its_figures_and_no_hidden_number(sma
     slides, pages = rendered(deck, tmp_path)
     harm = page_of(slides, pages, "After an adverse event, the clinician is hurt too")
     for fact in evidence.HARM:
-        assert fact.figure in harm and flat(fact.source.short) in harm
+        assert str(fact.figure) in harm and flat(fact.source.short) in harm
     outcomes = page_of(slides, pages, "Outcomes by event category")
     assert "Total: 16 (12)" in outcomes and "Declined: <11 (0)" in outcomes
     assert "Hidden (<11, no bar): Medical error, 2025; Patient death, 2025." in outcomes
@@ -53,7 +53,7 @@ def test_a_small_programs_deck_renders_with_its_figures_and_no_hidden_number(sma
     assert "Too few to estimate" in page_of(slides, pages, "Return on investment (RISE method)")
     sources = page_of(slides, pages, "Sources")
     for source in evidence.SOURCES:
-        assert flat(source.full) in sources
+        assert flat(str(source.full)) in sources
 
 
 @pytest.fixture(scope="class")
