@@ -61,9 +61,8 @@ def test_leadership_reads_the_feedback_report_on_a_phone(
 
     from peersupport.accounts.models import Role
     from peersupport.feedback.demo import demo_feedback
-    from peersupport.testing.factories import make_user
-
     from peersupport.program.models import Program
+    from peersupport.testing.factories import make_user
 
     demo_feedback(seed=3, now=timezone.now(), program_id=Program.default().pk)
     make_user(Role.LEADER, email="leader@example.org", password="a long browser password")
