@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE_PROGRAMS = {"program": "0005_administrators_see_cases", "roster": "0009_person_language",
                    "accounts": "0006_login_language", "cases": "0009_break_glass_grant",
                    # Group debriefs came with programs: none before.
-                   "debriefs": None}
+                   "debriefs": None,
+                   # The planner's and the deck's assumptions and the peers' answers became a
+                   # program's after the first program was made.
+                   "planner": "0001_planner_settings", "feedback": "0001_answers_without_names",
+                   "reports": "0005_suppression_hidden_may_be_empty"}
 
 
 def _before():
