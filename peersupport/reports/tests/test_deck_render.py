@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from peersupport.program.models import Program
 from peersupport.reports import evidence
@@ -20,6 +21,7 @@ from peersupport.reports.selectors import default_period
 from peersupport.reports.tables import FAMILIES, TABLES
 from peersupport.reports.tests.deckfile import read_deck
 from peersupport.reports.tests.render import flat, pdf_pages
+from peersupport.testing.i18n import spanish_catalogs
 
 pytestmark = [pytest.mark.render, pytest.mark.django_db]
 
@@ -54,6 +56,18 @@ def test_a_small_programs_deck_renders_with_its_figures_and_no_hidden_number(sma
     sources = page_of(slides, pages, "Sources")
     for source in evidence.SOURCES:
         assert flat(str(source.full)) in sources
+
+
+def test_a_deck_made_in_spanish_renders_with_its_spanish_titles_and_numbers(small_history, tmp_path):
+    spanish_catalogs()
+    with translation.override("es"):
+        deck = build_deck(deck_content(parse_slug("2025"), with_team_detail=True, today=date(2025, 12, 31)))
+    slides, pages = rendered(deck, tmp_path)
+    assert "Por qué apoyar el apoyo entre pares" in pages[0] and "31 de diciembre de 2025" in pages[0]
+    assert "Retorno de la inversión (método RISE)" in page_of(slides, pages, "Retorno de la inversión (método RISE)")
+    outcomes = page_of(slides, pages, "Resultados por categoría de suceso")
+    assert "Ocultos (<11, sin barra)" in outcomes
+    assert "Fuentes" in pages[-1]
 
 
 @pytest.fixture(scope="class")
