@@ -458,6 +458,26 @@ class TestLoadedDemo:
         client.force_login(leader)
         assert client.get(reverse("reports"), {"program": "lakeside"}).status_code == 403
 
+    def test_lakeside_has_its_own_planner_feedback_and_deck(self, demo_output, client):
+        from peersupport.feedback.models import FeedbackAnswer
+        from peersupport.planner.models import PlannerSettings
+        from peersupport.reports.models import DeckSettings
+
+        lakeside = Program.objects.get(short_name=SHORT_NAME)
+        director = User.objects.get(email=LAKESIDE_DIRECTOR)
+        assert PlannerSettings.objects.filter(program=lakeside).exists()
+        assert "Lakeside" in DeckSettings.for_program(lakeside.pk).program_name
+        answers = FeedbackAnswer.objects.filter(program=lakeside).count()
+        assert 0 < answers < FeedbackAnswer.objects.count()
+        client.force_login(director)
+        [(_, report)] = client.get(reverse("feedback-report")).context["reports"]
+        assert report.answers == answers
+        planner = client.get(reverse("planner"))
+        assert planner.status_code == 200 and LAKESIDE_SITE in planner.content.decode()
+        system = User.objects.get(email="system@riverside.example")
+        client.force_login(system)
+        assert len(client.get(reverse("feedback-report")).context["reports"]) == 3
+
     def test_the_director_plans_an_expansion_to_nurses(self, demo_output, client):
         client.force_login(User.objects.get(email=f"director@{demo_data.DOMAIN}"))
         page = client.get(reverse("planner"), {"serve": "nurses", "site": ""}).content.decode()

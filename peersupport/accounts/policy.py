@@ -294,7 +294,7 @@ WEB: dict[str, dict[str, Rule]] = {
     # the director's and leadership's.
     "feedback-form": {GET: PUBLIC, POST: PUBLIC},
     "feedback-thanks": {GET: PUBLIC},
-    "feedback-report": {GET: allow({DIRECTOR, Role.LEADER})},
+    "feedback-report": {GET: allow({DIRECTOR, Role.LEADER, Role.SYSTEM_LEADER})},
     # publicity: the kit and the places-to-publicize checklist are the program staff's.
     "publicity": {GET: allow(STAFF)},
     "publicity-place-new": {POST: allow(STAFF)},

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext
+
 from peersupport.matching.core import CaseFacts, PersonFacts, Rules, SupporterFacts, hard_rule_checks
 from peersupport.matching.specialties import families_of
 from peersupport.roster.models import RoleType
@@ -21,7 +23,7 @@ from peersupport.roster.models import RoleType
 Axis = Literal["role", "interventional", "specialty"]
 # The order findings are listed in at one site.
 AXIS_ORDER: dict[Axis, int] = {"interventional": 0, "role": 1, "specialty": 2}
-ROLE_WORDS: dict[str, str] = {value: str(label).lower() for value, label in RoleType.choices}
+ROLE_LABELS = dict(RoleType.choices)
 NO_SITE = "No site recorded"
 # A peer with nothing a peer-dependent rule could read: what is left are the supporter's own rules.
 _ANYONE = CaseFacts(case_id=0, category="other", interventional=False,
@@ -46,11 +48,13 @@ class Kind:
 
     @property
     def words(self) -> str:
+        """The kind in the reader's language ("nurse", "interventional", "Surgery (specialty group)")."""
         if self.axis == "interventional":
-            return "interventional"
+            return gettext("interventional")
         if self.axis == "role":
-            return ROLE_WORDS.get(self.value, self.value.replace("_", " "))
-        return f"{self.value} (specialty group)"
+            label = ROLE_LABELS.get(self.value)
+            return str(label).lower() if label is not None else self.value.replace("_", " ")
+        return gettext("%(group)s (specialty group)") % {"group": self.value}
 
 
 @dataclass(frozen=True)
@@ -64,15 +68,18 @@ class Finding:
 
     @property
     def text(self) -> str:
-        where = f"at {self.site}" if self.site != NO_SITE else "among people with no site recorded"
+        """The finding in words, in the reader's language."""
+        where = (gettext("at %(site)s") % {"site": self.site} if self.site != NO_SITE
+                 else gettext("among people with no site recorded"))
+        words = {"kind": self.kind.words, "where": where, "count": self.at_site}
         if self.at_site == 0:
-            said = f"No {self.kind.words} supporter is available {where}"
+            said = gettext("No %(kind)s supporter is available %(where)s") % words
         elif self.at_site == 1:
-            said = f"Only one {self.kind.words} supporter is available {where}"
+            said = gettext("Only one %(kind)s supporter is available %(where)s") % words
         else:
-            said = f"Only {self.at_site} {self.kind.words} supporters are available {where}"
-        other = "none" if not self.elsewhere else f"{self.elsewhere}"
-        return f"{said} ({other} at other sites)."
+            said = gettext("Only %(count)s %(kind)s supporters are available %(where)s") % words
+        other = gettext("none") if not self.elsewhere else str(self.elsewhere)
+        return gettext("%(finding)s (%(other)s at other sites).") % {"finding": said, "other": other}
 
 
 def site_label(site: str) -> str:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count
+from django.utils.formats import number_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from peersupport.composition.coverage import Finding, PopulationGroup, hard_to_match
 from peersupport.lib.suppression import Cell, suppress_column
@@ -43,30 +46,37 @@ GAP_RATIO = 0.5
 # Free-text dimensions (specialty, department, site) show this many groups, the largest first;
 # the rest are counted together.
 MAX_GROUPS = 20
-NOT_RECORDED = "Not recorded"
-NOT_GIVEN = "Not given"
-NONE_ON_TEAM = "None on the team"
-UNDER_HALF = "Under half the population's share"
+NOT_RECORDED = gettext_lazy("Not recorded")
+NOT_GIVEN = gettext_lazy("Not given")
+NONE_ON_TEAM = gettext_lazy("None on the team")
+UNDER_HALF = gettext_lazy("Under half the population's share")
+# The roster's rank words (`roster.models.RANK_LABELS`), as the composition shows them.
+RANKS: dict[int, "StrOrPromise"] = {1: gettext_lazy("trainee"), 2: gettext_lazy("junior"),
+                                    3: gettext_lazy("established"), 4: gettext_lazy("senior"),
+                                    5: gettext_lazy("chief / leader")}
 
 
 @dataclass(frozen=True)
 class Dimension:
     field: str
-    title: str
+    title: "StrOrPromise"
     # The fixed choices in order (value, label); None for free text (largest groups first).
     choices: "tuple[tuple[str, StrOrPromise], ...] | None"
     self_identified: bool = False
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("role_type", "Professional role", tuple(RoleType.choices)),
-    Dimension("specialty", "Specialty", None),
-    Dimension("department", "Department", None),
-    Dimension("site", "Site", None),
-    Dimension("rank", "Rank", tuple((str(rank), f"{rank} – {label}") for rank, label in RANK_LABELS.items())),
-    Dimension("gender", "Gender", tuple(Gender.choices), self_identified=True),
-    Dimension("race_ethnicity", "Race and ethnicity", tuple(RaceEthnicity.choices), self_identified=True),
-    Dimension("age_band", "Age band", tuple(AgeBand.choices), self_identified=True),
+    Dimension("role_type", gettext_lazy("Professional role"), tuple(RoleType.choices)),
+    Dimension("specialty", gettext_lazy("Specialty"), None),
+    Dimension("department", gettext_lazy("Department"), None),
+    Dimension("site", gettext_lazy("Site"), None),
+    Dimension("rank", gettext_lazy("Rank"),
+              tuple((str(rank), format_lazy("{} – {}", rank, RANKS.get(rank, label)))
+                    for rank, label in RANK_LABELS.items())),
+    Dimension("gender", gettext_lazy("Gender"), tuple(Gender.choices), self_identified=True),
+    Dimension("race_ethnicity", gettext_lazy("Race and ethnicity"), tuple(RaceEthnicity.choices),
+              self_identified=True),
+    Dimension("age_band", gettext_lazy("Age band"), tuple(AgeBand.choices), self_identified=True),
 )
 
 
@@ -79,6 +89,8 @@ class Row:
     population_share: str
     # Words when the team falls short of the population here ("" otherwise).
     gap: str
+    # A group of its own (not the "not recorded" row, nor the largest groups' "all other" row).
+    named: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,12 +117,15 @@ class Composition:
         return [(table.title, row) for table in self.tables for row in table.gaps]
 
 
-def team_people() -> PersonQuerySet:
-    return Person.objects.filter(active=True, supporter__status=SupporterStatus.ACTIVE)
+def team_people(program: ProgramSettings) -> PersonQuerySet:
+    """The program's active supporters (a supporter's program is their person's)."""
+    return Person.objects.filter(program_id=program.program_id or 0, active=True,
+                                 supporter__status=SupporterStatus.ACTIVE)
 
 
 def served_people(program: ProgramSettings) -> PersonQuerySet:
-    return Person.objects.referable(program.served_role_types)
+    """The program's people in the roles it serves."""
+    return Person.objects.referable(program.served_role_types).filter(program_id=program.program_id or 0)
 
 
 def _key(value: object) -> str:
@@ -174,16 +189,16 @@ def _gap(team: Cell, team_total: Cell, population: Cell, population_total: Cell,
     if population_share < GAP_MIN_POPULATION_SHARE:
         return ""
     if team.value == 0:
-        return NONE_ON_TEAM
+        return str(NONE_ON_TEAM)
     fair_share = team_total.value * population_share * GAP_RATIO
     if team.value is None:
-        return UNDER_HALF if threshold <= fair_share else ""
-    return UNDER_HALF if team.value < fair_share else ""
+        return str(UNDER_HALF) if threshold <= fair_share else ""
+    return str(UNDER_HALF) if team.value < fair_share else ""
 
 
 def _groups(dimension: Dimension, team: Counter[str], population: Counter[str]) -> list[tuple[str, str, bool]]:
     """(label, key, may be a gap) per row in the table's order, the blank ("") row last."""
-    blank = NOT_GIVEN if dimension.self_identified else NOT_RECORDED
+    blank = str(NOT_GIVEN if dimension.self_identified else NOT_RECORDED)
     if dimension.choices is not None:
         rows = [(str(label), value, value != PREFER_NOT_TO_SAY) for value, label in dimension.choices]
     else:
@@ -200,17 +215,21 @@ def composition_table(dimension: Dimension, team: Counter[str], population: Coun
     team_counts: list[int] = []
     population_counts: list[int] = []
     may_gap: list[bool] = []
+    keys: list[str] = []
     named = [g for g in groups if g[1] != ""]
     if dimension.choices is None and len(named) > MAX_GROUPS:
         rest = named[MAX_GROUPS:]
         named = named[:MAX_GROUPS]
-        groups = [*named, (f"All other {len(rest):,} groups", "\x00rest", False), groups[-1]]
+        others = ngettext("All other %(count)s group", "All other %(count)s groups", len(rest)) % {
+            "count": number_format(len(rest), force_grouping=True)}
+        groups = [*named, (others, "\x00rest", False), groups[-1]]
         team["\x00rest"] = sum(team[key] for _, key, _ in rest)
         population["\x00rest"] = sum(population[key] for _, key, _ in rest)
     for label, key, gap_possible in groups:
         if key == "" and not team[key] and not population[key]:
             continue  # no blanks: no "not recorded" row
         labels.append(label)
+        keys.append(key)
         team_counts.append(team[key])
         population_counts.append(population[key])
         may_gap.append(gap_possible)
@@ -225,20 +244,20 @@ def composition_table(dimension: Dimension, team: Counter[str], population: Coun
             population_share=_share(population_cell, population_total_cell, threshold),
             gap=_gap(team_cell, team_total_cell, population_cell, population_total_cell, threshold)
             if gap_possible else "",
+            named=key not in ("", "\x00rest"),
         )
-        for label, team_cell, population_cell, gap_possible in zip(
-            labels, team_cells, population_cells, may_gap, strict=True)
+        for label, key, team_cell, population_cell, gap_possible in zip(
+            labels, keys, team_cells, population_cells, may_gap, strict=True)
     ]
-    return Table(title=dimension.title, rows=rows, team_total=team_total_cell,
+    return Table(title=str(dimension.title), rows=rows, team_total=team_total_cell,
                  population_total=population_total_cell, self_identified=dimension.self_identified)
 
 
-def team_composition(program: ProgramSettings | None = None,
-                     dimensions: Iterable[Dimension] = DIMENSIONS) -> Composition:
-    program = program or ProgramSettings.current()
+def team_composition(program: ProgramSettings, dimensions: Iterable[Dimension] = DIMENSIONS) -> Composition:
+    """The program's team beside the program's served population, at the program's threshold."""
     threshold = program.small_count_threshold
     dimensions = list(dimensions)
-    team, team_total = _counts(team_people(), dimensions)
+    team, team_total = _counts(team_people(program), dimensions)
     population, population_total = _counts(served_people(program), dimensions)
     tables = [
         composition_table(dimension, team[dimension.field], population[dimension.field], team_total,

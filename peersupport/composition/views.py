@@ -20,12 +20,12 @@ class FewerThanForm(forms.Form):
     )
 
 
-@role_required(PROGRAM_STAFF | {Role.LEADER}, "Only the program's staff and leadership see the team's composition.")
+@role_required(PROGRAM_STAFF | {Role.LEADER}, _("Only the program's staff and leadership see the team's composition."))
 @require_GET
 def composition(request: SignedInRequest) -> HttpResponse:
-    """The team beside the people it serves, in counts only; and, for program staff, which kinds
-    of peer the team cannot match well at each site."""
-    program = ProgramSettings.current()
+    """The user's program's team beside the people it serves, in counts only; and, for program
+    staff, which kinds of peer the team cannot match well at each site."""
+    program = ProgramSettings.for_program(request.user.program_pk)
     context: dict[str, object] = {"composition": team_composition(program)}
     if request.user.role in PROGRAM_STAFF:
         # A number that is not one is said under the field, and the page shows the default.

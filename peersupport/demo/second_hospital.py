@@ -20,12 +20,15 @@ from peersupport.accounts.services import user_add
 from peersupport.cases.models import Case
 from peersupport.cases.services import case_assign
 from peersupport.demo import data
+from peersupport.feedback.demo import demo_feedback
 from peersupport.matching.selectors import suggestions_for_case
 from peersupport.meetings.services import MeetingInput, meeting_schedule
+from peersupport.planner.demo import demo_planner
 from peersupport.program.models import Program
 from peersupport.program.services import program_create, program_site_set
 from peersupport.publicity.demo import demo_publicity
 from peersupport.referrals.services import ReferralInput, referral_create
+from peersupport.reports.models import DeckSettings
 from peersupport.resources.services import ResourceInput, resource_create
 from peersupport.roster.models import Person, Supporter
 from peersupport.roster.services import PersonInput, SupporterInput, person_upsert, supporter_upsert
@@ -124,6 +127,7 @@ def demo_second_hospital(rng: random.Random, now: datetime, taken_names: set[str
     shared.save(update_fields=["shared_across_programs"])
     del waiting  # waits in the Lakeside director's queue
     _team_life(director, supporters, now)
+    _leadership(program, director, now)
     return SecondHospital(program=program, logins=[director, admin, supporter_login], people=len(people), cases=2)
 
 
@@ -203,3 +207,16 @@ def _refer(director: User, peer: Person, category: str, summary: str, now: datet
         category=category, occurred_on=timezone.localdate(now) - timedelta(days=1), summary=summary,
         involved_employee_ids=[peer.employee_id], source="leader"))
     return Case.objects.get(referral=referral)
+
+
+# Lakeside's own figures for leadership: its planner assumptions, a year of its peers' feedback
+# (a few answers a month, so its report shows "<11" where Riverside's shows counts) and its deck.
+LAKESIDE_FEEDBACK_PER_MONTH = 3
+LAKESIDE_OTHER_COSTS_PER_YEAR = 12_000
+
+
+def _leadership(program: Program, director: User, now: datetime) -> None:
+    demo_planner(director=director)
+    demo_feedback(seed=data.SEED + 2, now=now, program_id=program.pk, per_month=LAKESIDE_FEEDBACK_PER_MONTH)
+    DeckSettings.objects.update_or_create(program=program, defaults={
+        "program_name": f"{HOSPITAL} Peer Support Program", "other_costs_per_year": LAKESIDE_OTHER_COSTS_PER_YEAR})

@@ -168,7 +168,7 @@ def demo_load(now: datetime | None = None) -> DemoResult:
         demo_debriefs(director=users["director"], now=now)
         demo_recruitment(director=users["director"], administrator=users["admin"], now=now)
         demo_planner(director=users["director"])
-        demo_feedback(seed=data.SEED, now=now)
+        demo_feedback(seed=data.SEED, now=now, program_id=Program.default().pk)
         demo_publicity(director=users["director"], administrator=users["admin"], now=now)
         # The health system's second hospital, a program of its own (demo/second_hospital.py).
         lakeside = demo_second_hospital(random.Random(data.SEED + 1), now, roster.names)  # nosec B311

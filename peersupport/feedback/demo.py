@@ -34,6 +34,14 @@ def _pool(counts: dict[str, int], rng: random.Random) -> list[str]:
     return values
 
 
+def _scaled(counts: dict[str, int], scale: float, total: int) -> dict[str, int]:
+    """The mix for a smaller program: each count scaled, the first choice taking what rounding left."""
+    scaled = {value: round(count * scale) for value, count in counts.items()}
+    first = next(iter(scaled))
+    scaled[first] += total - sum(scaled.values())
+    return scaled
+
+
 def _months(today: date) -> list[date]:
     period = past_twelve_months(today)
     months, day = [], period.start
@@ -43,15 +51,18 @@ def _months(today: date) -> list[date]:
     return months
 
 
-def demo_feedback(*, seed: int, now: datetime) -> int:
-    """A hundred and twenty answers, ten a month over the past twelve months; returns the count."""
+def demo_feedback(*, seed: int, now: datetime, program_id: int, per_month: int = PER_MONTH) -> int:
+    """Answers to the program's peers' feedback, `per_month` a month over the past twelve months (a
+    hundred and twenty by default); returns the count."""
     rng = random.Random(seed)  # the same demo every time; nothing secret is drawn  # nosec B311
     months = _months(timezone.localdate(now))
-    total = PER_MONTH * len(months)
-    helped, recommend, timely = _pool(HELPED, rng), _pool(RECOMMEND, rng), _pool(TIMELY, rng)
+    total = per_month * len(months)
+    scale = per_month / PER_MONTH
+    helped, recommend, timely = (_pool(_scaled(counts, scale, total), rng) for counts in (HELPED, RECOMMEND, TIMELY))
     categories = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()), k=total)
     answers = [
-        FeedbackAnswer(month=months[index // PER_MONTH], category=categories[index], timely=timely[index],
+        FeedbackAnswer(program_id=program_id, month=months[index // per_month], category=categories[index],
+                       timely=timely[index],
                        helped=helped[index], recommend=recommend[index])
         for index in range(total)
     ]

@@ -1,11 +1,13 @@
 """What peers tell the program, anonymously, after their case closes.
 
-An answer holds the month it was given, the event's category and the choices made: no case, no
-person, no link, no exact time. Its key is random (not a counter), so the order in which answers
-arrived, which the time a link was used would give away, cannot be read from the keys either.
+An answer holds the month it was given, the event's category, the program (hospital) whose case it
+was and the choices made: no case, no person, no link, no exact time. Its key is random (not a
+counter), so the order in which answers arrived, which the time a link was used would give away,
+cannot be read from the keys either.
 """
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,9 @@ class FeedbackAnswer(models.Model):
     """One peer's answers to the feedback questions."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The program of the closed case (its hospital, as many peers share it as its cases): whose
+    # reports count the answer. Carried by the feedback link, never the case itself.
+    program = models.ForeignKey("program.Program", on_delete=models.PROTECT, related_name="+")
     # The first day of the month the answer was given; never the day or the time.
     month = models.DateField()
     category = models.CharField(max_length=30, choices=Category.choices)
@@ -48,10 +53,20 @@ class FeedbackAnswer(models.Model):
     recommend = models.CharField(max_length=20, choices=Recommend.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["month"])]
+        indexes = [models.Index(fields=["month"]),
+                   # A program's answers of a period (the report).
+                   models.Index(fields=["program", "month"], name="feedback_program_month_idx")]
 
     def __str__(self) -> str:
         return f"Feedback from {self.month:%B %Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.program_id is None:
+            # An answer with no program named is the default program's (one-program installations).
+            from peersupport.program.models import Program  # the program app reads the roster, not feedback
+
+            self.program_id = Program.default().pk
+        super().save(*args, **kwargs)
 
 
 class UsefulResource(models.Model):

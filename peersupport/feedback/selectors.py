@@ -1,7 +1,9 @@
 """The feedback report: counts per answer per question for a period, small counts hidden.
 
-Every figure is an aggregate of answers that name no one (see `models.py`), and each question's
-column is suppressed like every other figure the program shows (`lib/suppression.py`).
+Every figure is an aggregate of answers that name no one (see `models.py`). Each program sees its
+own answers (those of its cases); the system leader sees every program's and all of them together.
+Every program's figures and the combined ones are suppressed as one problem, like the report tables
+(`reports.suppression`): small counts hidden, and whatever would let one be worked out.
 """
 
 import re
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from peersupport.feedback.models import HELPED, FeedbackAnswer, Helped, Recommend, Timely, UsefulResource
 from peersupport.lib.errors import InvalidInput
 from peersupport.lib.i18n import Text
-from peersupport.lib.suppression import Cell, suppress_column
+from peersupport.lib.suppression import Cell
 from peersupport.program.models import ProgramSettings
 from peersupport.reports.rates import rate
+from peersupport.reports.suppression import Problem, suppress
+from peersupport.reports.tables import combined_threshold, program_thresholds
 from peersupport.resources.models import ResourceCategory
 
 NONE_LABEL = _("None of them")
@@ -123,15 +127,99 @@ class FeedbackReport:
     helped_percent: int | None
 
 
-def _column(key: str, title: Text, labels: list[tuple[str, Text]], counts: dict[str, int], total: int,
-            threshold: int, *, several: bool = False) -> Question:
-    cells, total_cell = suppress_column([counts.get(value, 0) for value, _ in labels], total, threshold)
-    return Question(key, title, [Row(label, cell) for (_, label), cell in zip(labels, cells, strict=True)],
-                    total_cell, several)
+# The questions with one answer each: (key, title, choices), in the report's order.
+SINGLE = (
+    ("timely", _("Did we reach out at a good time?"), Timely),
+    ("helped", _("Did it help?"), Helped),
+    ("recommend", _("Would they recommend the program to a colleague?"), Recommend),
+)
+USEFUL_TITLE = _("Which resources were useful?")
+# An answer's place among the atoms: (program id, timely, helped, recommend, found a resource useful).
+AnswerAtom = tuple[int, str, str, str, bool]
+# A useful-resource mark's: (program id, kind of resource).
+MarkAtom = tuple[int, str]
 
 
-def _counts(answers: QuerySet[FeedbackAnswer], field: str) -> dict[str, int]:
-    return dict(answers.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n"))
+@dataclass(frozen=True)
+class FeedbackScope:
+    """Whose answers: one program's (its id) or every program's together (None), at a threshold."""
+
+    program_id: int | None
+    threshold: int
+
+
+class _Figures:
+    """The period's answers of every program as one suppression problem (`reports.suppression`):
+    each program's figures and the figures across programs are published from the same counts, so
+    they are hidden together, each at its own threshold (a program's, or the largest for the
+    combined), and no figure of one can be worked out from the others by subtraction."""
+
+    def __init__(self, answers: dict[AnswerAtom, int], marks: dict[MarkAtom, int], scopes: list[FeedbackScope]):
+        self.answers = sorted(answers.items())
+        self.marks = sorted(marks.items())
+        self.counts = [n for _, n in self.answers] + [n for _, n in self.marks]
+        self.index: dict[frozenset[int], int] = {}
+        self.aggregates: list[frozenset[int]] = []
+        self.thresholds: list[int] = []
+        for scope in scopes:
+            for key, _title, choices in SINGLE:
+                position = 1 + [k for k, _t, _c in SINGLE].index(key)
+                for value in choices.values:
+                    self._add(self._answers(scope, lambda atom, v=value, p=position: atom[p] == v), scope)
+            self._add(self._answers(scope, lambda atom: True), scope)
+            for kind in ResourceCategory.values:
+                self._add(self._marks(scope, kind), scope)
+            self._add(self._answers(scope, lambda atom: not atom[4]), scope)
+        problem = Problem(counts=self.counts, aggregates=self.aggregates, threshold=max(
+            (scope.threshold for scope in scopes), default=0), thresholds=self.thresholds)
+        self.hidden = suppress(problem) if self.aggregates else set()
+
+    def _answers(self, scope: FeedbackScope, test: Any) -> frozenset[int]:
+        return frozenset(i for i, (atom, _) in enumerate(self.answers)
+                         if (scope.program_id is None or atom[0] == scope.program_id) and test(atom))
+
+    def _marks(self, scope: FeedbackScope, kind: str) -> frozenset[int]:
+        first = len(self.answers)
+        return frozenset(first + i for i, (atom, _) in enumerate(self.marks)
+                         if (scope.program_id is None or atom[0] == scope.program_id) and atom[1] == kind)
+
+    def _add(self, atoms: frozenset[int], scope: FeedbackScope) -> None:
+        """An aggregate that may be published (a zero is always shown, so it is left out); one
+        published in several places takes the largest of their thresholds."""
+        if not atoms:
+            return
+        if atoms in self.index:
+            i = self.index[atoms]
+            self.thresholds[i] = max(self.thresholds[i], scope.threshold)
+            return
+        self.index[atoms] = len(self.aggregates)
+        self.aggregates.append(atoms)
+        self.thresholds.append(scope.threshold)
+
+    def cell(self, atoms: frozenset[int], threshold: int) -> Cell:
+        if not atoms:
+            return Cell(0, "0")
+        if self.index[atoms] in self.hidden:
+            return Cell(None, f"<{threshold}")
+        value = sum(self.counts[i] for i in atoms)
+        return Cell(value, f"{value:,}")
+
+    def report(self, period: Period, scope: FeedbackScope) -> "FeedbackReport":
+        threshold = scope.threshold
+        total_atoms = self._answers(scope, lambda atom: True)
+        total = self.cell(total_atoms, threshold)
+        questions = []
+        for position, (key, title, choices) in enumerate(SINGLE, start=1):
+            rows = [Row(label, self.cell(self._answers(scope, lambda atom, v=value, p=position: atom[p] == v),
+                                         threshold)) for value, label in choices.choices]
+            questions.append(Question(key, title, rows, total))
+        useful = [Row(label, self.cell(self._marks(scope, kind), threshold))
+                  for kind, label in ResourceCategory.choices]
+        useful.append(Row(NONE_LABEL, self.cell(self._answers(scope, lambda atom: not atom[4]), threshold)))
+        questions.append(Question("useful", USEFUL_TITLE, useful, total, several=True))
+        answers = sum(self.counts[i] for i in total_atoms)
+        return FeedbackReport(period, threshold, answers, questions,
+                              _helped_share(questions[1], answers, threshold))
 
 
 def _helped_share(helped: Question, answers: int, threshold: int) -> int | None:
@@ -145,21 +233,34 @@ def _helped_share(helped: Question, answers: int, threshold: int) -> int | None:
     return rate(said_helped, answers, threshold)
 
 
-def feedback_report(period: Period, program: ProgramSettings | None = None) -> FeedbackReport:
-    threshold = (program or ProgramSettings.current()).small_count_threshold
-    answers = FeedbackAnswer.objects.filter(month__gte=period.start, month__lt=period.end)
-    total = answers.count()
-    marks = UsefulResource.objects.filter(answer__month__gte=period.start, answer__month__lt=period.end)
-    useful = dict(marks.values_list("category").annotate(n=Count("pk")).order_by().values_list("category", "n"))
-    useful["none"] = answers.filter(useful__isnull=True).count() if total else 0
-    helped = _column("helped", _("Did it help?"), list(Helped.choices), _counts(answers, "helped"), total, threshold)
-    questions = [
-        _column("timely", _("Did we reach out at a good time?"), list(Timely.choices), _counts(answers, "timely"),
-                total, threshold),
-        helped,
-        _column("recommend", _("Would they recommend the program to a colleague?"), list(Recommend.choices),
-                _counts(answers, "recommend"), total, threshold),
-        _column("useful", _("Which resources were useful?"), [*ResourceCategory.choices, ("none", NONE_LABEL)],
-                useful, total, threshold, several=True),
-    ]
-    return FeedbackReport(period, threshold, total, questions, _helped_share(helped, total, threshold))
+def feedback_reports(period: Period, scopes: list[FeedbackScope] | None = None) -> list[FeedbackReport]:
+    """The report of each scope for the period (every program's and the combined when no scope is
+    given), suppressed together with every program's and the combined figures (`_Figures`): two
+    grouped queries, whatever the number of answers."""
+    thresholds = dict(program_thresholds())
+    every = [FeedbackScope(int(pk), threshold) for pk, threshold in thresholds.items()]
+    every.append(FeedbackScope(None, combined_threshold(tuple(thresholds.items()))))
+    in_period = FeedbackAnswer.objects.filter(month__gte=period.start, month__lt=period.end)
+    answers: dict[AnswerAtom, int] = {
+        (program_id, timely, helped, recommend, found): n
+        for program_id, timely, helped, recommend, found, n in in_period.annotate(
+            found=Exists(UsefulResource.objects.filter(answer=OuterRef("pk")))).order_by()
+        .values("program_id", "timely", "helped", "recommend", "found").annotate(n=Count("pk"))
+        .values_list("program_id", "timely", "helped", "recommend", "found", "n")}
+    marks: dict[MarkAtom, int] = dict(
+        ((program_id, category), n) for program_id, category, n in UsefulResource.objects.filter(
+            answer__month__gte=period.start, answer__month__lt=period.end).order_by()
+        .values("answer__program_id", "category").annotate(n=Count("pk"))
+        .values_list("answer__program_id", "category", "n"))
+    # A scope asked for at its own threshold (a test's what-if) joins the problem as it is.
+    wanted = scopes if scopes is not None else every
+    figures = _Figures(answers, marks, [*every, *(scope for scope in wanted if scope not in every)])
+    return [figures.report(period, scope) for scope in wanted]
+
+
+def feedback_report(period: Period, program_id: int | None = None, threshold: int | None = None) -> FeedbackReport:
+    """One program's report (its id; None: the default program's), at its threshold (or the one
+    given: a test's what-if)."""
+    program = ProgramSettings.for_program(program_id)
+    scope = FeedbackScope(program.program_id, threshold or program.small_count_threshold)
+    return feedback_reports(period, [scope])[0]

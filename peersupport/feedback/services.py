@@ -22,6 +22,7 @@ from peersupport.lib.i18n import in_language_of, link_in_language_of
 from peersupport.notifications.emails import first_name, render_plain_text
 from peersupport.notifications.models import OutboxMessage
 from peersupport.notifications.services import outbox_enqueue
+from peersupport.program.models import Program
 from peersupport.referrals.models import Category
 from peersupport.resources.models import ResourceCategory
 from peersupport.support.links import TAMPERED, LinkRefused, kind_url, link_was_used, open_link, sign_link, use_link
@@ -40,8 +41,10 @@ class FeedbackInput:
     useful: list[str]
 
 
-def feedback_token(category: str) -> str:
-    return sign_link(FEEDBACK, {"k": category})
+def feedback_token(category: str, program_id: int) -> str:
+    """The link's payload: the event's category and the case's program (whose report counts the
+    answer), nothing that names the case or the peer."""
+    return sign_link(FEEDBACK, {"k": category, "p": program_id})
 
 
 def feedback_invite(*, case: Case) -> OutboxMessage | None:
@@ -53,7 +56,7 @@ def feedback_invite(*, case: Case) -> OutboxMessage | None:
     peer = case.peer
     if peer is None or not peer.email:
         return None
-    url = link_in_language_of(kind_url(FEEDBACK, feedback_token(case.referral.category)), peer)
+    url = link_in_language_of(kind_url(FEEDBACK, feedback_token(case.referral.category, case.program_id)), peer)
     with in_language_of(peer):
         context = {"peer_first_name": first_name(peer.name), "feedback_url": url, "link_days": FEEDBACK_LINK_DAYS,
                    "program_page": link_in_language_of(f"{settings.SITE_URL}/support/", peer)}
@@ -63,15 +66,26 @@ def feedback_invite(*, case: Case) -> OutboxMessage | None:
     return outbox_enqueue(kind=FEEDBACK_INVITATION, to=peer.email, subject=subject, body=body, case=case)
 
 
-def feedback_link_category(token: str) -> str:
-    """The event category a link carries; LinkRefused(TAMPERED, EXPIRED or USED) if it may not be used."""
+def feedback_link(token: str) -> tuple[str, int]:
+    """The event category and the program a link carries; LinkRefused(TAMPERED, EXPIRED or USED) if
+    it may not be used. A link sent before programs carries none: the default program's."""
     payload = open_link(FEEDBACK, token)
     category = payload.get("k")
     if not isinstance(category, str) or category not in Category.values:
         raise LinkRefused(TAMPERED)
+    program_id = payload.get("p")
+    if program_id is not None and (not isinstance(program_id, int) or isinstance(program_id, bool)):
+        raise LinkRefused(TAMPERED)
     if link_was_used(payload["n"]):
         raise LinkRefused(LINK_USED)
-    return category
+    if program_id is None or not Program.objects.filter(pk=program_id).exists():
+        program_id = Program.default().pk
+    return category, program_id
+
+
+def feedback_link_category(token: str) -> str:
+    """The event category a link carries (see `feedback_link`)."""
+    return feedback_link(token)[0]
 
 
 def _check(data: FeedbackInput) -> None:
@@ -102,13 +116,13 @@ def feedback_answer(*, token: str, data: FeedbackInput) -> FeedbackAnswer:
     same link at once, one is kept); InvalidInput, with nothing kept, for an answer out of the
     choices.
     """
-    category = feedback_link_category(token)
+    category, program_id = feedback_link(token)
     _check(data)
     nonce = open_link(FEEDBACK, token)["n"]
     with transaction.atomic():
         use_link(FEEDBACK, nonce)
         answer = FeedbackAnswer.objects.create(
-            month=month_of(timezone.localdate()), category=category,
+            program_id=program_id, month=month_of(timezone.localdate()), category=category,
             timely=data.timely, helped=data.helped, recommend=data.recommend,
         )
         UsefulResource.objects.bulk_create(

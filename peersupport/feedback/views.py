@@ -4,15 +4,23 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.feedback.forms import FeedbackForm
-from peersupport.feedback.selectors import default_period, feedback_report, parse_period, period_choices
+from peersupport.feedback.selectors import (
+    FeedbackScope,
+    default_period,
+    feedback_reports,
+    parse_period,
+    period_choices,
+)
 from peersupport.feedback.services import feedback_answer, feedback_link_category
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput
+from peersupport.reports.scope import report_scopes
 from peersupport.support.links import TAMPERED, LinkRefused
 from peersupport.support.pages import public_crisis
 
@@ -56,10 +64,13 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/thanks.html", public_crisis())
 
 
-@role_required({Role.DIRECTOR, Role.LEADER}, "Only the program director and leadership see the peers' feedback.")
+@role_required({Role.DIRECTOR, Role.LEADER, Role.SYSTEM_LEADER},
+               gettext_lazy("Only the program director and leadership see the peers' feedback."))
 @require_GET
 def report(request: SignedInRequest) -> HttpResponse:
-    """Counts per answer per question for a year, a quarter or a month; small counts hidden."""
+    """Counts per answer per question for a year, a quarter or a month; small counts hidden. A
+    program's director and leadership see their own program's answers; the system leader sees
+    every program's, and all of them together."""
     today = timezone.localdate()
     choices = period_choices(today)
     status = 200
@@ -72,5 +83,9 @@ def report(request: SignedInRequest) -> HttpResponse:
         except InvalidInput as exc:
             error, status = exc.detail, InvalidInput.status
     field = forms.Select(choices=choices).render("period", period.value, attrs={"id": "id_period"})
+    scopes = report_scopes(request.user)
+    found = feedback_reports(period, [FeedbackScope(scope.program_id, scope.threshold) for scope in scopes])
+    reports = [(scope.name, found_report) for scope, found_report in zip(scopes, found, strict=True)]
     return render(request, "feedback/report.html",
-                  {"report": feedback_report(period), "period_field": field, "period_error": error}, status=status)
+                  {"reports": reports, "several": len(reports) > 1, "period_field": field, "period_error": error},
+                  status=status)

@@ -14,7 +14,7 @@ DEMO_RATES: dict[str, float] = {
 
 
 def demo_planner(*, director: User) -> None:
-    settings = PlannerSettings.current()
+    settings = PlannerSettings.for_program(director.program_pk)
     planner_settings_update(actor=director, data=PlannerSettingsInput(
         rates=DEMO_RATES, encounters_per_case=1.5, minutes_per_encounter=settings.minutes_per_encounter,
         case_days=30, available_percent=settings.available_percent,

@@ -28,8 +28,9 @@ def default_rates() -> dict[str, float]:
 
 
 class PlannerSettings(models.Model):
-    """The planner's assumptions; one row, edited by the director."""
+    """A program's planner assumptions; one row per program, edited by its director."""
 
+    program = models.OneToOneField("program.Program", on_delete=models.CASCADE, related_name="planner_settings")
     rates = models.JSONField(default=default_rates)
     encounters_per_case = models.FloatField(default=DEFAULT_ENCOUNTERS_PER_CASE)
     minutes_per_encounter = models.PositiveSmallIntegerField(default=DEFAULT_MINUTES_PER_ENCOUNTER)
@@ -46,8 +47,9 @@ class PlannerSettings(models.Model):
         return "Planner settings"
 
     @classmethod
-    def current(cls) -> "PlannerSettings":
-        settings, _ = cls.objects.get_or_create(pk=1)
+    def for_program(cls, program_id: int) -> "PlannerSettings":
+        """The program's assumptions (made with the defaults on first use)."""
+        settings, _ = cls.objects.get_or_create(program_id=program_id)
         return settings
 
     def effective_rates(self) -> dict[str, float]:

@@ -42,6 +42,7 @@ class PlannerSettingsInput:
 
 
 def planner_settings_update(*, actor: User, data: PlannerSettingsInput) -> PlannerSettings:
+    """The actor's program's assumptions, changed (a director's: each program plans for itself)."""
     unknown = [role for role in data.rates if role not in DEFAULT_RATES]
     if unknown:
         raise InvalidInput(_("Unknown professional role %(role)s.") % {"role": repr(unknown[0])})
@@ -54,7 +55,8 @@ def planner_settings_update(*, actor: User, data: PlannerSettingsInput) -> Plann
             raise InvalidInput(_("%(field)s must be between %(low)s and %(high)s.")
                                % {"field": LABELS[name], "low": f"{low:g}", "high": f"{high:g}"})
     with transaction.atomic():
-        settings = PlannerSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        PlannerSettings.for_program(actor.program_pk)
+        settings = PlannerSettings.objects.select_for_update().get(program_id=actor.program_pk)
         settings.rates = {**settings.effective_rates(), **{k: float(v) for k, v in data.rates.items()}}
         for name in NUMBER_BOUNDS:
             setattr(settings, name, getattr(data, name))

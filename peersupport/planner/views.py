@@ -20,26 +20,28 @@ PLANNERS = {Role.DIRECTOR, Role.LEADER}
 MAX_GAPS = 30
 
 
-def served_now() -> str:
+def served_now(program_id: int) -> str:
     """The smallest choice that covers whom the program serves today: the page starts there."""
-    served = set(ProgramSettings.current().served_role_types)
+    served = set(ProgramSettings.for_program(program_id).served_role_types)
     return next((key for key, (_, roles) in CHOICES.items() if served <= set(roles)), "care_team")
 
 
 @role_required(PLANNERS, gettext_lazy("Only the program director and leadership use the planner."))
 @require_GET
 def planner(request: SignedInRequest) -> HttpResponse:
-    """The load each choice of whom to serve brings. The director also sees where the team falls
+    """The load each choice of whom to serve brings, for the user's own program (its people, its
+    history, its team). The director also sees where the team falls
     short and which departments to ask for nurse supporters (whom to approach is the director's
     work; leadership sees the program's figures, not its team member by member)."""
-    form = ChoiceForm(request.GET or None, sites=sites(), default_serve=served_now())
+    program_id = request.user.program_pk
+    form = ChoiceForm(request.GET or None, sites=sites(program_id), default_serve=served_now(program_id))
     if form.is_bound and not form.is_valid():
         return render(request, "planner/planner.html", {"form": form}, status=400)
     choice = form.choice() if form.is_bound else Choice(serve=form.default_serve, site="")
     director = request.user.role == Role.DIRECTOR
-    result = planning(choice, with_team_detail=director)
+    result = planning(choice, program_id=program_id, with_team_detail=director)
     lines = [(role_label(line.role), line) for line in result.plan.lines]
-    threshold = ProgramSettings.current().small_count_threshold
+    threshold = ProgramSettings.for_program(program_id).small_count_threshold
     # The team's size is shown to leadership as the team's composition shows it: not when small.
     team_exact = director or result.plan.supporters_now >= threshold
     team_now = str(result.plan.supporters_now) if team_exact else f"<{threshold}"
@@ -53,8 +55,8 @@ def planner(request: SignedInRequest) -> HttpResponse:
 @role_required(PLANNERS, gettext_lazy("Only the program director and leadership use the planner."))
 @require_http_methods(["GET", "POST"])
 def assumptions(request: SignedInRequest) -> HttpResponse:
-    """The planner's assumptions: the director sets them, leadership reads them."""
-    settings = PlannerSettings.current()
+    """The program's planner assumptions: its director sets them, its leadership reads them."""
+    settings = PlannerSettings.for_program(request.user.program_pk)
     may_edit = request.user.role == Role.DIRECTOR
     status = 200
     if request.method == "POST":

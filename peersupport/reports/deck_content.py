@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from peersupport.feedback.selectors import FeedbackReport, feedback_report
 from peersupport.feedback.selectors import parse_period as feedback_period
@@ -27,15 +28,16 @@ from peersupport.reports.tables import TABLES, Result, Value_, table_results
 
 # The figures of the "at a glance" slide: (table, column, what it counts). A table another part
 # of the program renames or drops is left out, not an error.
+# The labels are marked here and translated where the deck lays them out.
 GLANCE = [
-    ("referrals_by_category", "referrals", "Referrals received"),
-    ("referrals_by_category", "reached", "Clinicians the team reached out to"),
-    ("outcomes_by_category", "total", "Clinicians offered support"),
-    ("outcomes_by_category", "accepted", "Clinicians who accepted support"),
-    ("encounters_by_category", "encounters", "Support conversations"),
-    ("encounters_by_category", "minutes", "Minutes of conversation"),
-    ("resources_by_category", "total", "Resources shared with peers"),
-    ("resources_by_category", "connected", "Warm hand-offs to resources"),
+    ("referrals_by_category", "referrals", gettext_noop("Referrals received")),
+    ("referrals_by_category", "reached", gettext_noop("Clinicians the team reached out to")),
+    ("outcomes_by_category", "total", gettext_noop("Clinicians offered support")),
+    ("outcomes_by_category", "accepted", gettext_noop("Clinicians who accepted support")),
+    ("encounters_by_category", "encounters", gettext_noop("Support conversations")),
+    ("encounters_by_category", "minutes", gettext_noop("Minutes of conversation")),
+    ("resources_by_category", "total", gettext_noop("Resources shared with peers")),
+    ("resources_by_category", "connected", gettext_noop("Warm hand-offs to resources")),
 ]
 SUPPORTED = ("outcomes_by_category", "accepted")
 MINUTES = ("encounters_by_category", "minutes")
@@ -123,8 +125,8 @@ def deck_content(period: Period, *, with_team_detail: bool, today: date | None =
     today = today or timezone.localdate()
     program = ProgramSettings.for_program(program_id)
     scope = program.program_id
-    deck = DeckSettings.current()
-    planner = PlannerSettings.current()
+    deck = DeckSettings.for_program(scope or 0)
+    planner = PlannerSettings.for_program(scope or 0)
     previous = period.previous()
     figures: dict[str, TableFigures] = {}
     # The tables by event category (resources: by resource category): a slide each. The same
@@ -138,8 +140,8 @@ def deck_content(period: Period, *, with_team_detail: bool, today: date | None =
               for table, column, label in GLANCE
               for value in [total_of(figures, table, column)] if value is not None]
     glance += _timing_glance(period, previous, program.small_count_threshold, scope)
-    feedback = Feedback(feedback_report(feedback_period(period.slug), program),
-                        feedback_report(feedback_period(previous.slug), program))
+    feedback = Feedback(feedback_report(feedback_period(period.slug), scope),
+                        feedback_report(feedback_period(previous.slug), scope))
     team = team_figures(program, today, with_team_detail=with_team_detail)
     referrals = total_of(figures, *REFERRALS)
     roi = roi_for(figures, period, deck, planner)
@@ -152,8 +154,8 @@ def deck_content(period: Period, *, with_team_detail: bool, today: date | None =
     )
 
 
-TIMING_GLANCE = [("assignment_median_minutes", "Time to assignment (median)"),
-                 ("outreach_median_minutes", "Time to first outreach (median)")]
+TIMING_GLANCE = [("assignment_median_minutes", gettext_noop("Time to assignment (median)")),
+                 ("outreach_median_minutes", gettext_noop("Time to first outreach (median)"))]
 
 
 def _timing_glance(period: Period, previous: Period, threshold: int, program: int | None) -> list[GlanceLine]:

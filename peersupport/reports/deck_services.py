@@ -71,7 +71,8 @@ def deck_settings_update(*, actor: User, data: DeckSettingsInput) -> DeckSetting
             raise InvalidInput(_("%(field)s must be between $%(low)s and $%(high)s.")
                                % {"field": _(LABELS[field]), "low": f"{low:,}", "high": f"{high:,}"})
     with transaction.atomic():
-        settings = DeckSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        # The director's own program's row (each program makes its own case).
+        settings = DeckSettings.objects.select_for_update().get_or_create(program_id=actor.program_pk)[0]
         settings.program_name = name
         for field in MONEY_BOUNDS:
             setattr(settings, field, getattr(data, field))

@@ -22,7 +22,7 @@ from peersupport.cases.models import (
     Response,
     ResponseRecord,
 )
-from peersupport.program.models import ProgramSettings
+from peersupport.program.models import Program, ProgramSettings
 from peersupport.referrals.models import Category, Referral, Source
 from peersupport.reports.models import DeckSettings
 from peersupport.reports.periods import Kind, Period, month_of
@@ -55,8 +55,8 @@ def _at(month: Period, day: int, hour: int) -> datetime:
 def demo_deck(hospital: str) -> None:
     """The demo's case-for-support deck carries the hospital's name on its title slide."""
     # The demo's other costs: a half-time coordinator, the supporters' training days, materials.
-    DeckSettings.objects.update_or_create(pk=1, defaults={"program_name": f"{hospital} Peer Support Program",
-                                                          "other_costs_per_year": DEMO_OTHER_COSTS_PER_YEAR})
+    DeckSettings.objects.update_or_create(program=Program.default(), defaults={
+        "program_name": f"{hospital} Peer Support Program", "other_costs_per_year": DEMO_OTHER_COSTS_PER_YEAR})
 
 
 def demo_reports(*, seed: int, now: datetime, exclude_employee_ids: set[str]) -> int:

@@ -1,10 +1,12 @@
-"""A report table as a CSV or Excel file: the same figures and suppression as the page."""
+"""A report table as a CSV or Excel file: the same figures and suppression as the page, its title,
+column headings, row names and rule in the reader's language (the API keeps its English)."""
 
 import csv
 import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from peersupport.accounts.models import User
@@ -29,24 +31,28 @@ class ExportFile:
 
 
 def _lines(result: Result | MeasureResult) -> list[list[str | int]]:
-    header: list[str | int] = [result.table.title, *[label for _, label in result.table.columns]]
+    header: list[str | int] = [gettext(result.table.title), *[gettext(label) for _key, label in result.table.columns]]
     lines = [header]
     for row in [*result.rows, result.total]:
-        lines.append([row.label, *row.values])
+        lines.append([gettext(row.label), *row.values])
     return lines
 
 
 def _rule(result: Result | MeasureResult) -> str:
     if isinstance(result, MeasureResult):
-        return result.table.rule.format(threshold=result.threshold, mark=result.hidden_mark)
-    return (f"Counts under {result.threshold} and any count that would reveal one show as "
-            f"{result.hidden_mark}.")
+        return gettext(result.table.rule).format(threshold=result.threshold, mark=result.hidden_mark)
+    return gettext("Counts under %(threshold)s and any count that would reveal one show as %(mark)s.") % {
+        "threshold": result.threshold, "mark": result.hidden_mark}
+
+
+def _heading(result: Result | MeasureResult) -> str:
+    return gettext("%(table)s, %(period)s") % {"table": gettext(result.table.title), "period": result.period.label}
 
 
 def _csv(result: Result | MeasureResult) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"{result.table.title}, {result.period.label}. {_rule(result)}"])
+    writer.writerow([f"{_heading(result)}. {_rule(result)}"])
     writer.writerows(_lines(result))
     return out.getvalue().encode("utf-8")
 
@@ -56,7 +62,7 @@ def _xlsx(result: Result | MeasureResult) -> bytes:
     sheet = book.active
     assert sheet is not None  # a new workbook has its first sheet  # nosec B101
     sheet.title = result.table.name[:31]
-    sheet.append([f"{result.table.title}, {result.period.label}"])
+    sheet.append([_heading(result)])
     sheet.append([_rule(result)])
     for line in _lines(result):
         sheet.append(line)

@@ -9,8 +9,21 @@ alternative.
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
 from peersupport.program.models import ProgramSettings
-from peersupport.reports.charts import BAR_AREA, BAR_HEIGHT, GROUP_GAP, LABEL_WIDTH, Bar, Chart, Group
+from peersupport.reports.charts import (
+    BAR_AREA,
+    BAR_HEIGHT,
+    GROUP_GAP,
+    LABEL_WIDTH,
+    Bar,
+    Chart,
+    Group,
+    describe,
+    hidden_text,
+)
 from peersupport.reports.measures import (
     MEASURES,
     TIMING_DIMENSIONS,
@@ -35,7 +48,7 @@ def shown(column: str, value: Value) -> str:
         return hours_and_minutes(value)
     if column.endswith("_percent"):
         return f"{value}%"
-    return f"{value:,}"
+    return number_format(value, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -98,16 +111,15 @@ def timing_chart(current: MeasureResult, previous: MeasureResult) -> Chart:
         bars = []
         for value, is_current in ((current.total.values[index], True), (previous.total.values[index], False)):
             width = round(BAR_AREA * value / top) if isinstance(value, int) else 0
-            text = hours_and_minutes(value) if isinstance(value, int) else f"{value} (hidden)"
+            text = hours_and_minutes(value) if isinstance(value, int) else hidden_text(value)
             bars.append(Bar(y=y, width=width, text=text, text_x=LABEL_WIDTH + width + 6, current=is_current))
             y += BAR_HEIGHT + 2
-        groups.append(Group(label=labels[key], label_y=y - BAR_HEIGHT - 4, bars=bars))
+        groups.append(Group(label=gettext(labels[key]), label_y=y - BAR_HEIGHT - 4, bars=bars))
         y += GROUP_GAP
-    description = "; ".join(f"{g.label}: {g.bars[0].text} in {current.period.label}, "
-                            f"{g.bars[1].text} in {previous.period.label}" for g in groups)
-    return Chart(title=f"Time to assignment and first outreach, all cases, {current.period.label} beside "
-                       f"{previous.period.label}",
-                 description=description + ".", height=y, label_width=LABEL_WIDTH, groups=groups)
+    return Chart(title=gettext("Time to assignment and first outreach, all cases, %(period)s beside %(previous)s")
+                 % {"period": current.period.label, "previous": previous.period.label},
+                 description=describe(groups, current.period.label, previous.period.label), height=y,
+                 label_width=LABEL_WIDTH, groups=groups)
 
 
 def measures_page(period: Period, group: str = "category", program_id: int | None = None,

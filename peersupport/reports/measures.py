@@ -51,8 +51,8 @@ class Measure:
     # How the page shows it: "timing" or "team".
     kind: str
     # The suppression rule in words, for the exports ({threshold}, {mark}).
-    rule: str = ("Minutes from the case opening. A figure behind fewer than {threshold} cases "
-                 "shows as {mark}.")
+    rule: str = gettext_noop("Minutes from the case opening. A figure behind fewer than {threshold} cases "
+                             "shows as {mark}.")
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,9 @@ class Targets:
     outreach_minutes: int  # from the assignment, as the program's setting counts it
 
     @classmethod
-    def current(cls) -> "Targets":
-        program = ProgramSettings.current()
+    def for_program(cls, program_id: int | None) -> "Targets":
+        """The program's targets (None: the default program's, for the tables across programs)."""
+        program = ProgramSettings.current() if program_id is None else ProgramSettings.for_program(program_id)
         return cls(program.assignment_due_hours * 60, program.first_outreach_due_hours * 60)
 
 
@@ -185,7 +186,7 @@ def timing_results(measure: Measure, periods: list[Period], threshold: int, prog
                    targets: Targets | None = None) -> list[MeasureResult]:
     """The timing table for each period, with the same rows (every value seen in any of them)."""
     dimension = TIMING_DIMENSIONS[measure.name]
-    targets = targets or Targets.current()
+    targets = targets or Targets.for_program(program)
     times = times if times is not None else {}
     for period in periods:
         if period not in times:
@@ -238,7 +239,7 @@ def _team_results(measure: Measure, periods: list[Period], threshold: int,
     """One row, the team's; its total is the same (the API's shape has a total)."""
     results = []
     for period in periods:
-        values = team_values(period, threshold)
+        values = team_values(period, threshold, program)
         results.append(MeasureResult(table=measure, period=period, threshold=threshold,
                                      columns=[key for key, _ in measure.columns],
                                      rows=[Row(TEAM_ROW, values)], total=Row("Total", values)))
@@ -249,7 +250,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     *(_timing_measure(name) for name in TIMING_DIMENSIONS),
     Measure(name="team", title=gettext_noop("The team"), description=TEAM_DESCRIPTION, columns=TEAM_COLUMNS,
             compute=_team_results, kind="team",
-            rule="Counts of the program's own team. A rate on fewer than {threshold} shows as {mark}."),
+            rule=gettext_noop("Counts of the program's own team. A rate on fewer than {threshold} shows as {mark}.")),
 ]}
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from peersupport.program.models import Program
+
 
 class SuppressionResult(models.Model):
     """Which figures of one table's year are hidden, for one state of its counts.
@@ -37,9 +39,10 @@ DEFAULT_OTHER_COSTS_PER_YEAR = 0
 
 
 class DeckSettings(models.Model):
-    """The case-for-support deck's assumptions; one row, edited by the director. The director's
-    hours come from the planner's assumptions (`PlannerSettings`), not from here."""
+    """A program's case-for-support deck assumptions; one row per program, edited by its director.
+    The director's hours come from the program's planner assumptions (`PlannerSettings`)."""
 
+    program = models.OneToOneField("program.Program", on_delete=models.CASCADE, related_name="deck_settings")
     program_name = models.CharField(max_length=120, default=DEFAULT_PROGRAM_NAME)
     saving_per_clinician = models.PositiveIntegerField(default=DEFAULT_SAVING_PER_CLINICIAN)
     supporter_hourly_cost = models.PositiveIntegerField(default=DEFAULT_SUPPORTER_HOURLY_COST)
@@ -54,6 +57,11 @@ class DeckSettings(models.Model):
         return "Deck settings"
 
     @classmethod
-    def current(cls) -> "DeckSettings":
-        """The saved row, or the defaults (unsaved: reading the deck writes nothing)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    def for_program(cls, program_id: int) -> "DeckSettings":
+        """The program's saved row, or the defaults under the program's own name (unsaved: reading
+        the deck writes nothing)."""
+        found = cls.objects.filter(program_id=program_id).first()
+        if found is not None:
+            return found
+        name = Program.objects.filter(pk=program_id).values_list("name", flat=True).first()
+        return cls(program_id=program_id, program_name=(name or DEFAULT_PROGRAM_NAME)[:120])

@@ -10,6 +10,8 @@ since an estimate worked out from a hidden count would give the count away.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
+
 WEEKS_A_YEAR = 52
 
 
@@ -61,13 +63,20 @@ class Roi:
     too_few: str
 
 
+# The figures an estimate needs, as the reason for none names them.
+MISSING = {"supported": gettext_lazy("the clinicians supported"), "minutes": gettext_lazy("the conversation minutes"),
+           "referrals": gettext_lazy("the referrals")}
+
+
 def rise_roi(data: RoiInput) -> Roi:
+    """The estimate, or (with a figure hidden) the reason for none, in the active language."""
     supported, minutes, referrals = data.supported, data.minutes, data.referrals
     if supported is None or minutes is None or referrals is None:
-        missing = [name for name, value in (("clinicians supported", supported), ("conversation minutes", minutes),
-                                            ("referrals", referrals)) if value is None]
-        return Roi(data, None, "Too few to estimate: the " + " and the ".join(missing) + " in the period are "
-                   "hidden in the reports (a small count, or one that would reveal a small count).")
+        missing = [str(name) for name, value in ((MISSING["supported"], supported), (MISSING["minutes"], minutes),
+                                                 (MISSING["referrals"], referrals)) if value is None]
+        return Roi(data, None, gettext("Too few to estimate: %(figures)s in the period are hidden in the reports (a "
+                                       "small count, or one that would reveal a small count).")
+                   % {"figures": gettext(" and ").join(missing)})
     supporter_hours = minutes / 60
     director_hours = data.director_base_hours_week * data.weeks + referrals * data.director_minutes_per_referral / 60
     return Roi(data, RoiEstimate(

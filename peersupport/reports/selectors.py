@@ -11,8 +11,11 @@ from django.utils import timezone
 from peersupport.cases.models import Case
 from peersupport.referrals.models import Referral
 from peersupport.reports.charts import Chart, bar_chart
+from peersupport.reports.measure_pages import shown
+from peersupport.reports.measures import MEASURES, Measure
 from peersupport.reports.periods import Kind, Period, month_of
 from peersupport.reports.tables import Result, Table, Value_, table_result, table_results, tables_grouped_by
+from peersupport.reports.team_measures import team_values
 
 if TYPE_CHECKING:
     from peersupport.reports.scope import ReportScope
@@ -69,7 +72,7 @@ def report_sections(period: Period, group: str = "category", program: int | None
 class SideBySide:
     """One table's "Total" row for each program and across programs: the system leader's view."""
 
-    table: Table
+    table: "Table | Measure"
     columns: list[str]
     rows: list[tuple[str, str, list[Value_]]]  # (program's short name, its name, its totals)
     threshold: int
@@ -87,3 +90,17 @@ def side_by_side(period: Period, group: str, scopes: "Sequence[ReportScope]") ->
             threshold=max(result.threshold for _, result in results),
         ))
     return found
+
+
+def team_side_by_side(period: Period, scopes: "Sequence[ReportScope]") -> SideBySide:
+    """The team table of each program and across programs, for the period. The team's counts are
+    shown as they are (they describe the program's own supporters, not the peers); a rate behind
+    fewer than the scope's threshold is hidden (`team_measures`)."""
+    team = MEASURES["team"]
+    columns = [key for key, _ in team.columns]
+    rows: list[tuple[str, str, list[Value_]]] = []
+    for scope in scopes:
+        values = team_values(period, scope.threshold, scope.program_id)
+        rows.append((scope.slug, scope.name, [shown(key, value) for key, value in zip(columns, values, strict=True)]))
+    return SideBySide(table=team, columns=columns, rows=rows,
+                      threshold=max((scope.threshold for scope in scopes), default=0))

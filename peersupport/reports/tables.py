@@ -215,7 +215,7 @@ BY = {"role": ("professional role", "the peer's professional role", ROLES),
       "site": ("site", "the peer's site", [])}
 WHEN_OPENED = " (as the case recorded it when it opened)"
 # The titles the loop below writes, marked for translation: the pages translate a table's title
-# when they show it (the API and the exports keep the English).
+# when they show it, and so do the exports (the API keeps the English).
 PEER_TABLE_TITLES = (
     gettext_noop("Outcomes by professional role"), gettext_noop("Outcomes by department"),
     gettext_noop("Outcomes by site"),

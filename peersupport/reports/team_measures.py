@@ -1,4 +1,4 @@
-"""The team's figures for a period: its size, training current, meetings, on-call coverage.
+"""A program's team figures for a period: its size, training current, meetings, on-call coverage.
 
 These describe the program's own supporters, not the peers they support, so counts are shown
 as they are (a team of 8 is "8"); a rate is shown only when its denominator reaches the
@@ -8,12 +8,16 @@ The roster keeps a supporter's status as it is now, not its history: a period's 
 supporters on the team today (active or paused) who had been trained by the period's end (or
 today, for the period under way). Training dates are history, so "training current" is as it
 stood on that day. On-call teams keep their members as they are now, too.
+
+A supporter's program is their person's. A program's meetings are those its supporters were invited
+to, and its on-call hours those when one of its supporters was on the rota; across programs (the
+system leader's combined view), every supporter, meeting and rota week counts once.
 """
 
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case as When_
-from django.db.models import Count, DateField, F, Max, Min, OuterRef, Q, Subquery, When
+from django.db.models import Count, DateField, F, Max, Min, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -49,8 +53,14 @@ def as_of(period: Period, today: date | None = None) -> date:
     return min(period.end, today or timezone.localdate())
 
 
-def team_training(day: date) -> tuple[int, int]:
-    """(supporters on the team by `day`, of whom with their training current on `day`): one query."""
+def _supporters(program_id: int | None) -> QuerySet[Supporter]:
+    supporters = Supporter.objects.filter(status__in=ON_THE_TEAM)
+    return supporters if program_id is None else supporters.filter(person__program_id=program_id)
+
+
+def team_training(day: date, program_id: int | None = None) -> tuple[int, int]:
+    """(the program's supporters on the team by `day`, of whom with their training current on
+    `day`): one query."""
     first_initial = Subquery(
         Attendance.objects.filter(person_id=OuterRef("person_id"), kind=CourseKind.INITIAL, completed=True)
         .order_by().values("person_id").annotate(first=Min("trained_on")).values("first")[:1],
@@ -61,7 +71,7 @@ def team_training(day: date) -> tuple[int, int]:
         output_field=DateField())
     overdue_before = refresher_dates(day, TrainingSettings.current()).overdue_before
     counts = (
-        Supporter.objects.filter(status__in=ON_THE_TEAM)
+        _supporters(program_id)
         .annotate(started=Coalesce("trained_on", first_initial),
                   last=Coalesce(latest_by_then, When_(When(trained_on__lte=day, then=F("trained_on")),
                                                       output_field=DateField())))
@@ -72,12 +82,18 @@ def team_training(day: date) -> tuple[int, int]:
     return counts["team"], counts["current"]
 
 
-def meetings_and_attendance(period: Period, now: datetime | None = None) -> tuple[int, int, int]:
-    """(meetings held in the period, invitations with attendance recorded, of which came)."""
+def meetings_and_attendance(period: Period, now: datetime | None = None,
+                            program_id: int | None = None) -> tuple[int, int, int]:
+    """(meetings held in the period, invitations with attendance recorded, of which came), of the
+    meetings the program's supporters were invited to."""
     start, end = period_bounds(period)
     held = Meeting.objects.filter(cancelled_at__isnull=True, starts_at__gte=start, starts_at__lt=end,
                                   ends_at__lte=now or timezone.now())
-    answered = Invitation.objects.filter(meeting__in=held, attended__isnull=False).aggregate(
+    invitations = Invitation.objects.all()
+    if program_id is not None:
+        invitations = invitations.filter(supporter__person__program_id=program_id)
+        held = held.filter(pk__in=invitations.values("meeting_id"))
+    answered = invitations.filter(meeting__in=held, attended__isnull=False).aggregate(
         recorded=Count("pk"), came=Count("pk", filter=Q(attended=True)))
     return held.count(), answered["recorded"], answered["came"]
 
@@ -90,12 +106,14 @@ def _hours(day: date) -> int:
     return round((after - first).total_seconds() / 3600)
 
 
-def on_call_hours(period: Period, day: date) -> tuple[int, int]:
-    """(hours of the period up to the end of `day`, of which a rota week with at least one
-    supporter on the team was on call): one query."""
+def on_call_hours(period: Period, day: date, program_id: int | None = None) -> tuple[int, int]:
+    """(hours of the period up to the end of `day`, of which a rota week with at least one of the
+    program's supporters on the team was on call): one query."""
+    on_team = Q(team__memberships__supporter__status__in=ON_THE_TEAM)
+    if program_id is not None:
+        on_team &= Q(team__memberships__supporter__person__program_id=program_id)
     weeks = (OnCallWeek.objects.filter(starts_on__gt=period.start - WEEK, starts_on__lte=day)
-             .annotate(members=Count("team__memberships",
-                                     filter=Q(team__memberships__supporter__status__in=ON_THE_TEAM)))
+             .annotate(members=Count("team__memberships", filter=on_team))
              .filter(members__gt=0).values_list("starts_on", flat=True))
     covered: set[date] = set()
     for starts_on in weeks:
@@ -110,12 +128,14 @@ def on_call_hours(period: Period, day: date) -> tuple[int, int]:
     return on_call, total
 
 
-def team_values(period: Period, threshold: int, today: date | None = None) -> list[int | str]:
+def team_values(period: Period, threshold: int, program_id: int | None = None,
+                today: date | None = None) -> list[int | str]:
+    """The team table's figures of one program (its id), or of every program together (None)."""
     day = as_of(period, today)
     if day < period.start:
         return [0, 0, f"<{threshold}", 0, f"<{threshold}", f"<{threshold}"]
-    team, current = team_training(day)
-    held, recorded, came = meetings_and_attendance(period)
-    covered, hours = on_call_hours(period, day)
+    team, current = team_training(day, program_id)
+    held, recorded, came = meetings_and_attendance(period, program_id=program_id)
+    covered, hours = on_call_hours(period, day, program_id)
     return [team, current, rate_or_mark(current, team, threshold), held,
             rate_or_mark(came, recorded, threshold), rate_or_mark(covered, hours, threshold)]

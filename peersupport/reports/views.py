@@ -19,7 +19,13 @@ from peersupport.reports.measures import MEASURES
 from peersupport.reports.models import DeckSettings
 from peersupport.reports.periods import Period, PeriodError, parse_slug
 from peersupport.reports.scope import ReportScope, report_scope, report_scopes, sees_every_program
-from peersupport.reports.selectors import default_period, periods_offered, report_sections, side_by_side
+from peersupport.reports.selectors import (
+    default_period,
+    periods_offered,
+    report_sections,
+    side_by_side,
+    team_side_by_side,
+)
 from peersupport.reports.tables import GROUPS, TABLES
 from peersupport.reports.trend import trend
 
@@ -89,7 +95,8 @@ def reports(request: SignedInRequest) -> HttpResponse:
         "scope": scope, "may_deck": request.user.role in DECK_READERS,
         "program_query": f"&program={scope.slug}" if every else "",
         "sections": sections, "formats": list(FORMATS), "trend": trend(period, scope.program_id),
-        "side_by_side": side_by_side(period, group, report_scopes(request.user)) if every else [],
+        "side_by_side": [*side_by_side(period, group, report_scopes(request.user)),
+                         team_side_by_side(period, report_scopes(request.user))] if every else [],
         "measures": measures_page(period, group, scope.program_id, scope.threshold),
         # The oldest worked-out state shown, when a large year is being brought up to date.
         "as_of": min((r.as_of for s in sections for r in (s.current, s.previous) if r.as_of), default=None),
@@ -122,7 +129,7 @@ def _attachment(exported: ExportFile) -> HttpResponse:
 def deck(request: SignedInRequest) -> HttpResponse:
     """The case-for-support deck: choose its period and download it; the director also sets the
     assumptions of its return on investment, which everyone else may read."""
-    settings = DeckSettings.current()
+    settings = DeckSettings.for_program(request.user.program_pk)
     may_edit = request.user.role == Role.DIRECTOR
     status = 200
     if request.method == "POST":

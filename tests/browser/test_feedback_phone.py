@@ -61,9 +61,10 @@ def test_leadership_reads_the_feedback_report_on_a_phone(
 
     from peersupport.accounts.models import Role
     from peersupport.feedback.demo import demo_feedback
+    from peersupport.program.models import Program
     from peersupport.testing.factories import make_user
 
-    demo_feedback(seed=3, now=timezone.now())
+    demo_feedback(seed=3, now=timezone.now(), program_id=Program.default().pk)
     make_user(Role.LEADER, email="leader@example.org", password="a long browser password")
     page = new_page(phone=True, **PHONE_390)
     sign_in(page, "leader@example.org", "a long browser password")
@@ -77,4 +78,29 @@ def test_leadership_reads_the_feedback_report_on_a_phone(
     page.get_by_label("Period").select_option(label=timezone.localdate().strftime("%B %Y"))
     page.get_by_role("button", name="Show").click()
     page.get_by_test_id("no-headline").wait_for()
+    assert_no_horizontal_scroll(page)
+
+
+def test_the_system_leader_reads_each_program_s_feedback_and_all_together_on_a_phone(
+        site, new_page, sign_in, assert_accessible, assert_no_horizontal_scroll):
+    from django.utils import timezone
+
+    from peersupport.accounts.models import Role
+    from peersupport.feedback.demo import demo_feedback
+    from peersupport.program.models import Program
+    from peersupport.program.services import program_create
+    from peersupport.testing.factories import make_user
+
+    first = Program.default()  # the installation's first program, before the second one
+    lakeside = program_create(name="Lakeside Peer Support", short_name="lakeside")
+    demo_feedback(seed=3, now=timezone.now(), program_id=first.pk)
+    demo_feedback(seed=4, now=timezone.now(), program_id=lakeside.pk, per_month=3)
+    make_user(Role.SYSTEM_LEADER, email="system@example.org", password="a long browser password")
+    page = new_page(phone=True, **PHONE_390)
+    sign_in(page, "system@example.org", "a long browser password")
+    page.goto("/feedback/report/")
+    names = page.get_by_test_id("feedback-scope-name").all_inner_texts()
+    assert names == [first.name, "Lakeside Peer Support", "All programs combined"]
+    assert page.get_by_test_id("feedback-scope").count() == 3
+    assert_accessible(page)
     assert_no_horizontal_scroll(page)

@@ -58,5 +58,6 @@ def test_the_director_plans_an_expansion_to_nurses_on_a_phone(team, new_page, si
     assert field.evaluate("input => input.validationMessage")
     assert page.url.endswith("/planner/assumptions/")
     from peersupport.planner.models import PlannerSettings
+    from peersupport.program.models import Program
 
-    assert PlannerSettings.current().minutes_per_encounter == 90
+    assert PlannerSettings.for_program(Program.default().pk).minutes_per_encounter == 90

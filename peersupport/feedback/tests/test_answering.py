@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from peersupport.feedback.models import FeedbackAnswer, UsefulResource
 from peersupport.feedback.tests.helpers import ANSWERS, closed_case, feedback_path
+from peersupport.program.models import Program
 from peersupport.support.models import LinkUse
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +46,8 @@ def test_the_stored_answer_cannot_be_joined_back_to_the_case(client, path):
     with time_machine.travel(timezone.now().replace(day=17, hour=14, minute=23, second=41), tick=False):
         client.post(path, ANSWERS)
     row = FeedbackAnswer.objects.values().get()
-    # Only the month, the category and the choices: no case, person, link or time of day.
-    assert set(row) == {"id", "month", "category", "timely", "helped", "recommend"}
+    # Only the program, the month, the category and the choices: no case, person, link or time of day.
+    assert set(row) == {"id", "program_id", "month", "category", "timely", "helped", "recommend"}
     assert row["month"].day == 1
     assert row["category"] == "patient_death"
     # Its key is random, not a counter that would number the answers in the order they came.
@@ -112,7 +113,7 @@ def test_the_service_refuses_answers_out_of_the_choices():
     from peersupport.lib.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        feedback_answer(token=feedback_token("other"),
+        feedback_answer(token=feedback_token("other", Program.default().pk),
                         data=FeedbackInput(timely="right_time", helped="yes", recommend="sometimes", useful=["none"]))
     assert FeedbackAnswer.objects.count() == 0
 
@@ -127,7 +128,7 @@ def test_the_same_link_answered_twice_through_the_service_keeps_one_answer():
     from peersupport.feedback.services import FeedbackInput, feedback_answer, feedback_token
     from peersupport.support.links import LinkRefused
 
-    token = feedback_token("medical_error")
+    token = feedback_token("medical_error", Program.default().pk)
     data = FeedbackInput(timely="too_late", helped="a_little", recommend="maybe", useful=["none"])
     feedback_answer(token=token, data=data)
     with pytest.raises(LinkRefused):

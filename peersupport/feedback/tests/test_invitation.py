@@ -50,14 +50,15 @@ def test_a_refused_close_queues_nothing():
     assert len(invitations()) == 1
 
 
-def test_the_link_carries_nothing_but_the_event_category():
+def test_the_link_carries_nothing_but_the_event_category_and_the_program():
     from django.core import signing
 
     from peersupport.feedback.links import FEEDBACK
     from peersupport.feedback.tests.helpers import feedback_path
 
-    closed_case(category="litigation")
+    case = closed_case(category="litigation")
     token = feedback_path().split("/")[2]
     payload = signing.loads(token, salt=FEEDBACK.salt)
-    assert set(payload) == {"k", "n"}
+    assert set(payload) == {"k", "p", "n"}
+    assert payload["p"] == case.program_id
     assert payload["k"] == "litigation"

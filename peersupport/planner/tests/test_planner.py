@@ -50,20 +50,20 @@ def test_the_population_is_the_active_people_in_the_chosen_roles_and_site(progra
     staff(2, role_type=RoleType.NURSE, site="North")
     staff(4, role_type=RoleType.NURSE, site="South")
     staff(2, role_type=RoleType.NURSE, site="North", active=False)
-    north = planning(Choice("nurses", "North"), with_team_detail=False)
+    north = planning(Choice("nurses", "North"), program_id=program.program_id, with_team_detail=False)
     assert {line.role: line.people for line in north.plan.lines}[RoleType.NURSE] == 2
     assert north.plan.people == 5
-    every_site = planning(Choice("nurses", ""), with_team_detail=False)
+    every_site = planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=False)
     # The director fixture is a physician at Main Campus.
     assert every_site.plan.people == 3 + 2 + 4 + 1
-    physicians = planning(Choice("physicians", ""), with_team_detail=False)
+    physicians = planning(Choice("physicians", ""), program_id=program.program_id, with_team_detail=False)
     assert physicians.plan.people == 4 and RoleType.NURSE not in {line.role for line in physicians.plan.lines}
 
 
 def test_before_a_year_of_history_the_planner_uses_its_default_rates(program, director):
     nurses = staff(40, role_type=RoleType.NURSE)
     referred(nurses[:20], days_ago=100)
-    result = planning(Choice("nurses", ""), with_team_detail=False)
+    result = planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=False)
     assert not result.has_history_year
     assert lines(result)[RoleType.NURSE] == (DEFAULT_RATE, Source.DEFAULT)
 
@@ -74,7 +74,7 @@ def test_after_a_year_a_role_with_enough_referrals_uses_the_programs_own_rate(pr
     referred(physicians[:1], days_ago=400)  # the program's first case, over a year ago
     referred(nurses[:20], days_ago=30)
     referred(physicians[1:6], days_ago=30)  # five: under the threshold of 11
-    result = planning(Choice("nurses", ""), with_team_detail=False)
+    result = planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=False)
     assert result.has_history_year
     assert lines(result)[RoleType.NURSE] == (20.0, Source.HISTORY)
     assert lines(result)[RoleType.PHYSICIAN] == (DEFAULT_RATE, Source.DEFAULT)
@@ -84,19 +84,19 @@ def test_after_a_year_conversations_and_minutes_come_from_the_programs_closed_ca
     people = staff(12, role_type=RoleType.PHYSICIAN)
     referred(people[:1], days_ago=500)
     referred(people, days_ago=60, closed_with_minutes=40)
-    plan = planning(Choice("physicians", ""), with_team_detail=False).plan
+    plan = planning(Choice("physicians", ""), program_id=program.program_id, with_team_detail=False).plan
     assert (plan.encounters_per_case, plan.encounters_source) == (1.0, Source.HISTORY)
     assert (plan.minutes_per_encounter, plan.minutes_source) == (40, Source.HISTORY)
 
 
 def test_grow_to_nurses_names_the_departments_with_most_nurses_and_fewest_nurse_supporters(program, director):
-    PlannerSettings.objects.create(pk=1, rates={RoleType.NURSE: 100.0})
+    PlannerSettings.objects.create(program_id=program.program_id, rates={RoleType.NURSE: 100.0})
     staff(60, role_type=RoleType.NURSE, department="Intensive Care")
     staff(30, role_type=RoleType.NURSE, department="Emergency")
     oncology = staff(60, role_type=RoleType.NURSE, department="Oncology")
     for person in oncology[:4]:
         make_supporter(person)
-    grow = planning(Choice("nurses", ""), with_team_detail=True).grow_to_nurses
+    grow = planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=True).grow_to_nurses
     assert grow is not None and grow.nurse_supporters_now == 4 and grow.more > 0
     assert sum(row.recruit for row in grow.departments) == grow.more
     assert grow.departments[0].department == "Intensive Care"
@@ -106,16 +106,17 @@ def test_grow_to_nurses_names_the_departments_with_most_nurses_and_fewest_nurse_
 def test_coverage_gaps_say_where_a_served_role_has_no_supporter_of_its_own(program, director):
     staff(20, role_type=RoleType.NURSE, site="North")
     make_supporter(make_person(role_type=RoleType.PHYSICIAN, site="North"))
-    gaps = [gap.text for gap in planning(Choice("nurses", "North"), with_team_detail=True).gaps]
+    found = planning(Choice("nurses", "North"), program_id=program.program_id, with_team_detail=True)
+    gaps = [gap.text for gap in found.gaps]
     assert "No nurse supporter is available at North (none at other sites)." in gaps
 
 
 def test_the_planner_counts_in_a_few_queries_whatever_the_roster(program, director, django_assert_max_num_queries):
     staff(30, role_type=RoleType.NURSE, department="ICU")
-    planning(Choice("care_team", ""), with_team_detail=True)
+    planning(Choice("care_team", ""), program_id=program.program_id, with_team_detail=True)
     staff(60, role_type=RoleType.NURSE, department="Clinic")
     with django_assert_max_num_queries(20):
-        planning(Choice("care_team", ""), with_team_detail=True)
+        planning(Choice("care_team", ""), program_id=program.program_id, with_team_detail=True)
 
 
 @pytest.mark.parametrize("serve", list(CHOICES))
@@ -177,11 +178,11 @@ def test_the_director_changes_the_assumptions_and_the_plan_follows(client, direc
     client.force_login(director)
     response = client.post(reverse("planner-assumptions"), assumptions_body(rate_nurse=12.5, case_days=30))
     assert response.status_code == 302
-    settings = PlannerSettings.current()
+    settings = PlannerSettings.for_program(program.program_id)
     assert settings.effective_rates()[RoleType.NURSE] == 12.5 and settings.case_days == 30
     assert AuditEntry.objects.filter(action="planner.settings_update").count() == 1
-    nurse = next(line for line in planning(Choice("nurses", ""), with_team_detail=False).plan.lines
-                 if line.role == RoleType.NURSE)
+    plan = planning(Choice("nurses", ""), program_id=program.program_id, with_team_detail=False).plan
+    nurse = next(line for line in plan.lines if line.role == RoleType.NURSE)
     assert nurse.referrals == 200 * 12.5 / 100
 
 
@@ -191,5 +192,5 @@ def test_bad_assumptions_are_refused_with_a_reason_and_change_nothing(client, di
     client.force_login(director)
     response = client.post(reverse("planner-assumptions"), assumptions_body(**bad))
     assert response.status_code == 422 and b"field-error" in response.content
-    assert PlannerSettings.current().case_days == 21
+    assert PlannerSettings.for_program(program.program_id).case_days == 21
     assert not AuditEntry.objects.filter(action="planner.settings_update").exists()

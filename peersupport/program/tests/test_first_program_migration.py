@@ -24,7 +24,11 @@ BEFORE_PROGRAMS = {"program": "0005_administrators_see_cases", "roster": "0009_p
                    "publicity": "0002_the_five_places_every_program_starts_with",
                    # The team's apps before their tables had a program.
                    "meetings": "0002_seed_practice_scenarios", "team": "0001_on_call_rota_and_participation",
-                   "training": "0002_legacy_initial_training", "recruitment": "0001_campaigns_nominations_candidates"}
+                   "training": "0002_legacy_initial_training", "recruitment": "0001_campaigns_nominations_candidates",
+                   # The planner's and the deck's assumptions and the peers' answers became a
+                   # program's after the first program was made.
+                   "planner": "0001_planner_settings", "feedback": "0001_answers_without_names",
+                   "reports": "0005_suppression_hidden_may_be_empty"}
 
 
 def _before():

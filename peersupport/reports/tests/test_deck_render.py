@@ -10,15 +10,18 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
+from peersupport.program.models import Program
 from peersupport.reports import evidence
 from peersupport.reports.deck import build_deck
 from peersupport.reports.deck_content import GLANCE, deck_content
 from peersupport.reports.periods import parse_slug
 from peersupport.reports.selectors import default_period
-from peersupport.reports.tables import TABLES
+from peersupport.reports.tables import FAMILIES, TABLES
 from peersupport.reports.tests.deckfile import read_deck
 from peersupport.reports.tests.render import flat, pdf_pages
+from peersupport.testing.i18n import spanish_catalogs
 
 pytestmark = [pytest.mark.render, pytest.mark.django_db]
 
@@ -41,7 +44,7 @@ def test_a_small_programs_deck_renders_with_its_figures_and_no_hidden_number(sma
     slides, pages = rendered(deck, tmp_path)
     harm = page_of(slides, pages, "After an adverse event, the clinician is hurt too")
     for fact in evidence.HARM:
-        assert fact.figure in harm and flat(fact.source.short) in harm
+        assert str(fact.figure) in harm and flat(fact.source.short) in harm
     outcomes = page_of(slides, pages, "Outcomes by event category")
     assert "Total: 16 (12)" in outcomes and "Declined: <11 (0)" in outcomes
     assert "Hidden (<11, no bar): Medical error, 2025; Patient death, 2025." in outcomes
@@ -52,7 +55,19 @@ def test_a_small_programs_deck_renders_with_its_figures_and_no_hidden_number(sma
     assert "Too few to estimate" in page_of(slides, pages, "Return on investment (RISE method)")
     sources = page_of(slides, pages, "Sources")
     for source in evidence.SOURCES:
-        assert flat(source.full) in sources
+        assert flat(str(source.full)) in sources
+
+
+def test_a_deck_made_in_spanish_renders_with_its_spanish_titles_and_numbers(small_history, tmp_path):
+    spanish_catalogs()
+    with translation.override("es"):
+        deck = build_deck(deck_content(parse_slug("2025"), with_team_detail=True, today=date(2025, 12, 31)))
+    slides, pages = rendered(deck, tmp_path)
+    assert "Por qué apoyar el apoyo entre pares" in pages[0] and "31 de diciembre de 2025" in pages[0]
+    assert "Retorno de la inversión (método RISE)" in page_of(slides, pages, "Retorno de la inversión (método RISE)")
+    outcomes = page_of(slides, pages, "Resultados por categoría de suceso")
+    assert "Ocultos (<11, sin barra)" in outcomes
+    assert "Fuentes" in pages[-1]
 
 
 @pytest.fixture(scope="class")
@@ -94,8 +109,10 @@ class TestTheDemosDeck:
             if isinstance(line.current, int):
                 continue
             hidden += 1
-            true = sum(n for (_, c, month), n in TABLES[table].counts().items()
-                       if month in months and (c == column or column == "total"))
+            # The program's own count (the facts' last dimension is the program).
+            program = str(Program.default().pk)
+            true = sum(n for (dims, c, month), n in FAMILIES[TABLES[table].family].facts().items()
+                       if month in months and dims[-1] == program and (c == column or column == "total"))
             assert f"{label} {true:,} " not in glance and f"{label} <{content.threshold}" in glance
         assert "<" + str(content.threshold) in " ".join(pages) or hidden == 0
 

@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from peersupport.accounts.access import manageable_roles
 from peersupport.accounts.models import Role, User
 from peersupport.cases.models import Case, CaseState
 from peersupport.program.models import ProgramSettings
 from peersupport.reports.tests.helpers import add_cases
-from peersupport.testing.factories import make_user
+from peersupport.testing.factories import make_person, make_supporter, make_user
 
 APRIL = "from=2025-04-01&to=2025-04-30"
 
@@ -80,7 +81,8 @@ def test_the_system_leader_sees_every_program_side_by_side_and_combined(client, 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Every program of the health system, combined." in page
-    assert page.count('data-testid="side-by-side-table"') == 4
+    # The four families' tables, and the team's.
+    assert page.count('data-testid="side-by-side-table"') == 5
     for slug in ("main", "northside", "all"):
         assert f'data-program="{slug}"' in page
     side = response.context["side_by_side"][0]
@@ -138,3 +140,25 @@ def test_a_system_leader_is_made_with_add_user_and_never_from_a_program_s_logins
     call_command("add_user", "system@example.org", "--role", "system_leader")
     assert User.objects.get(email="system@example.org").role == Role.SYSTEM_LEADER
     assert Role.SYSTEM_LEADER not in dict(manageable_roles(director))
+
+
+def test_the_system_leader_sees_each_program_s_team_beside_the_others(client, system_leader, system):
+    for _ in range(3):
+        make_supporter(make_person())
+    for _ in range(2):
+        make_supporter(make_person(site="Northside"))
+    client.force_login(system_leader)
+    response = client.get(reverse("reports"), {"period": str(timezone.localdate().year)})
+    team = response.context["side_by_side"][-1]
+    supporters = {slug: values[0] for slug, _, values in team.rows}
+    assert supporters == {"main": "3", "northside": "2", "all": "5"}
+
+
+def test_a_program_s_team_table_counts_its_own_supporters_only(client, northside_leader):
+    make_supporter(make_person())
+    make_supporter(make_person(site="Northside"))
+    make_supporter(make_person(site="Northside"))
+    client.force_login(northside_leader)
+    response = client.get(reverse("reports"), {"period": str(timezone.localdate().year)})
+    assert response.context["measures"].team[0].current == "2"
+    assert response.context["side_by_side"] == []
