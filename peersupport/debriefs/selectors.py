@@ -10,6 +10,7 @@ from peersupport.debriefs.models import DebriefSession, Invitee
 from peersupport.lib.paging import UncountedPage, uncounted_page
 from peersupport.resources.selectors import program_resources
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.training.models import TrainingSettings
 from peersupport.training.selectors import refresher_dates, with_last_training
 
 PAGE_SIZE = 50
@@ -63,7 +64,7 @@ def facilitator_choices(program_id: int | None) -> list[tuple[str, str]]:
     """Active supporters whose training is current, by name: (employee id, name) for the datalist."""
     if program_id is None:
         return []
-    dates = refresher_dates(timezone.localdate())
+    dates = refresher_dates(timezone.localdate(), TrainingSettings.for_program(program_id))
     supporters = (with_last_training(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True,
                                                            person__program_id=program_id))
                   .filter(Q(last_trained_on__gte=dates.overdue_before)).order_by("person__name")

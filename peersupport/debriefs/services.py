@@ -28,6 +28,7 @@ from peersupport.notifications.services import Draft, outbox_enqueue_all
 from peersupport.referrals.access import referral_for_program_staff
 from peersupport.referrals.models import Category
 from peersupport.roster.models import Person, Supporter, SupporterStatus
+from peersupport.training.models import TrainingSettings
 from peersupport.training.selectors import initial_training_dates, refresher_dates, with_last_training
 
 MAX_DAYS_AHEAD = 365
@@ -85,7 +86,7 @@ def trained_facilitators(employee_ids: Iterable[str], today: date, program_id: i
         Supporter.objects.filter(person__employee_id__in=wanted, person__program_id=program_id)
     ).select_related("person")}
     initial = initial_training_dates(s.person_id for s in found.values())
-    dates = refresher_dates(today)
+    dates = refresher_dates(today, TrainingSettings.for_program(program_id))
     for employee_id in wanted:
         supporter = found.get(employee_id)
         if supporter is None:

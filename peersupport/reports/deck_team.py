@@ -27,6 +27,7 @@ from peersupport.reports.periods import Period
 from peersupport.reports.tables import Value_
 from peersupport.roster.models import RoleType, Supporter, SupporterStatus
 from peersupport.team.models import WEEK, OnCallWeek
+from peersupport.training.models import TrainingSettings
 from peersupport.training.selectors import refresher_dates, with_last_training
 
 # The composition's dimensions the deck shows: professional role, specialty, department, site.
@@ -90,7 +91,7 @@ def _training(today: date, program_id: int) -> tuple[Cell, Cell]:
     """The program's active supporters whose training is current and whose refresher is overdue.
     Counts of the program's own team, shown as the reports' team table shows them (docs/leadership.md, "The
     team"): they describe people who chose a public role in the program, not the peers."""
-    dates = refresher_dates(today)
+    dates = refresher_dates(today, TrainingSettings.for_program(program_id))
     active = with_last_training(Supporter.objects.filter(status=SupporterStatus.ACTIVE, person__active=True,
                                                          person__program_id=program_id))
     current = active.filter(Q(last_trained_on__gte=dates.overdue_before)).count()
@@ -157,12 +158,13 @@ def _nurse_step(line: RoleLine, grow: GrowToNurses | None, serving_nurses: bool)
     return step
 
 
-def _publicity_step(period: Period, referrals: Value_ | None, expected: float, today: date) -> str:
+def _publicity_step(period: Period, referrals: Value_ | None, expected: float, today: date,
+                    program_id: int) -> str:
     expected_in_period = expected * period.length / 12
     if isinstance(referrals, int) and referrals >= FEW_REFERRALS_SHARE * expected_in_period:
         return ""
     since = today - timedelta(days=PUBLICITY_MONTHS * 30)
-    places = [p.name for p in PublicityPlace.objects.annotate(last=Max("dates__done_on"))
+    places = [p.name for p in PublicityPlace.objects.filter(program_id=program_id).annotate(last=Max("dates__done_on"))
               if p.last is None or p.last < since]
     said = gettext("few") if not isinstance(referrals, int) else _number(referrals)
     step = gettext("Publicize the program: referrals (%(said)s) are under half of the about %(expected)s the "
@@ -190,7 +192,7 @@ def next_steps(team: Team, period: Period, referrals: Value_ | None, program: Pr
         nurses = planning(served.choice, program_id=program_id, with_team_detail=True)
     line = next(line for line in nurses.plan.lines if line.role == RoleType.NURSE)
     steps.append(_nurse_step(line, nurses.grow_to_nurses, serving_nurses))
-    steps.append(_publicity_step(period, referrals, served.plan.referrals, today))
+    steps.append(_publicity_step(period, referrals, served.plan.referrals, today, program_id))
     if team.training_overdue.value != 0:
         steps.append(gettext("Offer a refresher: %(count)s active supporters' training is overdue.")
                      % {"count": team.training_overdue.text})

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from peersupport.meetings.models import Invitation, Meeting
+from peersupport.program.models import Program
 from peersupport.reports.periods import Period, period_bounds
 from peersupport.reports.rates import rate_or_mark
 from peersupport.roster.models import Supporter
@@ -60,7 +61,8 @@ def _supporters(program_id: int | None) -> QuerySet[Supporter]:
 
 def team_training(day: date, program_id: int | None = None) -> tuple[int, int]:
     """(the program's supporters on the team by `day`, of whom with their training current on
-    `day`): one query."""
+    `day` by the program's own refresher rules): one query; every program's together without
+    `program_id`, each by its own rules (a query per program)."""
     first_initial = Subquery(
         Attendance.objects.filter(person_id=OuterRef("person_id"), kind=CourseKind.INITIAL, completed=True)
         .order_by().values("person_id").annotate(first=Min("trained_on")).values("first")[:1],
@@ -69,7 +71,12 @@ def team_training(day: date, program_id: int | None = None) -> tuple[int, int]:
         Attendance.objects.filter(person_id=OuterRef("person_id"), completed=True, trained_on__lte=day)
         .order_by().values("person_id").annotate(latest=Max("trained_on")).values("latest")[:1],
         output_field=DateField())
-    overdue_before = refresher_dates(day, TrainingSettings.current()).overdue_before
+    if program_id is None:
+        # Every program together: each program's supporters by its own training rules.
+        programs = Program.objects.order_by("pk").values_list("pk", flat=True)
+        each_program = [team_training(day, each) for each in programs]
+        return sum(team for team, _ in each_program), sum(current for _, current in each_program)
+    overdue_before = refresher_dates(day, TrainingSettings.for_program(program_id)).overdue_before
     counts = (
         _supporters(program_id)
         .annotate(started=Coalesce("trained_on", first_initial),

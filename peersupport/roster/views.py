@@ -32,6 +32,7 @@ from peersupport.roster.forms import (
 )
 from peersupport.roster.models import Person, PersonQuerySet, Supporter
 from peersupport.roster.services import person_upsert, supporter_upsert
+from peersupport.training.models import TrainingSettings
 from peersupport.training.selectors import ON_THE_TEAM, initial_training_dates, refresher_dates, with_last_training
 
 PAGE_SIZE = 50
@@ -196,7 +197,7 @@ def supporters(request: SignedInRequest) -> HttpResponse:
         team = team.filter(status=form.cleaned_data["status"])
     page = Paginator(team, PAGE_SIZE).get_page(request.GET.get("page"))
     # The refresher each is due for (peersupport/training): flagged when overdue.
-    dates = refresher_dates(timezone.localdate())
+    dates = refresher_dates(timezone.localdate(), TrainingSettings.for_program(request.user.program_pk))
     for supporter in page.object_list:
         supporter.refresher_overdue = (supporter.status in ON_THE_TEAM
                                        and dates.is_overdue(supporter.last_trained_on))

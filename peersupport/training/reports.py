@@ -70,7 +70,7 @@ def _labels(choices: list[tuple[Any, Any]]) -> list[tuple[Any, str]]:
 
 
 def course_report(course: Course, threshold: int | None = None) -> CourseReport:
-    threshold = threshold or ProgramSettings.current().small_count_threshold
+    threshold = threshold or ProgramSettings.for_program(course.program_id).small_count_threshold
     answers = Evaluation.objects.filter(session__course=course)
     total = answers.count()
     if total < threshold:

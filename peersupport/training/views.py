@@ -14,6 +14,7 @@ from peersupport.accounts.models import PROGRAM_STAFF, Role
 from peersupport.accounts.requests import SignedInRequest
 from peersupport.front.decorators import role_required
 from peersupport.lib.errors import InvalidInput, ServiceError
+from peersupport.program.models import ProgramSettings
 from peersupport.roster.models import Supporter, SupporterStatus
 from peersupport.support.links import LinkRefused
 from peersupport.training.access import (
@@ -129,7 +130,7 @@ def course_page(request: SignedInRequest, course_id: int) -> HttpResponse:
     sessions = course.sessions.order_by("-starts_at", "pk")
     return render(request, "training/course.html", {
         "course": course,
-        "sessions": session_reports(sessions),
+        "sessions": session_reports(sessions, ProgramSettings.for_program(course.program_id).small_count_threshold),
         "report": course_report(course),
         "materials": course.materials.all(),
     })

@@ -77,3 +77,28 @@ def test_attendance_refuses_someone_of_another_program(director, second_program)
     with pytest.raises(InvalidInput, match="another hospital"):
         attendance_record(actor=director, session=session, employee_ids=[elsewhere.employee_id])
     assert not session.attendance.exists()
+
+
+def test_every_page_and_figure_reads_a_supporters_training_by_their_own_programs_rules(
+        client, director_of_second_program):
+    """A program that asks for a refresher every 24 months: its supporter trained 18 months ago is
+    current on its supporters page, in the team figures and as a debrief facilitator, while the
+    default program's 12 months would call them overdue."""
+    from peersupport.debriefs.selectors import facilitator_choices
+    from peersupport.reports.team_measures import team_training
+    from peersupport.testing.factories import record_initial_training
+
+    training_settings_update(actor=director_of_second_program, data=TrainingSettingsInput(
+        refresher_months=24, notice_days=30, pause_when_overdue=False))
+    eighteen_months_ago = add_months(timezone.localdate(), -18)
+    person = make_person(name="Nora North", site="Northside")
+    record_initial_training(person, on=eighteen_months_ago)
+    make_supporter(person, trained_on=eighteen_months_ago)
+    program_id = director_of_second_program.program_pk
+
+    assert team_training(timezone.localdate(), program_id) == (1, 1)
+    assert team_training(timezone.localdate()) == (1, 1)  # every program together, each by its own rules
+    assert (person.employee_id, "Nora North") in facilitator_choices(program_id)
+    client.force_login(director_of_second_program)
+    page = client.get(reverse("supporters")).content.decode()
+    assert "Nora North" in page and "overdue" not in page.lower()
