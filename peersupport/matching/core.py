@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from peersupport.matching.facts import (
     ACTIVE,
     CaseFacts,
@@ -59,6 +61,13 @@ class HeldBack:
         return same_event_words(self.colleague_case_id)
 
 
+def _status(status: str) -> str:
+    """A supporter's status in the reader's language (the roster's own labels)."""
+    from peersupport.roster.models import SupporterStatus  # the core reads no models otherwise
+
+    return str(SupporterStatus(status).label).lower() if status in SupporterStatus.values else status
+
+
 def hard_rule_checks(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -> list[tuple[str, str]]:
     """Every hard rule this supporter breaks for this case, as (rule, words); empty if eligible.
 
@@ -69,32 +78,35 @@ def hard_rule_checks(case: CaseFacts, supporter: SupporterFacts, rules: Rules) -
     peer, person = case.peer, supporter.person
     broken: list[tuple[str, str]] = []
     if supporter.status != ACTIVE:
-        broken.append(("status", f"not an active supporter ({supporter.status.replace('_', ' ')})"))
+        broken.append(("status", gettext("not an active supporter (%(status)s)")
+                       % {"status": _status(supporter.status)}))
     if supporter.trained_on is None:
-        broken.append(("untrained", "not trained yet"))
+        broken.append(("untrained", gettext("not trained yet")))
     if is_paused(supporter, rules.now.date()):
-        broken.append(("paused", f"paused until {supporter.paused_until:%Y-%m-%d}"))
+        broken.append(("paused", gettext("paused until %(date)s") % {"date": f"{supporter.paused_until:%Y-%m-%d}"}))
     if not person.active:
-        broken.append(("inactive", "no longer active on the roster"))
+        broken.append(("inactive", gettext("no longer active on the roster")))
     if supporter.open_cases >= supporter.case_limit:
-        broken.append(("case_limit", f"at their case limit ({supporter.open_cases} of {supporter.case_limit})"))
+        broken.append(("case_limit", gettext("at their case limit (%(open)s of %(limit)s)")
+                       % {"open": supporter.open_cases, "limit": supporter.case_limit}))
     if person.person_id == peer.person_id:
-        broken.append(("is_peer", "is the peer"))
+        broken.append(("is_peer", gettext("is the peer")))
     elif person.person_id in case.involved_person_ids:
         # The peer is in the involved set too; "is the peer" already says it.
-        broken.append(("involved", "involved in the same event"))
+        broken.append(("involved", gettext("involved in the same event")))
     if person.person_id in case.declined_by_person_ids:
-        broken.append(("handed_back", "handed this case back"))
+        broken.append(("handed_back", gettext("handed this case back")))
     if peer.supervisor_id is not None and person.person_id == peer.supervisor_id:
-        broken.append(("supervisor", "the peer's supervisor"))
+        broken.append(("supervisor", gettext("the peer's supervisor")))
     if person.supervisor_id is not None and person.supervisor_id == peer.person_id:
-        broken.append(("supervised", "supervised by the peer"))
+        broken.append(("supervised", gettext("supervised by the peer")))
     if (
         rules.exclude_same_department
         and folded(peer.department)
         and folded(peer.department) == folded(person.department)
     ):
-        broken.append(("same_department", f"same department as the peer ({person.department.strip()})"))
+        broken.append(("same_department", gettext("same department as the peer (%(department)s)")
+                       % {"department": person.department.strip()}))
     broken.extend(close_colleague_checks(case, supporter))
     return broken
 
@@ -114,10 +126,10 @@ def close_colleague_checks(case: CaseFacts, supporter: SupporterFacts) -> list[t
         and folded(peer.department) == folded(person.department)
         and folded(peer.site) == folded(person.site)
     ):
-        broken.append(("close_colleague", "a close colleague of the peer, who is a supporter too "
-                                          "(same department and site)"))
+        broken.append(("close_colleague", gettext("a close colleague of the peer, who is a supporter too "
+                                                  "(same department and site)")))
     if person.person_id in case.peer_team_mates:
-        broken.append(("on_call_team", "on an on-call team with the peer, who is a supporter too"))
+        broken.append(("on_call_team", gettext("on an on-call team with the peer, who is a supporter too")))
     return broken
 
 
@@ -135,7 +147,7 @@ def same_event_case(case: CaseFacts, supporter: SupporterFacts, rules: Rules) ->
 
 
 def same_event_words(colleague_case_id: int) -> str:
-    return f"already supports a colleague from the same event (case #{colleague_case_id})"
+    return gettext("already supports a colleague from the same event (case #%(case)s)") % {"case": colleague_case_id}
 
 
 def suggestion_order(suggestion: Suggestion) -> tuple[float, int, float, str]:

@@ -138,3 +138,14 @@ def test_every_broken_rule_is_listed() -> None:
         "the peer's supervisor",
         "same department as the peer (Surgery)",
     ]
+
+
+def test_the_words_of_each_rule_are_in_the_readers_language(spanish_catalogs) -> None:
+    from django.utils import translation
+
+    the_supporter = supporter(status="paused", case_limit=2, open_cases=2)
+    with translation.override("es"):
+        words = hard_rule_violations(case(), the_supporter, rules())
+    assert "no es compañero/a de apoyo activo/a (en pausa)" in words
+    assert "en su límite de casos (2 de 2)" in words
+    assert not any("supporter" in each or "case limit" in each for each in words)
