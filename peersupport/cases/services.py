@@ -242,13 +242,12 @@ def referral_apply_plan(*, actor: User, referral_id: int) -> list[Case]:
         pairs = [(case, supporters[proposal[case.pk].employee_id]) for case in cases]
         for (case, supporter), checks in zip(pairs, plan_assignment_checks(pairs, program), strict=True):
             if checks.violations:
-                raise InvalidInput(f"{supporter.person.name} cannot take case #{case.pk}: "
-                                   f"{'; '.join(checks.violations)}.")
+                raise InvalidInput(gettext("%(name)s cannot take case #%(case)s: %(reasons)s.") % {
+                    "name": supporter.person.name, "case": case.pk, "reasons": "; ".join(checks.violations)})
             if checks.same_event_case_id is not None:
-                raise InvalidInput(
-                    f"{supporter.person.name} already supports a colleague from the same event "
-                    f"(case #{checks.same_event_case_id}); look at the plan again."
-                )
+                raise InvalidInput(gettext(
+                    "%(name)s already supports a colleague from the same event (case #%(case)s); look at the "
+                    "plan again.") % {"name": supporter.person.name, "case": checks.same_event_case_id})
         return _apply_all(pairs, actor, program, proposal)
 
 
