@@ -48,5 +48,5 @@ def test_the_meetings_page_reads_in_spanish(director, client):
     reads_spanish(client, director)
     with translation.override("es"):
         page = client.get("/meetings/").content.decode()
-    assert "Reuniones de compañeros de apoyo" in page
+    assert "Reuniones de compañeros/as de apoyo" in page
     assert "Supporter meetings" not in page

@@ -24,7 +24,7 @@ def test_the_what_supporters_do_page_reads_in_spanish(client):
     reads_spanish(client)
     with translation.override("es"):
         page = client.get("/support/what-supporters-do/").content.decode()
-    assert "Qué hacen los compañeros de apoyo" in page
+    assert "Qué hacen los compañeros/as de apoyo" in page
     assert "What peer supporters do" not in page
 
 
