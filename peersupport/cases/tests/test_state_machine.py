@@ -308,11 +308,12 @@ class CaseLifecycle(RuleBasedStateMachine):
     @rule(who=ACTORS, retired=st.booleans())
     def information_sheet(self, who: str, retired: bool) -> None:
         """The peer is emailed a sheet of resources, once someone has reached out to them."""
-        if retired:
-            expected: Refusal = InvalidInput  # checked before the case is even opened
-        else:
-            expected = self.refusal(who, (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
-                                          CaseState.UNREACHABLE))
+        expected: Refusal = self.refusal(who, (CaseState.OUTREACH_MADE, CaseState.ACCEPTED, CaseState.DECLINED,
+                                               CaseState.UNREACHABLE))
+        if retired and expected is None:
+            # The case is opened first (its gate, then its state); then the resources offered are
+            # checked against the case's program's active ones.
+            expected = InvalidInput
         chosen = [self.retired.pk if retired else self.resource.pk]
         if self.attempt(expected, lambda: case_send_information_sheet(
                 actor=self.actor(who), case_id=self.case_id, resource_ids=chosen), moves=False):

@@ -1,13 +1,14 @@
 """The settings service itself, as the API or a script would call it."""
 
 import dataclasses
+import re
 
 import pytest
 
 from peersupport.audit.models import AuditEntry
 from peersupport.lib.errors import InvalidInput
 from peersupport.program.models import ProgramSettings
-from peersupport.program.services import NUMBER_BOUNDS, ProgramSettingsInput, program_settings_update
+from peersupport.program.services import NUMBER_BOUNDS, SETTING_LABELS, ProgramSettingsInput, program_settings_update
 
 VALID = ProgramSettingsInput(
     served_role_types=["physician"], assignment_due_hours=4, first_outreach_due_hours=24,
@@ -21,7 +22,8 @@ VALID = ProgramSettingsInput(
 def test_each_number_is_kept_within_its_bounds(director, name):
     low, high = NUMBER_BOUNDS[name]
     for value in (low - 1, high + 1):
-        with pytest.raises(InvalidInput, match=name.replace("_", " ")):
+        # The refusal names the number as the settings page labels it.
+        with pytest.raises(InvalidInput, match=re.escape(f"“{SETTING_LABELS[name]}” must be between {low} and {high}")):
             program_settings_update(actor=director, data=dataclasses.replace(VALID, **{name: value}))
     for value in (low, high):
         assert getattr(program_settings_update(
