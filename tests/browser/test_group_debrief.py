@@ -13,6 +13,7 @@ from django.utils import timezone
 from peersupport.cases.models import Case
 from peersupport.debriefs.models import DebriefSession, Invitee
 from peersupport.debriefs.testing import debrief_form_body
+from peersupport.program.models import Program
 from peersupport.referrals.models import Source
 from peersupport.testing.factories import make_person
 
@@ -86,7 +87,9 @@ def test_a_units_group_debrief_from_opening_to_the_follow_up_link(
     assert_accessible(phone)
     assert_no_horizontal_scroll(phone)
     phone.get_by_test_id("debrief-talk").click()
-    phone.wait_for_url(lambda url: "/support/thanks/" in url)
+    # The thanks page of the peer's own program (/support/<short name>/thanks/).
+    program = Program.default()
+    phone.wait_for_url(lambda url: f"/support/{program.short_name}/thanks/" in url)
     assert_no_horizontal_scroll(phone)
 
     case = Case.objects.get()
