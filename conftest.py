@@ -1,9 +1,15 @@
 """Personas for the access tests and shared fixtures (a real SMTP server on loopback)."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from peersupport.accounts.models import Role
 from peersupport.testing.factories import make_person, make_supporter, make_user
+
+# Property tests check what is computed, never how fast: speed is measured in `make bench`. Without
+# this, Hypothesis fails an example that takes over 200 ms, which a busy machine can make any take.
+hypothesis_settings.register_profile("peersupport", deadline=None)
+hypothesis_settings.load_profile("peersupport")
 
 # pytester: tests of the suite's own hooks run pytest on a small sample.
 # postgres_only: a test marked `postgres` is skipped on SQLite, and fails if skipped when
